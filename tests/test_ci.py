@@ -1,0 +1,31 @@
+"""The README and .ci/run name the same test command, so they cannot drift."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import ROOT
+
+
+def _ci_command() -> str:
+    text = (ROOT / ".ci" / "run").read_text()
+    block = re.search(r"# TEST-COMMAND\n(.*?)\n# END-TEST-COMMAND", text, re.S)
+    assert block, ".ci/run lost its TEST-COMMAND markers"
+    return block.group(1).strip()
+
+
+def test_readme_and_ci_run_the_same_test_command() -> None:
+    command = _ci_command()
+    readme = (ROOT / "README.md").read_text()
+    quickstart = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(?:sh|bash|console)?\n(.*?)```", quickstart, re.S)
+    commands = [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
+    assert len(commands) == 2, f"the Quickstart must be exactly two commands, found {commands}"
+    assert commands[1] == command
+
+
+def test_ci_runs_ruff_and_strict_mypy() -> None:
+    text = (ROOT / ".ci" / "run").read_text()
+    assert "ruff check tlsexplorer" in text
+    assert "mypy tlsexplorer" in text
+    assert "strict = true" in (ROOT / "pyproject.toml").read_text()

@@ -1,0 +1,104 @@
+"""Pilot tests of the app shell: Home, navigation, help, palette, quit."""
+
+from __future__ import annotations
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import Footer, Header, Static
+
+from tlsexplorer.samples import SAMPLE_NOW
+from tlsexplorer.tui.app import TlsExplorerApp
+from tlsexplorer.tui.explorers import EXPLORERS
+from tlsexplorer.tui.screens.help import HelpScreen
+from tlsexplorer.tui.screens.home import ExplorerCard, HomeScreen
+
+
+async def test_app_opens_on_home_with_a_card_per_explorer() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(120, 40)):
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one(Header) and app.screen.query_one(Footer)
+        intro = str(app.screen.query_one("#intro", Static).render())
+        assert "tlsexplorer" in intro
+        cards = list(app.screen.query(ExplorerCard))
+        assert [c.explorer.id for c in cards] == [e.id for e in EXPLORERS]
+        for card in cards:
+            text = str(card.render())
+            assert card.explorer.title in text
+            assert card.explorer.key.upper() in text
+
+
+async def test_help_lists_bindings_and_closes_with_escape() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        for key in ("f1", "question_mark"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            listed = dict(app.screen.bindings)
+            assert "ctrl+q" in {k.lower() for k in listed} or "^q" in listed
+            for item in EXPLORERS:
+                assert item.title in listed.values()
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+
+
+async def test_escape_on_home_stays_on_home() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test() as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_palette_has_an_entry_per_explorer_and_help() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Help" in titles and "Home" in titles
+        for item in EXPLORERS:
+            assert f"Open {item.title}" in titles
+        assert any("theme" in t.lower() for t in titles)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"help")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.parametrize("item", EXPLORERS, ids=[e.id for e in EXPLORERS])
+async def test_each_explorer_opens_by_key_card_and_palette_and_escape_returns(item: object) -> None:
+    from tlsexplorer.tui.explorers import Explorer
+
+    assert isinstance(item, Explorer)
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(item.key)
+        await pilot.pause()
+        assert app.screen.name == item.id or app.screen is app.explorer_screen(item.id)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        app.screen.query_one(f"#card-{item.id}", ExplorerCard).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is app.explorer_screen(item.id)
+        app.action_home()
+        await pilot.pause()
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == f"Open {item.title}")
+        command.callback()
+        await pilot.pause()
+        assert app.screen is app.explorer_screen(item.id)
+
+
+async def test_ctrl_q_quits_cleanly() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code in (0, None)
+    assert not app.is_running

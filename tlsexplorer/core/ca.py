@@ -1,0 +1,434 @@
+"""Issuing certificates, CSRs and CRLs with the cryptography library.
+
+This is the one place that builds X.509 objects. The defaults are what strict
+clients accept (Python 3.13's VERIFY_X509_STRICT, openssl -x509_strict, Go,
+browsers): critical basic constraints, critical key usage right for the role,
+EKU on leaves, SKI everywhere, AKI on everything not self-signed, the CN also
+in the SAN, a random positive serial of at most 20 bytes, SHA-256.
+
+Every deviation (the course's CN-and-SAN-only style, or a deliberately broken
+certificate) is an explicit field of :class:`CertificateSpec`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from tlsexplorer.core.errors import UsageError
+from tlsexplorer.core.timeutil import as_utc
+
+PrivateKey: TypeAlias = (
+    rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey
+)
+PublicKey: TypeAlias = (
+    rsa.RSAPublicKey | ec.EllipticCurvePublicKey | ed25519.Ed25519PublicKey | ed448.Ed448PublicKey
+)
+KeyType = Literal["rsa2048", "rsa3072", "rsa4096", "p256", "p384", "ed25519"]
+Role = Literal["root", "intermediate", "server", "client"]
+HashName = Literal["sha256", "sha384", "sha512"]
+SigningHash: TypeAlias = hashes.SHA256 | hashes.SHA384 | hashes.SHA512
+
+#: Key types offered everywhere, in the order menus show them.
+KEY_TYPES: tuple[KeyType, ...] = ("rsa2048", "rsa3072", "rsa4096", "p256", "p384", "ed25519")
+
+#: Leaf validity that every browser accepts (CA/Browser Forum: at most 398 days).
+DEFAULT_LEAF_DAYS = 397
+#: Validity of a new CA by default (10 years).
+DEFAULT_CA_DAYS = 3650
+
+
+def generate_private_key(key_type: KeyType) -> PrivateKey:
+    """Generate a new private key of one of :data:`KEY_TYPES`."""
+    if key_type.startswith("rsa"):
+        bits = int(key_type[3:])
+        return rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    if key_type == "p256":
+        return ec.generate_private_key(ec.SECP256R1())
+    if key_type == "p384":
+        return ec.generate_private_key(ec.SECP384R1())
+    if key_type == "ed25519":
+        return ed25519.Ed25519PrivateKey.generate()
+    raise UsageError(f"unknown key type {key_type!r}; choose one of {', '.join(KEY_TYPES)}")
+
+
+def build_name(
+    cn: str | None = None,
+    *,
+    o: str | None = None,
+    ou: str | None = None,
+    c: str | None = None,
+    st: str | None = None,
+    l: str | None = None,  # noqa: E741 - the X.500 attribute is called L
+) -> x509.Name:
+    """Build a distinguished name from the usual fields, in C, ST, L, O, OU, CN order.
+
+    Raises:
+        UsageError: a country that is not two letters, or no field at all.
+    """
+    if c is not None and (len(c) != 2 or not c.isalpha()):
+        raise UsageError(f"country {c!r} must be a two-letter code such as US or DE")
+    pairs = [
+        (NameOID.COUNTRY_NAME, c),
+        (NameOID.STATE_OR_PROVINCE_NAME, st),
+        (NameOID.LOCALITY_NAME, l),
+        (NameOID.ORGANIZATION_NAME, o),
+        (NameOID.ORGANIZATIONAL_UNIT_NAME, ou),
+        (NameOID.COMMON_NAME, cn),
+    ]
+    attributes = [x509.NameAttribute(oid, value) for oid, value in pairs if value]
+    if not attributes:
+        raise UsageError("a name needs at least one field (a common name, say)")
+    return x509.Name(attributes)
+
+
+def parse_san(value: str) -> x509.GeneralName:
+    """Turn ``alice.example.net``, ``*.example.net``, ``127.0.0.1``, ``::1`` or
+    ``bob@example.net`` into the right kind of subject alternative name.
+
+    Raises:
+        UsageError: an empty value or one that is none of these.
+    """
+    text = value.strip()
+    if not text:
+        raise UsageError("an empty subject alternative name was given")
+    try:
+        return x509.IPAddress(ipaddress.ip_address(text))
+    except ValueError:
+        pass
+    if "@" in text:
+        local, _, domain = text.partition("@")
+        if not local or "." not in domain:
+            raise UsageError(f"{value!r} is not an email address")
+        return x509.RFC822Name(text)
+    label_chars = set("abcdefghijklmnopqrstuvwxyz0123456789-.*")
+    if not set(text.lower()) <= label_chars or ".." in text or text.startswith("."):
+        raise UsageError(
+            f"{value!r} is not a DNS name, an IP address or an email address"
+        )
+    if "*" in text and not (text.startswith("*.") and "*" not in text[1:]):
+        raise UsageError(f"{value!r}: a wildcard may only be the whole leftmost label (*.example.net)")
+    return x509.DNSName(text.lower())
+
+
+def parse_network(value: str) -> x509.GeneralName:
+    """Turn ``example.net`` or ``10.0.0.0/8`` into a name-constraints subtree."""
+    text = value.strip()
+    try:
+        return x509.IPAddress(ipaddress.ip_network(text, strict=True))
+    except ValueError:
+        pass
+    name = parse_san(text.lstrip("."))
+    if not isinstance(name, x509.DNSName) or "*" in name.value:
+        raise UsageError(f"{value!r} is not a DNS domain or an IP range such as 10.0.0.0/8")
+    return name
+
+
+def random_serial() -> int:
+    """A random positive serial number of 159 bits (fits in 20 bytes, RFC 5280)."""
+    return secrets.randbits(159) | (1 << 158)
+
+
+def hash_for(key: PrivateKey, name: HashName | None) -> SigningHash | None:
+    """The hash to sign with: none for Ed25519/Ed448, else the named one."""
+    if isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey):
+        return None
+    table: dict[str, SigningHash] = {
+        "sha256": hashes.SHA256(),
+        "sha384": hashes.SHA384(),
+        "sha512": hashes.SHA512(),
+    }
+    return table[name or "sha256"]
+
+
+ROLE_KEY_USAGE: dict[Role, dict[str, bool]] = {
+    "root": {"key_cert_sign": True, "crl_sign": True, "digital_signature": True},
+    "intermediate": {"key_cert_sign": True, "crl_sign": True, "digital_signature": True},
+    "server": {"digital_signature": True, "key_encipherment": True},
+    "client": {"digital_signature": True},
+}
+"""Key usage bits each role gets by default."""
+
+ROLE_EKU: dict[Role, tuple[x509.ObjectIdentifier, ...]] = {
+    "root": (),
+    "intermediate": (),
+    "server": (ExtendedKeyUsageOID.SERVER_AUTH,),
+    "client": (ExtendedKeyUsageOID.CLIENT_AUTH,),
+}
+"""Extended key usages each role gets by default (none for CAs)."""
+
+
+def key_usage(bits: dict[str, bool], public_key: PublicKey) -> x509.KeyUsage:
+    """Build a KeyUsage from the set bits; key encipherment is dropped for
+    non-RSA keys (an EC or Ed25519 key cannot encipher)."""
+    encipher = bits.get("key_encipherment", False) and isinstance(public_key, rsa.RSAPublicKey)
+    return x509.KeyUsage(
+        digital_signature=bits.get("digital_signature", False),
+        content_commitment=bits.get("content_commitment", False),
+        key_encipherment=encipher,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=bits.get("key_cert_sign", False),
+        crl_sign=bits.get("crl_sign", False),
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+@dataclass(frozen=True)
+class CertificateSpec:
+    """Everything that goes into one certificate besides the keys.
+
+    The defaults give a certificate strict clients accept; each switch that
+    turns a default off exists for the course-style certificate and the
+    break-it lab.
+    """
+
+    subject: x509.Name
+    """Who the certificate names."""
+    role: Role
+    """root, intermediate, server or client."""
+    not_before: dt.datetime
+    """Start of validity (UTC)."""
+    not_after: dt.datetime
+    """End of validity (UTC)."""
+    sans: tuple[x509.GeneralName, ...] = ()
+    """Subject alternative names (DNS, IP, email)."""
+    path_length: int | None = None
+    """For CAs: how many CAs may follow below this one (None: no limit)."""
+    permitted: tuple[x509.GeneralName, ...] = ()
+    """Name constraints: permitted subtrees (CAs only)."""
+    excluded: tuple[x509.GeneralName, ...] = ()
+    """Name constraints: excluded subtrees (CAs only)."""
+    serial: int | None = None
+    """Serial number; random when None."""
+    hash_name: HashName = "sha256"
+    """Signature hash (ignored for Ed25519)."""
+    basic_constraints: bool = True
+    """Include basic constraints (critical)."""
+    key_usage: bool = True
+    """Include key usage (critical), right for the role."""
+    key_usage_bits: dict[str, bool] | None = None
+    """Override the role's key usage bits."""
+    extended_key_usage: tuple[x509.ObjectIdentifier, ...] | None = None
+    """EKU OIDs; None means the role's default, () means no EKU extension."""
+    key_identifiers: bool = True
+    """Include SKI, and AKI when not self-signed."""
+    cn_in_san: bool = True
+    """Add the subject's CN to the SAN when it is not there (leaves only)."""
+    include_san: bool = True
+    """Include the SAN extension at all (False makes a CN-only certificate)."""
+    extra_extensions: tuple[tuple[x509.ExtensionType, bool], ...] = field(default=())
+    """Further extensions as (value, critical)."""
+
+    @property
+    def is_ca(self) -> bool:
+        """True for root and intermediate."""
+        return self.role in ("root", "intermediate")
+
+
+def _common_name(name: x509.Name) -> str | None:
+    values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if not values:
+        return None
+    value = values[0].value
+    return value if isinstance(value, str) else value.decode()
+
+
+def leaf_sans(spec: CertificateSpec) -> tuple[x509.GeneralName, ...]:
+    """The SANs a certificate gets: the spec's, plus the CN when asked and missing."""
+    sans = list(spec.sans)
+    cn = _common_name(spec.subject)
+    if spec.cn_in_san and not spec.is_ca and cn:
+        try:
+            name = parse_san(cn)
+        except UsageError:
+            name = None
+        if name is not None and name not in sans:
+            sans.insert(0, name)
+    return tuple(sans)
+
+
+def issue_certificate(
+    spec: CertificateSpec,
+    public_key: PublicKey,
+    signing_key: PrivateKey,
+    issuer: x509.Certificate | None = None,
+) -> x509.Certificate:
+    """Build and sign one certificate.
+
+    Args:
+        spec: what goes in it.
+        public_key: the subject's public key.
+        signing_key: the issuer's private key (the subject's own for a root).
+        issuer: the issuer's certificate; None makes it self-signed.
+
+    Raises:
+        UsageError: validity that ends before it starts, or a role that does
+            not fit (a root with an issuer).
+    """
+    not_before, not_after = as_utc(spec.not_before), as_utc(spec.not_after)
+    if not_after <= not_before:
+        raise UsageError("the certificate would end before it starts; check the validity dates")
+    if spec.role == "root" and issuer is not None:
+        raise UsageError("a root CA signs itself; it has no issuer")
+    issuer_name = issuer.subject if issuer is not None else spec.subject
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(spec.subject)
+        .issuer_name(issuer_name)
+        .public_key(public_key)
+        .serial_number(spec.serial if spec.serial is not None else random_serial())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+    )
+    if spec.basic_constraints:
+        builder = builder.add_extension(
+            x509.BasicConstraints(ca=spec.is_ca, path_length=spec.path_length if spec.is_ca else None),
+            critical=True,
+        )
+    if spec.key_usage:
+        bits = spec.key_usage_bits or ROLE_KEY_USAGE[spec.role]
+        builder = builder.add_extension(key_usage(bits, public_key), critical=True)
+    ekus = ROLE_EKU[spec.role] if spec.extended_key_usage is None else spec.extended_key_usage
+    if ekus:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(list(ekus)), critical=False)
+    sans = leaf_sans(spec)
+    if spec.include_san and sans:
+        builder = builder.add_extension(x509.SubjectAlternativeName(list(sans)), critical=False)
+    if spec.is_ca and (spec.permitted or spec.excluded):
+        builder = builder.add_extension(
+            x509.NameConstraints(
+                permitted_subtrees=list(spec.permitted) or None,
+                excluded_subtrees=list(spec.excluded) or None,
+            ),
+            critical=True,
+        )
+    if spec.key_identifiers:
+        builder = builder.add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False
+        )
+        if issuer is not None:
+            builder = builder.add_extension(
+                authority_key_identifier(issuer), critical=False
+            )
+    for extension, critical in spec.extra_extensions:
+        builder = builder.add_extension(extension, critical=critical)
+    return builder.sign(signing_key, hash_for(signing_key, spec.hash_name))
+
+
+def authority_key_identifier(issuer: x509.Certificate) -> x509.AuthorityKeyIdentifier:
+    """The AKI pointing at ``issuer``: its SKI when it has one, else computed."""
+    try:
+        ski = issuer.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    except x509.ExtensionNotFound:
+        return x509.AuthorityKeyIdentifier.from_issuer_public_key(
+            issuer.public_key()  # type: ignore[arg-type]
+        )
+    return x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski)
+
+
+def create_csr(
+    subject: x509.Name,
+    key: PrivateKey,
+    sans: Sequence[x509.GeneralName] = (),
+    hash_name: HashName = "sha256",
+) -> x509.CertificateSigningRequest:
+    """Build and sign a certificate signing request, with the SANs requested."""
+    builder = x509.CertificateSigningRequestBuilder().subject_name(subject)
+    if sans:
+        builder = builder.add_extension(x509.SubjectAlternativeName(list(sans)), critical=False)
+    return builder.sign(key, hash_for(key, hash_name))
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """One entry of a CRL."""
+
+    serial: int
+    """The revoked certificate's serial number."""
+    revoked_at: dt.datetime
+    """When it was revoked."""
+    reason: x509.ReasonFlags | None = None
+    """Why, when known."""
+
+
+def create_crl(
+    issuer: x509.Certificate,
+    signing_key: PrivateKey,
+    revocations: Sequence[Revocation],
+    last_update: dt.datetime,
+    next_update: dt.datetime,
+    crl_number: int = 1,
+) -> x509.CertificateRevocationList:
+    """Build and sign a CRL listing ``revocations``."""
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(issuer.subject)
+        .last_update(as_utc(last_update))
+        .next_update(as_utc(next_update))
+        .add_extension(x509.CRLNumber(crl_number), critical=False)
+        .add_extension(authority_key_identifier(issuer), critical=False)
+    )
+    for item in revocations:
+        entry = (
+            x509.RevokedCertificateBuilder()
+            .serial_number(item.serial)
+            .revocation_date(as_utc(item.revoked_at))
+        )
+        if item.reason is not None:
+            entry = entry.add_extension(x509.CRLReason(item.reason), critical=False)
+        builder = builder.add_revoked_certificate(entry.build())
+    return builder.sign(signing_key, hash_for(signing_key, "sha256"))
+
+
+def private_key_pem(key: PrivateKey, password: bytes | None = None) -> bytes:
+    """Serialise a private key as PKCS#8 PEM, encrypted when a password is given."""
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
+    )
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+
+
+def certificate_pem(*certs: x509.Certificate) -> bytes:
+    """Serialise certificates as concatenated PEM blocks."""
+    return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certs)
+
+
+__all__ = [
+    "DEFAULT_CA_DAYS",
+    "DEFAULT_LEAF_DAYS",
+    "KEY_TYPES",
+    "ROLE_EKU",
+    "ROLE_KEY_USAGE",
+    "CertificateSpec",
+    "HashName",
+    "KeyType",
+    "PrivateKey",
+    "PublicKey",
+    "Revocation",
+    "Role",
+    "authority_key_identifier",
+    "build_name",
+    "certificate_pem",
+    "create_crl",
+    "create_csr",
+    "generate_private_key",
+    "hash_for",
+    "issue_certificate",
+    "key_usage",
+    "leaf_sans",
+    "parse_network",
+    "parse_san",
+    "private_key_pem",
+    "random_serial",
+]

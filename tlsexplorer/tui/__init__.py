@@ -1,0 +1,1 @@
+"""The Textual front end. Import :mod:`tlsexplorer.tui.app` to get the app."""

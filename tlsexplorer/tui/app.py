@@ -1,0 +1,163 @@
+"""The Textual app: Home at the bottom of a screen stack, explorers pushed on top.
+
+Navigation is one screen stack everywhere. Home is the default screen; an
+explorer's key (shown in the footer), its card on Home or its palette entry
+brings that explorer to the top, reusing the same screen instance so its state
+survives; Escape pops back one screen. Material sent from one explorer to
+another (an issued certificate to the Inspector) goes through
+:meth:`TlsExplorerApp.open_explorer` with a payload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from tlsexplorer import __version__
+from tlsexplorer.tui.explorers import EXPLORERS, explorer
+from tlsexplorer.tui.screens.base import ExplorerScreen
+from tlsexplorer.tui.screens.home import HomeScreen
+
+
+def _explorer_bindings() -> list[BindingType]:
+    return [
+        Binding(item.key, f"open_explorer('{item.id}')", item.title, priority=True)
+        for item in EXPLORERS
+    ]
+
+
+class TlsExplorerApp(App[int]):
+    """tlsexplorer's terminal UI. Constructible with no arguments."""
+
+    TITLE = "tlsexplorer"
+    SUB_TITLE = f"cryptography and TLS, hands on · v{__version__}"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False, key_display="?"),
+        Binding("escape", "go_back", "Back", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        *_explorer_bindings(),
+    ]
+
+    def __init__(
+        self,
+        *,
+        now: dt.datetime | None = None,
+        open_paths: Sequence[str] = (),
+    ) -> None:
+        """Create the app.
+
+        Args:
+            now: a fixed "now" for every time-dependent view (screenshots and
+                snapshots pass one); None means the real clock.
+            open_paths: files or folders to open in the Inspector at start.
+        """
+        super().__init__()
+        self._fixed_now = now
+        self.open_paths = tuple(open_paths)
+        """Paths given on the command line, handed to the Inspector."""
+
+    def now(self) -> dt.datetime:
+        """The current time, or the fixed time given at construction."""
+        if self._fixed_now is not None:
+            return self._fixed_now
+        return dt.datetime.now(dt.timezone.utc)
+
+    def get_default_screen(self) -> Screen[None]:
+        """Home is the bottom of the stack."""
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        """Hand command-line paths to the Inspector, when there is one."""
+        if self.open_paths and any(item.id == "inspector" for item in EXPLORERS):
+            from pathlib import Path
+
+            from tlsexplorer.tui.payloads import OpenFiles
+
+            self.open_explorer("inspector", OpenFiles(tuple(Path(p) for p in self.open_paths)))
+
+    # Navigation -----------------------------------------------------------
+
+    def explorer_screen(self, explorer_id: str) -> ExplorerScreen:
+        """The (single) screen instance of an explorer, created on first use."""
+        if not self.is_screen_installed(explorer_id):
+            screen_class = explorer(explorer_id).load()
+            self.install_screen(screen_class(), explorer_id)
+        screen = self.get_screen(explorer_id)
+        assert isinstance(screen, ExplorerScreen)
+        return screen
+
+    def open_explorer(self, explorer_id: str, payload: object = None) -> None:
+        """Bring an explorer to the top of the stack and give it ``payload``.
+
+        If the explorer is already in the stack, the screens above it are
+        popped; otherwise it is pushed on top of the current screen, so Escape
+        returns to where the person came from.
+        """
+        screen = self.explorer_screen(explorer_id)
+        if screen in self.screen_stack:
+            while self.screen is not screen:
+                self.pop_screen()
+        else:
+            self.push_screen(screen)
+        if payload is not None:
+            screen.receive(payload)
+
+    def action_open_explorer(self, explorer_id: str) -> None:
+        """Key binding target: open an explorer."""
+        self.open_explorer(explorer_id)
+
+    def action_go_back(self) -> None:
+        """Escape: go back one screen (Home stays)."""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        """Show every binding active where help was asked."""
+        from tlsexplorer.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        rows: list[tuple[str, str]] = []
+        seen: set[tuple[str, str]] = set()
+        for key, active in self.active_bindings.items():
+            binding = active.binding
+            description = binding.description or binding.tooltip or binding.action
+            display = binding.key_display or self.get_key_display(binding)
+            row = (display or key, description)
+            if row not in seen and not binding.system:
+                seen.add(row)
+                rows.append(row)
+        rows.append(("ctrl+p", "Command palette: every command, themes, screenshots"))
+        title = self.screen.title or self.screen.__class__.__name__.removesuffix("Screen")
+        self.push_screen(HelpScreen(str(title), rows))
+
+    # Command palette --------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's commands (themes, keys, quit...) plus one per explorer."""
+        yield SystemCommand("Home", "Go back to the Home screen", self.action_home)
+        for item in EXPLORERS:
+            yield SystemCommand(
+                f"Open {item.title}",
+                f"{item.concept} ({item.key.upper()})",
+                lambda explorer_id=item.id: self.open_explorer(explorer_id),
+            )
+        yield SystemCommand("Help", "Show every key binding (F1)", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    def action_home(self) -> None:
+        """Pop every screen above Home."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+
+__all__ = ["TlsExplorerApp"]

@@ -1,0 +1,59 @@
+"""The registry of explorers: one entry per screen that exists.
+
+Home's cards, the footer's key bindings, the help screen and the command
+palette are all built from :data:`EXPLORERS`, so an explorer is added in one
+place. Screens are named by import path and imported only when first opened,
+which keeps start-up as fast as a bare Textual app.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tlsexplorer.tui.screens.base import ExplorerScreen
+
+
+@dataclass(frozen=True)
+class Explorer:
+    """One explorer screen as Home, the footer, help and the palette see it."""
+
+    id: str
+    """Short identifier, also the installed screen's name (``symmetric``)."""
+    title: str
+    """Title on the card, in the palette and in the footer."""
+    key: str
+    """The key binding that opens it from anywhere (``f2``)."""
+    concept: str
+    """Two sentences on the concept it teaches."""
+    actions: str
+    """What a person can do there."""
+    screen: str
+    """``module:Class`` of its :class:`ExplorerScreen`."""
+
+    def load(self) -> type[ExplorerScreen]:
+        """Import and return the screen class."""
+        module_name, _, class_name = self.screen.partition(":")
+        screen_class: type[ExplorerScreen] = getattr(importlib.import_module(module_name), class_name)
+        return screen_class
+
+
+#: Every explorer that exists, in the order Home shows them.
+EXPLORERS: tuple[Explorer, ...] = ()
+
+
+def explorer(explorer_id: str) -> Explorer:
+    """The explorer with ``explorer_id``.
+
+    Raises:
+        KeyError: no such explorer.
+    """
+    for item in EXPLORERS:
+        if item.id == explorer_id:
+            return item
+    raise KeyError(explorer_id)
+
+
+__all__ = ["EXPLORERS", "Explorer", "explorer"]

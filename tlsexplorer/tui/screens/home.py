@@ -1,0 +1,86 @@
+"""Home: what the app is and a card for each explorer."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from tlsexplorer.tui.explorers import EXPLORERS, Explorer
+
+INTRO = (
+    "[b]tlsexplorer[/b] explores cryptography and TLS on real material: ciphers you can "
+    "break, RSA worked by hand, your own PEM files, certificate chains with every check "
+    "explained, a local CA, and HTTPS on loopback. Every number and byte is on screen."
+)
+
+
+class ExplorerCard(Static, can_focus=True):
+    """A card that opens one explorer when chosen (Enter or a click)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "choose", "Open", show=False)]
+
+    class Chosen(Message):
+        """Posted when the card is chosen."""
+
+        def __init__(self, explorer_id: str) -> None:
+            super().__init__()
+            self.explorer_id = explorer_id
+            """The explorer to open."""
+
+    def __init__(self, item: Explorer) -> None:
+        key = item.key.upper()
+        text = (
+            f"[b]{item.title}[/b]  [dim]({key})[/dim]\n\n"
+            f"{item.concept}\n\n[i]{item.actions}[/i]"
+        )
+        super().__init__(text, id=f"card-{item.id}", classes="card")
+        self.explorer = item
+        """The explorer this card opens."""
+
+    def action_choose(self) -> None:
+        """Open this card's explorer."""
+        self.post_message(self.Chosen(self.explorer.id))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click opens the explorer too."""
+        event.stop()
+        self.action_choose()
+
+
+class HomeScreen(Screen[None]):
+    """The map of the app: one paragraph and a card per explorer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,right", "app.focus_next", "Next card", show=False),
+        Binding("up,left", "app.focus_previous", "Previous card", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        """Lay out the intro and the cards."""
+        yield Header()
+        with VerticalScroll(id="home"):
+            yield Static(INTRO, id="intro")
+            if EXPLORERS:
+                with Grid(id="cards"):
+                    for item in EXPLORERS:
+                        yield ExplorerCard(item)
+            yield Static(
+                "[dim]F1 or ? for help · ctrl+p for the command palette · "
+                "Esc goes back · ctrl+q quits[/dim]",
+                id="hint",
+            )
+        yield Footer()
+
+    def on_explorer_card_chosen(self, message: ExplorerCard.Chosen) -> None:
+        """Open the explorer whose card was chosen."""
+        from tlsexplorer.tui.app import TlsExplorerApp
+
+        if isinstance(self.app, TlsExplorerApp):
+            self.app.open_explorer(message.explorer_id)
