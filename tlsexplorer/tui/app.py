@@ -121,24 +121,33 @@ class TlsExplorerApp(App[int]):
             self.pop_screen()
 
     def action_help(self) -> None:
-        """Show every binding active where help was asked."""
+        """Show every binding active where help was asked, grouped by where it works."""
         from tlsexplorer.tui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return
-        rows: list[tuple[str, str]] = []
+        groups: dict[str, list[tuple[str, str]]] = {"Everywhere": [], "This screen": [], "Focused item": []}
         seen: set[tuple[str, str]] = set()
         for key, active in self.active_bindings.items():
             binding = active.binding
-            description = binding.description or binding.tooltip or binding.action
-            display = binding.key_display or self.get_key_display(binding)
-            row = (display or key, description)
-            if row not in seen and not binding.system:
-                seen.add(row)
-                rows.append(row)
-        rows.append(("ctrl+p", "Command palette: every command, themes, screenshots"))
+            if binding.system:
+                continue
+            description = binding.description or binding.tooltip or binding.action.replace("_", " ")
+            if binding.action == "command_palette":
+                description = "Command palette: every command, the explorers, themes"
+            row = (binding.key_display or self.get_key_display(binding) or key, description)
+            if row in seen:
+                continue
+            seen.add(row)
+            if active.node is self:
+                group = "Everywhere"
+            elif active.node is self.screen:
+                group = "This screen"
+            else:
+                group = "Focused item"
+            groups[group].append(row)
         title = self.screen.title or self.screen.__class__.__name__.removesuffix("Screen")
-        self.push_screen(HelpScreen(str(title), rows))
+        self.push_screen(HelpScreen(str(title), [(g, rows) for g, rows in groups.items() if rows]))
 
     # Command palette --------------------------------------------------------
 

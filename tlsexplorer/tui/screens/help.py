@@ -20,20 +20,28 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,f1,question_mark,q", "dismiss", "Close help"),
     ]
 
-    def __init__(self, title: str, bindings: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, title: str, groups: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> None:
         super().__init__()
         self.help_title = title
         """Where help was asked from."""
-        self.bindings = list(bindings)
-        """(key, what it does) pairs to list."""
+        self.groups = [(name, list(rows)) for name, rows in groups]
+        """(where it works, [(key, what it does)]) groups to list."""
+
+    @property
+    def bindings(self) -> list[tuple[str, str]]:
+        """Every (key, what it does) pair listed, in order."""
+        return [row for _name, rows in self.groups for row in rows]
 
     def compose(self) -> ComposeResult:
         """A scrollable table of bindings."""
         table = Table(title=f"Keys — {self.help_title}", expand=True, title_justify="left")
         table.add_column("Key", style="bold", no_wrap=True)
         table.add_column("What it does")
-        for key, description in self.bindings:
-            table.add_row(key, description)
+        for index, (name, rows) in enumerate(self.groups):
+            table.add_row(f"[i]{name}[/i]", "", end_section=False)
+            for number, (key, description) in enumerate(rows):
+                last = number == len(rows) - 1 and index < len(self.groups) - 1
+                table.add_row(key, description, end_section=last)
         with VerticalScroll(id="help-body"):
             yield Static(table, id="help-table")
             yield Static(

@@ -57,6 +57,8 @@ class ExplorerCard(Static, can_focus=True):
 class HomeScreen(Screen[None]):
     """The map of the app: one paragraph and a card per explorer."""
 
+    AUTO_FOCUS = ".card"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,right", "app.focus_next", "Next card", show=False),
         Binding("up,left", "app.focus_previous", "Previous card", show=False),
