@@ -1,0 +1,325 @@
+"""The course's story, played against local servers: who trusts what, and why.
+
+Each :class:`Scenario` starts (or fails to start) a :class:`LabServer` on
+127.0.0.1 with the built-in samples, probes it the way a client in the
+course did, and explains the outcome, with the curl, openssl and Python
+commands that reproduce it by hand. :func:`run_scenarios` runs them all and
+always shuts its servers down.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import shlex
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+
+from tlsexplorer.core.ca import private_key_pem
+from tlsexplorer.core.errors import TlsxError
+from tlsexplorer.core.files import FileToWrite, write_files
+from tlsexplorer.core.tls_probe import ProbeResult, probe
+from tlsexplorer.core.tls_server import LabServer, ServerFiles, load_server_context
+from tlsexplorer.samples import SAMPLES_DIR
+
+ROOT_FILE = "charlies-root-ca.pem"
+"""The CA certificate a client is given (from the built-in samples)."""
+
+SAMPLE_PASSPHRASE = b"secret_password"
+"""The passphrase the lab encrypts its copy of the server key with (a sample: shown on screen)."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One step of the story."""
+
+    id: str
+    """Short name (``no_ca``)."""
+    title: str
+    """What is tried."""
+    expect_ok: bool
+    """Whether the client should get the page."""
+    server: str
+    """Which server it needs: ``alice``, ``expired``, ``course`` or ``encrypted``."""
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("no_ca", "No CA given: the client only trusts the system's roots", False, "alice"),
+    Scenario("with_ca", "The CA given (curl --cacert, requests verify=)", True, "alice"),
+    Scenario("insecure", "--insecure: verification skipped", True, "alice"),
+    Scenario("ip_mismatch", "Connect by 127.0.0.1 when the SAN has only localhost", False, "alice"),
+    Scenario("expired", "An expired certificate", False, "expired"),
+    Scenario("cn_only", "Course-style certificate (CN and SAN only) vs a strict client", False, "course"),
+    Scenario("wrong_passphrase", "Wrong passphrase for the server key", False, "encrypted"),
+)
+"""The board, in the order the course tells it."""
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """How one scenario went."""
+
+    scenario: Scenario
+    """What was tried."""
+    ok: bool
+    """True when the client got through (or the server started)."""
+    error: str | None
+    """The client's (or the server's) error, as it printed it."""
+    reason: str
+    """Why, in words."""
+    commands: tuple[tuple[str, str], ...]
+    """(tool, command line) pairs that reproduce it by hand."""
+    warning: str | None = None
+    """What was deliberately skipped (``--insecure``)."""
+    probe: ProbeResult | None = None
+    """The probe's full result, when a client connected."""
+    port: int = 0
+    """The server's port."""
+
+    @property
+    def as_expected(self) -> bool:
+        """True when the outcome is the one the story predicts."""
+        return self.ok == self.scenario.expect_ok
+
+
+class LabMaterial:
+    """Server files for every scenario, written to a private folder.
+
+    The built-in samples are used as they are; the lab adds the expired
+    certificate's full chain and a copy of alice's key encrypted with
+    :data:`SAMPLE_PASSPHRASE`.
+    """
+
+    def __init__(self, workdir: Path, samples: Path = SAMPLES_DIR) -> None:
+        self.workdir = workdir
+        """Where the extra files go."""
+        self.samples = samples
+        """The built-in samples folder."""
+        self.root = samples / ROOT_FILE
+        """The CA certificate clients are given."""
+        self.alice = ServerFiles(
+            samples / "alice.example.net.fullchain.pem", samples / "alice.example.net.key.pem"
+        )
+        """alice.example.net (SANs localhost and alice.example.net) behind the intermediate."""
+        self.course = ServerFiles(samples / "alice-course-style.pem", samples / "alice.example.net.key.pem")
+        """The course-style certificate (no key usage, no key identifiers) with alice's key."""
+        self.expired = ServerFiles(workdir / "expired.fullchain.pem", samples / "expired.key.pem")
+        """old.example.net, valid only in 2020, with its intermediate."""
+        self.encrypted = ServerFiles(self.alice.cert, workdir / "alice.encrypted.key.pem")
+        """alice with her key encrypted under :data:`SAMPLE_PASSPHRASE`."""
+
+    def prepare(self) -> LabMaterial:
+        """Write the extra files (once)."""
+        wanted: list[FileToWrite] = []
+        if not self.expired.cert.exists():
+            chain = (self.samples / "expired.pem").read_bytes() + (
+                self.samples / "charlies-intermediate-ca.pem").read_bytes()
+            wanted.append(FileToWrite(self.expired.cert, chain, kind="certificate"))
+        if not self.encrypted.key.exists():
+            key = serialization.load_pem_private_key(self.alice.key.read_bytes(), None)
+            pem = private_key_pem(key, SAMPLE_PASSPHRASE)  # type: ignore[arg-type]
+            wanted.append(FileToWrite(self.encrypted.key, pem, private=True, kind="private_key"))
+        if wanted:
+            write_files(wanted)
+        return self
+
+    def files(self, server: str) -> ServerFiles:
+        """The files of one server setup."""
+        table = {"alice": self.alice, "course": self.course, "expired": self.expired,
+                 "encrypted": self.encrypted}
+        return table[server]
+
+
+def _q(text: str) -> str:
+    return shlex.quote(text)
+
+
+def commands_for(scenario_id: str, port: int, ca: str = ROOT_FILE) -> tuple[tuple[str, str], ...]:
+    """The curl, openssl and Python commands that reproduce a scenario by hand."""
+    url = f"https://localhost:{port}/"
+    s_client = f"openssl s_client -connect localhost:{port} -servername localhost"
+    quiet = " -brief </dev/null"
+    get = "python3 -c \"import requests; print(requests.get('{url}'{extra}).text)\""
+    if scenario_id == "no_ca":
+        return (("curl", f"curl {url}"),
+                ("openssl", f"{s_client} -verify_hostname localhost -verify_return_error{quiet}"),
+                ("python", get.format(url=url, extra="")))
+    if scenario_id == "with_ca":
+        return (("curl", f"curl --cacert {_q(ca)} {url}"),
+                ("openssl",
+                 f"{s_client} -CAfile {_q(ca)} -verify_hostname localhost -verify_return_error{quiet}"),
+                ("python", get.format(url=url, extra=f", verify='{ca}'")))
+    if scenario_id == "insecure":
+        return (("curl", f"curl --insecure {url}"),
+                ("openssl", f"{s_client}{quiet}   # reports the error, carries on anyway"),
+                ("python", get.format(url=url, extra=", verify=False")))
+    if scenario_id == "ip_mismatch":
+        ip_url = f"https://127.0.0.1:{port}/"
+        return (("curl", f"curl --cacert {_q(ca)} {ip_url}"),
+                ("openssl", f"openssl s_client -connect 127.0.0.1:{port} -CAfile {_q(ca)} "
+                 f"-verify_ip 127.0.0.1 -verify_return_error{quiet}"),
+                ("python", get.format(url=ip_url, extra=f", verify='{ca}'")))
+    if scenario_id == "expired":
+        old_url = f"https://old.example.net:{port}/"
+        return (("curl", f"curl --cacert {_q(ca)} --resolve old.example.net:{port}:127.0.0.1 {old_url}"),
+                ("openssl", f"openssl s_client -connect 127.0.0.1:{port} -servername old.example.net "
+                 f"-CAfile {_q(ca)} -verify_hostname old.example.net -verify_return_error{quiet}"),
+                ("python", get.format(url=old_url, extra=f", verify='{ca}'")
+                 + "   # with old.example.net -> 127.0.0.1 in /etc/hosts"))
+    if scenario_id == "cn_only":
+        return (("curl", f"curl --cacert {_q(ca)} {url}   # accepted: curl is not strict"),
+                ("openssl", f"{s_client} -CAfile {_q(ca)} -x509_strict -verify_return_error{quiet}"),
+                ("python", "python3 -c \"import socket, ssl; c = ssl.create_default_context("
+                 f"cafile='{ca}'); c.verify_flags |= ssl.VERIFY_X509_STRICT; c.wrap_socket("
+                 f"socket.create_connection(('localhost', {port})), server_hostname='localhost')\""
+                 "   # Python 3.13+ is strict by default"))
+    if scenario_id == "wrong_passphrase":
+        return (("tlsexplorer", f"tlsexplorer tls serve --port {port} --cert alice.example.net.fullchain.pem "
+                 "--key alice.encrypted.key.pem --key-password-file wrong.txt"),
+                ("openssl", f"openssl s_server -accept {port} -cert alice.example.net.fullchain.pem "
+                 "-key alice.encrypted.key.pem -pass pass:wrong -www"),
+                ("python", "python3 -c \"import ssl; ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)"
+                 ".load_cert_chain('alice.example.net.fullchain.pem', 'alice.encrypted.key.pem', "
+                 "password='wrong')\""),
+                ("curl", f"curl {url}   # connection refused: the server never started"))
+    raise KeyError(scenario_id)
+
+
+REASONS: dict[str, str] = {
+    "no_ca": (
+        "The server sent alice.example.net and Charlie's Intermediate CA. The intermediate was signed by "
+        "Charlie's root CA, which is in no system trust store, so the client finds no trusted issuer "
+        "('unable to get local issuer certificate'). Give the client the CA: curl --cacert, "
+        "requests verify=, openssl -CAfile."
+    ),
+    "with_ca": (
+        "The client trusts Charlie's root; the server sent its intermediate; leaf -> intermediate -> root "
+        "verifies, the dates are good and the SAN names localhost."
+    ),
+    "insecure": (
+        "The page arrives, but nothing about the server was checked: any certificate, expired or for "
+        "another name, from anyone in the middle, would have been accepted. The traffic is encrypted "
+        "to whoever answered."
+    ),
+    "ip_mismatch": (
+        "The chain is trusted, but the certificate names localhost and alice.example.net (DNS names) and "
+        "no IP address. A client that connects to 127.0.0.1 looks for an IP SAN 127.0.0.1 and finds "
+        "none. Connect by a name in the SAN, or issue the certificate with an IP SAN."
+    ),
+    "expired": (
+        "old.example.net was valid only during 2020. The chain is trusted and the name matches, but "
+        "every client checks the dates: after notAfter the certificate is refused. Issue a new one."
+    ),
+    "cn_only": (
+        "The course's certificate has only a CN and a SAN: no key usage, no key identifiers. OpenSSL's "
+        "strict mode (VERIFY_X509_STRICT, the default from Python 3.13) requires an Authority Key "
+        "Identifier on every certificate below the root, so a strict client refuses it; curl and Python "
+        "3.11 accept it. Issue it with the CA workbench's defaults."
+    ),
+    "wrong_passphrase": (
+        "The server key is encrypted and the passphrase given does not open it, so the server cannot "
+        "start and every client gets 'connection refused'. The sample passphrase is secret_password."
+    ),
+}
+"""Why each scenario ends the way it does."""
+
+
+def _client_for(scenario_id: str, root: bytes) -> dict[str, object]:
+    table: dict[str, dict[str, object]] = {
+        "no_ca": {"host": "localhost"},
+        "with_ca": {"host": "localhost", "ca_pems": [root]},
+        "insecure": {"host": "localhost", "insecure": True},
+        "ip_mismatch": {"host": "127.0.0.1", "ca_pems": [root]},
+        "expired": {"host": "127.0.0.1", "servername": "old.example.net", "ca_pems": [root]},
+        "cn_only": {"host": "localhost", "ca_pems": [root], "strict": True},
+    }
+    return table[scenario_id]
+
+
+@contextlib.contextmanager
+def _servers(material: LabMaterial) -> Iterator[Callable[[str], LabServer]]:
+    running: dict[str, LabServer] = {}
+
+    def get(name: str) -> LabServer:
+        if name not in running:
+            context = load_server_context(material.files(name))
+            running[name] = LabServer(context).start()
+        return running[name]
+
+    try:
+        yield get
+    finally:
+        for server in running.values():
+            server.stop()
+
+
+def run_scenarios(
+    workdir: Path,
+    *,
+    ids: Sequence[str] | None = None,
+    now: dt.datetime | None = None,
+    timeout: float = 3.0,
+    on_result: Callable[[ScenarioResult], None] | None = None,
+) -> list[ScenarioResult]:
+    """Play the scenarios (all, or those in ``ids``) and explain each outcome.
+
+    Servers listen on free ports of 127.0.0.1 and are always stopped, also
+    when something fails half-way.
+    """
+    material = LabMaterial(workdir).prepare()
+    root = material.root.read_bytes()
+    chosen = [s for s in SCENARIOS if ids is None or s.id in ids]
+    results: list[ScenarioResult] = []
+    with _servers(material) as server_for:
+        for scenario in chosen:
+            result = _run_one(scenario, material, server_for, root, now, timeout)
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+    return results
+
+
+def _run_one(
+    scenario: Scenario,
+    material: LabMaterial,
+    server_for: Callable[[str], LabServer],
+    root: bytes,
+    now: dt.datetime | None,
+    timeout: float,
+) -> ScenarioResult:
+    if scenario.id == "wrong_passphrase":
+        try:
+            load_server_context(material.encrypted, b"wrong")
+        except TlsxError as exc:
+            return ScenarioResult(scenario, False, str(exc), REASONS[scenario.id],
+                                  commands_for(scenario.id, 8443))
+        return ScenarioResult(scenario, True, None, "the wrong passphrase opened the key?!",
+                              commands_for(scenario.id, 8443))
+    server = server_for(scenario.server)
+    options = _client_for(scenario.id, root)
+    host = str(options.pop("host"))
+    result = probe(host, server.port, timeout=timeout, now=now, **options)  # type: ignore[arg-type]
+    reason = REASONS[scenario.id]
+    if scenario.id == "cn_only" and result.connected:
+        lenient = probe(host, server.port, ca_pems=[root], timeout=timeout, explain=False)
+        reason += (" (Checked just now: without strict mode the same client "
+                   f"{'accepts' if lenient.verified else 'also refuses'} it.)")
+    warning = result.warnings[0] if result.warnings else None
+    return ScenarioResult(scenario, result.ok, result.error, reason, commands_for(scenario.id, server.port),
+                          warning=warning, probe=result, port=server.port)
+
+
+__all__ = [
+    "REASONS",
+    "ROOT_FILE",
+    "SAMPLE_PASSPHRASE",
+    "SCENARIOS",
+    "LabMaterial",
+    "Scenario",
+    "ScenarioResult",
+    "commands_for",
+    "run_scenarios",
+]
