@@ -19,7 +19,10 @@ from tlsexplorer import __version__
 from tlsexplorer.cli.base import PROG, ArgumentParser, run_handler
 
 #: Subcommand modules, in the order ``--help`` lists them.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "tlsexplorer.cli.caesar",
+    "tlsexplorer.cli.fernet",
+)
 
 DESCRIPTION = (
     "Learn and work with cryptography and TLS from a terminal. "

@@ -123,6 +123,11 @@ def _b64decode(data: bytes | str) -> bytes:
     return base64.urlsafe_b64decode(data)
 
 
+_KEY_ALPHABET = frozenset(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_="
+)
+
+
 def parse_key(text: bytes | str) -> FernetKey:
     """Read a key written as url-safe base64 (surrounding whitespace ignored).
 
@@ -141,6 +146,12 @@ def parse_key(text: bytes | str) -> FernetKey:
     if len(data) > 1024:
         raise InvalidInput(
             f"the key is {len(data)} characters long; a Fernet key is 44 characters of url-safe base64"
+        )
+    bad = next((i for i, b in enumerate(data) if b not in _KEY_ALPHABET), None)
+    if bad is not None:
+        raise InvalidInput(
+            f"the key is not url-safe base64: character {bad + 1} is {chr(data[bad])!r}; "
+            "a Fernet key uses only A-Z a-z 0-9 - _ and = (make one with 'fernet keygen')"
         )
     try:
         raw = _b64decode(data)
@@ -397,12 +408,12 @@ def explain_token(
             plaintext = padded[:-padding_length]
 
     checks: list[Check] = []
-    stopped = next((title for name, title in CHECKS if results.get(name, (None, ""))[0] is False), None)
+    stopped = reason is not None
     for name, title in CHECKS:
         if name in results:
             ok, detail = results[name]
-        elif stopped is not None:
-            ok, detail = None, f"not reached (stopped at: {stopped})"
+        elif stopped:
+            ok, detail = None, "not reached: an earlier check failed"
         else:
             ok, detail = None, "needs the key"
         checks.append(Check(name, title, ok, detail))
