@@ -22,6 +22,8 @@ from tlsexplorer.cli.base import PROG, ArgumentParser, run_handler
 COMMAND_MODULES: tuple[str, ...] = (
     "tlsexplorer.cli.caesar",
     "tlsexplorer.cli.fernet",
+    "tlsexplorer.cli.rsa",
+    "tlsexplorer.cli.dh",
 )
 
 DESCRIPTION = (

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from tlsexplorer.core.errors import InvalidInput
-from tlsexplorer.core.rsa_math import check_size, miller_rabin
+from tlsexplorer.core.rsa_math import check_size, miller_rabin, short
 
 DH_PRESET = (23, 5, 6, 15)
 """The classic small example (p, g, a, b), as in Wikipedia's article."""
@@ -73,13 +73,15 @@ def small_dh(p: int, g: int, a: int, b: int) -> SmallDh:
         check_size(value, name)
     check = miller_rabin(p)
     if not check.is_prime:
-        factor = f": it has the factor {check.factor}" if check.factor else ""
-        raise InvalidInput(f"p = {p} is not prime{factor}; Diffie-Hellman needs a prime modulus")
+        factor = f": it has the factor {short(check.factor)}" if check.factor else ""
+        raise InvalidInput(f"p = {short(p)} is not prime{factor}; Diffie-Hellman needs a prime modulus")
     if not 1 < g < p - 1:
-        raise InvalidInput(f"g = {g} must satisfy 1 < g < p - 1 = {p - 1}")
+        raise InvalidInput(f"g = {short(g)} must satisfy 1 < g < p - 1 = {short(p - 1)}")
     for name, value in (("a", a), ("b", b)):
         if not 1 <= value < p - 1:
-            raise InvalidInput(f"the secret {name} = {value} must satisfy 1 <= {name} < p - 1 = {p - 1}")
+            raise InvalidInput(
+                f"the secret {name} = {short(value)} must satisfy 1 <= {name} < p - 1 = {short(p - 1)}"
+            )
     big_a = pow(g, a, p)
     big_b = pow(g, b, p)
     found: int | None = None

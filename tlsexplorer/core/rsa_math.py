@@ -63,7 +63,12 @@ def parse_int(text: str, what: str) -> int:
         elif ":" in cleaned:
             value = int(cleaned.replace(":", ""), 16)
         else:
-            value = int(cleaned, 10)
+            if not cleaned.isdigit():
+                raise ValueError(cleaned)
+            if len(cleaned) > MAX_BITS // 3 + 2:
+                raise UsageError(f"{what} has {len(cleaned)} digits; the limit is {MAX_BITS} bits "
+                                 f"(about {int(MAX_BITS * 0.30103) + 1} digits)")
+            value = int_from_decimal(cleaned)
     except ValueError:
         raise UsageError(
             f"{what} = {_short(raw)} is not a whole number (use decimal digits, or hex with 0x)"
@@ -88,6 +93,41 @@ def check_size(value: int, what: str) -> None:
 
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_CHUNK = 10**1000
+
+
+def decimal(value: int) -> str:
+    """``str(value)`` without Python's 4300-digit conversion limit (16384 bits is 4933 digits)."""
+    if value < 0:
+        return "-" + decimal(-value)
+    if value < _CHUNK:
+        return str(value)
+    parts: list[str] = []
+    while value >= _CHUNK:
+        value, rest = divmod(value, _CHUNK)
+        parts.append(str(rest).zfill(1000))
+    parts.append(str(value))
+    return "".join(reversed(parts))
+
+
+def int_from_decimal(digits: str) -> int:
+    """``int(digits)`` without Python's 4300-digit conversion limit."""
+    value = 0
+    for start in range(0, len(digits), 1000):
+        chunk = digits[start : start + 1000]
+        value = value * 10 ** len(chunk) + int(chunk, 10)
+    return value
+
+
+def short(value: int, limit: int = 40) -> str:
+    """A number for a message: whole when short, else ``head…tail (N digits)``."""
+    text = decimal(value)
+    if len(text) <= limit:
+        return text
+    keep = (limit - 2) // 2
+    return f"{text[:keep]}…{text[-keep:]} ({len(text)} digits)"
 
 
 # Primality --------------------------------------------------------------------
@@ -198,7 +238,7 @@ def miller_rabin(n: int, witnesses: Sequence[int] | None = None) -> PrimalityRes
             factor = root_factor if root_factor and 1 < root_factor < n else find_small_factor(n)
             how = f"witness {a} proves it composite"
             if factor:
-                how += f"; it has the factor {_short(str(factor))}"
+                how += f"; it has the factor {short(factor)}"
             else:
                 how += " (no small factor found quickly; the witness is the proof)"
             return PrimalityResult(n, False, s, d, tuple(rounds), factor, True, how)
@@ -326,7 +366,7 @@ def modinv(value: int, modulus: int) -> int:
     """
     table = extended_euclid(modulus, value % modulus)
     if table.inverse is None:
-        raise InvalidInput(f"{value} has no inverse mod {modulus}: gcd = {table.gcd}")
+        raise InvalidInput(f"{short(value)} has no inverse mod {short(modulus)}: gcd = {short(table.gcd)}")
     return table.inverse
 
 
@@ -529,14 +569,16 @@ def choose_e(phi: int) -> tuple[int, str]:
             "65537 (2^16 + 1), the standard choice: prime, and only two 1-bits so encrypting is fast"
         )
     why = (
-        f"65537 is not below phi = {phi}"
+        f"65537 is not below phi = {short(phi)}"
         if phi <= DEFAULT_E
         else f"gcd(65537, phi) = {math.gcd(DEFAULT_E, phi)}"
     )
     for e in range(3, phi):
         if math.gcd(e, phi) == 1:
             return e, f"{why}, so the smallest e with 1 < e < phi and gcd(e, phi) = 1"
-    raise InvalidInput(f"phi = {phi} is too small: no e with 1 < e < phi is coprime to it; use bigger primes")
+    raise InvalidInput(
+        f"phi = {short(phi)} is too small: no e with 1 < e < phi is coprime to it; use bigger primes"
+    )
 
 
 def check_e(e: int, phi: int) -> None:
@@ -546,12 +588,12 @@ def check_e(e: int, phi: int) -> None:
         InvalidInput: with the rule broken (and the gcd).
     """
     if not 1 < e < phi:
-        raise InvalidInput(f"e = {e} must satisfy 1 < e < phi = {phi}")
+        raise InvalidInput(f"e = {short(e)} must satisfy 1 < e < phi = {short(phi)}")
     g = math.gcd(e, phi)
     if g != 1:
         raise InvalidInput(
-            f"e = {e} is not coprime to phi = {phi}: gcd(e, phi) = {g}, so e has no inverse d; "
-            "pick an e sharing no factor with phi"
+            f"e = {short(e)} is not coprime to phi = {short(phi)}: gcd(e, phi) = {short(g)}, "
+            "so e has no inverse d; pick an e sharing no factor with phi"
         )
 
 
@@ -571,10 +613,10 @@ def check_prime(value: int, name: str) -> PrimalityResult:
     if not result.is_prime:
         if result.factor:
             raise InvalidInput(
-                f"{name} = {_short(str(value))} is not prime: it is {_short(str(result.factor))} · "
-                f"{_short(str(value // result.factor))}"
+                f"{name} = {short(value)} is not prime: it is {short(result.factor)} · "
+                f"{short(value // result.factor)}"
             )
-        raise InvalidInput(f"{name} = {_short(str(value))} is not prime ({result.reason})")
+        raise InvalidInput(f"{name} = {short(value)} is not prime ({result.reason})")
     return result
 
 
@@ -630,7 +672,7 @@ def build_workbook(
     q_check = check_prime(q, "q") if check_primes else miller_rabin(q)
     if p == q:
         raise InvalidInput(
-            f"p and q are both {p}: they must differ (with p = q, phi is not (p-1)(q-1) and n = p² "
+            f"p and q are both {short(p)}: they must differ (with p = q, phi is not (p-1)(q-1) and n = p² "
             "is factored by a square root)"
         )
     n = p * q
@@ -659,12 +701,12 @@ def build_workbook(
     if m >= n:
         fit = (n.bit_length() - 1) // 8
         raise InvalidInput(
-            f"the message m = {_short(str(m))} is not below n = {_short(str(n))}: "
+            f"the message m = {short(m)} is not below n = {short(n)}: "
             f"m mod n would decrypt to a different number; use a smaller m, a shorter text "
             f"(at most {fit} bytes fit) or bigger primes"
         )
     if m in (0, 1, n - 1):
-        notes.append(f"m = {m} is a fixed point: m^e mod n = m for every e")
+        notes.append(f"m = {short(m)} is a fixed point: m^e mod n = m for every e")
     encrypt = square_and_multiply(m, e, n)
     c = encrypt.result
     decrypt = square_and_multiply(c, d, n)
@@ -1324,9 +1366,11 @@ __all__ = [
     "check_size",
     "choose_e",
     "crt_decrypt",
+    "decimal",
     "extended_euclid",
     "factor_with_budget",
     "find_small_factor",
+    "int_from_decimal",
     "is_probable_prime",
     "key_identities",
     "load_rsa_key",
@@ -1336,6 +1380,7 @@ __all__ = [
     "parse_int",
     "parse_pkcs1_block",
     "preset_workbook",
+    "short",
     "square_and_multiply",
     "text_to_int",
     "worked_steps",

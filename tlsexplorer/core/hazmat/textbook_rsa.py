@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 
 from tlsexplorer.core.errors import InvalidInput
-from tlsexplorer.core.rsa_math import factor_with_budget, is_probable_prime
+from tlsexplorer.core.rsa_math import decimal, factor_with_budget, is_probable_prime, short
 
 WARNING = (
     "Textbook RSA (no padding) is insecure on purpose: deterministic, malleable, and only as "
@@ -34,7 +34,7 @@ WARNING = (
 def encrypt(m: int, e: int, n: int) -> int:
     """c = m^e mod n, no padding. Insecure."""
     if not 0 <= m < n:
-        raise InvalidInput(f"the message must satisfy 0 <= m < n = {n}")
+        raise InvalidInput(f"the message must satisfy 0 <= m < n = {short(n)}")
     return pow(m, e, n)
 
 
@@ -140,7 +140,7 @@ def factor_modulus(n: int, e: int, *, budget_seconds: float = 2.0) -> Factoring:
     factor, method, iterations = factor_with_budget(n, trial_limit=1_000_000, budget_seconds=budget_seconds)
     seconds = time.perf_counter() - start
     if factor is None:
-        digits = len(str(n))
+        digits = len(decimal(n))
         return Factoring(
             n, None, None, method, iterations, seconds, None,
             f"no factor of this {n.bit_length()}-bit ({digits}-digit) n within {budget_seconds:g} s. "
@@ -152,7 +152,7 @@ def factor_modulus(n: int, e: int, *, budget_seconds: float = 2.0) -> Factoring:
     d = pow(e, -1, phi) if math.gcd(e, phi) == 1 else None
     return Factoring(
         n, factor, cofactor, method, iterations, seconds, d,
-        f"n = {factor} · {cofactor} found by {method}: with p and q anyone "
+        f"n = {short(factor)} · {short(cofactor)} found by {method}: with p and q anyone "
         "computes phi and d, so the private key is gone. Real keys use 2048+ bits.",
     )
 
