@@ -16,7 +16,7 @@ import datetime as dt
 import ipaddress
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, TypeAlias
 
 from cryptography import x509
@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from tlsexplorer.core.errors import UsageError
+from tlsexplorer.core.errors import InvalidInput, UsageError
 from tlsexplorer.core.timeutil import as_utc
 
 PrivateKey: TypeAlias = (
@@ -404,24 +404,278 @@ def certificate_pem(*certs: x509.Certificate) -> bytes:
     return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certs)
 
 
+FlawKind = Literal[
+    "expired", "not-yet-valid", "cn-only", "wrong-eku", "no-key-usage", "sha1", "path-length",
+    "name-constraints",
+]
+
+
+@dataclass(frozen=True)
+class Flaw:
+    """One deliberately broken kind of certificate of the break-it lab."""
+
+    kind: FlawKind
+    """The name ``--flaw`` takes."""
+    label: str
+    """A short label shown next to the certificate (``BROKEN: expired``)."""
+    explanation: str
+    """What is wrong with it and what a strict client says."""
+
+
+FLAWS: dict[str, Flaw] = {
+    flaw.kind: flaw
+    for flaw in (
+        Flaw("expired", "BROKEN: expired",
+             "its validity ended yesterday; every client refuses an expired certificate"),
+        Flaw("not-yet-valid", "BROKEN: not yet valid",
+             "its validity starts in 30 days; clients refuse it until then"),
+        Flaw("cn-only", "BROKEN: CN only, no SAN",
+             "the name is only in the subject's CN; clients have matched host names against the "
+             "SAN alone since 2017 (RFC 6125, CA/B Forum), so no host name matches"),
+        Flaw("wrong-eku", "BROKEN: wrong extended key usage",
+             "a server certificate that says clientAuth only (or a client one that says serverAuth), "
+             "so it may not be used for the other purpose"),
+        Flaw("no-key-usage", "BROKEN: no key usage",
+             "the leaf and the lab CA above it have no key usage extension, as the course made "
+             "them; a leaf may omit it, but strict clients (VERIFY_X509_STRICT, openssl "
+             "-x509_strict, the cryptography verifier) refuse a CA without it"),
+        Flaw("sha1", "BROKEN (INSECURE): SHA-1 signature",
+             "signed with SHA-1, broken for signatures (collisions since 2017); every modern "
+             "client refuses it. RSA CAs only"),
+        Flaw("path-length", "BROKEN: path length exceeded",
+             "issued under a lab CA with path length 0 that signed a further CA; the extra CA "
+             "in the path breaks the constraint"),
+        Flaw("name-constraints", "BROKEN: name constraints violated",
+             "issued under a lab CA whose name constraints exclude this certificate's names"),
+    )
+}
+"""Every flaw kind, in the order menus show them."""
+
+
+def flaw(kind: str) -> Flaw:
+    """The flaw named ``kind``.
+
+    Raises:
+        UsageError: no such flaw.
+    """
+    try:
+        return FLAWS[kind]
+    except KeyError:
+        raise UsageError(f"unknown flaw {kind!r}; choose one of {', '.join(FLAWS)}") from None
+
+
+def apply_flaw(spec: CertificateSpec, kind: FlawKind, now: dt.datetime) -> CertificateSpec:
+    """The spec changed for the flaws that live in the certificate's own fields.
+
+    ``sha1``, ``path-length`` and ``name-constraints`` need a different
+    signature or extra CAs and are made by :mod:`tlsexplorer.core.ca_store`;
+    for them the spec is returned unchanged.
+    """
+    now = as_utc(now)
+    if kind == "expired":
+        return replace(spec, not_before=now - dt.timedelta(days=398), not_after=now - dt.timedelta(days=1))
+    if kind == "not-yet-valid":
+        start = now + dt.timedelta(days=30)
+        return replace(spec, not_before=start, not_after=start + dt.timedelta(days=DEFAULT_LEAF_DAYS))
+    if kind == "cn-only":
+        return replace(spec, include_san=False)
+    if kind == "wrong-eku":
+        wrong = ExtendedKeyUsageOID.SERVER_AUTH if spec.role == "client" else ExtendedKeyUsageOID.CLIENT_AUTH
+        return replace(spec, extended_key_usage=(wrong,))
+    if kind == "no-key-usage":
+        return replace(spec, key_usage=False)
+    return spec
+
+
+def describe_key(key: PrivateKey | PublicKey) -> str:
+    """``RSA 2048``, ``EC P-256``, ``Ed25519``..."""
+    if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
+        return f"RSA {key.key_size}"
+    if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
+        names = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
+        return f"EC {names.get(key.curve.name, key.curve.name)}"
+    if isinstance(key, ed25519.Ed25519PrivateKey | ed25519.Ed25519PublicKey):
+        return "Ed25519"
+    return "Ed448"
+
+
+def describe_general_name(name: x509.GeneralName) -> str:
+    """``DNS:alice.example.net``, ``IP:127.0.0.1``, ``email:bob@example.net``..."""
+    if isinstance(name, x509.DNSName):
+        return f"DNS:{name.value}"
+    if isinstance(name, x509.IPAddress):
+        return f"IP:{name.value}"
+    if isinstance(name, x509.RFC822Name):
+        return f"email:{name.value}"
+    if isinstance(name, x509.UniformResourceIdentifier):
+        return f"URI:{name.value}"
+    if isinstance(name, x509.DirectoryName):
+        return f"DirName:{name.value.rfc4514_string()}"
+    return str(name)
+
+
+_KEY_USAGE_BITS = (
+    "digital_signature", "content_commitment", "key_encipherment", "data_encipherment",
+    "key_agreement", "key_cert_sign", "crl_sign",
+)
+
+
+def describe_extension(value: x509.ExtensionType) -> str:
+    """A one-line summary of an extension's value, as openssl's text output has it."""
+    if isinstance(value, x509.BasicConstraints):
+        text = f"CA:{'TRUE' if value.ca else 'FALSE'}"
+        return text + (f", pathlen:{value.path_length}" if value.path_length is not None else "")
+    if isinstance(value, x509.KeyUsage):
+        return ", ".join(bit for bit in _KEY_USAGE_BITS if getattr(value, bit)) or "(none)"
+    if isinstance(value, x509.ExtendedKeyUsage):
+        return ", ".join(oid._name for oid in value)
+    if isinstance(value, x509.SubjectAlternativeName):
+        return ", ".join(describe_general_name(n) for n in value)
+    if isinstance(value, x509.SubjectKeyIdentifier):
+        return value.digest.hex()
+    if isinstance(value, x509.AuthorityKeyIdentifier):
+        return f"keyid:{value.key_identifier.hex()}" if value.key_identifier else "(issuer and serial)"
+    if isinstance(value, x509.NameConstraints):
+        parts = []
+        if value.permitted_subtrees:
+            parts.append("permitted " + ", ".join(describe_general_name(n) for n in value.permitted_subtrees))
+        if value.excluded_subtrees:
+            parts.append("excluded " + ", ".join(describe_general_name(n) for n in value.excluded_subtrees))
+        return "; ".join(parts)
+    return type(value).__name__
+
+
+#: Human names of the extensions, by class.
+EXTENSION_NAMES: dict[type, str] = {
+    x509.BasicConstraints: "basic constraints",
+    x509.KeyUsage: "key usage",
+    x509.ExtendedKeyUsage: "extended key usage",
+    x509.SubjectAlternativeName: "subject alternative name",
+    x509.SubjectKeyIdentifier: "subject key identifier",
+    x509.AuthorityKeyIdentifier: "authority key identifier",
+    x509.NameConstraints: "name constraints",
+}
+
+
+def extension_name(extension: x509.Extension[x509.ExtensionType]) -> str:
+    """The extension's human name (or its OID's name)."""
+    return EXTENSION_NAMES.get(type(extension.value), extension.oid._name)
+
+
+ChangeStatus = Literal["kept", "changed", "added", "dropped"]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One line of "what the CA did with your request"."""
+
+    field: str
+    """What is compared (subject, a named extension, validity...)."""
+    requested: str
+    """What the CSR asked for ("" when it said nothing)."""
+    issued: str
+    """What the certificate has ("" when the CA left it out)."""
+    status: ChangeStatus
+    """kept, changed, added or dropped."""
+
+
+def csr_sans(csr: x509.CertificateSigningRequest) -> tuple[x509.GeneralName, ...]:
+    """The DNS, IP and email names a CSR asks for (other kinds are not honoured)."""
+    try:
+        ext = csr.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    except x509.ExtensionNotFound:
+        return ()
+    return tuple(n for n in ext.value if isinstance(n, x509.DNSName | x509.IPAddress | x509.RFC822Name))
+
+
+def spec_from_csr(
+    csr: x509.CertificateSigningRequest,
+    role: Role,
+    not_before: dt.datetime,
+    not_after: dt.datetime,
+) -> CertificateSpec:
+    """The spec a CA uses for a CSR: the request's subject and SANs, the CA's own policy
+    for everything else (basic constraints, key usage, EKU, key identifiers, validity).
+
+    Raises:
+        InvalidInput: the CSR's signature does not verify (it was altered, or made
+            without the private key).
+    """
+    if not csr.is_signature_valid:
+        raise InvalidInput("the CSR's signature does not verify: it was altered or not signed by its key")
+    return CertificateSpec(csr.subject, role, not_before, not_after, sans=csr_sans(csr))
+
+
+def compare_csr(csr: x509.CertificateSigningRequest, cert: x509.Certificate) -> tuple[FieldChange, ...]:
+    """What the CA kept, changed or added compared with the request."""
+    changes: list[FieldChange] = []
+
+    def add(field_name: str, requested: str, issued: str) -> None:
+        if requested and not issued:
+            status: ChangeStatus = "dropped"
+        elif not requested:
+            status = "added"
+        else:
+            status = "kept" if requested == issued else "changed"
+        changes.append(FieldChange(field_name, requested, issued, status))
+
+    add("subject", csr.subject.rfc4514_string(), cert.subject.rfc4514_string())
+    same_key = csr.public_key() == cert.public_key()
+    key_text = describe_key(csr.public_key())  # type: ignore[arg-type]
+    add("public key", key_text, key_text if same_key else describe_key(cert.public_key()))  # type: ignore[arg-type]
+    add("issuer", "", cert.issuer.rfc4514_string())
+    add("serial number", "", f"{cert.serial_number:x}")
+    start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
+    add("validity", "", f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC")
+    sig_hash = cert.signature_hash_algorithm
+    add("signature", "", f"{sig_hash.name if sig_hash else 'none'} by the CA's key")
+    requested = {ext.oid: ext for ext in csr.extensions}
+    issued = {ext.oid: ext for ext in cert.extensions}
+    for oid in [*requested, *[o for o in issued if o not in requested]]:
+        req, got = requested.get(oid), issued.get(oid)
+        name = extension_name(req or got)  # type: ignore[arg-type]
+        req_text = describe_extension(req.value) if req else ""
+        got_text = describe_extension(got.value) if got else ""
+        if req and got and req.critical != got.critical:
+            got_text += " (critical)" if got.critical else " (not critical)"
+        elif got and got.critical and not req:
+            got_text += " (critical)"
+        add(name, req_text, got_text)
+    return tuple(changes)
+
+
 __all__ = [
     "DEFAULT_CA_DAYS",
     "DEFAULT_LEAF_DAYS",
+    "EXTENSION_NAMES",
+    "FLAWS",
     "KEY_TYPES",
     "ROLE_EKU",
     "ROLE_KEY_USAGE",
     "CertificateSpec",
+    "ChangeStatus",
+    "FieldChange",
+    "Flaw",
+    "FlawKind",
     "HashName",
     "KeyType",
     "PrivateKey",
     "PublicKey",
     "Revocation",
     "Role",
+    "apply_flaw",
     "authority_key_identifier",
     "build_name",
     "certificate_pem",
+    "compare_csr",
     "create_crl",
     "create_csr",
+    "csr_sans",
+    "describe_extension",
+    "describe_general_name",
+    "describe_key",
+    "extension_name",
+    "flaw",
     "generate_private_key",
     "hash_for",
     "issue_certificate",
@@ -431,4 +685,5 @@ __all__ = [
     "parse_san",
     "private_key_pem",
     "random_serial",
+    "spec_from_csr",
 ]

@@ -1,0 +1,236 @@
+"""What the CA workbench made, as rich renderables (TUI, ``--recipe``) and as plain lines (CLI).
+
+The plain-line functions import nothing heavy, so ``tlsexplorer ca issue``
+starts about as fast as a bare script; rich is imported only by the
+functions that return renderables.
+"""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from cryptography.x509.oid import ExtensionOID
+
+from tlsexplorer.core import ca
+from tlsexplorer.core.ca_recipes import Recipe
+from tlsexplorer.core.ca_store import Product, WrittenFile
+from tlsexplorer.core.timeutil import format_iso8601
+
+SAN_OID = ExtensionOID.SUBJECT_ALTERNATIVE_NAME
+
+if TYPE_CHECKING:
+    from cryptography import x509
+    from rich.console import RenderableType
+
+KIND_LABELS = {
+    "certificate": "certificate",
+    "private_key": "private key",
+    "chain": "CA chain",
+    "fullchain": "full chain",
+    "pkcs12": "PKCS#12 bundle",
+    "csr": "signing request",
+}
+"""How each kind of written file is named on screen."""
+
+STATUS_STYLES = {"kept": "green", "changed": "yellow", "added": "cyan", "dropped": "red"}
+"""Colour of each CSR-comparison status."""
+
+
+def headline(product: Product) -> str:
+    """One line saying what was made."""
+    what = {
+        "init": "root CA",
+        "intermediate": "intermediate CA",
+        "issue": "certificate",
+        "csr": "key and signing request",
+        "sign": "certificate from the request",
+    }[product.action]
+    name = ""
+    subject = product.certificate.subject if product.certificate is not None else (
+        product.csr.subject if product.csr is not None else None
+    )
+    if subject is not None:
+        name = f" {subject.rfc4514_string()}"
+    text = f"{what}{name}"
+    if product.flaw is not None:
+        text = f"{product.flaw.label}: {text}"
+    return text
+
+
+def certificate_rows(cert: x509.Certificate) -> list[tuple[str, str]]:
+    """(field, value) rows: names, serial, validity, key, signature, every extension."""
+    sig = cert.signature_hash_algorithm
+    rows = [
+        ("subject", cert.subject.rfc4514_string()),
+        ("issuer", cert.issuer.rfc4514_string()),
+        ("serial", f"{cert.serial_number:x} ({(cert.serial_number.bit_length() + 7) // 8} bytes)"),
+        ("not before", format_iso8601(cert.not_valid_before_utc)),
+        ("not after", format_iso8601(cert.not_valid_after_utc)),
+        ("public key", ca.describe_key(cert.public_key())),  # type: ignore[arg-type]
+        ("signature", f"{sig.name if sig else 'EdDSA'} ({cert.signature_algorithm_oid._name})"),
+    ]
+    for ext in cert.extensions:
+        label = ca.extension_name(ext) + (" (critical)" if ext.critical else "")
+        rows.append((label, ca.describe_extension(ext.value)))
+    return rows
+
+
+def _mode(path: object) -> str:
+    try:
+        return oct(stat.S_IMODE(path.stat().st_mode))[2:]  # type: ignore[attr-defined]
+    except OSError:
+        return "?"
+
+
+def summary_lines(product: Product, written: Sequence[WrittenFile] = ()) -> list[str]:
+    """Plain-text report for the CLI: what was made, the files, the notes."""
+    lines = [headline(product)]
+    if product.certificate is not None:
+        cert = product.certificate
+        start, end = format_iso8601(cert.not_valid_before_utc), format_iso8601(cert.not_valid_after_utc)
+        lines.append(f"  valid {start} to {end}")
+        sans = [ext.value for ext in cert.extensions if ext.oid == SAN_OID]
+        if product.action in ("init", "intermediate"):
+            pass
+        elif sans:
+            lines.append("  names " + ca.describe_extension(sans[0]))
+        else:
+            lines.append("  names (no subject alternative name)")
+    if product.key_description:
+        lines.append(f"  new key {product.key_description}")
+    if product.changes:
+        lines.append("What the CA did with the request:")
+        width = max(len(c.field) for c in product.changes)
+        for change in product.changes:
+            detail = change.issued or change.requested
+            if change.status == "changed":
+                detail = f"{change.requested} -> {change.issued}"
+            lines.append(f"  {change.status:<8} {change.field:<{width}}  {detail}")
+    if written:
+        lines.append("Wrote:")
+        for item in written:
+            lines.append(f"  {item.path}  ({KIND_LABELS.get(item.kind, item.kind)}, mode {_mode(item.path)})")
+    for note in product.notes:
+        lines.append(f"Note: {note}")
+    return lines
+
+
+def recipe_text(recipe: Recipe) -> str:
+    """The recipe as plain text (openssl commands, then the Python script)."""
+    parts = [f"# {recipe.title}", "", "# openssl"]
+    parts += list(recipe.openssl)
+    parts += [f"# note: {note}" for note in recipe.notes]
+    parts += ["", "# Python (cryptography)", recipe.python]
+    return "\n".join(parts)
+
+
+# Rich renderables -----------------------------------------------------------------
+
+
+def product_view(product: Product, written: Sequence[WrittenFile] = ()) -> RenderableType:
+    """The whole result: headline, certificate fields, CSR comparison, files, notes."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    parts: list[RenderableType] = []
+    style = "bold red" if product.flaw is not None else "bold green"
+    parts.append(Text(headline(product), style=style))
+    if product.flaw is not None:
+        parts.append(Text(product.flaw.explanation, style="red"))
+    if product.certificate is not None:
+        table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
+        table.add_column("field", style="bold", no_wrap=True)
+        table.add_column("value", overflow="fold")
+        for field, value in certificate_rows(product.certificate):
+            table.add_row(field, value)
+        parts.append(table)
+    elif product.csr is not None:
+        table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
+        table.add_column("field", style="bold", no_wrap=True)
+        table.add_column("value", overflow="fold")
+        table.add_row("subject", product.csr.subject.rfc4514_string())
+        table.add_row("public key", ca.describe_key(product.csr.public_key()))  # type: ignore[arg-type]
+        for ext in product.csr.extensions:
+            table.add_row("requests " + ca.extension_name(ext), ca.describe_extension(ext.value))
+        parts.append(table)
+    if product.changes:
+        parts.append(changes_table(product.changes))
+    if written:
+        parts.append(files_table(written))
+    else:
+        planned = Table(title="Files it will write", title_justify="left", expand=True, box=None)
+        planned.add_column("path", overflow="fold")
+        planned.add_column("kind", no_wrap=True)
+        for item in product.files:
+            planned.add_row(str(item.path), KIND_LABELS.get(item.kind, item.kind) + (" (0600)" if item.private
+                                                                                   else ""))
+        parts.append(planned)
+    for note in product.notes:
+        parts.append(Text(f"• {note}", style="yellow"))
+    return Group(*parts)
+
+
+def changes_table(changes: Sequence[ca.FieldChange]) -> RenderableType:
+    """CSR signing: requested vs issued, with kept/changed/added/dropped."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="What the CA did with the request", title_justify="left", expand=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("field", no_wrap=True)
+    table.add_column("requested", overflow="fold")
+    table.add_column("issued", overflow="fold")
+    for change in changes:
+        table.add_row(Text(change.status, style=STATUS_STYLES[change.status]), change.field,
+                      change.requested or "-", change.issued or "-")
+    return table
+
+
+def files_table(written: Sequence[WrittenFile]) -> RenderableType:
+    """The files written, with kind and mode."""
+    from rich.table import Table
+
+    table = Table(title="Files written", title_justify="left", expand=True, box=None)
+    table.add_column("path", overflow="fold")
+    table.add_column("kind", no_wrap=True)
+    table.add_column("mode", no_wrap=True)
+    for item in written:
+        table.add_row(str(item.path), KIND_LABELS.get(item.kind, item.kind), _mode(item.path))
+    return table
+
+
+def openssl_view(recipe: Recipe) -> RenderableType:
+    """The openssl commands, highlighted as shell."""
+    from rich.console import Group
+    from rich.syntax import Syntax
+    from rich.text import Text
+
+    code = "\n\n".join(recipe.openssl)
+    parts: list[RenderableType] = [Syntax(code, "bash", word_wrap=True, theme="ansi_dark")]
+    parts += [Text(f"note: {note}", style="dim") for note in recipe.notes]
+    return Group(*parts)
+
+
+def python_view(recipe: Recipe) -> RenderableType:
+    """The Python script, highlighted, with line numbers."""
+    from rich.syntax import Syntax
+
+    return Syntax(recipe.python, "python", line_numbers=True, word_wrap=False, theme="ansi_dark")
+
+
+__all__ = [
+    "KIND_LABELS",
+    "STATUS_STYLES",
+    "certificate_rows",
+    "changes_table",
+    "files_table",
+    "headline",
+    "openssl_view",
+    "product_view",
+    "python_view",
+    "recipe_text",
+    "summary_lines",
+]
