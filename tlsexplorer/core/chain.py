@@ -285,6 +285,14 @@ def _oid_text(raw: bytes) -> str:
 
 
 @dataclass(frozen=True)
+class _RawExtension:
+    oid: str
+    critical: bool
+    value: bytes
+    tlv: bytes
+
+
+@dataclass(frozen=True)
 class _Raw:
     version: int
     serial: bytes
@@ -292,7 +300,17 @@ class _Raw:
     sigalg: bytes
     times: tuple[tuple[int, bytes], tuple[int, bytes]]
     spki_alg: bytes
-    extensions: tuple[tuple[str, bool], ...]
+    head: bytes
+    extensions: tuple[_RawExtension, ...]
+
+    def criticality(self) -> dict[str, bool]:
+        return {e.oid: e.critical for e in self.extensions}
+
+    def get(self, oid: x509.ObjectIdentifier) -> _RawExtension | None:
+        for ext in self.extensions:
+            if ext.oid == oid.dotted_string:
+                return ext
+        return None
 
 
 def _raw(der: bytes) -> _Raw:
@@ -302,6 +320,7 @@ def _raw(der: bytes) -> _Raw:
     sig = der[top[1][1] : top[1][3]]
     fields = _items(der, tbs_c, tbs_e)
     version = 0
+    head_start = fields[0][1]
     if fields[0][0] == 0xA0:
         _, vc, ve = _tlv(der, fields[0][2])
         version = int.from_bytes(der[vc:ve], "big")
@@ -312,7 +331,8 @@ def _raw(der: bytes) -> _Raw:
     times = tuple((t[0], der[t[2] : t[3]]) for t in validity[:2])
     spki = _items(der, fields[5][2], fields[5][3])
     spki_alg = der[spki[0][1] : spki[0][3]]
-    extensions: list[tuple[str, bool]] = []
+    head = der[head_start : fields[5][3]]
+    extensions: list[_RawExtension] = []
     for item in fields[6:]:
         if item[0] == 0xA3:
             _, sc, se = _tlv(der, item[2])
@@ -320,8 +340,39 @@ def _raw(der: bytes) -> _Raw:
                 parts = _items(der, ext[2], ext[3])
                 oid = _oid_text(der[parts[0][2] : parts[0][3]])
                 critical = len(parts) == 3 and parts[1][0] == 0x01 and der[parts[1][2]] != 0
-                extensions.append((oid, critical))
-    return _Raw(version, serial, tbs_sigalg, sig, (times[0], times[1]), spki_alg, tuple(extensions))
+                value = der[parts[-1][2] : parts[-1][3]]
+                extensions.append(_RawExtension(oid, critical, value, der[ext[1] : ext[3]]))
+    return _Raw(version, serial, tbs_sigalg, sig, (times[0], times[1]), spki_alg, head, tuple(extensions))
+
+
+def _der_length(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    body = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(body)]) + body
+
+
+def _wrap(tag: int, content: bytes) -> bytes:
+    return bytes([tag]) + _der_length(len(content)) + content
+
+
+def _single_extension(raw: _Raw, ext: _RawExtension) -> x509.Extension[x509.ExtensionType]:
+    """Parse one extension alone, by reading a throw-away certificate holding only it."""
+    tbs = _wrap(0x30, raw.head + _wrap(0xA3, _wrap(0x30, ext.tlv)))
+    der = _wrap(0x30, tbs + raw.sigalg + b"\x03\x02\x00\x00")
+    cert = x509.load_der_x509_certificate(der)
+    return next(iter(cert.extensions))
+
+
+#: Extensions the verifier reads the value of (a malformed one fails it).
+_PARSED_BY_VERIFIER = {
+    ExtensionOID.AUTHORITY_INFORMATION_ACCESS.dotted_string,
+    ExtensionOID.KEY_USAGE.dotted_string,
+    ExtensionOID.SUBJECT_ALTERNATIVE_NAME.dotted_string,
+    ExtensionOID.BASIC_CONSTRAINTS.dotted_string,
+    ExtensionOID.NAME_CONSTRAINTS.dotted_string,
+    ExtensionOID.EXTENDED_KEY_USAGE.dotted_string,
+}
 
 
 # ---------------------------------------------------------------------------
@@ -337,19 +388,58 @@ class _Facts:
     issuer: bytes
     raw: _Raw | None
     raw_error: str | None
-    extensions: x509.Extensions | None
+    extensions: dict[x509.ObjectIdentifier, x509.Extension[x509.ExtensionType]]
     extensions_error: str | None
     ski: bytes | None
     aki: bytes | None
     self_issued: bool
 
     def ext(self, kind: type[x509.ExtensionType]) -> x509.Extension[x509.ExtensionType] | None:
-        if self.extensions is None:
-            return None
+        return self.extensions.get(kind.oid)
+
+
+def _read_extensions(
+    cert: x509.Certificate, raw: _Raw | None
+) -> tuple[dict[x509.ObjectIdentifier, x509.Extension[x509.ExtensionType]], str | None]:
+    if raw is not None:
+        seen: set[str] = set()
+        for ext in raw.extensions:
+            if ext.oid in seen:
+                return {}, f"the extension {_ext_name(ext.oid)} appears twice"
+            seen.add(ext.oid)
+    try:
+        return {e.oid: e for e in cert.extensions}, None
+    except (ValueError, TypeError, x509.DuplicateExtension, x509.UnsupportedGeneralNameType) as exc:
+        if raw is None:
+            return {}, f"an extension could not be read ({exc})"
+    found: dict[x509.ObjectIdentifier, x509.Extension[x509.ExtensionType]] = {}
+    problems: list[str] = []
+    for ext in raw.extensions:
         try:
-            return self.extensions.get_extension_for_class(kind)
-        except x509.ExtensionNotFound:
-            return None
+            parsed = _single_extension(raw, ext)
+        except (ValueError, TypeError, StopIteration, x509.UnsupportedGeneralNameType) as exc:
+            if ext.oid in _PARSED_BY_VERIFIER:
+                problems.append(f"the {_ext_name(ext.oid)} extension could not be read ({exc})")
+            continue
+        found[parsed.oid] = parsed
+    return found, "; ".join(problems) or None
+
+
+def _raw_aki_key_id(raw: _Raw | None) -> tuple[bool, bool]:
+    """(AKI readable, has keyIdentifier) read from the DER, as the verifier does."""
+    if raw is None:
+        return False, False
+    ext = raw.get(ExtensionOID.AUTHORITY_KEY_IDENTIFIER)
+    if ext is None:
+        return True, False
+    try:
+        tag, start, end = _tlv(ext.value, 0)
+        if tag != 0x30 or end != len(ext.value):
+            return False, False
+        items = _items(ext.value, start, end)
+    except (ValueError, IndexError):
+        return False, False
+    return True, any(item[0] == 0x80 for item in items)
 
 
 def _facts(cert: x509.Certificate) -> _Facts:
@@ -360,21 +450,13 @@ def _facts(cert: x509.Certificate) -> _Facts:
         raw = _raw(der)
     except (ValueError, IndexError) as exc:
         raw, raw_error = None, f"its DER structure could not be read ({exc})"
-    extensions: x509.Extensions | None
-    ext_error: str | None = None
-    try:
-        extensions = cert.extensions
-    except x509.DuplicateExtension as exc:
-        extensions, ext_error = None, f"the extension {exc.oid.dotted_string} appears twice"
-    except (ValueError, x509.UnsupportedGeneralNameType) as exc:
-        extensions, ext_error = None, f"an extension could not be read ({exc})"
+    extensions, ext_error = _read_extensions(cert, raw)
     ski = aki = None
-    if extensions is not None:
-        for ext in extensions:
-            if isinstance(ext.value, x509.SubjectKeyIdentifier):
-                ski = ext.value.digest
-            elif isinstance(ext.value, x509.AuthorityKeyIdentifier):
-                aki = ext.value.key_identifier
+    for ext in extensions.values():
+        if isinstance(ext.value, x509.SubjectKeyIdentifier):
+            ski = ext.value.digest
+        elif isinstance(ext.value, x509.AuthorityKeyIdentifier):
+            aki = ext.value.key_identifier
     subject = cert.subject.public_bytes()
     issuer = cert.issuer.public_bytes()
     return _Facts(
@@ -708,7 +790,7 @@ def _critical_extensions(i: int, f: _Facts, out: list[Finding]) -> None:
         return
     unknown = [
         oid
-        for oid, critical in f.raw.extensions
+        for oid, critical in f.raw.criticality().items()
         if critical and x509.ObjectIdentifier(oid) not in _KNOWN_EXTENSIONS
     ]
     if unknown:
@@ -736,7 +818,7 @@ def _ext_name(dotted: str) -> str:
 
 
 def _criticality(f: _Facts) -> dict[str, bool]:
-    return dict(f.raw.extensions) if f.raw is not None else {}
+    return f.raw.criticality() if f.raw is not None else {}
 
 
 def _ee_checks(f: _Facts, s: _Settings, out: list[Finding]) -> None:
@@ -961,7 +1043,7 @@ def _ca_checks(i: int, child_depth: int, f: _Facts, s: _Settings, out: list[Find
     bc_ext = f.ext(x509.BasicConstraints)
     bc = bc_ext.value if bc_ext is not None and isinstance(bc_ext.value, x509.BasicConstraints) else None
     bc_oid = ExtensionOID.BASIC_CONSTRAINTS.dotted_string
-    if bc_oid not in crit or (bc is None and f.extensions is not None):
+    if bc_oid not in crit or bc is None:
         out.append(
             Finding(
                 i,
@@ -1084,15 +1166,12 @@ def _ca_checks(i: int, child_depth: int, f: _Facts, s: _Settings, out: list[Find
     aki_oid = ExtensionOID.AUTHORITY_KEY_IDENTIFIER.dotted_string
     if crit.get(aki_oid):
         problems.append("the Authority Key Identifier is critical")
-    aki_ext = f.ext(x509.AuthorityKeyIdentifier)
-    if aki_ext is not None and isinstance(aki_ext.value, x509.AuthorityKeyIdentifier):
-        aki = aki_ext.value
-        if aki.key_identifier is None:
+    if aki_oid in crit:
+        readable, has_key_id = _raw_aki_key_id(f.raw)
+        if not readable:
+            problems.append("the Authority Key Identifier cannot be read")
+        elif not has_key_id:
             problems.append("the Authority Key Identifier has no keyIdentifier")
-        if aki.authority_cert_issuer is not None:
-            problems.append("the Authority Key Identifier names an authorityCertIssuer")
-        if aki.authority_cert_serial_number is not None:
-            problems.append("the Authority Key Identifier gives an authorityCertSerialNumber")
     if problems:
         out.append(
             Finding(
@@ -1301,6 +1380,8 @@ def _checklist(
         out.append(Finding(last, "trust_anchor", True, f"{text}{how}."))
     else:
         out.append(_end_finding(last, end, end_reason, missing_fix))
+    order = {name: position for position, name in enumerate(CHECKS)}
+    out.sort(key=lambda f: (f.certificate, order.get(f.check, len(order))))
     return out
 
 

@@ -1,0 +1,205 @@
+"""``tlsexplorer verify``: build and verify a certificate chain, every check explained.
+
+The verdict is the cryptography library's verifier; beside it every link of
+the chain gets an explained checklist with the fix for each failure. Exit 0
+when the chain is valid, 1 when it is not, 2 for usage errors or unreadable
+input.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from tlsexplorer.cli.base import CliError, add_json_flag, emit_json, example_epilog, read_source, warn
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+    from tlsexplorer.core.chain import ChainReport
+
+DESCRIPTION = """\
+Build the chain from LEAF to a trust anchor and verify it with the cryptography
+library's verifier (the authority). Beside the verdict, every link gets an
+explained checklist: signature (algorithm named), issuer name, validity, CA
+flag, path length, key usage, extended key usage, name constraints, unknown
+critical extensions, and the host name or IP against the SAN (the CN is not
+used). Each failure says what is wrong and how to fix it, and the equivalent
+openssl verify command line is printed.
+
+LEAF may be a bundle (a server's fullchain.pem): its first certificate is the
+leaf, the others count as intermediates. Trust anchors come from --ca files,
+the system trust store (--system-roots), or the self-signed root found in the
+bundle itself (--trust-bundle-root, marked as such: it proves nothing about who
+sent it).
+
+JSON (--json): valid, error, chain [{subject, issuer, fingerprint_sha256}],
+findings [{certificate, check, ok, message, fix}], plus trusted, host, purpose,
+at, max_depth, missing_issuer, paths and openssl_command.
+Exit status: 0 valid, 1 not valid, 2 usage error or unreadable input."""
+
+
+def register(subparsers: Any) -> None:
+    """Add ``verify``."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "verify",
+        help="build and verify a certificate chain, every check of every link explained",
+        description=DESCRIPTION,
+        epilog=example_epilog(
+            "tlsexplorer verify fullchain.pem --ca root.pem --host alice.example.net",
+            "tlsexplorer verify leaf.pem --chain intermediate.pem --system-roots --host example.com",
+            "tlsexplorer verify cert.pem --ca root.pem --ip 127.0.0.1 --at 2030-01-01 --json",
+            "tlsexplorer verify client.pem --ca root.pem --purpose client",
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "leaf", metavar="LEAF", help="the leaf certificate, or a bundle starting with it ('-': stdin)"
+    )
+    parser.add_argument(
+        "--chain", action="append", default=[], metavar="FILE", help="intermediates (repeatable; any order)"
+    )
+    parser.add_argument(
+        "--ca", action="append", default=[], metavar="FILE", help="trust anchors (repeatable)"
+    )
+    parser.add_argument(
+        "--system-roots",
+        action="store_true",
+        help="trust the system's CA bundle (certifi's where there is none)",
+    )
+    parser.add_argument(
+        "--trust-bundle-root",
+        action="store_true",
+        help="trust the self-signed root found in LEAF or --chain files (marked as such)",
+    )
+    names = parser.add_mutually_exclusive_group()
+    names.add_argument("--host", metavar="NAME", help="the host name the leaf must name in its SAN")
+    names.add_argument("--ip", metavar="ADDR", help="the IP address the leaf must name in its SAN")
+    parser.add_argument("--at", metavar="ISO8601", help="validation time (default: now)")
+    parser.add_argument(
+        "--purpose", choices=("server", "client"), default="server", help="server (default) or client"
+    )
+    parser.add_argument(
+        "--max-depth", type=int, metavar="N", help="most intermediates allowed (default 8, the verifier's)"
+    )
+    add_json_flag(parser)
+    parser.set_defaults(handler=_verify)
+
+
+def _load(path: str) -> list[x509.Certificate]:
+    from tlsexplorer.core.errors import InvalidInput
+    from tlsexplorer.core.loader import load_certificates
+
+    data = read_source(path)
+    try:
+        return load_certificates(data, "standard input" if path == "-" else path)
+    except InvalidInput as exc:
+        raise CliError(str(exc)) from None
+
+
+def _verify(args: argparse.Namespace) -> int:
+    import ipaddress
+
+    from tlsexplorer.core.chain import OpensslFiles, split_bundle_roots, verify_chain
+    from tlsexplorer.core.timeutil import parse_iso8601, utcnow
+    from tlsexplorer.core.trust import system_trust
+
+    if args.max_depth is not None and not 0 <= args.max_depth <= 255:
+        raise CliError(f"--max-depth {args.max_depth} must be between 0 and 255")
+    if args.ip is not None:
+        try:
+            ipaddress.ip_address(args.ip)
+        except ValueError:
+            raise CliError(f"--ip {args.ip!r} is not an IPv4 or IPv6 address") from None
+    at = parse_iso8601(args.at) if args.at else utcnow()
+    if not (args.ca or args.system_roots or args.trust_bundle_root):
+        raise CliError("no trust anchor: give --ca FILE, --system-roots or --trust-bundle-root")
+
+    bundle = _load(args.leaf)
+    leaf, intermediates = bundle[0], list(bundle[1:])
+    for path in args.chain:
+        intermediates.extend(_load(path))
+    roots: list[x509.Certificate] = []
+    cafiles: list[str] = []
+    for path in args.ca:
+        roots.extend(_load(path))
+        cafiles.append(path)
+    if args.system_roots:
+        trust = system_trust()
+        if not trust.certificates:
+            warn("no system trust store was found (and certifi is not installed)")
+        else:
+            roots.extend(trust.certificates)
+            if trust.path:
+                cafiles.append(trust.path)
+    bundle_roots: list[x509.Certificate] = []
+    if args.trust_bundle_root:
+        intermediates, bundle_roots = split_bundle_roots(intermediates)
+        if not bundle_roots:
+            if not roots:
+                raise CliError("--trust-bundle-root: no self-signed root found in LEAF or the --chain files")
+            warn("--trust-bundle-root: no self-signed root found in the bundle")
+        else:
+            warn("trusting the root found in the bundle itself: this proves nothing about who sent it")
+            cafiles.extend(p for p in [args.leaf, *args.chain] if p != "-")
+
+    untrusted = list(args.chain)
+    if len(bundle) > 1 and args.leaf != "-":
+        untrusted.insert(0, args.leaf)
+    files = OpensslFiles(
+        leaf=args.leaf if args.leaf != "-" else "leaf.pem", untrusted=tuple(untrusted), cafile=tuple(cafiles)
+    )
+    report = verify_chain(
+        leaf,
+        intermediates,
+        roots,
+        at=at,
+        host=args.ip if args.ip is not None else args.host,
+        purpose=args.purpose,
+        max_depth=args.max_depth,
+        bundle_roots=bundle_roots,
+        files=files,
+    )
+    if args.json:
+        emit_json(report_document(report))
+    else:
+        from tlsexplorer.render.chain import chain_report_view
+        from tlsexplorer.render.console import make_console
+
+        make_console().print(chain_report_view(report))
+    return 0 if report.valid else 1
+
+
+def report_document(report: ChainReport) -> dict[str, Any]:
+    """The ``--json`` document of a chain report."""
+    from tlsexplorer.core.chain import describe, fingerprint_hex
+
+    return {
+        "valid": report.valid,
+        "error": report.error,
+        "chain": [
+            {
+                "subject": cert.subject.rfc4514_string(),
+                "issuer": cert.issuer.rfc4514_string(),
+                "fingerprint_sha256": fingerprint_hex(cert),
+            }
+            for cert in report.chain
+        ],
+        "findings": [
+            {"certificate": f.certificate, "check": f.check, "ok": f.ok, "message": f.message, "fix": f.fix}
+            for f in report.findings
+        ],
+        "trusted": report.trusted,
+        "host": report.host,
+        "purpose": report.purpose,
+        "at": report.at,
+        "max_depth": report.max_depth,
+        "missing_issuer": None
+        if report.missing is None
+        else {"issuer": report.missing.issuer, "urls": list(report.missing.urls), "fix": report.missing.fix},
+        "paths": [[describe(c) for c in path] for path in report.paths],
+        "openssl_command": report.openssl_command,
+    }
+
+
+__all__ = ["register", "report_document"]

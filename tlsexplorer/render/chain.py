@@ -1,0 +1,160 @@
+"""A chain report as rich renderables: the verdict, the tree leaf -> root with
+every check of every link, the alternatives and the openssl command line."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from tlsexplorer.core.chain import ChainReport, Finding, describe, key_description
+from tlsexplorer.core.timeutil import format_iso8601
+
+OK_MARK = "✔"
+FAIL_MARK = "✘"
+
+
+def role(report: ChainReport, index: int) -> str:
+    """leaf, intermediate, root or trust anchor, for the certificate at ``index``."""
+    last = len(report.chain) - 1
+    if index == 0:
+        return "leaf (trusted itself)" if report.trusted and last == 0 else "leaf"
+    if index == last and report.trusted:
+        return "trust anchor (from the bundle)" if index in report.bundle_anchors else "trust anchor"
+    cert = report.chain[index]
+    return "self-signed, untrusted" if cert.subject == cert.issuer else "intermediate"
+
+
+def verdict_text(report: ChainReport) -> Text:
+    """One line: the verifier's verdict and what was asked."""
+    what = f"{report.purpose}"
+    if report.host and report.purpose == "server":
+        what += f" {report.host}"
+    when = format_iso8601(report.at) if report.at is not None else ""
+    if report.valid:
+        text = Text(f"{OK_MARK} VALID", style="bold green")
+        text.append(f"  the verifier accepts this chain for {what} at {when}", style="green")
+    else:
+        text = Text(f"{FAIL_MARK} NOT VALID", style="bold red")
+        text.append(f"  for {what} at {when}", style="red")
+        if report.error:
+            text.append(f"\nverifier: {report.error}", style="red")
+    if not report.agrees:
+        text.append(
+            "\nThe checklist and the verifier disagree: this is a bug of tlsexplorer, please report it.",
+            style="bold yellow",
+        )
+    return text
+
+
+def certificate_label(report: ChainReport, index: int) -> Text:
+    """``[0] leaf  alice.example.net  ✔`` with the failure count when there are failures."""
+    cert = report.chain[index]
+    failures = [f for f in report.findings_for(index) if not f.ok]
+    mark = Text(f"{FAIL_MARK} " if failures else f"{OK_MARK} ", style="red" if failures else "green")
+    label = Text.assemble(
+        mark,
+        (f"[{index}] ", "dim"),
+        (describe(cert), "bold"),
+        (f"  {role(report, index)}", "cyan"),
+        (f"  {key_description(cert)}", "dim"),
+    )
+    if failures:
+        label.append(f"  {len(failures)} problem{'s' if len(failures) != 1 else ''}", style="red")
+    return label
+
+
+def finding_text(finding: Finding) -> Text:
+    """One check: mark, title, message and, on failure, the fix."""
+    text = Text()
+    text.append(f"{OK_MARK} " if finding.ok else f"{FAIL_MARK} ", style="green" if finding.ok else "bold red")
+    text.append(finding.title, style="bold" if not finding.ok else "")
+    text.append(": ")
+    text.append(finding.message, style="" if finding.ok else "red")
+    if finding.fix and not finding.ok:
+        text.append("\n  fix: ", style="bold yellow")
+        text.append(finding.fix, style="yellow")
+    return text
+
+
+def checklist_table(report: ChainReport, index: int) -> Table:
+    """The checklist of one certificate as a table (check, result, explanation)."""
+    table = Table(expand=True, show_edge=False, pad_edge=False, box=None)
+    table.add_column("", width=1, no_wrap=True)
+    table.add_column("check", style="bold", ratio=1)
+    table.add_column("what was found / how to fix", ratio=3)
+    for finding in report.findings_for(index):
+        mark = Text(OK_MARK, style="green") if finding.ok else Text(FAIL_MARK, style="bold red")
+        body = Text(finding.message, style="" if finding.ok else "red")
+        if finding.fix and not finding.ok:
+            body.append("\nfix: ", style="bold yellow")
+            body.append(finding.fix, style="yellow")
+        table.add_row(mark, finding.title, body)
+    return table
+
+
+def chain_tree(report: ChainReport, *, details: bool = True) -> Tree:
+    """The chain from leaf to root, each certificate nested under the one it vouches for."""
+    tree = Tree(Text("chain, leaf → root", style="bold"), guide_style="dim")
+    node = tree
+    for index, cert in enumerate(report.chain):
+        child = node.add(certificate_label(report, index))
+        child.add(Text(f"subject {cert.subject.rfc4514_string() or '(empty)'}", style="dim"))
+        child.add(Text(f"issuer  {cert.issuer.rfc4514_string() or '(empty)'}", style="dim"))
+        if details:
+            for finding in report.findings_for(index):
+                child.add(finding_text(finding))
+        node = child
+    if report.missing is not None:
+        missing = Text.assemble((f"{FAIL_MARK} missing issuer ", "bold red"), (report.missing.issuer, "red"))
+        if report.missing.urls:
+            missing.append(f"\n  download: {', '.join(report.missing.urls)}", style="yellow")
+        missing.append(f"\n  fix: {report.missing.fix}", style="yellow")
+        node.add(missing)
+    return tree
+
+
+def paths_text(report: ChainReport) -> Text | None:
+    """The alternative paths, when the builder found more than one."""
+    if len(report.paths) <= 1:
+        return None
+    text = Text(f"{len(report.paths)} paths found (the one shown first):\n", style="bold")
+    for number, path in enumerate(report.paths, 1):
+        text.append(f"  {number}. " + " → ".join(describe(c) for c in path) + "\n")
+    text.rstrip()
+    return text
+
+
+def command_text(report: ChainReport) -> Text:
+    """The equivalent openssl command line."""
+    text = Text("openssl equivalent: ", style="bold")
+    text.append(report.openssl_command, style="cyan")
+    return text
+
+
+def chain_report_view(report: ChainReport) -> RenderableType:
+    """Everything: verdict, tree with the checklist of every link, alternatives, notes, command."""
+    parts: list[RenderableType] = [verdict_text(report), chain_tree(report)]
+    alternatives = paths_text(report)
+    if alternatives is not None:
+        parts.append(alternatives)
+    for note in report.notes:
+        parts.append(Text(f"note: {note}", style="dim"))
+    parts.append(command_text(report))
+    return Group(*parts)
+
+
+__all__ = [
+    "FAIL_MARK",
+    "OK_MARK",
+    "certificate_label",
+    "chain_report_view",
+    "chain_tree",
+    "checklist_table",
+    "command_text",
+    "finding_text",
+    "paths_text",
+    "role",
+    "verdict_text",
+]
