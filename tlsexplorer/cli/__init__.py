@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tlsexplorer.cli.rsa",
     "tlsexplorer.cli.dh",
     "tlsexplorer.cli.ca",
+    "tlsexplorer.cli.verify",
 )
 
 DESCRIPTION = (
