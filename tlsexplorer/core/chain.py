@@ -1230,15 +1230,19 @@ def _link(
     sig_cache: dict[tuple[bytes, bytes], str | None],
     out: list[Finding],
 ) -> None:
+    same = child.issuer == issuer.subject
     out.append(
         Finding(
             i,
             "issuer_name",
-            child.issuer == issuer.subject,
-            f"Issuer {_name_text(child.cert.issuer)} "
-            + ("equals" if child.issuer == issuer.subject else "differs from")
-            + f" the next certificate's subject {_name_text(issuer.cert.subject)}.",
-            None if child.issuer == issuer.subject else "Put the right issuer certificate next in the chain.",
+            same,
+            (
+                f"Its issuer field names [{i + 1}] {describe(issuer.cert)} exactly."
+                if same
+                else f"Its issuer {_name_text(child.cert.issuer)} differs from the next certificate's "
+                f"subject {_name_text(issuer.cert.subject)}."
+            ),
+            None if same else "Put the right issuer certificate next in the chain.",
         )
     )
     alg_name = signature_algorithm_name(child.cert)

@@ -65,6 +65,16 @@ def certificate_label(report: ChainReport, index: int) -> Text:
     return label
 
 
+def tree_label(report: ChainReport, index: int) -> Text:
+    """A short label for a tree node: mark, index, name and role."""
+    failures = sum(1 for f in report.findings_for(index) if not f.ok)
+    return Text.assemble(
+        (f"{FAIL_MARK} " if failures else f"{OK_MARK} ", "red" if failures else "green"),
+        (f"[{index}] ", "dim"),
+        (describe(report.chain[index]), "bold"),
+    )
+
+
 def finding_text(finding: Finding) -> Text:
     """One check: mark, title, message and, on failure, the fix."""
     text = Text()
@@ -82,8 +92,8 @@ def checklist_table(report: ChainReport, index: int) -> Table:
     """The checklist of one certificate as a table (check, result, explanation)."""
     table = Table(expand=True, show_edge=False, pad_edge=False, box=None)
     table.add_column("", width=1, no_wrap=True)
-    table.add_column("check", style="bold", ratio=1)
-    table.add_column("what was found / how to fix", ratio=3)
+    table.add_column("check", style="bold", width=22)
+    table.add_column("what was found / how to fix", ratio=1)
     for finding in report.findings_for(index):
         mark = Text(OK_MARK, style="green") if finding.ok else Text(FAIL_MARK, style="bold red")
         body = Text(finding.message, style="" if finding.ok else "red")
@@ -156,5 +166,6 @@ __all__ = [
     "finding_text",
     "paths_text",
     "role",
+    "tree_label",
     "verdict_text",
 ]

@@ -1,0 +1,389 @@
+"""Chain: build and verify a certificate chain, every check of every link explained.
+
+Inputs on top (leaf, intermediates, trust anchors, time, purpose, host or IP,
+maximum depth); below, the verifier's verdict, the chain as a tree from leaf
+to root, the checklist of the certificate selected in the tree, and the
+equivalent openssl command line. Files are read and the chain verified in a
+thread worker, so a 10,000-certificate bundle never freezes the screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from cryptography import x509
+from rich.console import Group
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static, Tree
+
+from tlsexplorer.core.chain import ChainReport, OpensslFiles, split_bundle_roots, verify_chain
+from tlsexplorer.core.errors import TlsxError, UsageError
+from tlsexplorer.core.files import read_file
+from tlsexplorer.core.loader import load_certificates
+from tlsexplorer.core.timeutil import format_iso8601, parse_iso8601
+from tlsexplorer.render import chain as render
+from tlsexplorer.samples import SAMPLES_DIR
+from tlsexplorer.tui.payloads import VerifyChain
+from tlsexplorer.tui.screens.base import ExplorerScreen
+
+#: The demonstration the screen opens on: a full chain whose leaf has expired.
+DEMO_LEAF = "expired.pem"
+DEMO_CHAIN = "charlies-intermediate-ca.pem"
+DEMO_ROOT = "charlies-root-ca.pem"
+DEMO_HOST = "old.example.net"
+#: File name suffixes read from a folder.
+CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der", ".p7b", ".p7c")
+#: Prefix of the leaf field when the material was sent by another screen.
+SENT_PREFIX = "sent: "
+
+
+@dataclass(frozen=True)
+class _Request:
+    leaf_field: str
+    chain_field: str
+    anchors_field: str
+    system_roots: bool
+    bundle_root: bool
+    at: dt.datetime
+    host: str | None
+    purpose: str
+    max_depth: int | None
+    sent: VerifyChain | None
+
+
+def _paths(field: str) -> list[Path]:
+    return [Path(p.strip()).expanduser() for p in field.replace(";", ",").split(",") if p.strip()]
+
+
+def _resolve(path: Path) -> Path:
+    if not path.is_absolute() and not path.exists() and (SAMPLES_DIR / path).exists():
+        return SAMPLES_DIR / path
+    return path
+
+
+def _read_certs(field: str) -> list[x509.Certificate]:
+    """Every certificate in the files and folders of a comma-separated field."""
+    certs: list[x509.Certificate] = []
+    for raw in _paths(field):
+        path = _resolve(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in CERT_SUFFIXES)
+            for item in files:
+                try:
+                    certs.extend(load_certificates(read_file(item), item.name))
+                except TlsxError:
+                    continue
+        else:
+            certs.extend(load_certificates(read_file(path), path.name))
+    return certs
+
+
+def _compute(request: _Request) -> ChainReport:
+    """Read the inputs and verify (runs in a worker thread)."""
+    from tlsexplorer.core.trust import system_roots
+
+    if request.sent is not None:
+        bundle = load_certificates(request.sent.leaf, request.sent.label or "sent chain")
+    else:
+        bundle = _read_certs(request.leaf_field)
+        if not bundle:
+            raise UsageError("give the leaf: a certificate file (or a fullchain bundle)")
+    leaf, intermediates = bundle[0], list(bundle[1:])
+    intermediates.extend(_read_certs(request.chain_field))
+    roots = _read_certs(request.anchors_field)
+    if request.sent is not None:
+        if request.sent.intermediates:
+            intermediates.extend(load_certificates(request.sent.intermediates, "sent intermediates"))
+        if request.sent.roots:
+            roots.extend(load_certificates(request.sent.roots, "sent trust anchors"))
+    if request.system_roots:
+        roots.extend(system_roots())
+    bundle_roots: list[x509.Certificate] = []
+    if request.bundle_root:
+        intermediates, bundle_roots = split_bundle_roots(intermediates)
+    return verify_chain(
+        leaf,
+        intermediates,
+        roots,
+        at=request.at,
+        host=request.host,
+        purpose="client" if request.purpose == "client" else "server",
+        max_depth=request.max_depth,
+        bundle_roots=bundle_roots,
+        files=_files(request, len(bundle) > 1),
+    )
+
+
+def _files(request: _Request, leaf_is_bundle: bool) -> OpensslFiles:
+    """File names for the openssl command, as typed (sent material gets placeholders)."""
+    if request.sent is not None:
+        return OpensslFiles(
+            leaf="leaf.pem",
+            untrusted=("chain.pem",) if leaf_is_bundle or request.sent.intermediates else (),
+            cafile=("roots.pem",),
+        )
+    from tlsexplorer.core.trust import system_roots_file
+
+    leaf = [str(p) for p in _paths(request.leaf_field)]
+    untrusted = [str(p) for p in _paths(request.chain_field)]
+    if leaf_is_bundle and leaf:
+        untrusted.insert(0, leaf[0])
+    cafile = [str(p) for p in _paths(request.anchors_field)]
+    if request.system_roots:
+        cafile.append(system_roots_file() or "system-roots.pem")
+    if request.bundle_root:
+        cafile.extend(leaf[:1] + [str(p) for p in _paths(request.chain_field)])
+    return OpensslFiles(
+        leaf=leaf[0] if leaf else "leaf.pem", untrusted=tuple(untrusted), cafile=tuple(cafile)
+    )
+
+
+class ChainScreen(ExplorerScreen):
+    """Build a chain from what is loaded and explain every check of every link."""
+
+    EXPLORER_ID = "chain"
+    TITLE = "Chain"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "verify", "Verify"),
+        Binding("ctrl+d", "demo", "Demo chain"),
+    ]
+
+    DEFAULT_CSS = """
+    ChainScreen #inputs { height: auto; padding: 1 1 0 1; }
+    ChainScreen .row { height: 1; margin-bottom: 1; }
+    ChainScreen .label { width: auto; padding: 0 1 0 0; }
+    ChainScreen Input { height: 1; border: none; padding: 0 1; margin-right: 1; }
+    ChainScreen Input:focus { border: none; background: $boost; }
+    ChainScreen #leaf, ChainScreen #chain-files, ChainScreen #anchors { width: 1fr; }
+    ChainScreen #host { width: 1fr; }
+    ChainScreen #at { width: 24; }
+    ChainScreen #depth { width: 6; }
+    ChainScreen Select { width: 14; margin-right: 1; }
+    ChainScreen Select > SelectCurrent { border: none; height: 1; padding: 0 1; }
+    ChainScreen Checkbox { width: auto; height: 1; border: none; padding: 0; margin-right: 1; }
+    ChainScreen Checkbox:focus { border: none; }
+    ChainScreen #bundle-root { color: $warning; }
+    ChainScreen Button { height: 1; min-width: 10; border: none; border-top: none; border-bottom: none; }
+    ChainScreen #verdict { height: auto; padding: 0 1; }
+    ChainScreen #body { height: 1fr; }
+    ChainScreen #tree { width: 44; border: round $primary; }
+    ChainScreen #details { width: 1fr; border: round $primary; padding: 0 1; }
+    ChainScreen #command { height: auto; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: ChainReport | None = None
+        """The last verification's report."""
+        self.sent: VerifyChain | None = None
+        """Material another screen sent (instead of files)."""
+        self.selected = 0
+        """Index of the certificate whose checklist is shown (-1: the missing issuer)."""
+
+    def compose(self) -> ComposeResult:
+        """Inputs, verdict, tree + checklist, command line."""
+        yield Header()
+        with Vertical(id="inputs"):
+            with Horizontal(classes="row"):
+                yield Static("Leaf", classes="label")
+                yield Input(DEMO_LEAF, placeholder="leaf or fullchain file", id="leaf")
+                yield Static("Intermediates", classes="label")
+                yield Input(DEMO_CHAIN, placeholder="files or folders, comma-separated", id="chain-files")
+            with Horizontal(classes="row"):
+                yield Static("Anchors", classes="label")
+                yield Input(DEMO_ROOT, placeholder="trusted root files or folders", id="anchors")
+                yield Checkbox("System roots", id="system-roots")
+                yield Checkbox("Trust the root in the bundle (proves nothing)", id="bundle-root")
+            with Horizontal(classes="row"):
+                yield Static("Host/IP", classes="label")
+                yield Input(DEMO_HOST, placeholder="host name or IP (empty: the leaf's own)", id="host")
+                yield Static("At", classes="label")
+                yield Input(placeholder="ISO 8601 (empty: now)", id="at")
+                yield Select(
+                    [("server", "server"), ("client", "client")],
+                    value="server",
+                    allow_blank=False,
+                    id="purpose",
+                )
+                yield Static("Depth", classes="label")
+                yield Input("8", placeholder="8", id="depth", type="integer")
+                yield Button("Verify", id="verify", variant="primary")
+        yield Static(id="verdict")
+        with Horizontal(id="body"):
+            yield Tree(Text("chain, leaf → root"), id="tree")
+            with VerticalScroll(id="details"):
+                yield Static(id="checklist")
+        yield Static(id="command")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Fill the time with the app's clock and verify the demonstration."""
+        self.query_one("#at", Input).value = format_iso8601(self._now())
+        tree = self.query_one("#tree", Tree)
+        tree.show_root = False
+        self.action_verify()
+
+    def _now(self) -> dt.datetime:
+        now = getattr(self.app, "now", None)
+        value = now() if callable(now) else None
+        return value if isinstance(value, dt.datetime) else dt.datetime.now(dt.timezone.utc)
+
+    # Input ------------------------------------------------------------------
+
+    def receive(self, payload: object) -> None:
+        """Verify a chain another screen sent (Inspector, CA workbench, TLS lab)."""
+        if not isinstance(payload, VerifyChain):
+            return
+        self.sent = payload
+        self.query_one("#leaf", Input).value = SENT_PREFIX + (
+            payload.label or "certificate from another screen"
+        )
+        self.query_one("#chain-files", Input).value = ""
+        self.query_one("#anchors", Input).value = ""
+        self.query_one("#system-roots", Checkbox).value = not payload.roots
+        self.query_one("#bundle-root", Checkbox).value = False
+        self.query_one("#host", Input).value = payload.host or ""
+        self.query_one("#at", Input).value = format_iso8601(self._now())
+        self.action_verify()
+
+    @on(Input.Changed, "#leaf")
+    def _leaf_changed(self, event: Input.Changed) -> None:
+        if self.sent is not None and not event.value.startswith(SENT_PREFIX):
+            self.sent = None
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#verify")
+    def _submit(self) -> None:
+        self.action_verify()
+
+    def action_demo(self) -> None:
+        """Back to the built-in demonstration."""
+        self.sent = None
+        self.query_one("#leaf", Input).value = DEMO_LEAF
+        self.query_one("#chain-files", Input).value = DEMO_CHAIN
+        self.query_one("#anchors", Input).value = DEMO_ROOT
+        self.query_one("#system-roots", Checkbox).value = False
+        self.query_one("#bundle-root", Checkbox).value = False
+        self.query_one("#host", Input).value = DEMO_HOST
+        self.query_one("#at", Input).value = format_iso8601(self._now())
+        self.query_one("#depth", Input).value = "8"
+        self.action_verify()
+
+    def _request(self) -> _Request:
+        at_text = self.query_one("#at", Input).value.strip()
+        at = parse_iso8601(at_text) if at_text else self._now()
+        depth_text = self.query_one("#depth", Input).value.strip()
+        try:
+            depth = int(depth_text) if depth_text else None
+        except ValueError:
+            raise UsageError(f"maximum depth {depth_text!r} is not a whole number") from None
+        purpose = self.query_one("#purpose", Select).value
+        host = self.query_one("#host", Input).value.strip() or None
+        return _Request(
+            self.query_one("#leaf", Input).value,
+            self.query_one("#chain-files", Input).value,
+            self.query_one("#anchors", Input).value,
+            self.query_one("#system-roots", Checkbox).value,
+            self.query_one("#bundle-root", Checkbox).value,
+            at,
+            host,
+            str(purpose),
+            depth,
+            self.sent,
+        )
+
+    def action_verify(self) -> None:
+        """Read the inputs and verify in a worker."""
+        try:
+            request = self._request()
+        except TlsxError as exc:
+            self._show_error(str(exc))
+            return
+        self.query_one("#verdict", Static).update(Text("verifying…", style="dim"))
+        self._run(request)
+
+    @work(thread=True, exclusive=True, group="chain-verify", exit_on_error=False)
+    def _run(self, request: _Request) -> None:
+        try:
+            report = _compute(request)
+        except TlsxError as exc:
+            self.app.call_from_thread(self._show_error, str(exc))
+            return
+        except Exception as exc:  # anything unexpected is shown, never a crash
+            self.app.call_from_thread(self._show_error, f"could not verify: {exc}")
+            return
+        self.app.call_from_thread(self._show, report)
+
+    # Output -----------------------------------------------------------------
+
+    def _show_error(self, message: str) -> None:
+        self.report = None
+        self.query_one("#verdict", Static).update(Text.assemble(("✘ ", "bold red"), (message, "red")))
+        self.query_one("#tree", Tree).clear()
+        self.query_one("#checklist", Static).update("")
+        self.query_one("#command", Static).update("")
+
+    def _show(self, report: ChainReport) -> None:
+        self.report = report
+        self.query_one("#verdict", Static).update(render.verdict_text(report))
+        tree = self.query_one("#tree", Tree)
+        tree.clear()
+        node = tree.root
+        first_failure: int | None = None
+        for index in range(len(report.chain)):
+            node = node.add(render.tree_label(report, index), data=index, expand=True)
+            if first_failure is None and any(not f.ok for f in report.findings_for(index)):
+                first_failure = index
+        if report.missing is not None:
+            node.add_leaf(
+                Text.assemble(("✘ missing issuer ", "bold red"), (report.missing.issuer, "red")), data=-1
+            )
+        tree.root.expand_all()
+        self.selected = first_failure if first_failure is not None else 0
+        self._show_details()
+        self.query_one("#command", Static).update(render.command_text(report))
+
+    @on(Tree.NodeHighlighted, "#tree")
+    def _highlighted(self, event: Tree.NodeHighlighted[Any]) -> None:
+        data = event.node.data
+        if isinstance(data, int) and data != self.selected:
+            self.selected = data
+            self._show_details()
+
+    def _show_details(self) -> None:
+        report = self.report
+        target = self.query_one("#checklist", Static)
+        if report is None:
+            target.update("")
+            return
+        if self.selected < 0 and report.missing is not None:
+            missing = report.missing
+            lines = Text(f"Missing issuer: {missing.issuer}\n", style="bold red")
+            if missing.urls:
+                lines.append(f"It can be downloaded from: {', '.join(missing.urls)}\n", style="yellow")
+            lines.append(f"fix: {missing.fix}", style="yellow")
+            target.update(lines)
+            return
+        index = max(0, min(self.selected, len(report.chain) - 1))
+        cert = report.chain[index]
+        title = render.certificate_label(report, index)
+        subject = Text(
+            f"subject {cert.subject.rfc4514_string()}\nissuer  {cert.issuer.rfc4514_string()}", "dim"
+        )
+        parts: list[Any] = [title, subject, render.checklist_table(report, index)]
+        alternatives = render.paths_text(report)
+        if alternatives is not None:
+            parts.append(alternatives)
+        parts.extend(Text(f"note: {note}", style="dim") for note in report.notes)
+        target.update(Group(*parts))
+
+
+__all__ = ["ChainScreen"]
