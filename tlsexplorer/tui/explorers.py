@@ -41,7 +41,19 @@ class Explorer:
 
 
 #: Every explorer that exists, in the order Home shows them.
-EXPLORERS: tuple[Explorer, ...] = ()
+EXPLORERS: tuple[Explorer, ...] = (
+    Explorer(
+        id="chain",
+        title="Chain",
+        key="f5",
+        concept=(
+            "A certificate is trusted only through a chain of signatures up to a root you already trust. "
+            "Every link is checked: signature, names, dates, CA flag, path length, key usage and host name."
+        ),
+        actions="Build a chain from files or the system store, see every check of every link with its fix",
+        screen="tlsexplorer.tui.screens.chain:ChainScreen",
+    ),
+)
 
 
 def explorer(explorer_id: str) -> Explorer:
