@@ -161,8 +161,22 @@ def explain_trace_step(trace: ModexpTrace, index: int, radix: Radix = "dec",
     return text
 
 
+def fit_number(value: int, radix: Radix, width: int) -> str:
+    """A number in at most ``width`` cells: whole, or ``head…tail (N digits)``."""
+    whole = format_number(value, radix, None)
+    if len(whole) <= width:
+        return whole
+    body = digits_of(abs(value), radix)
+    unit = "hex" if radix == "hex" else "digits"
+    suffix = f" ({len(body)} {unit})"
+    prefix = "0x" if radix == "hex" else ""
+    keep = max(2, (width - len(suffix) - len(prefix) - 1) // 2)
+    return f"{prefix}{body[:keep]}…{body[-keep:]}{suffix}"
+
+
 def trace_table(title: str, trace: ModexpTrace, radix: Radix = "dec",
-                max_chars: int | None = DEFAULT_MAX_CHARS, limit: int | None = 40) -> Table:
+                max_chars: int | None = DEFAULT_MAX_CHARS, limit: int | None = 40,
+                more_hint: str = "--json has them all") -> Table:
     """A square-and-multiply trace; above ``limit`` rows the middle is skipped, saying so."""
     table = _table(
         f"{title}: {trace.squarings} squarings, {trace.multiplications} multiplications → "
@@ -179,7 +193,7 @@ def trace_table(title: str, trace: ModexpTrace, radix: Radix = "dec",
         for step in steps[:half]:
             table.add_row(*trace_row_cells(step, radix, max_chars))
         skipped = len(steps) - 2 * half
-        gap = Text(f"{skipped} rows not shown (--json has them all)", style="yellow")
+        gap = Text(f"{skipped} rows not shown ({more_hint})", style="yellow")
         table.add_row("…", "", gap, "", "")
         for step in steps[-half:]:
             table.add_row(*trace_row_cells(step, radix, max_chars))
@@ -211,7 +225,7 @@ def crt_table(book: RsaWorkbook, radix: Radix = "dec", max_chars: int | None = D
 
 
 def workbook_renderable(book: RsaWorkbook, radix: Radix = "dec", max_chars: int | None = DEFAULT_MAX_CHARS,
-                        trace_limit: int | None = 40) -> Group:
+                        trace_limit: int | None = 40, more_hint: str = "--json has them all") -> Group:
     """The whole worked example: steps, primality, Euclid, traces, CRT, signature."""
     parts: list[RenderableType] = [
         Text(WARNING, style="bold yellow"),
@@ -225,8 +239,8 @@ def workbook_renderable(book: RsaWorkbook, radix: Radix = "dec", max_chars: int 
         primality_table("p", book.p_check, radix, max_chars),
         primality_table("q", book.q_check, radix, max_chars),
         euclid_table(book.euclid, radix, max_chars),
-        trace_table("Encrypt c = m^e mod n", book.encrypt, radix, max_chars, trace_limit),
-        trace_table("Decrypt m = c^d mod n", book.decrypt, radix, max_chars, trace_limit),
+        trace_table("Encrypt c = m^e mod n", book.encrypt, radix, max_chars, trace_limit, more_hint),
+        trace_table("Decrypt m = c^d mod n", book.decrypt, radix, max_chars, trace_limit, more_hint),
         crt_table(book, radix, max_chars),
     ]
     ok = book.verified == book.message
@@ -442,6 +456,7 @@ __all__ = [
     "digits_of",
     "euclid_table",
     "explain_trace_step",
+    "fit_number",
     "format_number",
     "identities_renderable",
     "lines",

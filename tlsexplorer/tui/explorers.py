@@ -43,6 +43,18 @@ class Explorer:
 #: Every explorer that exists, in the order Home shows them.
 EXPLORERS: tuple[Explorer, ...] = (
     Explorer(
+        id="rsa",
+        title="RSA",
+        key="f3",
+        concept=(
+            "RSA hides a message in modular arithmetic: easy to compute with n, hard to undo without "
+            "its factors p and q. Walk every step from toy primes to a real key and a real signature."
+        ),
+        actions="Worked example step by step, square-and-multiply traces, real keys and certificate "
+        "signatures by hand, textbook attacks, Diffie-Hellman and hybrid encryption",
+        screen="tlsexplorer.tui.screens.rsa:RsaScreen",
+    ),
+    Explorer(
         id="chain",
         title="Chain",
         key="f5",
