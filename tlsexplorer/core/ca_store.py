@@ -257,6 +257,8 @@ class CaRequest:
     """Name constraints: excluded IP ranges (CIDR)."""
     password: bytes | None = None
     """Passphrase for the new key (None: unencrypted, 0600)."""
+    serial: int | None = None
+    """Fixed serial number (screenshots); random when None."""
 
 
 @dataclass(frozen=True)
@@ -287,6 +289,8 @@ class LeafRequest:
     """The bundle's password (required with ``p12``)."""
     flaw: ca.FlawKind | None = None
     """Break it on purpose (the lab)."""
+    serial: int | None = None
+    """Fixed serial number (screenshots); random when None."""
 
     @property
     def role(self) -> ca.Role:
@@ -424,7 +428,7 @@ def _ca_spec(request: CaRequest, role: ca.Role, now: dt.datetime) -> ca.Certific
     subject = ca.build_name(request.cn.strip() or None, o=request.o, ou=request.ou, c=request.c,
                             st=request.st, l=request.l)
     return ca.CertificateSpec(subject, role, start, end, path_length=request.path_length,
-                              permitted=permitted, excluded=excluded)
+                              permitted=permitted, excluded=excluded, serial=request.serial)
 
 
 def _ca_files(
@@ -544,7 +548,8 @@ def build_leaf(
     sans = tuple(ca.parse_san(value) for value in request.sans)
     start, end = resolve_validity(now, request.days, request.not_before, request.not_after,
                                   ca.DEFAULT_LEAF_DAYS)
-    spec = ca.CertificateSpec(ca.build_name(name, o=request.o), request.role, start, end, sans=sans)
+    spec = ca.CertificateSpec(ca.build_name(name, o=request.o), request.role, start, end, sans=sans,
+                              serial=request.serial)
     flaw = ca.flaw(request.flaw) if request.flaw else None
     if flaw is not None:
         if flaw.kind == "sha1" and not isinstance(issuer.key, rsa.RSAPrivateKey):

@@ -1,0 +1,544 @@
+"""CA workbench: make a CA, CSRs, certificates (good or broken on purpose), write them safely."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from cryptography import x509
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from tlsexplorer.core import ca
+from tlsexplorer.core.ca_recipes import Recipe, recipe_for
+from tlsexplorer.core.ca_store import (
+    CaRequest,
+    LeafRequest,
+    Product,
+    WrittenFile,
+    build_csr,
+    build_intermediate,
+    build_leaf,
+    build_root,
+    build_signed,
+    ca_key_is_encrypted,
+    load_ca,
+    save,
+)
+from tlsexplorer.core.errors import TlsxError
+from tlsexplorer.core.files import read_file
+from tlsexplorer.render.ca import headline, openssl_view, product_view, python_view
+from tlsexplorer.tui.explorers import EXPLORERS
+from tlsexplorer.tui.screens.base import ExplorerScreen
+
+ACTIONS: tuple[tuple[str, str], ...] = (
+    ("Root CA", "root"),
+    ("Intermediate CA", "intermediate"),
+    ("Server certificate", "server"),
+    ("Client certificate", "client"),
+    ("Key + signing request (CSR)", "csr"),
+    ("Sign a CSR", "sign"),
+)
+"""What the form can make: (menu text, id)."""
+
+#: Which form rows each action shows.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "root": ("folder", "name", "org", "key-type", "days", "path-len", "permit", "exclude", "encrypt"),
+    "intermediate": ("folder", "newdir", "name", "org", "key-type", "days", "path-len", "permit", "exclude",
+                     "encrypt", "ca-password"),
+    "server": ("folder", "name", "org", "sans", "key-type", "days", "flaw", "encrypt", "p12", "ca-password"),
+    "client": ("folder", "name", "org", "sans", "key-type", "days", "flaw", "encrypt", "p12", "ca-password"),
+    "csr": ("folder", "name", "org", "sans", "key-type", "encrypt"),
+    "sign": ("folder", "csr-file", "days", "ca-password"),
+}
+FOLDER_LABELS = {
+    "root": "New CA folder", "intermediate": "Parent CA folder", "server": "CA folder",
+    "client": "CA folder", "csr": "Output folder", "sign": "CA folder",
+}
+
+INTRO = (
+    "[b]A local CA whose certificates real clients accept.[/b]\n\n"
+    "Choose what to make on the left, fill in the fields and press [b]ctrl+s[/b]. The defaults are "
+    "what strict clients want: critical basic constraints and key usage, EKU on leaves, key "
+    "identifiers, the CN in the SAN, a random 20-byte serial, SHA-256, 397 days for a leaf.\n\n"
+    "The [b]openssl[/b] and [b]Python[/b] tabs show the same action done by hand. "
+    "The break-it lab (Flaw) makes certificates that are wrong on purpose; they open in the Chain "
+    "screen to see them fail. Files are written atomically, keys with mode 0600, and nothing is "
+    "replaced without asking."
+)
+
+
+def _input(field: str, placeholder: str = "", *, password: bool = False) -> Input:
+    return Input(placeholder=placeholder, id=field, password=password, compact=True)
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.replace(";", ",").split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Job:
+    """A validated form: everything the worker needs."""
+
+    action: str
+    """root, intermediate, server, client, csr or sign."""
+    build: Callable[[], tuple[Product, Recipe]]
+    """Makes the product and its recipe (slow: key generation)."""
+
+
+class ConfirmOverwrite(ModalScreen[bool]):
+    """Ask before replacing files."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Replace"),
+        Binding("n,escape", "answer(False)", "Keep"),
+    ]
+    DEFAULT_CSS = """
+    ConfirmOverwrite { align: center middle; }
+    ConfirmOverwrite > Vertical {
+        width: 80; height: auto; max-height: 80%; border: thick $warning; background: $surface; padding: 1 2;
+    }
+    ConfirmOverwrite Horizontal { height: auto; margin-top: 1; }
+    ConfirmOverwrite Button { margin-right: 2; }
+    """
+
+    def __init__(self, paths: list[Path]) -> None:
+        super().__init__()
+        self.paths = paths
+        """The files that would be replaced."""
+
+    def compose(self) -> ComposeResult:
+        """The question, the files, two buttons."""
+        listing = "\n".join(f"  {p}" for p in self.paths)
+        with Vertical():
+            yield Static(
+                f"[b]These files already exist:[/b]\n{listing}\n\nReplace them? The old ones are lost."
+            )
+            with Horizontal():
+                yield Button("Replace (y)", id="replace", variant="warning")
+                yield Button("Keep them (n)", id="keep", variant="primary")
+
+    def action_answer(self, value: bool) -> None:
+        """Close with the answer."""
+        self.dismiss(value)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "replace")
+
+
+class CaScreen(ExplorerScreen):
+    """The CA workbench: a form on the left, the result and its recipes on the right."""
+
+    EXPLORER_ID = "ca"
+    TITLE = "CA workbench"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "make", "Make & save"),
+        Binding("ctrl+o", "inspect", "Inspector"),
+        Binding("ctrl+t", "chain", "Check in Chain"),
+        Binding("ctrl+y", "copy_python", "Copy Python"),
+        Binding("ctrl+l", "copy_openssl", "Copy openssl"),
+    ]
+    DEFAULT_CSS = """
+    CaScreen #ca-body { height: 1fr; }
+    CaScreen #ca-form { width: 52; border-right: solid $primary-background; padding: 0 1; }
+    CaScreen .row { height: auto; margin-bottom: 0; }
+    CaScreen .row Label { width: 17; padding-top: 0; color: $text-muted; }
+    CaScreen .row Input, CaScreen .row Select { width: 1fr; }
+    CaScreen .field-error { color: $error; padding-left: 17; height: auto; display: none; }
+    CaScreen .field-error.-shown { display: block; }
+    CaScreen .hidden { display: none; }
+    CaScreen #make { width: 100%; margin-top: 1; }
+    CaScreen #status { height: auto; padding: 0 1; }
+    CaScreen #status.-error { color: $error; }
+    CaScreen #ca-result { width: 1fr; }
+    CaScreen TabPane { padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_source: Callable[[ca.KeyType], ca.PrivateKey] | None = None
+        """Fixed key material (screenshots); None makes fresh keys."""
+        self.serial: int | None = None
+        """Fixed serial number (screenshots); None makes random ones."""
+        self.last: tuple[Product, tuple[WrittenFile, ...], Recipe] | None = None
+        """The last thing made and saved, its files and its recipe."""
+
+    # Layout ------------------------------------------------------------------------
+
+    def _row(self, field: str, label: str, widget: Any) -> ComposeResult:
+        with Horizontal(classes="row", id=f"row-{field}"):
+            yield Label(label, id=f"label-{field}")
+            yield widget
+        yield Static("", classes="field-error", id=f"err-{field}")
+
+    def compose(self) -> ComposeResult:
+        """Form, status line and result tabs."""
+        yield Header()
+        with Horizontal(id="ca-body"):
+            with VerticalScroll(id="ca-form"):
+                yield from self._row("action", "Make", Select(
+                    [(text, value) for text, value in ACTIONS], value="server", allow_blank=False,
+                    id="action", compact=True))
+                yield from self._row("folder", "CA folder", _input("folder", "e.g. myca"))
+                yield from self._row("newdir", "New CA folder", _input("newdir", "e.g. myca-issuing"))
+                yield from self._row("csr-file", "CSR file", _input("csr-file", "e.g. requests/www.csr.pem"))
+                yield from self._row("name", "Name (CN)", _input("name", "e.g. localhost"))
+                yield from self._row("org", "Organisation", _input("org", "(optional)"))
+                yield from self._row("sans", "SANs", _input("sans", "e.g. 127.0.0.1, www.example.net"))
+                yield from self._row("key-type", "Key type", Select(
+                    [(k, k) for k in ca.KEY_TYPES], value="p256", allow_blank=False, id="key-type",
+                    compact=True))
+                yield from self._row("days", "Days", _input("days"))
+                yield from self._row("path-len", "Path length", _input("path-len", "(no limit)"))
+                yield from self._row("permit", "Permit names",
+                                     _input("permit", "e.g. example.net, 10.0.0.0/8"))
+                yield from self._row("exclude", "Exclude names", _input("exclude", "(optional)"))
+                yield from self._row("flaw", "Flaw (lab)", Select(
+                    [("none (a good certificate)", "none")] + [(kind, kind) for kind in ca.FLAWS],
+                    value="none", allow_blank=False, id="flaw", compact=True))
+                yield from self._row("encrypt", "Key passphrase",
+                                     Checkbox("encrypt the new key", id="encrypt", compact=True))
+                yield from self._row("password", "Passphrase", _input("password", password=True))
+                yield from self._row("password2", "Again", _input("password2", password=True))
+                yield from self._row("p12", "PKCS#12",
+                                     Checkbox("also write a .p12 bundle", id="p12", compact=True))
+                yield from self._row("p12-password", "Bundle password", _input("p12-password", password=True))
+                yield from self._row("ca-password", "CA passphrase",
+                                     _input("ca-password", "(if the CA key is encrypted)", password=True))
+                yield Button("Make & save (ctrl+s)", id="make", variant="success")
+                yield Static("", id="status")
+            with TabbedContent(id="ca-result"):
+                with TabPane("Result", id="tab-result"), VerticalScroll():
+                    yield Static(INTRO, id="result")
+                with TabPane("openssl", id="tab-openssl"), VerticalScroll():
+                    yield Static("Make something to see the openssl commands.", id="openssl")
+                with TabPane("Python", id="tab-python"), VerticalScroll():
+                    yield Static("Make something to see the Python code.", id="python")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show the rows of the default action; the cursor starts in the folder field."""
+        self._show_rows()
+        self.query_one("#folder", Input).focus()
+
+    # Form ----------------------------------------------------------------------------
+
+    @property
+    def action(self) -> str:
+        """The selected action id."""
+        value = self.query_one("#action", Select).value
+        return str(value)
+
+    def _show_rows(self) -> None:
+        action = self.action
+        shown = set(FIELDS[action]) | {"action"}
+        encrypt = self.query_one("#encrypt", Checkbox).value
+        if "encrypt" in shown and encrypt:
+            shown |= {"password", "password2"}
+        if "p12" in shown and self.query_one("#p12", Checkbox).value:
+            shown.add("p12-password")
+        for row in self.query(".row"):
+            field = (row.id or "").removeprefix("row-")
+            row.set_class(field not in shown, "hidden")
+        self.query_one("#label-folder", Label).update(FOLDER_LABELS[action])
+        self.query_one("#label-name", Label).update("Common name" if action in ("root", "intermediate")
+                                                    else "Name (CN)")
+        default_days = ca.DEFAULT_CA_DAYS if action in ("root", "intermediate") else ca.DEFAULT_LEAF_DAYS
+        self.query_one("#days", Input).placeholder = f"default {default_days}"
+        self._clear_errors()
+
+    @on(Select.Changed, "#action")
+    @on(Checkbox.Changed)
+    def _form_changed(self) -> None:
+        self._show_rows()
+
+    def _value(self, field: str) -> str:
+        return self.query_one(f"#{field}", Input).value.strip()
+
+    def _clear_errors(self) -> None:
+        for err in self.query(".field-error"):
+            assert isinstance(err, Static)
+            err.update("")
+            err.remove_class("-shown")
+
+    def _set_error(self, field: str, message: str) -> None:
+        err = self.query_one(f"#err-{field}", Static)
+        err.update(f"↑ {message}")
+        err.add_class("-shown")
+
+    def _status(self, message: str, *, error: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(Text(message))
+        status.set_class(error, "-error")
+
+    def validate_form(self) -> tuple[dict[str, str], Job | None]:
+        """Check every shown field; returns (errors by field, job when there are none)."""
+        action = self.action
+        fields = FIELDS[action]
+        errors: dict[str, str] = {}
+        folder = self._value("folder")
+        if not folder:
+            errors["folder"] = f"give the {FOLDER_LABELS[action].lower()}"
+        name = self._value("name")
+        if "name" in fields and not name:
+            errors["name"] = "give a name (a host name such as localhost for a server)"
+        if "name" in fields and name:
+            try:
+                if action in ("server", "client", "csr"):
+                    from tlsexplorer.core.ca_store import sanitize_name
+
+                    sanitize_name(name)
+            except TlsxError as exc:
+                errors["name"] = str(exc)
+        sans: tuple[str, ...] = ()
+        if "sans" in fields:
+            sans = _split(self._value("sans"))
+            for value in sans:
+                try:
+                    ca.parse_san(value)
+                except TlsxError as exc:
+                    errors["sans"] = str(exc)
+                    break
+        days: int | None = None
+        if "days" in fields and self._value("days"):
+            try:
+                days = int(self._value("days"))
+                if days <= 0:
+                    raise ValueError
+            except ValueError:
+                errors["days"] = "a whole number of days, 1 or more"
+        path_len: int | None = None
+        if "path-len" in fields and self._value("path-len"):
+            try:
+                path_len = int(self._value("path-len"))
+                if path_len < 0:
+                    raise ValueError
+            except ValueError:
+                errors["path-len"] = "0 or more (empty: no limit)"
+        permit_dns: list[str] = []
+        permit_ip: list[str] = []
+        exclude_dns: list[str] = []
+        exclude_ip: list[str] = []
+        for field, dns, ips in (("permit", permit_dns, permit_ip), ("exclude", exclude_dns, exclude_ip)):
+            if field not in fields:
+                continue
+            for value in _split(self._value(field)):
+                try:
+                    subtree = ca.parse_network(value)
+                except TlsxError as exc:
+                    errors[field] = str(exc)
+                    break
+                (ips if isinstance(subtree, x509.IPAddress) else dns).append(value)
+        password: bytes | None = None
+        if "encrypt" in fields and self.query_one("#encrypt", Checkbox).value:
+            first = self.query_one("#password", Input).value
+            second = self.query_one("#password2", Input).value
+            if not first:
+                errors["password"] = "type a passphrase, or untick 'encrypt the new key'"
+            elif first != second:
+                errors["password2"] = "the two passphrases differ"
+            password = first.encode()
+        p12 = "p12" in fields and self.query_one("#p12", Checkbox).value
+        p12_password = self.query_one("#p12-password", Input).value.encode() if p12 else None
+        if p12 and not p12_password:
+            errors["p12-password"] = "a PKCS#12 bundle needs a password"
+        csr_file = self._value("csr-file")
+        if "csr-file" in fields and not csr_file:
+            errors["csr-file"] = "give the path of the CSR to sign"
+        newdir = self._value("newdir")
+        if "newdir" in fields and not newdir:
+            errors["newdir"] = "give the new CA's folder"
+        if errors:
+            return errors, None
+        ca_password = self.query_one("#ca-password", Input).value.encode() or None
+        flaw_value = str(self.query_one("#flaw", Select).value)
+        flaw = None if flaw_value == "none" or action not in ("server", "client") else flaw_value
+        key_type = str(self.query_one("#key-type", Select).value)
+        org = self._value("org") or None
+        now = self.app.now()  # type: ignore[attr-defined]
+        key_source, serial = self.key_source, self.serial
+
+        def new_key() -> ca.PrivateKey | None:
+            return key_source(key_type) if key_source is not None else None  # type: ignore[arg-type]
+
+        def loaded(directory: str) -> Any:
+            encrypted = ca_key_is_encrypted(directory)
+            return load_ca(directory, ca_password if encrypted else None), encrypted
+
+        def build() -> tuple[Product, Recipe]:
+            if action in ("root", "intermediate"):
+                request = CaRequest(
+                    cn=name, o=org, key_type=key_type, days=days, path_length=path_len,  # type: ignore[arg-type]
+                    permit_dns=tuple(permit_dns), permit_ip=tuple(permit_ip), exclude_dns=tuple(exclude_dns),
+                    exclude_ip=tuple(exclude_ip), password=password, serial=serial,
+                )
+                if action == "root":
+                    product = build_root(folder, request, now, new_key())
+                    return product, recipe_for(product, now, out_dir=Path(folder))
+                parent, encrypted = loaded(folder)
+                product = build_intermediate(parent, newdir, request, now, new_key())
+                return product, recipe_for(product, now, ca_dir=Path(folder), out_dir=Path(newdir),
+                                           ca_key_encrypted=encrypted)
+            if action in ("server", "client"):
+                issuer, encrypted = loaded(folder)
+                leaf = LeafRequest(
+                    name, sans=sans, client=action == "client", key_type=key_type,  # type: ignore[arg-type]
+                    days=days, o=org, password=password, p12=p12, p12_password=p12_password,
+                    flaw=flaw, serial=serial,  # type: ignore[arg-type]
+                )
+                product = build_leaf(issuer, leaf, now, new_key())
+                return product, recipe_for(product, now, ca_dir=Path(folder), ca_key_encrypted=encrypted)
+            if action == "csr":
+                product = build_csr(folder, name, sans, key_type, password, org, new_key())  # type: ignore[arg-type]
+                return product, recipe_for(product, now, out_dir=Path(folder))
+            issuer, encrypted = loaded(folder)
+            product = build_signed(issuer, read_file(csr_file, 1024 * 1024), now, days=days)
+            return product, recipe_for(product, now, ca_dir=Path(folder), csr_path=Path(csr_file),
+                                       ca_key_encrypted=encrypted)
+
+        return {}, Job(action, build)
+
+    # Actions -------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#make")
+    def _make_pressed(self) -> None:
+        self.action_make()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_make()
+
+    def action_make(self) -> None:
+        """Validate the form; when it is fine, make the thing in a worker."""
+        self._clear_errors()
+        errors, job = self.validate_form()
+        for field, message in errors.items():
+            self._set_error(field, message)
+        if job is None:
+            self._status(f"{len(errors)} field{'s' if len(errors) != 1 else ''} to fix", error=True)
+            return
+        self._status("working… (generating keys)")
+        self._run_job(job)
+
+    @work(thread=True, exclusive=True, group="ca-make", exit_on_error=False)
+    def _run_job(self, job: Job) -> None:
+        try:
+            product, recipe = job.build()
+        except TlsxError as exc:
+            self.app.call_from_thread(self._status, str(exc), error=True)
+            return
+        except Exception as exc:  # a bug of ours must not take the app down
+            self.app.call_from_thread(self._status, f"unexpected error: {exc}", error=True)
+            return
+        self.app.call_from_thread(self._built, product, recipe)
+
+    def _built(self, product: Product, recipe: Recipe) -> None:
+        existing = product.existing()
+        if not existing:
+            self._save(product, recipe, force=False)
+            return
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._save(product, recipe, force=True)
+            else:
+                self._status("nothing was written; the existing files are kept")
+
+        self.app.push_screen(ConfirmOverwrite(existing), answered)
+
+    def _save(self, product: Product, recipe: Recipe, *, force: bool) -> None:
+        try:
+            written = save(product, force=force)
+        except TlsxError as exc:
+            self._status(str(exc), error=True)
+            return
+        self.show_result(product, written, recipe)
+        self._status(f"wrote {len(written)} file{'s' if len(written) != 1 else ''}: {headline(product)}")
+        if product.flaw is not None and self._has("chain"):
+            self.action_chain()
+
+    def show_result(self, product: Product, written: tuple[WrittenFile, ...], recipe: Recipe) -> None:
+        """Show a product, its files and its recipe."""
+        self.last = (product, written, recipe)
+        self.query_one("#result", Static).update(product_view(product, written))
+        self.query_one("#openssl", Static).update(openssl_view(recipe))
+        self.query_one("#python", Static).update(python_view(recipe))
+        self.query_one("#ca-result", TabbedContent).active = "tab-result"
+
+    @staticmethod
+    def _has(explorer_id: str) -> bool:
+        return any(item.id == explorer_id for item in EXPLORERS)
+
+    def action_inspect(self) -> None:
+        """Open the last certificate (or CSR) in the Inspector."""
+        if self.last is None:
+            self.notify("Make something first (ctrl+s).", severity="warning")
+            return
+        if not self._has("inspector"):
+            self.notify("The Inspector is not available in this build.", severity="warning")
+            return
+        from tlsexplorer.tui.payloads import OpenFiles
+
+        written = self.last[1]
+        paths = [w.path for w in written if w.kind in ("certificate", "csr")]
+        self.app.open_explorer("inspector", OpenFiles(tuple(paths[:1])))  # type: ignore[attr-defined]
+
+    def action_chain(self) -> None:
+        """Build and verify the last certificate's chain in the Chain screen."""
+        if self.last is None or self.last[0].certificate is None:
+            self.notify("Issue a certificate first (ctrl+s).", severity="warning")
+            return
+        if not self._has("chain"):
+            self.notify("The Chain screen is not available in this build.", severity="warning")
+            return
+        from tlsexplorer.tui.payloads import VerifyChain
+
+        product = self.last[0]
+        assert product.certificate is not None
+        payload = VerifyChain(
+            leaf=ca.certificate_pem(product.certificate),
+            intermediates=ca.certificate_pem(*product.intermediates),
+            roots=ca.certificate_pem(*product.roots),
+            host=product.host if product.action in ("issue", "sign") else None,
+            label=headline(product),
+        )
+        self.app.open_explorer("chain", payload)  # type: ignore[attr-defined]
+
+    def _copy(self, which: str) -> None:
+        if self.last is None:
+            self.notify("Make something first (ctrl+s).", severity="warning")
+            return
+        recipe = self.last[2]
+        text = recipe.python if which == "Python" else "\n".join(recipe.openssl)
+        self.app.copy_to_clipboard(text)
+        self.notify(f"{which} copied to the clipboard ({len(text.splitlines())} lines).")
+
+    def action_copy_python(self) -> None:
+        """Copy the Python script."""
+        self._copy("Python")
+
+    def action_copy_openssl(self) -> None:
+        """Copy the openssl commands."""
+        self._copy("openssl")
+
+
+__all__ = ["ACTIONS", "FIELDS", "CaScreen", "ConfirmOverwrite", "Job"]
