@@ -65,6 +65,18 @@ EXPLORERS: tuple[Explorer, ...] = (
         actions="Build a chain from files or the system store, see every check of every link with its fix",
         screen="tlsexplorer.tui.screens.chain:ChainScreen",
     ),
+    Explorer(
+        id="ca",
+        title="CA workbench",
+        key="f6",
+        concept=(
+            "A certificate authority is a key and a self-signed certificate that vouches for others. "
+            "Clients accept what it issues only when every field is right for the role."
+        ),
+        actions="Root and intermediate CAs, server and client certificates, CSRs, a break-it lab, "
+        "openssl and Python equivalents",
+        screen="tlsexplorer.tui.screens.ca:CaScreen",
+    ),
 )
 
 
