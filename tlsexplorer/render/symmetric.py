@@ -30,7 +30,7 @@ FIELD_STYLES: dict[str, str] = {
 }
 FIELD_TITLES: dict[str, str] = {
     "version": "version",
-    "timestamp": "timestamp",
+    "timestamp": "time",
     "iv": "IV",
     "ciphertext": "ciphertext",
     "hmac": "HMAC",
@@ -171,7 +171,7 @@ def field_legend() -> Text:
     text = Text()
     for name, style in FIELD_STYLES.items():
         text.append("██ ", style=style)
-        text.append(f"{FIELD_TITLES[name]}   ")
+        text.append(f"{FIELD_TITLES[name]}  ")
     return text
 
 
