@@ -43,6 +43,17 @@ class Explorer:
 #: Every explorer that exists, in the order Home shows them.
 EXPLORERS: tuple[Explorer, ...] = (
     Explorer(
+        id="symmetric",
+        title="Symmetric",
+        key="f2",
+        concept=(
+            "A shift cipher falls to letter counting; Fernet seals a message with AES and an HMAC. "
+            "One shared key both locks and unlocks, and any changed byte is caught."
+        ),
+        actions="Caesar live, crack by frequency, Fernet keys, token anatomy, tamper lab, rotation",
+        screen="tlsexplorer.tui.screens.symmetric:SymmetricScreen",
+    ),
+    Explorer(
         id="rsa",
         title="RSA",
         key="f3",
