@@ -1,0 +1,151 @@
+"""``tlsexplorer verify``: exit codes, one-line errors, the --json schema, the samples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tlsexplorer.cli import main
+from tlsexplorer.samples import SAMPLES_DIR
+
+FULLCHAIN = str(SAMPLES_DIR / "alice.example.net.fullchain.pem")
+LEAF = str(SAMPLES_DIR / "alice.example.net.pem")
+INTER = str(SAMPLES_DIR / "charlies-intermediate-ca.pem")
+ROOT = str(SAMPLES_DIR / "charlies-root-ca.pem")
+EXPIRED = str(SAMPLES_DIR / "expired.pem")
+COURSE = str(SAMPLES_DIR / "alice-course-style.pem")
+AT = "2026-06-01T12:00:00Z"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["verify", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("host", ["localhost", "alice.example.net"])
+def test_fullchain_with_the_root_is_valid(capsys: pytest.CaptureFixture[str], host: str) -> None:
+    code, out, err = run(capsys, FULLCHAIN, "--ca", ROOT, "--host", host, "--at", AT, "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["valid"] is True and doc["error"] is None
+    assert [c["subject"].split(",")[0] for c in doc["chain"]] == [
+        "CN=alice.example.net",
+        "CN=Charlie's Intermediate CA",
+        "CN=Charlie's Certificate Authority",
+    ]
+    for entry in doc["chain"]:
+        assert set(entry) >= {"subject", "issuer", "fingerprint_sha256"}
+        assert (
+            len(entry["fingerprint_sha256"]) == 64
+            and entry["fingerprint_sha256"] == entry["fingerprint_sha256"].lower()
+        )
+    assert doc["findings"] and all(
+        set(f) >= {"certificate", "check", "ok", "message"} for f in doc["findings"]
+    )
+    assert all(f["ok"] for f in doc["findings"])
+    assert doc["at"] == AT
+
+
+def test_separate_chain_file_and_human_output(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, LEAF, "--chain", INTER, "--ca", ROOT, "--host", "localhost", "--at", AT)
+    assert code == 0
+    assert "VALID" in out and "openssl verify" in out and "-untrusted" in out
+
+
+def test_expired_fails_with_exit_1_and_the_reason(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, EXPIRED, "--chain", INTER, "--ca", ROOT, "--host", "old.example.net", "--at", AT, "--json"
+    )
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["valid"] is False and "not valid at validation time" in doc["error"]
+    failed = [(f["certificate"], f["check"]) for f in doc["findings"] if not f["ok"]]
+    assert failed == [(0, "validity")]
+
+
+def test_course_style_certificate_is_refused_for_its_missing_aki(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, COURSE, "--ca", ROOT, "--host", "alice.example.net", "--at", AT, "--json")
+    assert code == 1
+    doc = json.loads(out)
+    assert "2.5.29.35" in doc["error"]  # the verifier: Authority Key Identifier missing
+    failed = [f for f in doc["findings"] if not f["ok"]]
+    assert [f["check"] for f in failed] == ["extensions"]
+    assert "Authority Key Identifier" in failed[0]["message"]
+
+
+def test_missing_intermediate_names_the_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, LEAF, "--ca", ROOT, "--host", "localhost", "--at", AT, "--json")
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["missing_issuer"]["issuer"].startswith("CN=Charlie's Intermediate CA")
+    assert "-untrusted" in doc["missing_issuer"]["fix"]
+
+
+def test_wrong_host_and_ip(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, FULLCHAIN, "--ca", ROOT, "--host", "bob.example.net", "--at", AT, "--json")
+    assert code == 1
+    assert any(f["check"] == "subject_alt_name" and not f["ok"] for f in json.loads(out)["findings"])
+    code, out, _ = run(capsys, FULLCHAIN, "--ca", ROOT, "--ip", "127.0.0.1", "--at", AT, "--json")
+    assert code == 1
+    assert "-verify_ip 127.0.0.1" in json.loads(out)["openssl_command"]
+
+
+def test_trust_bundle_root(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_bytes(Path(FULLCHAIN).read_bytes() + Path(ROOT).read_bytes())
+    code, out, err = run(
+        capsys, str(bundle), "--trust-bundle-root", "--host", "localhost", "--at", AT, "--json"
+    )
+    assert code == 0
+    assert "proves nothing" in err
+    assert json.loads(out)["chain"][-1]["subject"].startswith("CN=Charlie's Certificate Authority")
+    code, _, err = run(capsys, FULLCHAIN, "--trust-bundle-root", "--host", "localhost", "--at", AT)
+    assert code == 2 and err.count("\n") == 1 and "no self-signed root" in err
+
+
+def test_client_purpose(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, FULLCHAIN, "--ca", ROOT, "--purpose", "client", "--at", AT, "--json")
+    assert code == 1  # alice's certificate is for servers only (EKU serverAuth)
+    assert any(f["check"] == "extended_key_usage" and not f["ok"] for f in json.loads(out)["findings"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [FULLCHAIN],  # no trust anchor
+        [FULLCHAIN, "--ca", ROOT, "--host", "a.example", "--ip", "127.0.0.1"],
+        [FULLCHAIN, "--ca", ROOT, "--ip", "not-an-ip"],
+        [FULLCHAIN, "--ca", ROOT, "--at", "yesterday"],
+        [FULLCHAIN, "--ca", ROOT, "--max-depth", "-1"],
+        [FULLCHAIN, "--ca", ROOT, "--host", "bad host!"],
+        ["/nonexistent/leaf.pem", "--ca", ROOT],
+        [FULLCHAIN, "--ca", str(SAMPLES_DIR / "alice.example.net.key.pem")],
+    ],
+)
+def test_usage_errors_and_unreadable_input_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as raised:
+        code = main(["verify", *args])
+        raise SystemExit(code)
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tlsexplorer: error: ") and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_garbage_leaf_is_unreadable(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    junk = tmp_path / "junk.pem"
+    junk.write_bytes(b"\x00\x01 not a certificate")
+    code, _, err = run(capsys, str(junk), "--ca", ROOT)
+    assert code == 2 and "no certificate found" in err
+
+
+def test_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["verify", "--help"])
+    out = capsys.readouterr().out
+    assert "examples:" in out and "--trust-bundle-root" in out
