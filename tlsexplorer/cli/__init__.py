@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tlsexplorer.cli.fernet",
     "tlsexplorer.cli.rsa",
     "tlsexplorer.cli.dh",
+    "tlsexplorer.cli.inspect",
     "tlsexplorer.cli.ca",
     "tlsexplorer.cli.verify",
 )

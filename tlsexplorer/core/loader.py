@@ -1,8 +1,16 @@
 """Reading cryptographic objects from bytes, by content rather than file name.
 
-This module starts with certificates (what every explorer needs); the
-Inspector extends it to every kind of object. :func:`load_certificates` keeps
-its signature: the Chain, CA and TLS explorers call it.
+:func:`load_objects` finds everything a person is likely to have in a file:
+PEM with any number of blocks in any order (text between them, CRLF, leading
+garbage), DER, PKCS#7 (PEM or DER), PKCS#12, private keys (PKCS#1, PKCS#8,
+SEC1, OpenSSH; encrypted ones are listed even without their passphrase),
+public keys (SPKI, PKCS#1, OpenSSH), CSRs and CRLs. A block it cannot read
+becomes a problem naming its line and the reason; the rest is still read.
+Nothing escapes it but a result (or, for a bug of ours, a crash the tests look
+for).
+
+:func:`load_certificates` keeps its signature: the Chain, CA and TLS explorers
+call it.
 """
 
 from __future__ import annotations
@@ -10,17 +18,64 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import pkcs7
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
-from tlsexplorer.core.errors import InvalidInput
+from tlsexplorer.core.der import read_header, tlv_length
+from tlsexplorer.core.errors import InvalidInput, TlsxError
 
 PEM_BLOCK = re.compile(
-    rb"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----",
+    rb"-----BEGIN ([A-Z0-9 #]+)-----\r?\n(.*?)-----END \1-----",
     re.S,
 )
+_BEGIN = re.compile(rb"-----BEGIN ([^-\r\n]{1,64})-----")
+
+#: Every kind of object the loader reports (the JSON ``kind`` values).
+KINDS = (
+    "certificate",
+    "certificate_request",
+    "crl",
+    "private_key",
+    "public_key",
+    "pkcs12",
+    "pkcs7",
+)
+
+#: What a person passes to open encrypted material (named in notes).
+PASSWORD_HINT = "--password-file FILE"
+
+CERT_LABELS = frozenset({"CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"})
+CSR_LABELS = frozenset({"CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"})
+CRL_LABELS = frozenset({"X509 CRL"})
+PKCS7_LABELS = frozenset({"PKCS7", "PKCS #7 SIGNED DATA", "CMS", "CERTIFICATE CHAIN"})
+PRIVATE_LABELS = {
+    "PRIVATE KEY": "PKCS#8",
+    "ENCRYPTED PRIVATE KEY": "PKCS#8",
+    "RSA PRIVATE KEY": "PKCS#1",
+    "EC PRIVATE KEY": "SEC1",
+    "DSA PRIVATE KEY": "OpenSSL DSA",
+    "OPENSSH PRIVATE KEY": "OpenSSH",
+}
+PUBLIC_LABELS = {"PUBLIC KEY": "SPKI", "RSA PUBLIC KEY": "PKCS#1"}
+SKIPPED_LABELS = {
+    "EC PARAMETERS": "curve parameters (the key after it names its curve again)",
+    "DH PARAMETERS": "Diffie-Hellman parameters",
+    "X9.42 DH PARAMETERS": "Diffie-Hellman parameters",
+}
+
+_PKCS7_DATA_OIDS = (
+    b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x01",
+    b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02",
+)
+_SSH_PUBLIC_PREFIXES = (b"ssh-", b"ecdsa-sha2-", b"sk-ssh-", b"sk-ecdsa-")
 
 
 @dataclass(frozen=True)
@@ -39,33 +94,611 @@ class PemBlock:
     """The block's PEM text as it appears in the file."""
 
 
+@dataclass(frozen=True)
+class LoadedObject:
+    """One object found in a file, with where it was and its raw bytes."""
+
+    kind: str
+    """One of :data:`KINDS`."""
+    format: str
+    """The encoding it came in (``X.509``, ``PKCS#8``, ``SEC1``, ``OpenSSH``, ``SPKI``...)."""
+    where: str
+    """Where it is, for people: ``line 12``, ``byte 0``, ``PKCS#12 item 2``."""
+    line: int
+    """1-based line of its BEGIN line (0 for DER and contained objects)."""
+    offset: int
+    """Byte offset in the file (of the container for contained objects)."""
+    der: bytes
+    """Its DER bytes (b"" when there are none, as for OpenSSH keys)."""
+    pem: bytes
+    """Its PEM text as found (b"" for DER input)."""
+    value: Any
+    """The cryptography object; None when encrypted and not opened."""
+    encrypted: bool = False
+    """True when it was protected by a passphrase (opened or not)."""
+    label: str = ""
+    """The PEM label, when it came in PEM."""
+    warnings: tuple[str, ...] = ()
+    """What the library warned about while reading it (becomes lint)."""
+    note: str = ""
+    """A remark for people: ``encrypted, needs a passphrase (--password-file FILE)``."""
+    name: str = ""
+    """A friendly name (PKCS#12) or OpenSSH comment, when present."""
+    children: tuple[LoadedObject, ...] = field(default=())
+    """Objects inside a container (PKCS#7, PKCS#12)."""
+
+    @property
+    def opened(self) -> bool:
+        """True when the object could be read (not a locked container or key)."""
+        return self.value is not None
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """Everything found in one file (or stdin)."""
+
+    name: str
+    """The path or label it was read from."""
+    size: int
+    """Bytes read."""
+    objects: tuple[LoadedObject, ...]
+    """Top-level objects in file order (containers hold their items)."""
+    problems: tuple[str, ...]
+    """What could not be read, each naming its position and reason."""
+    notes: tuple[str, ...] = ()
+    """Blocks skipped on purpose (parameters) and other remarks."""
+    recognised: bool = True
+    """False when the content is not crypto material at all (a text or binary file of another kind)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing went wrong (the file counts as read)."""
+        return not self.problems
+
+    def flat(self) -> list[tuple[int, LoadedObject]]:
+        """Every object with its depth (containers first, their items at depth 1)."""
+        out: list[tuple[int, LoadedObject]] = []
+
+        def visit(obj: LoadedObject, depth: int) -> None:
+            out.append((depth, obj))
+            for child in obj.children:
+                visit(child, depth + 1)
+
+        for obj in self.objects:
+            visit(obj, 0)
+        return out
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
 def pem_blocks(data: bytes) -> tuple[list[PemBlock], list[InvalidInput]]:
     """Find every PEM block, whatever surrounds it (text, CRLF, garbage).
 
     Returns:
-        The blocks that decoded, and one error per block whose base64 did not,
-        naming its line.
+        The blocks that decoded, and one error per block whose base64 did not
+        (or whose BEGIN line has no END line), naming its line.
     """
     blocks: list[PemBlock] = []
     errors: list[InvalidInput] = []
+    covered: list[tuple[int, int]] = []
+    line = 1
+    last = 0
     for match in PEM_BLOCK.finditer(data):
         label = match.group(1).decode("ascii")
-        line = data.count(b"\n", 0, match.start()) + 1
-        body = b"".join(
-            row.strip() for row in match.group(2).splitlines() if row.strip() and b":" not in row
-        )
+        line += data.count(b"\n", last, match.start())
+        last = match.start()
+        covered.append((match.start(), match.end()))
+        body = b"".join(row.strip() for row in match.group(2).splitlines() if row.strip() and b":" not in row)
         try:
             der = base64.b64decode(body, validate=True)
         except (binascii.Error, ValueError):
             errors.append(InvalidInput(f"line {line}: the {label} block's base64 is damaged"))
             continue
+        if not der:
+            errors.append(InvalidInput(f"line {line}: the {label} block is empty"))
+            continue
         blocks.append(PemBlock(label, der, match.start(), line, match.group(0)))
+    if data.count(b"-----BEGIN ") > len(covered):
+        for begin in _BEGIN.finditer(data):
+            if not any(a <= begin.start() < b for a, b in covered):
+                label = begin.group(1).decode("ascii", errors="replace")
+                errors.append(
+                    InvalidInput(
+                        f"line {_line_of(data, begin.start())}: the {label} block has no matching "
+                        f"END line (cut short?)"
+                    )
+                )
+    if errors:
+        errors.sort(key=lambda e: int(str(e).split(":")[0].removeprefix("line ")))
     return blocks, errors
 
 
 def looks_like_pem(data: bytes) -> bool:
     """True when the data contains at least one PEM BEGIN line."""
     return b"-----BEGIN " in data
+
+
+def _quiet(parse: Callable[[], Any]) -> tuple[Any, tuple[str, ...]]:
+    """Run a parse, collecting the library's warnings instead of printing them."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = parse()
+    return value, tuple(dict.fromkeys(str(w.message) for w in caught))
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    return text[:200]
+
+
+def _first_tlv(der: bytes) -> bytes:
+    """The first TLV of ``der`` (TRUSTED CERTIFICATE blocks carry trust data after it)."""
+    try:
+        return der[: tlv_length(der)]
+    except InvalidInput:
+        return der
+
+
+def _openssh_encrypted(pem_text: bytes) -> bool:
+    try:
+        body = b"".join(
+            row.strip() for row in pem_text.splitlines()[1:-1] if row.strip() and b"-----" not in row
+        )
+        blob = base64.b64decode(body)
+    except (binascii.Error, ValueError):
+        return False
+    magic = b"openssh-key-v1\x00"
+    if not blob.startswith(magic) or len(blob) < len(magic) + 4:
+        return False
+    size = int.from_bytes(blob[len(magic) : len(magic) + 4], "big")
+    cipher = blob[len(magic) + 4 : len(magic) + 4 + size]
+    return cipher != b"none"
+
+
+def _is_pkcs12(der: bytes) -> bool:
+    """PFX: SEQUENCE { INTEGER 3, SEQUENCE { OID data|signedData, ... }, ... }."""
+    try:
+        cls, number, constructed, header, _length = read_header(der, 0)
+        if (cls, number, constructed) != (0, 16, True):
+            return False
+        pos = header
+        if der[pos : pos + 3] != b"\x02\x01\x03":
+            return False
+        pos += 3
+        cls, number, constructed, header, _length = read_header(der, pos)
+        if (cls, number, constructed) != (0, 16, True):
+            return False
+        return der[pos + header : pos + header + 11] in _PKCS7_DATA_OIDS
+    except InvalidInput:
+        return False
+
+
+class _Reader:
+    """Collects objects and problems for one input."""
+
+    def __init__(self, data: bytes, name: str, password: bytes | None) -> None:
+        self.data = data
+        self.name = name
+        self.password = password
+        self.objects: list[LoadedObject] = []
+        self.problems: list[str] = []
+        self.notes: list[str] = []
+        self.recognised = True
+
+    # Single objects -------------------------------------------------------
+
+    def certificate(
+        self, der: bytes, where: str, line: int, offset: int, pem: bytes, label: str, fmt: str = "X.509"
+    ) -> LoadedObject:
+        cert, warned = _quiet(lambda: x509.load_der_x509_certificate(der))
+        return LoadedObject(
+            "certificate", fmt, where, line, offset, der, pem, cert, label=label, warnings=warned
+        )
+
+    def private_key(
+        self, der: bytes, pem: bytes, fmt: str, where: str, line: int, offset: int, label: str
+    ) -> LoadedObject:
+        """A private key; encrypted ones without a (right) passphrase stay listed."""
+        encrypted = (
+            label == "ENCRYPTED PRIVATE KEY"
+            or b"Proc-Type: 4,ENCRYPTED" in pem
+            or (label == "OPENSSH PRIVATE KEY" and _openssh_encrypted(pem))
+        )
+        if encrypted and self.password is None:
+            return LoadedObject(
+                "private_key",
+                fmt,
+                where,
+                line,
+                offset,
+                der,
+                pem,
+                None,
+                encrypted=True,
+                label=label,
+                note=f"encrypted, needs a passphrase ({PASSWORD_HINT})",
+            )
+        password = self.password if encrypted else None
+        comment = ""
+        try:
+            if label == "OPENSSH PRIVATE KEY":
+                key, warned = _quiet(lambda: serialization.load_ssh_private_key(pem, password))
+            elif b"Proc-Type: 4,ENCRYPTED" in pem or label == "DSA PRIVATE KEY":
+                key, warned = _quiet(lambda: serialization.load_pem_private_key(pem, password))
+            else:
+                key, warned = _quiet(lambda: serialization.load_der_private_key(der, password))
+        except (ValueError, TypeError) as exc:
+            if encrypted:
+                self.problems.append(f"{where}: the passphrase given does not open this private key")
+                return LoadedObject(
+                    "private_key",
+                    fmt,
+                    where,
+                    line,
+                    offset,
+                    der,
+                    pem,
+                    None,
+                    encrypted=True,
+                    label=label,
+                    note="encrypted; the passphrase given does not open it",
+                )
+            raise InvalidInput(
+                f"{where}: the {label or 'private key'} is unreadable ({_reason(exc)})"
+            ) from None
+        note = "encrypted; opened with the passphrase given" if encrypted else ""
+        return LoadedObject(
+            "private_key",
+            fmt,
+            where,
+            line,
+            offset,
+            der,
+            pem,
+            key,
+            encrypted=encrypted,
+            label=label,
+            warnings=warned,
+            note=note,
+            name=comment,
+        )
+
+    def pkcs7(
+        self, der: bytes, where: str, line: int, offset: int, pem: bytes, label: str, fmt: str
+    ) -> LoadedObject:
+        certs, warned = _quiet(lambda: pkcs7.load_der_pkcs7_certificates(der))
+        children = tuple(
+            LoadedObject(
+                "certificate",
+                "X.509",
+                f"{where}, item {i}",
+                0,
+                offset,
+                c.public_bytes(serialization.Encoding.DER),
+                b"",
+                c,
+                warnings=warned,
+            )
+            for i, c in enumerate(certs, 1)
+        )
+        note = "" if children else "holds no certificates"
+        return LoadedObject(
+            "pkcs7",
+            fmt,
+            where,
+            line,
+            offset,
+            der,
+            pem,
+            tuple(certs),
+            label=label,
+            children=children,
+            note=note,
+        )
+
+    def pkcs12(self, der: bytes, where: str, offset: int) -> LoadedObject:
+        attempts: list[bytes | None] = [self.password] if self.password is not None else [None, b""]
+        loaded: Any = None
+        for attempt in attempts:
+            try:
+                loaded, _warned = _quiet(partial(pkcs12.load_pkcs12, der, attempt))
+                break
+            except (ValueError, TypeError):
+                continue
+            except UnsupportedAlgorithm as exc:
+                raise InvalidInput(
+                    f"{where}: PKCS#12 uses an algorithm not supported ({_reason(exc)})"
+                ) from None
+        if loaded is None:
+            if self.password is None:
+                note = f"encrypted, needs a password ({PASSWORD_HINT})"
+            else:
+                note = "encrypted; the password given does not open it"
+                self.problems.append(f"{where}: the password given does not open this PKCS#12 file")
+            return LoadedObject(
+                "pkcs12", "PKCS#12", where, 0, offset, der, b"", None, encrypted=True, note=note
+            )
+        children: list[LoadedObject] = []
+        item = 0
+        if loaded.key is not None:
+            item += 1
+            key_der = loaded.key.private_bytes(
+                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            children.append(
+                LoadedObject(
+                    "private_key", "PKCS#8", f"{where}, item {item}", 0, offset, key_der, b"", loaded.key
+                )
+            )
+        certs = ([loaded.cert] if loaded.cert is not None else []) + list(loaded.additional_certs)
+        for entry in certs:
+            item += 1
+            cert = entry.certificate
+            friendly = entry.friendly_name.decode("utf-8", "replace") if entry.friendly_name else ""
+            children.append(
+                LoadedObject(
+                    "certificate",
+                    "X.509",
+                    f"{where}, item {item}",
+                    0,
+                    offset,
+                    cert.public_bytes(serialization.Encoding.DER),
+                    b"",
+                    cert,
+                    name=friendly,
+                )
+            )
+        protected = self.password is not None and self.password != b""
+        return LoadedObject(
+            "pkcs12",
+            "PKCS#12",
+            where,
+            0,
+            offset,
+            der,
+            b"",
+            loaded,
+            encrypted=protected,
+            children=tuple(children),
+            note="opened with the password given" if protected else "no password",
+        )
+
+    # PEM ------------------------------------------------------------------
+
+    def pem_block(self, block: PemBlock) -> None:
+        label = block.label
+        where = f"line {block.line}"
+        args = (where, block.line, block.start)
+        if label in CERT_LABELS:
+            der = _first_tlv(block.der) if label == "TRUSTED CERTIFICATE" else block.der
+            self.objects.append(self.certificate(der, *args, block.text, label))
+        elif label in CSR_LABELS:
+            csr, warned = _quiet(lambda: x509.load_der_x509_csr(block.der))
+            self.objects.append(
+                LoadedObject(
+                    "certificate_request",
+                    "PKCS#10",
+                    *args,
+                    block.der,
+                    block.text,
+                    csr,
+                    label=label,
+                    warnings=warned,
+                )
+            )
+        elif label in CRL_LABELS:
+            crl, warned = _quiet(lambda: x509.load_der_x509_crl(block.der))
+            self.objects.append(
+                LoadedObject(
+                    "crl", "X.509 CRL", *args, block.der, block.text, crl, label=label, warnings=warned
+                )
+            )
+        elif label in PKCS7_LABELS:
+            self.objects.append(self.pkcs7(block.der, *args, block.text, label, "PKCS#7 (PEM)"))
+        elif label in PRIVATE_LABELS:
+            self.objects.append(self.private_key(block.der, block.text, PRIVATE_LABELS[label], *args, label))
+        elif label in PUBLIC_LABELS:
+            if label == "RSA PUBLIC KEY":
+                key, warned = _quiet(lambda: serialization.load_pem_public_key(block.text))
+            else:
+                key, warned = _quiet(lambda: serialization.load_der_public_key(block.der))
+            self.objects.append(
+                LoadedObject(
+                    "public_key",
+                    PUBLIC_LABELS[label],
+                    *args,
+                    block.der,
+                    block.text,
+                    key,
+                    label=label,
+                    warnings=warned,
+                )
+            )
+        elif label in SKIPPED_LABELS:
+            self.notes.append(f"{where}: {label} block skipped ({SKIPPED_LABELS[label]})")
+        else:
+            self.problems.append(f"{where}: a {label} block is not something the Inspector reads")
+
+    def read_pem(self) -> None:
+        blocks, errors = pem_blocks(self.data)
+        self.problems.extend(str(e) for e in errors)
+        for block in blocks:
+            try:
+                self.pem_block(block)
+            except TlsxError as exc:
+                self.problems.append(str(exc))
+            except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+                self.problems.append(
+                    f"line {block.line}: the {block.label} block is unreadable ({_reason(exc)})"
+                )
+            except Exception as exc:  # the library can fail in ways it does not document
+                self.problems.append(
+                    f"line {block.line}: the {block.label} block is unreadable "
+                    f"({exc.__class__.__name__}: {_reason(exc)})"
+                )
+
+    # DER and other binary -------------------------------------------------
+
+    def read_der(self) -> None:
+        data = self.data
+        where = "byte 0"
+        try:
+            total = tlv_length(data)
+        except InvalidInput as exc:
+            self.problems.append(f"not PEM, DER, PKCS#7, PKCS#12 or an OpenSSH key: {exc}")
+            return
+        if total != len(data):
+            self.problems.append(
+                f"byte {total}: {len(data) - total} bytes follow the DER object; not DER "
+                f"(is the file damaged or something else?)"
+            )
+            return
+        if _is_pkcs12(data):
+            self.objects.append(self.pkcs12(data, where, 0))
+            return
+        attempts: list[Callable[[], LoadedObject]] = [
+            lambda: self.certificate(data, where, 0, 0, b"", "", "X.509 (DER)"),
+            lambda: LoadedObject(
+                "certificate_request",
+                "PKCS#10 (DER)",
+                where,
+                0,
+                0,
+                data,
+                b"",
+                *_quiet(lambda: x509.load_der_x509_csr(data))[:1],
+            ),
+            lambda: LoadedObject(
+                "crl",
+                "X.509 CRL (DER)",
+                where,
+                0,
+                0,
+                data,
+                b"",
+                *_quiet(lambda: x509.load_der_x509_crl(data))[:1],
+            ),
+            lambda: self.pkcs7(data, where, 0, 0, b"", "", "PKCS#7 (DER)"),
+            lambda: self._der_private_key(data, where),
+            lambda: LoadedObject(
+                "public_key",
+                "SPKI (DER)",
+                where,
+                0,
+                0,
+                data,
+                b"",
+                *_quiet(lambda: serialization.load_der_public_key(data))[:1],
+            ),
+        ]
+        for attempt in attempts:
+            try:
+                self.objects.append(attempt())
+                return
+            except (ValueError, TypeError, UnsupportedAlgorithm, InvalidInput):
+                continue
+            except Exception:
+                continue
+        self.problems.append(
+            "DER that is not a certificate, CSR, CRL, PKCS#7, PKCS#12, private or public key"
+        )
+
+    def _der_private_key(self, data: bytes, where: str) -> LoadedObject:
+        if _looks_encrypted_pkcs8(data):
+            return self.private_key(data, b"", "PKCS#8 (DER)", where, 0, 0, "ENCRYPTED PRIVATE KEY")
+        key, warned = _quiet(lambda: serialization.load_der_private_key(data, None))
+        return LoadedObject(
+            "private_key", "PKCS#8/PKCS#1/SEC1 (DER)", where, 0, 0, data, b"", key, warnings=warned
+        )
+
+    def read_ssh_public(self) -> None:
+        for number, row in enumerate(self.data.splitlines(), 1):
+            text = row.strip()
+            if not text or text.startswith(b"#"):
+                continue
+            where = f"line {number}"
+            try:
+                key, warned = _quiet(partial(serialization.load_ssh_public_key, text))
+            except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+                self.problems.append(f"{where}: not an OpenSSH public key ({_reason(exc)})")
+                continue
+            parts = text.split(None, 2)
+            comment = parts[2].decode("utf-8", "replace") if len(parts) == 3 else ""
+            self.objects.append(
+                LoadedObject(
+                    "public_key", "OpenSSH", where, number, 0, b"", text, key, warnings=warned, name=comment
+                )
+            )
+
+    def read(self) -> LoadResult:
+        data = self.data
+        if not data.strip():
+            self.problems.append("the file is empty" if not data else "the file holds only white space")
+        elif looks_like_pem(data):
+            self.read_pem()
+        elif data.lstrip().startswith(_SSH_PUBLIC_PREFIXES):
+            self.read_ssh_public()
+        elif data[0] == 0x30:
+            self.read_der()
+        else:
+            self.recognised = False
+            self.problems.append(_not_recognised(data))
+        if not self.objects and not self.problems and not self.notes:
+            self.problems.append("no object found")
+        return LoadResult(
+            self.name,
+            len(data),
+            tuple(self.objects),
+            tuple(self.problems),
+            tuple(self.notes),
+            self.recognised,
+        )
+
+
+def _looks_encrypted_pkcs8(data: bytes) -> bool:
+    """EncryptedPrivateKeyInfo: SEQUENCE { SEQUENCE { OID pbes2|pbe..., ... }, OCTET STRING }."""
+    try:
+        _c, _n, _k, header, _l = read_header(data, 0)
+        _c, _n, _k, header2, _l2 = read_header(data, header)
+        oid_at = header + header2
+        return (
+            data[oid_at] == 0x06 and data[oid_at + 2 : oid_at + 10] == b"\x2a\x86\x48\x86\xf7\x0d\x01\x05"
+        ) or data[oid_at + 2 : oid_at + 11] == b"\x2a\x86\x48\x86\xf7\x0d\x01\x0c\x01"
+    except (InvalidInput, IndexError):
+        return False
+
+
+def _not_recognised(data: bytes) -> str:
+    head = data[:8]
+    try:
+        text = data[:4096].decode("utf-8")
+    except UnicodeDecodeError:
+        return f"not PEM, DER, PKCS#7, PKCS#12 or an OpenSSH key: binary data starting {head.hex(' ')}"
+    del text
+    return "text without any -----BEGIN line or OpenSSH key: no object found"
+
+
+def load_objects(data: bytes, name: str = "input", password: bytes | None = None) -> LoadResult:
+    """Every object in ``data``, whatever its encoding, with what could not be read.
+
+    Args:
+        data: the file's bytes.
+        name: the path or label, used in messages.
+        password: opens encrypted keys and PKCS#12 files; None lists them as
+            encrypted without opening them.
+
+    Never raises for any input: problems are part of the result.
+    """
+    return _Reader(data, name, password).read()
+
+
+def iter_objects(result: LoadResult, kind: str | None = None) -> Iterator[LoadedObject]:
+    """Every opened object of ``result`` (containers' items included), optionally of one kind."""
+    for _depth, obj in result.flat():
+        if obj.value is not None and (kind is None or obj.kind == kind):
+            yield obj
 
 
 def load_certificates(data: bytes, name: str = "input") -> list[x509.Certificate]:
@@ -77,29 +710,44 @@ def load_certificates(data: bytes, name: str = "input") -> list[x509.Certificate
     """
     certs: list[x509.Certificate] = []
     problems: list[str] = []
-    if looks_like_pem(data):
-        blocks, errors = pem_blocks(data)
-        problems.extend(str(e) for e in errors)
-        for block in blocks:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if looks_like_pem(data):
+            blocks, errors = pem_blocks(data)
+            problems.extend(str(e) for e in errors)
+            for block in blocks:
+                try:
+                    if block.label in CERT_LABELS:
+                        der = _first_tlv(block.der) if block.label == "TRUSTED CERTIFICATE" else block.der
+                        certs.append(x509.load_der_x509_certificate(der))
+                    elif block.label in PKCS7_LABELS:
+                        certs.extend(pkcs7.load_der_pkcs7_certificates(block.der))
+                except ValueError as exc:
+                    problems.append(f"line {block.line}: {block.label} block unreadable ({exc})")
+        else:
             try:
-                if block.label in ("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"):
-                    certs.append(x509.load_der_x509_certificate(block.der))
-                elif block.label == "PKCS7":
-                    certs.extend(pkcs7.load_der_pkcs7_certificates(block.der))
-            except ValueError as exc:
-                problems.append(f"line {block.line}: {block.label} block unreadable ({exc})")
-    else:
-        try:
-            certs.append(x509.load_der_x509_certificate(data))
-        except ValueError:
-            try:
-                certs.extend(pkcs7.load_der_pkcs7_certificates(data))
+                certs.append(x509.load_der_x509_certificate(data))
             except ValueError:
-                problems.append("neither PEM nor a DER certificate or PKCS#7 bundle")
+                try:
+                    certs.extend(pkcs7.load_der_pkcs7_certificates(data))
+                except ValueError:
+                    problems.append("neither PEM nor a DER certificate or PKCS#7 bundle")
     if not certs:
         reason = "; ".join(problems) if problems else "it holds no CERTIFICATE block"
         raise InvalidInput(f"{name}: no certificate found: {reason}")
     return certs
 
 
-__all__ = ["PEM_BLOCK", "PemBlock", "load_certificates", "looks_like_pem", "pem_blocks"]
+__all__ = [
+    "KINDS",
+    "PASSWORD_HINT",
+    "PEM_BLOCK",
+    "LoadResult",
+    "LoadedObject",
+    "PemBlock",
+    "iter_objects",
+    "load_certificates",
+    "load_objects",
+    "looks_like_pem",
+    "pem_blocks",
+]

@@ -1,0 +1,358 @@
+"""``tlsexplorer inspect PATH...`` and ``tlsexplorer open PATH...``.
+
+``inspect`` shows every object in files and folders (certificates, keys, CSRs,
+CRLs, PKCS#7, PKCS#12), explained and linted, and for folders a sweep that
+pairs keys with certificates and groups chains. ``open`` launches the TUI's
+Inspector on the paths.
+
+Exit status: 0 when every file was read, 1 when any could not be (a damaged
+block, a wrong passphrase, a missing file), 2 for usage errors. An encrypted
+key or PKCS#12 file without its password is listed and counts as read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import IO, TYPE_CHECKING, Any
+
+from tlsexplorer.cli.base import add_json_flag, example_epilog, read_password, stdin_is_interactive
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from tlsexplorer.core.loader import LoadedObject, LoadResult
+    from tlsexplorer.core.sweep import ObjectRef
+
+#: Above this many objects the JSON puts each object on one line (fast to write and to grep).
+PRETTY_JSON_LIMIT = 200
+
+PASSPHRASE_PROMPT = "Enter PEM pass phrase: "
+
+
+def register(subparsers: Any) -> None:
+    """Add ``inspect`` and ``open``."""
+    parser = subparsers.add_parser(
+        "inspect",
+        help="show every object in PEM/DER/PKCS#7/PKCS#12 files and folders, explained and linted",
+        description=(
+            "Read certificates, keys, CSRs, CRLs, PKCS#7 and PKCS#12 from files or folders, by "
+            "content (not extension). Each object is decoded and linted; folders get a sweep that "
+            "pairs keys with certificates, groups chains and flags duplicates, orphans and expired "
+            "items. Nothing prompts when stdin is not a terminal: encrypted material is listed "
+            "as encrypted."
+        ),
+        epilog=example_epilog(
+            "tlsexplorer inspect server.pem",
+            "tlsexplorer inspect --recursive ~/certs --json",
+            "tlsexplorer inspect bundle.p12 --password-file pass.txt",
+            "openssl s_client -showcerts -connect example.net:443 </dev/null | tlsexplorer inspect -",
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders ('-' reads stdin)")
+    parser.add_argument(
+        "--password-file",
+        metavar="FILE",
+        help="file whose first line opens encrypted keys and PKCS#12 files",
+    )
+    parser.add_argument(
+        "-r", "--recursive", action="store_true", help="read folders recursively (default: top level only)"
+    )
+    parser.add_argument("--der", action="store_true", help="also print each object's DER structure")
+    parser.add_argument("--at", metavar="DATE", help="judge validity at this ISO 8601 date instead of now")
+    add_json_flag(parser)
+    parser.set_defaults(handler=run_inspect)
+
+    opener = subparsers.add_parser(
+        "open",
+        help="open the Inspector (TUI) on files or folders",
+        description="Launch the terminal UI with the Inspector showing these files and folders.",
+        epilog=example_epilog("tlsexplorer open server.pem", "tlsexplorer open ~/certs"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    opener.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    opener.set_defaults(handler=run_open)
+
+
+def run_open(args: argparse.Namespace) -> int:
+    """Launch the TUI on the paths."""
+    from tlsexplorer.cli import launch_tui
+    from tlsexplorer.core.errors import UsageError
+
+    if "-" in args.paths:
+        raise UsageError("the TUI cannot read standard input; use 'tlsexplorer inspect -' for that")
+    return launch_tui(args.paths)
+
+
+def _load_all(args: argparse.Namespace, password: bytes | None) -> tuple[list[LoadResult], bool, list[str]]:
+    """Read every path. Returns results, whether a folder was given, and notes."""
+    from pathlib import Path
+
+    from tlsexplorer.cli.base import read_source
+    from tlsexplorer.core.errors import TlsxError
+    from tlsexplorer.core.loader import LoadResult, load_objects
+    from tlsexplorer.core.sweep import collect_files, read_path
+
+    results: list[LoadResult] = []
+    notes: list[str] = []
+    folder = False
+    for raw in args.paths:
+        if raw == "-":
+            try:
+                data = read_source("-")
+            except TlsxError as exc:
+                results.append(LoadResult("-", 0, (), (str(exc),)))
+                continue
+            results.append(load_objects(data, "-", password))
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            folder = True
+            files, more = collect_files([path], recursive=args.recursive)
+            notes.extend(more)
+            for file in files:
+                result = read_path(file, password)
+                if result.recognised:
+                    results.append(result)
+                else:
+                    notes.append(f"{file}: skipped, not crypto material")
+        else:
+            results.append(read_path(path, password))
+    return results, folder, notes
+
+
+def _locked(results: list[LoadResult]) -> bool:
+    return any(obj.encrypted and obj.value is None for r in results for _d, obj in r.flat())
+
+
+def run_inspect(args: argparse.Namespace) -> int:
+    """Inspect the paths; exit 1 when any file could not be read."""
+    import gc
+    import warnings
+
+    from tlsexplorer.core.timeutil import parse_iso8601, utcnow
+
+    now = parse_iso8601(args.at) if args.at else utcnow()
+    password = (
+        read_password(args.password_file, option="--password-file", prompt=PASSPHRASE_PROMPT, required=False)
+        if args.password_file
+        else None
+    )
+    # Ten thousand certificates allocate millions of small objects and no cycles:
+    # the cycle collector would only slow the run down.
+    gc.disable()
+    # The loader records the library's warnings as lint; none should reach stderr.
+    warnings.simplefilter("ignore")
+    try:
+        results, folder, notes = _load_all(args, password)
+        if password is None and _locked(results) and stdin_is_interactive() and "-" not in args.paths:
+            password = read_password(None, option="--password-file", prompt=PASSPHRASE_PROMPT, required=False)
+            if password is not None:
+                results, folder, notes = _load_all(args, password)
+        if args.json:
+            write_json(results, now, folder or len(results) > 1, notes, sys.stdout)
+        else:
+            print_human(results, now, folder or len(results) > 1, notes, der=args.der)
+    finally:
+        gc.enable()
+    return 0 if all(r.ok for r in results) else 1
+
+
+# JSON -------------------------------------------------------------------------
+
+
+def object_json(obj: LoadedObject, now: dt.datetime, matches: dict[int, list[ObjectRef]]) -> dict[str, Any]:
+    """The JSON object of one loaded object (containers hold theirs under ``objects``)."""
+    from tlsexplorer.core.x509_inspect import summarize
+
+    out: dict[str, Any] = {"kind": obj.kind, "where": obj.where, "format": obj.format}
+    out["encrypted"] = obj.encrypted
+    if obj.value is not None or obj.kind in ("private_key", "pkcs12"):
+        out.update(summarize(obj, now).to_json())
+    if obj.name:
+        out["name"] = obj.name
+    if id(obj) in matches:
+        out["matches"] = [ref.to_json() for ref in matches[id(obj)]]
+    if obj.children:
+        out["objects"] = [object_json(child, now, matches) for child in obj.children]
+    return out
+
+
+def write_json(
+    results: list[LoadResult], now: dt.datetime, with_sweep: bool, notes: list[str], out: IO[str]
+) -> None:
+    """Write ``{"files": [{"path", "objects", "errors", "notes"}], ...}``.
+
+    Small documents are indented; above :data:`PRETTY_JSON_LIMIT` objects each
+    object is written on one line as it is made, which keeps memory flat.
+    """
+    import json
+
+    from tlsexplorer.core.sweep import match_keys, sweep
+
+    matches = match_keys(results)
+    total = sum(len(r.objects) for r in results)
+    sweep_json = sweep(results, now).to_json() if with_sweep else None
+    if total <= PRETTY_JSON_LIMIT:
+        document: dict[str, Any] = {
+            "files": [
+                {
+                    "path": r.name,
+                    "objects": [object_json(o, now, matches) for o in r.objects],
+                    "errors": list(r.problems),
+                    "notes": list(r.notes),
+                }
+                for r in results
+            ]
+        }
+        if sweep_json is not None:
+            document["sweep"] = sweep_json
+        if notes:
+            document["notes"] = notes
+        json.dump(document, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    items = [obj for r in results for obj in r.objects]
+    out.flush()
+    lines = iter(object_lines(items, now, matches))
+    write = out.write
+    write('{"files": [\n')
+    for fi, r in enumerate(results):
+        write(
+            f'  {{"path": {dumps(r.name)}, "errors": {dumps(list(r.problems))}, '
+            f'"notes": {dumps(list(r.notes))}, "objects": [\n'
+        )
+        last = len(r.objects) - 1
+        for i in range(len(r.objects)):
+            write("    ")
+            write(next(lines))
+            write(",\n" if i < last else "\n")
+        write("  ]}" + (",\n" if fi < len(results) - 1 else "\n"))
+    write("]")
+    if sweep_json is not None:
+        write(f',\n"sweep": {dumps(sweep_json)}')
+    if notes:
+        write(f',\n"notes": {dumps(notes)}')
+    write("}\n")
+
+
+#: Above this many objects the JSON is built by two processes (when there are two cores).
+PARALLEL_LIMIT = 2000
+
+
+def _lines(items: list[LoadedObject], now: dt.datetime, matches: dict[int, list[ObjectRef]]) -> list[str]:
+    import json
+
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    return [dumps(object_json(obj, now, matches)) for obj in items]
+
+
+def object_lines(
+    items: list[LoadedObject], now: dt.datetime, matches: dict[int, list[ObjectRef]]
+) -> list[str]:
+    """One compact JSON text per object, in order.
+
+    Large inputs are split in two: a forked child builds the second half while
+    this process builds the first (compact JSON never holds a raw newline, so
+    the halves are joined on newlines). Any failure of the child falls back to
+    building its half here.
+    """
+    import os
+
+    if len(items) < PARALLEL_LIMIT or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        return _lines(items, now, matches)
+    mid = len(items) // 2
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: build the second half, send it, leave without cleanup
+        code = 1
+        try:
+            os.close(read_fd)
+            payload = "\n".join(_lines(items[mid:], now, matches)).encode("utf-8")
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(payload)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    first = _lines(items[:mid], now, matches)
+    with os.fdopen(read_fd, "rb") as pipe:
+        payload = pipe.read()
+    _pid, status = os.waitpid(pid, 0)
+    second = payload.decode("utf-8").split("\n") if payload else []
+    if status != 0 or len(second) != len(items) - mid:
+        second = _lines(items[mid:], now, matches)
+    return first + second
+
+
+# Human ------------------------------------------------------------------------
+
+
+def print_human(
+    results: list[LoadResult], now: dt.datetime, with_sweep: bool, notes: list[str], *, der: bool = False
+) -> None:
+    """Print every file's objects, problems, and the sweep."""
+    from rich.rule import Rule
+    from rich.text import Text
+
+    from tlsexplorer.core.der import parse_der
+    from tlsexplorer.core.errors import TlsxError
+    from tlsexplorer.core.sweep import match_keys, sweep
+    from tlsexplorer.core.x509_inspect import object_title, summarize
+    from tlsexplorer.render.console import make_console
+    from tlsexplorer.render.x509 import der_tree, object_heading, render_info, render_problems, render_sweep
+
+    console = make_console()
+    matches = match_keys(results)
+    objects = problems = 0
+    for r in results:
+        flat = r.flat()
+        objects += len(flat)
+        problems += len(r.problems)
+        console.print(
+            Rule(Text(f"{r.name} · {len(flat)} object{'s' if len(flat) != 1 else ''}", style="bold"))
+        )
+        for depth, obj in flat:
+            console.print(Text("  " * depth).append_text(object_heading(obj, object_title(obj))))
+            refs = [ref.describe() for ref in matches.get(id(obj), [])]
+            hint = None
+            if obj.encrypted and obj.value is None:
+                hint = "give the passphrase with --password-file FILE (or run in a terminal to be asked)"
+            if obj.value is not None or obj.kind in ("private_key", "pkcs12"):
+                console.print(render_info(summarize(obj, now), matches=refs, password_hint=hint))
+            if der and obj.der:
+                try:
+                    console.print(der_tree(parse_der(obj.der)))
+                except TlsxError as exc:
+                    console.print(Text(f"DER: {exc}", style="red"))
+            console.print()
+        if r.problems or r.notes:
+            console.print(render_problems(r))
+            console.print()
+    for note in notes:
+        console.print(Text(f"note: {note}", style="dim"))
+    if with_sweep:
+        console.print(Rule(Text("Sweep", style="bold")))
+        console.print(render_sweep(sweep(results, now)))
+    verdict = "every file read" if problems == 0 else f"{problems} problem{'s' if problems != 1 else ''}"
+    console.print(
+        Text(
+            f"{len(results)} file{'s' if len(results) != 1 else ''}, {objects} objects, {verdict}",
+            style="bold" if problems == 0 else "bold red",
+        )
+    )
+
+
+__all__ = [
+    "PARALLEL_LIMIT",
+    "PRETTY_JSON_LIMIT",
+    "object_json",
+    "object_lines",
+    "print_human",
+    "register",
+    "run_inspect",
+    "run_open",
+    "write_json",
+]

@@ -1,0 +1,364 @@
+"""Rich renderables for the Inspector: certificates, CSRs, CRLs, keys, lint, raw bytes.
+
+Shared by ``tlsexplorer inspect`` and the Inspector screen. Every function
+takes core summaries (:mod:`tlsexplorer.core.x509_inspect`) and returns a
+renderable; nothing here reads files or knows about Textual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from tlsexplorer.core.der import DerNode
+from tlsexplorer.core.lint import Finding, strict_verdict
+from tlsexplorer.core.loader import LoadedObject, LoadResult
+from tlsexplorer.core.sweep import SweepReport
+from tlsexplorer.core.x509_inspect import (
+    CertificateInfo,
+    ContainerInfo,
+    CrlInfo,
+    CsrInfo,
+    ExtensionInfo,
+    Info,
+    KeyInfo,
+)
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+KIND_LABEL = {
+    "certificate": "Certificate",
+    "certificate_request": "CSR",
+    "crl": "CRL",
+    "private_key": "Private key",
+    "public_key": "Public key",
+    "pkcs12": "PKCS#12",
+    "pkcs7": "PKCS#7",
+}
+
+
+def _fields() -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    return table
+
+
+def _colon_hex(value: str) -> str:
+    return ":".join(value[i : i + 2] for i in range(0, len(value), 2))
+
+
+def expiry_style(info: CertificateInfo) -> str:
+    """Red when expired or not yet valid, yellow under 30 days, green otherwise."""
+    if info.expired or info.not_yet_valid:
+        return "bold red"
+    if (info.not_after - info.now).days < 30:
+        return "yellow"
+    return "green"
+
+
+def render_extensions(extensions: Sequence[ExtensionInfo]) -> RenderableType:
+    """A table of extensions: name, critical, value lines."""
+    if not extensions:
+        return Text("no extensions", style="dim")
+    table = Table(show_edge=False, box=None, padding=(0, 1), expand=False)
+    table.add_column("extension", style="bold", no_wrap=True)
+    table.add_column("crit", no_wrap=True)
+    table.add_column("value", overflow="fold")
+    for ext in extensions:
+        name = ext.name if ext.name != "unknown" else f"unknown {ext.oid}"
+        crit = Text("yes", style="bold") if ext.critical else Text("no", style="dim")
+        table.add_row(name, crit, "\n".join(ext.lines) or "-")
+    return table
+
+
+def render_findings(findings: Iterable[Finding]) -> RenderableType:
+    """Lint findings, one per line, coloured by severity, naming the rule and its enforcer."""
+    items = list(findings)
+    if not items:
+        return Text("lint: nothing a strict client would object to", style="green")
+    lines: list[RenderableType] = []
+    for f in items:
+        line = Text()
+        line.append(f"{f.severity.upper():7} ", style=SEVERITY_STYLE.get(f.severity, ""))
+        line.append(f"{f.rule}", style="bold")
+        line.append(f"  {f.message}")
+        line.append(f"\n          enforced by: {f.enforced_by}", style="dim")
+        lines.append(line)
+    verdict = strict_verdict(tuple(items))
+    if verdict:
+        lines.append(Text(verdict, style="bold red"))
+    return Group(*lines)
+
+
+def render_certificate(info: CertificateInfo) -> RenderableType:
+    """Every field of a certificate, its extensions, fingerprints and lint."""
+    fields = _fields()
+    fields.add_row("Version", str(info.version))
+    fields.add_row(
+        "Serial", _colon_hex(info.serial_hex if len(info.serial_hex) % 2 == 0 else "0" + info.serial_hex)
+    )
+    fields.add_row("Subject", info.subject or "(empty)")
+    fields.add_row("Issuer", info.issuer + ("  [dim](self-issued)[/dim]" if info.self_issued else ""))
+    validity = Text(f"{info.not_before:%Y-%m-%d %H:%M:%S} to {info.not_after:%Y-%m-%d %H:%M:%S} UTC  ")
+    validity.append(info.expiry_text(), style=expiry_style(info))
+    fields.add_row("Validity", validity)
+    fields.add_row("Public key", info.public_key.describe())
+    fields.add_row("Signature", info.signature_algorithm)
+    fields.add_row("SHA-256", info.fingerprint_sha256)
+    fields.add_row("SHA-1", info.fingerprint_sha1)
+    parts: list[RenderableType] = [
+        Text(info.sentence(), style="bold"),
+        Text(""),
+        fields,
+        Text(""),
+        Text("Extensions", style="bold underline"),
+        render_extensions(info.extensions),
+    ]
+    if info.extension_error:
+        parts.append(Text(f"extensions unreadable: {info.extension_error}", style="red"))
+    parts += [Text(""), Text("Lint", style="bold underline"), render_findings(info.lint)]
+    return Group(*parts)
+
+
+def render_csr(info: CsrInfo) -> RenderableType:
+    """A CSR: subject, key, requested extensions, signature check."""
+    fields = _fields()
+    fields.add_row("Subject", info.subject or "(empty)")
+    fields.add_row("Public key", info.public_key.describe())
+    fields.add_row("Signature", info.signature_algorithm)
+    ok = (
+        Text("valid (the requester holds the key)", style="green")
+        if info.signature_valid
+        else Text("INVALID", style="bold red")
+    )
+    fields.add_row("Self-signature", ok)
+    parts: list[RenderableType] = [
+        Text(info.sentence(), style="bold"),
+        Text(""),
+        fields,
+        Text(""),
+        Text("Requested extensions", style="bold underline"),
+        render_extensions(info.extensions),
+    ]
+    if info.lint:
+        parts += [Text(""), render_findings(info.lint)]
+    return Group(*parts)
+
+
+def render_crl(info: CrlInfo, limit: int | None = 50) -> RenderableType:
+    """A CRL: issuer, updates, and revoked serials (the first ``limit`` of them)."""
+    fields = _fields()
+    fields.add_row("Issuer", info.issuer)
+    fields.add_row("This update", f"{info.this_update:%Y-%m-%d %H:%M:%S} UTC")
+    nxt = Text(f"{info.next_update:%Y-%m-%d %H:%M:%S} UTC" if info.next_update else "(none)")
+    if info.overdue:
+        nxt.append("  overdue", style="bold red")
+    fields.add_row("Next update", nxt)
+    fields.add_row("Signature", info.signature_algorithm)
+    fields.add_row("Revoked", str(len(info.revoked)))
+    revoked = Table(show_edge=False, box=None, padding=(0, 1))
+    revoked.add_column("serial", no_wrap=True)
+    revoked.add_column("revoked at", no_wrap=True)
+    revoked.add_column("reason")
+    shown = info.revoked if limit is None else info.revoked[:limit]
+    for entry in shown:
+        revoked.add_row(format(entry.serial, "x"), f"{entry.revoked_at:%Y-%m-%d %H:%M}", entry.reason or "-")
+    parts: list[RenderableType] = [Text(info.sentence(), style="bold"), Text(""), fields, Text("")]
+    parts += [Text("Extensions", style="bold underline"), render_extensions(info.extensions), Text("")]
+    parts += [Text("Revoked serials", style="bold underline"), revoked]
+    if len(shown) < len(info.revoked):
+        parts.append(Text(f"... and {len(info.revoked) - len(shown)} more", style="dim"))
+    return Group(*parts)
+
+
+def render_key(
+    info: KeyInfo, matches: Sequence[str] = (), password_hint: str | None = None
+) -> RenderableType:
+    """A key: type, size, encryption, and which certificates carry it."""
+    fields = _fields()
+    fields.add_row("Kind", "private key" if info.private else "public key")
+    fields.add_row("Format", info.format)
+    fields.add_row("Type", info.describe())
+    enc = Text("yes", style="yellow") if info.encrypted else Text("no")
+    if info.note:
+        enc.append(f"  ({info.note})", style="dim")
+    fields.add_row("Encrypted", enc)
+    if info.public_key is not None:
+        fields.add_row("SPKI SHA-256", info.public_key.spki_sha256)
+    if info.comment:
+        fields.add_row("Comment", info.comment)
+    if info.private or matches:
+        fields.add_row(
+            "Belongs to", "\n".join(matches) if matches else Text("no certificate or CSR here", style="dim")
+        )
+    parts: list[RenderableType] = [Text(info.sentence(), style="bold"), Text(""), fields]
+    if password_hint:
+        parts += [Text(""), Text(password_hint, style="yellow")]
+    return Group(*parts)
+
+
+def render_container(info: ContainerInfo) -> RenderableType:
+    """A PKCS#7 or PKCS#12 container (its items are shown one by one)."""
+    return Text(info.sentence(), style="bold")
+
+
+def render_info(
+    info: Info, *, matches: Sequence[str] = (), crl_limit: int | None = 50, password_hint: str | None = None
+) -> RenderableType:
+    """The renderable of any summary."""
+    if isinstance(info, CertificateInfo):
+        return render_certificate(info)
+    if isinstance(info, CsrInfo):
+        return render_csr(info)
+    if isinstance(info, CrlInfo):
+        return render_crl(info, crl_limit)
+    if isinstance(info, KeyInfo):
+        return render_key(info, matches, password_hint)
+    return render_container(info)
+
+
+def object_heading(obj: LoadedObject, title: str) -> Text:
+    """``Certificate · line 12 · alice.example.net``."""
+    text = Text()
+    text.append(KIND_LABEL.get(obj.kind, obj.kind), style="bold magenta")
+    text.append(f" · {obj.where} · {obj.format}", style="dim")
+    text.append(f"  {title}", style="bold")
+    return text
+
+
+def render_problems(result: LoadResult) -> RenderableType:
+    """What could not be read in a file, and notes."""
+    lines = [Text(f"problem: {p}", style="bold red") for p in result.problems]
+    lines += [Text(f"note: {n}", style="dim") for n in result.notes]
+    return Group(*lines)
+
+
+def render_sweep(report: SweepReport) -> RenderableType:
+    """The folder sweep: files, key pairs, chains, flags."""
+    parts: list[RenderableType] = [Text("Files", style="bold underline")]
+    files = Table(show_edge=False, box=None, padding=(0, 1))
+    files.add_column("file", no_wrap=True)
+    files.add_column("holds", overflow="fold")
+    for path, classification in report.files:
+        style = (
+            "dim"
+            if classification.startswith("not crypto")
+            else "red"
+            if "unreadable" in classification
+            else ""
+        )
+        files.add_row(path.rsplit("/", 1)[-1], Text(classification, style=style))
+    parts.append(files)
+    parts += [Text(""), Text("Keys and what carries them", style="bold underline")]
+    if not report.keys:
+        parts.append(Text("no private keys", style="dim"))
+    for match in report.keys:
+        line = Text(match.key.describe(), style="bold")
+        if match.matches:
+            for ref in match.matches:
+                line.append(f"\n  -> {ref.kind.replace('_', ' ')} {ref.describe()}")
+        else:
+            line.append("\n  -> nothing here (orphan)", style="yellow")
+        parts.append(line)
+    parts += [Text(""), Text("Chains", style="bold underline")]
+    if not report.chains:
+        parts.append(Text("no certificates", style="dim"))
+    for chain in report.chains:
+        tree = Tree(Text(chain.members[0].describe(), style="bold"))
+        node = tree
+        for ref in chain.members[1:]:
+            node = node.add(f"issued by {ref.describe()}")
+        if not chain.complete:
+            node.add(Text("issuer not found here", style="yellow"))
+        parts.append(tree)
+    parts += [Text(""), Text("Flags", style="bold underline")]
+    if not report.flags:
+        parts.append(Text("nothing flagged", style="green"))
+    flag_style = {
+        "expired": "red",
+        "orphan": "yellow",
+        "duplicate": "cyan",
+        "issuer-missing": "yellow",
+        "unreadable": "bold red",
+    }
+    for flag in report.flags:
+        line = Text(f"{flag.kind:15}", style=flag_style.get(flag.kind, ""))
+        line.append(flag.message)
+        parts.append(line)
+    return Group(*parts)
+
+
+def hex_row(data: bytes, row: int, highlight: tuple[int, int] | None = None, width: int = 16) -> Text:
+    """One hex dump row: offset, hex bytes, ASCII; bytes in ``highlight`` [start, end) reversed."""
+    start = row * width
+    chunk = data[start : start + width]
+    text = Text(f"{start:08x}  ", style="dim")
+    lo, hi = highlight if highlight else (-1, -1)
+    for i in range(width):
+        if i == 8:
+            text.append(" ")
+        if i < len(chunk):
+            pos = start + i
+            style = "reverse bold" if lo <= pos < hi else ""
+            text.append(f"{chunk[i]:02x}", style=style)
+            text.append(" ")
+        else:
+            text.append("   ")
+    text.append(" ")
+    for i, byte in enumerate(chunk):
+        pos = start + i
+        char = chr(byte) if 32 <= byte < 127 else "."
+        text.append(char, style="reverse" if lo <= pos < hi else "dim")
+    return text
+
+
+def hex_dump(data: bytes, highlight: tuple[int, int] | None = None, max_rows: int | None = None) -> Text:
+    """A whole hex dump (at most ``max_rows`` rows)."""
+    rows = (len(data) + 15) // 16
+    shown = rows if max_rows is None else min(rows, max_rows)
+    out = Text()
+    for row in range(shown):
+        out.append_text(hex_row(data, row, highlight))
+        out.append("\n")
+    if shown < rows:
+        out.append(f"... {rows - shown} more rows\n", style="dim")
+    return out
+
+
+def der_tree(node: DerNode, tree: Tree | None = None) -> Tree:
+    """The DER structure as a rich Tree (tag, offset, lengths, summary)."""
+    label = Text(node.name, style="bold")
+    label.append(f" @{node.offset} hdr {node.header_length} len {node.length}", style="dim")
+    if node.summary:
+        label.append(f"  {node.summary}")
+    if node.encapsulates:
+        label.append("  (holds DER)", style="cyan")
+    branch = Tree(label) if tree is None else tree.add(label)
+    for child in node.children:
+        der_tree(child, branch)
+    return branch
+
+
+__all__ = [
+    "KIND_LABEL",
+    "SEVERITY_STYLE",
+    "der_tree",
+    "expiry_style",
+    "hex_dump",
+    "hex_row",
+    "object_heading",
+    "render_certificate",
+    "render_container",
+    "render_crl",
+    "render_csr",
+    "render_extensions",
+    "render_findings",
+    "render_info",
+    "render_key",
+    "render_problems",
+    "render_sweep",
+]
