@@ -20,6 +20,7 @@ overwrite without ``force``). A front end can therefore ask first
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -31,7 +32,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tlsexplorer.core import ca
-from tlsexplorer.core.errors import InvalidInput, PasswordRequired, UsageError, WrongPassword
+from tlsexplorer.core.errors import (
+    FileAccessError,
+    InvalidInput,
+    PasswordRequired,
+    UsageError,
+    WrongPassword,
+)
 from tlsexplorer.core.files import FileToWrite, read_file, write_files
 from tlsexplorer.core.timeutil import as_utc
 
@@ -372,7 +379,20 @@ def save(product: Product, *, force: bool = False) -> tuple[WrittenFile, ...]:
         FileAccessError: a file exists and ``force`` is False (nothing is
             written), or a write failed (nothing is left behind).
     """
-    paths = write_files(product.files, force=force)
+    folders = [f.path for f in product.files if f.path.is_dir()]
+    if folders:
+        raise FileAccessError(f"{folders[0]} is a folder; nothing was written")
+    fresh = [f for f in product.files if not f.path.exists()]
+    try:
+        paths = write_files(product.files, force=force)
+    except FileAccessError:
+        # write_files renames one file after another; if a later rename failed,
+        # take back the files this call created so no partial group is left.
+        for item in fresh:
+            with contextlib.suppress(OSError):
+                if item.path.is_file() and item.path.read_bytes() == item.data:
+                    item.path.unlink()
+        raise
     return tuple(WrittenFile(path, item.kind) for path, item in zip(paths, product.files, strict=True))
 
 
