@@ -1,0 +1,43 @@
+"""``tlsexplorer dh``: small Diffie-Hellman, X25519, hybrid encryption."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tlsexplorer.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_dh_json_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "dh", "--json")
+    doc = json.loads(out)
+    assert code == 0
+    assert (doc["p"], doc["g"], doc["alice_public"], doc["bob_public"], doc["shared_secret"]) == (23, 5, 8, 19, 2)
+    assert doc["eavesdropper_sees"] == {"p": 23, "g": 5, "A": 8, "B": 19}
+    assert doc["x25519"]["equal"] and doc["x25519"]["alice_shared"] == doc["x25519"]["bob_shared"]
+    assert doc["hybrid"]["round_trip"] and doc["hybrid"]["decrypted"] == "attack at dawn"
+
+
+def test_dh_custom_numbers_and_human_output(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "dh", "--p", "1019", "--g", "2", "--a", "345", "--b", "678", "--text", "hi")
+    assert code == 0
+    assert str(pow(pow(2, 345, 1019), 678, 1019)) in out and "Eve" in out and "X25519" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [(["--p", "24"], 1, "not prime"), (["--g", "x"], 2, "not a whole number"), (["--a", "30"], 1, "secret a")],
+)
+def test_dh_bad_input(capsys: pytest.CaptureFixture[str], args: list[str], code: int, message: str) -> None:
+    got, out, err = run(capsys, "dh", *args)
+    assert got == code and out == "" and message in err and err.count("\n") == 1
