@@ -22,7 +22,8 @@ def test_dh_json_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "dh", "--json")
     doc = json.loads(out)
     assert code == 0
-    assert (doc["p"], doc["g"], doc["alice_public"], doc["bob_public"], doc["shared_secret"]) == (23, 5, 8, 19, 2)
+    got = (doc["p"], doc["g"], doc["alice_public"], doc["bob_public"], doc["shared_secret"])
+    assert got == (23, 5, 8, 19, 2)
     assert doc["eavesdropper_sees"] == {"p": 23, "g": 5, "A": 8, "B": 19}
     assert doc["x25519"]["equal"] and doc["x25519"]["alice_shared"] == doc["x25519"]["bob_shared"]
     assert doc["hybrid"]["round_trip"] and doc["hybrid"]["decrypted"] == "attack at dawn"
@@ -36,7 +37,11 @@ def test_dh_custom_numbers_and_human_output(capsys: pytest.CaptureFixture[str]) 
 
 @pytest.mark.parametrize(
     ("args", "code", "message"),
-    [(["--p", "24"], 1, "not prime"), (["--g", "x"], 2, "not a whole number"), (["--a", "30"], 1, "secret a")],
+    [
+        (["--p", "24"], 1, "not prime"),
+        (["--g", "x"], 2, "not a whole number"),
+        (["--a", "30"], 1, "secret a"),
+    ],
 )
 def test_dh_bad_input(capsys: pytest.CaptureFixture[str], args: list[str], code: int, message: str) -> None:
     got, out, err = run(capsys, "dh", *args)

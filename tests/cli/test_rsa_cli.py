@@ -133,7 +133,8 @@ def test_signature_json_flag_before_the_action(capsys: pytest.CaptureFixture[str
 
 
 def test_signature_mismatch_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _ = run(capsys, "rsa", "signature", ALICE, "--issuer", str(sample_path("charlies-root-ca.pem")))
+    root = str(sample_path("charlies-root-ca.pem"))
+    code, out, _ = run(capsys, "rsa", "signature", ALICE, "--issuer", root)
     assert code == 1 and "INVALID" in out
     der = bytearray(x509.load_pem_x509_certificate(Path(ALICE).read_bytes()).public_bytes(
         serialization.Encoding.DER))
