@@ -42,6 +42,8 @@ from tlsexplorer.tui.screens.base import ExplorerScreen
 
 #: Text longer than this is cut for the live Caesar views (the crack still counts it all).
 LIVE_LIMIT = 20_000
+#: The crack analyses at most this many characters (counting is linear, but a 100 MB paste is silly).
+CRACK_LIMIT = 2_000_000
 #: The demo: the Fernet specification's key and IV, the course's secret.
 DEMO_KEY = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="
 DEMO_IV = "000102030405060708090a0b0c0d0e0f"
@@ -60,6 +62,7 @@ class SymmetricScreen(ExplorerScreen):
 
     EXPLORER_ID = "symmetric"
     TITLE = "Symmetric"
+    AUTO_FOCUS = "#caesar-input"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+g", "keygen", "New key"),
@@ -117,7 +120,6 @@ class SymmetricScreen(ExplorerScreen):
                     "else stays. Shift -1 turns 'fluffy tail' into 'ekteex szhk'.", classes="panel"
                 )
                 with Horizontal(classes="row"):
-                    yield Static("Shift", classes="label")
                     yield Input("3", id="shift", type="integer")
                     yield Button("Crack this ciphertext →", id="to-crack")
                 yield TextArea(DEMO_CAESAR, id="caesar-input")
@@ -186,6 +188,13 @@ class SymmetricScreen(ExplorerScreen):
 
     def on_mount(self) -> None:
         """Start with the course's example and the clock in the fixed-time field."""
+        for widget_id, title in (
+            ("shift", "shift"), ("key", "key"), ("message", "message"), ("iv", "IV (hex)"),
+            ("at", "time"), ("token", "token"), ("ttl", "TTL (s)"), ("tamper-index", "byte index"),
+            ("caesar-input", "plaintext"), ("crack-input", "ciphertext"),
+            ("rotate-keys", "keys, newest first"),
+        ):
+            self.query_one(f"#{widget_id}").border_title = title
         self.query_one("#at", Input).value = format_iso8601(self._now())
         self._update_caesar()
         self._update_unsafe()
@@ -277,13 +286,17 @@ class SymmetricScreen(ExplorerScreen):
                        f"the crack reads at most {human_size(MAX_INPUT_BYTES)}")
             self.app.call_from_thread(self._show_crack, None, message)
             return
+        note = ""
+        if len(text) > CRACK_LIMIT:
+            note = f"Only the first {CRACK_LIMIT:,} of {len(text):,} characters are analysed."
+            text = text[:CRACK_LIMIT]
         try:
             result = caesar.crack(text, preview=200)
         except TlsxError as exc:
             self.app.call_from_thread(self._show_crack, None, str(exc))
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_crack, result, None)
+            self.app.call_from_thread(self._show_crack, result, note or None)
 
     def _show_crack(self, result: caesar.CrackResult | None, message: str | None) -> None:
         if result is None:
@@ -292,6 +305,8 @@ class SymmetricScreen(ExplorerScreen):
             self._set("crack-ranking", "")
             return
         summary = render.crack_summary(result)
+        if message:
+            summary.append(f"\n{message}", style="yellow")
         summary.append("\n\nPlaintext: ", style="bold")
         summary.append(render.shorten(result.plaintext, 600), style="green")
         self._set("crack-summary", summary)
