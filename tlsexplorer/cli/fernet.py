@@ -240,10 +240,12 @@ def _encrypt(args: argparse.Namespace) -> int:
     assert key is not None
     data = _argument_bytes(args.text)
     if args.iv or args.at:
+        import os
+
         from tlsexplorer.core.hazmat.fernet_fixed import UNSAFE_WARNING, encrypt_fixed, parse_iv
         from tlsexplorer.core.timeutil import parse_iso8601, utcnow
 
-        iv = parse_iv(args.iv) if args.iv else __import__("os").urandom(16)
+        iv = parse_iv(args.iv) if args.iv else os.urandom(16)
         at = parse_iso8601(args.at) if args.at else utcnow()
         warn(UNSAFE_WARNING)
         token = encrypt_fixed(key, data, iv=iv, at=at)

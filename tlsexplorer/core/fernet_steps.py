@@ -366,14 +366,15 @@ def explain_token(
             results["not_in_future"] = (None, "no TTL given: not checked (as the library does)")
         else:
             age = current - fields.timestamp
+            when = f"{age} s ago" if age >= 0 else f"{-age} s in the future"
             if fields.timestamp + ttl < current:
-                fail("not_expired", EXPIRED, f"made {stamp}, {age} s ago; TTL is {ttl} s")
+                fail("not_expired", EXPIRED, f"made {stamp}, {when}; TTL is {ttl} s")
             else:
-                results["not_expired"] = (True, f"made {stamp}, {age} s ago; TTL is {ttl} s")
+                results["not_expired"] = (True, f"made {stamp}, {when}; TTL is {ttl} s")
             if reason is None:
                 if current + MAX_CLOCK_SKEW < fields.timestamp:
                     fail("not_in_future", FUTURE_TIMESTAMP,
-                         f"made {stamp}, {-age} s after now; "
+                         f"made {stamp}, {-age} s in the future; "
                          f"at most {MAX_CLOCK_SKEW} s of clock skew allowed")
                 else:
                     results["not_in_future"] = (True, f"made {stamp}, not more than {MAX_CLOCK_SKEW} s ahead")
