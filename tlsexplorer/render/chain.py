@@ -92,7 +92,7 @@ def checklist_table(report: ChainReport, index: int) -> Table:
     """The checklist of one certificate as a table (check, result, explanation)."""
     table = Table(expand=True, show_edge=False, pad_edge=False, box=None)
     table.add_column("", width=1, no_wrap=True)
-    table.add_column("check", style="bold", width=22)
+    table.add_column("check", style="bold", width=20)
     table.add_column("what was found / how to fix", ratio=1)
     for finding in report.findings_for(index):
         mark = Text(OK_MARK, style="green") if finding.ok else Text(FAIL_MARK, style="bold red")

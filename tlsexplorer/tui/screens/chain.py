@@ -153,28 +153,26 @@ class ChainScreen(ExplorerScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "verify", "Verify"),
-        Binding("ctrl+d", "demo", "Demo chain"),
+        Binding("f9", "demo", "Demo chain"),
     ]
 
     DEFAULT_CSS = """
     ChainScreen #inputs { height: auto; padding: 1 1 0 1; }
     ChainScreen .row { height: 1; margin-bottom: 1; }
     ChainScreen .label { width: auto; padding: 0 1 0 0; }
-    ChainScreen Input { height: 1; border: none; padding: 0 1; margin-right: 1; }
-    ChainScreen Input:focus { border: none; background: $boost; }
+    ChainScreen Input { margin-right: 2; }
     ChainScreen #leaf, ChainScreen #chain-files, ChainScreen #anchors { width: 1fr; }
     ChainScreen #host { width: 1fr; }
     ChainScreen #at { width: 24; }
     ChainScreen #depth { width: 6; }
-    ChainScreen Select { width: 14; margin-right: 1; }
-    ChainScreen Select > SelectCurrent { border: none; height: 1; padding: 0 1; }
+    ChainScreen Select { width: 14; margin-right: 2; }
     ChainScreen Checkbox { width: auto; height: 1; border: none; padding: 0; margin-right: 1; }
     ChainScreen Checkbox:focus { border: none; }
     ChainScreen #bundle-root { color: $warning; }
-    ChainScreen Button { height: 1; min-width: 10; border: none; border-top: none; border-bottom: none; }
+    ChainScreen #verify { min-width: 10; }
     ChainScreen #verdict { height: auto; padding: 0 1; }
     ChainScreen #body { height: 1fr; }
-    ChainScreen #tree { width: 44; border: round $primary; }
+    ChainScreen #tree { width: 48; border: round $primary; }
     ChainScreen #details { width: 1fr; border: round $primary; padding: 0 1; }
     ChainScreen #command { height: auto; padding: 0 1; }
     """
@@ -187,6 +185,8 @@ class ChainScreen(ExplorerScreen):
         """Material another screen sent (instead of files)."""
         self.selected = 0
         """Index of the certificate whose checklist is shown (-1: the missing issuer)."""
+        self._pending: VerifyChain | None = None
+        self._ready = False
 
     def compose(self) -> ComposeResult:
         """Inputs, verdict, tree + checklist, command line."""
@@ -194,28 +194,38 @@ class ChainScreen(ExplorerScreen):
         with Vertical(id="inputs"):
             with Horizontal(classes="row"):
                 yield Static("Leaf", classes="label")
-                yield Input(DEMO_LEAF, placeholder="leaf or fullchain file", id="leaf")
+                yield Input(DEMO_LEAF, placeholder="leaf or fullchain file", id="leaf", compact=True)
                 yield Static("Intermediates", classes="label")
-                yield Input(DEMO_CHAIN, placeholder="files or folders, comma-separated", id="chain-files")
+                yield Input(
+                    DEMO_CHAIN,
+                    placeholder="files or folders, comma-separated",
+                    id="chain-files",
+                    compact=True,
+                )
             with Horizontal(classes="row"):
                 yield Static("Anchors", classes="label")
-                yield Input(DEMO_ROOT, placeholder="trusted root files or folders", id="anchors")
+                yield Input(
+                    DEMO_ROOT, placeholder="trusted root files or folders", id="anchors", compact=True
+                )
                 yield Checkbox("System roots", id="system-roots")
                 yield Checkbox("Trust the root in the bundle (proves nothing)", id="bundle-root")
             with Horizontal(classes="row"):
                 yield Static("Host/IP", classes="label")
-                yield Input(DEMO_HOST, placeholder="host name or IP (empty: the leaf's own)", id="host")
+                yield Input(
+                    DEMO_HOST, placeholder="host name or IP (empty: the leaf's own)", id="host", compact=True
+                )
                 yield Static("At", classes="label")
-                yield Input(placeholder="ISO 8601 (empty: now)", id="at")
+                yield Input(placeholder="ISO 8601 (empty: now)", id="at", compact=True)
                 yield Select(
                     [("server", "server"), ("client", "client")],
                     value="server",
                     allow_blank=False,
                     id="purpose",
+                    compact=True,
                 )
                 yield Static("Depth", classes="label")
-                yield Input("8", placeholder="8", id="depth", type="integer")
-                yield Button("Verify", id="verify", variant="primary")
+                yield Input("8", placeholder="8", id="depth", type="integer", compact=True)
+                yield Button("Verify", id="verify", variant="primary", compact=True)
         yield Static(id="verdict")
         with Horizontal(id="body"):
             yield Tree(Text("chain, leaf → root"), id="tree")
@@ -229,7 +239,11 @@ class ChainScreen(ExplorerScreen):
         self.query_one("#at", Input).value = format_iso8601(self._now())
         tree = self.query_one("#tree", Tree)
         tree.show_root = False
-        self.action_verify()
+        self._ready = True
+        if self._pending is not None:
+            self._apply(self._pending)
+        else:
+            self.action_verify()
 
     def _now(self) -> dt.datetime:
         now = getattr(self.app, "now", None)
@@ -242,6 +256,12 @@ class ChainScreen(ExplorerScreen):
         """Verify a chain another screen sent (Inspector, CA workbench, TLS lab)."""
         if not isinstance(payload, VerifyChain):
             return
+        self._pending = payload
+        if self._ready:
+            self._apply(payload)
+
+    def _apply(self, payload: VerifyChain) -> None:
+        self._pending = None
         self.sent = payload
         self.query_one("#leaf", Input).value = SENT_PREFIX + (
             payload.label or "certificate from another screen"
@@ -338,8 +358,10 @@ class ChainScreen(ExplorerScreen):
         tree.clear()
         node = tree.root
         first_failure: int | None = None
+        nodes = []
         for index in range(len(report.chain)):
             node = node.add(render.tree_label(report, index), data=index, expand=True)
+            nodes.append(node)
             if first_failure is None and any(not f.ok for f in report.findings_for(index)):
                 first_failure = index
         if report.missing is not None:
@@ -348,6 +370,7 @@ class ChainScreen(ExplorerScreen):
             )
         tree.root.expand_all()
         self.selected = first_failure if first_failure is not None else 0
+        tree.move_cursor(nodes[self.selected])
         self._show_details()
         self.query_one("#command", Static).update(render.command_text(report))
 

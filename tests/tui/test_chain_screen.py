@@ -1,0 +1,142 @@
+"""Pilot tests of the Chain screen: the demonstration, editing inputs, payloads, bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input, Static, Tree
+
+from tlsexplorer.samples import SAMPLE_NOW, SAMPLES_DIR
+from tlsexplorer.tui.app import TlsExplorerApp
+from tlsexplorer.tui.payloads import VerifyChain
+from tlsexplorer.tui.screens.chain import ChainScreen
+
+SIZE = (120, 40)
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _text(screen: ChainScreen, selector: str) -> str:
+    widget = screen.query_one(selector, Static)
+    rendered = widget.render()
+    return str(rendered)
+
+
+def _checklist(screen: ChainScreen) -> str:
+    from rich.console import Console
+
+    console = Console(width=100, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(screen.query_one("#checklist", Static).content)
+    return console.export_text()
+
+
+async def _open(pilot: Pilot[Any]) -> ChainScreen:
+    await pilot.press("f5")
+    await _settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ChainScreen)
+    return screen
+
+
+async def test_opens_on_a_failing_demonstration_with_the_fix() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        report = screen.report
+        assert report is not None and not report.valid and report.agrees
+        assert len(report.chain) == 3
+        assert "NOT VALID" in _text(screen, "#verdict")
+        checklist = _checklist(screen)
+        assert "Expired" in checklist and "fix:" in checklist
+        assert "openssl verify" in _text(screen, "#command")
+        tree = screen.query_one("#tree", Tree)
+        assert tree.cursor_node is not None and tree.cursor_node.data == 0
+
+
+async def test_edit_inputs_and_verify_a_valid_chain() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#leaf", Input).value = str(SAMPLES_DIR / "alice.example.net.fullchain.pem")
+        screen.query_one("#chain-files", Input).value = ""
+        screen.query_one("#host", Input).value = "localhost"
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        assert screen.report is not None and screen.report.valid
+        assert "VALID" in _text(screen, "#verdict")
+        # Walk the tree: the checklist follows the highlighted certificate.
+        tree = screen.query_one("#tree", Tree)
+        tree.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        assert screen.selected == 1
+        assert "Charlie's Intermediate CA" in _checklist(screen)
+
+
+async def test_missing_intermediate_shows_the_missing_issuer() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#leaf", Input).value = "alice.example.net.pem"
+        screen.query_one("#chain-files", Input).value = ""
+        screen.query_one("#host", Input).value = "alice.example.net"
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        assert screen.report is not None and screen.report.missing is not None
+        tree = screen.query_one("#tree", Tree)
+        tree.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        assert screen.selected == -1
+        assert "-untrusted" in _checklist(screen)
+
+
+async def test_payload_from_another_screen() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        payload = VerifyChain(
+            leaf=(SAMPLES_DIR / "alice.example.net.fullchain.pem").read_bytes(),
+            roots=(SAMPLES_DIR / "charlies-root-ca.pem").read_bytes(),
+            host="alice.example.net",
+            label="alice's server",
+        )
+        app.open_explorer("chain", payload)
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChainScreen)
+        assert screen.query_one("#leaf", Input).value.startswith("sent: alice's server")
+        assert screen.report is not None and screen.report.valid
+        assert screen.report.host == "alice.example.net"
+
+
+async def test_bad_input_is_shown_not_crashed() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#leaf", Input).value = "/nonexistent/leaf.pem"
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        assert screen.report is None
+        assert "✘" in _text(screen, "#verdict")
+        screen.query_one("#leaf", Input).value = str(SAMPLES_DIR / "alice.example.net.key.pem")
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        assert "no certificate found" in _text(screen, "#verdict")
+        screen.query_one("#leaf", Input).value = "expired.pem"
+        screen.query_one("#at", Input).value = "yesterday"
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        assert "ISO 8601" in _text(screen, "#verdict")
+        screen.query_one("#at", Input).value = ""
+        screen.query_one("#host", Input).value = "not a host!"
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        assert "neither an IP address nor a valid DNS name" in _text(screen, "#verdict")
+        await pilot.press("f9")
+        await _settle(pilot)
+        assert screen.report is not None and screen.query_one("#host", Input).value == "old.example.net"
+        assert app.is_running
