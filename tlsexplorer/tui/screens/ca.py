@@ -159,11 +159,11 @@ class CaScreen(ExplorerScreen):
     ]
     DEFAULT_CSS = """
     CaScreen #ca-body { height: 1fr; }
-    CaScreen #ca-form { width: 52; border-right: solid $primary-background; padding: 0 1; }
+    CaScreen #ca-form { width: 48; border-right: solid $primary-background; padding: 0 1; }
     CaScreen .row { height: auto; margin-bottom: 0; }
-    CaScreen .row Label { width: 17; padding-top: 0; color: $text-muted; }
+    CaScreen .row Label { width: 16; padding-top: 0; color: $text-muted; }
     CaScreen .row Input, CaScreen .row Select { width: 1fr; }
-    CaScreen .field-error { color: $error; padding-left: 17; height: auto; display: none; }
+    CaScreen .field-error { color: $error; padding-left: 16; height: auto; display: none; }
     CaScreen .field-error.-shown { display: block; }
     CaScreen .hidden { display: none; }
     CaScreen #make { width: 100%; margin-top: 1; }

@@ -1,0 +1,201 @@
+"""The CA workbench screen: the form, inline validation, writing with confirmation, hand-offs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from textual.widgets import Checkbox, Input, Select, Static
+
+from tlsexplorer.core import ca_store
+from tlsexplorer.samples import SAMPLE_NOW
+from tlsexplorer.tui.app import TlsExplorerApp
+from tlsexplorer.tui.explorers import EXPLORERS
+from tlsexplorer.tui.screens.ca import CaScreen, ConfirmOverwrite
+
+SIZE = (120, 40)
+
+
+def has(explorer_id: str) -> bool:
+    return any(item.id == explorer_id for item in EXPLORERS)
+
+
+@pytest.fixture
+def ca_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "myca"
+    key = ec.generate_private_key(ec.SECP256R1())
+    ca_store.save(ca_store.build_root(folder, ca_store.CaRequest(cn="Pilot Root"), SAMPLE_NOW, key))
+    return folder
+
+
+async def open_ca(pilot: Any) -> CaScreen:
+    await pilot.press("f6")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, CaScreen)
+    return screen
+
+
+async def make(pilot: Any) -> None:
+    await pilot.press("ctrl+s")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def fill(screen: CaScreen, **values: str) -> None:
+    for field, value in values.items():
+        screen.query_one(f"#{field.replace('_', '-')}", Input).value = value
+
+
+def error_text(screen: CaScreen, field: str) -> str:
+    err = screen.query_one(f"#err-{field}", Static)
+    return str(err.render()) if err.has_class("-shown") else ""
+
+
+async def test_f6_opens_the_workbench_with_the_server_form() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_ca(pilot)
+        assert screen.action == "server"
+        assert not screen.query_one("#row-flaw").has_class("hidden")
+        assert screen.query_one("#row-path-len").has_class("hidden")
+        screen.query_one("#action", Select).value = "root"
+        await pilot.pause()
+        assert screen.query_one("#row-path-len").has_class("hidden") is False
+        assert screen.query_one("#row-flaw").has_class("hidden")
+        assert "New CA folder" in str(screen.query_one("#label-folder").render())
+
+
+async def test_validation_errors_are_shown_inline(tmp_path: Path) -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_ca(pilot)
+        await make(pilot)
+        assert "folder" in error_text(screen, "folder")
+        assert "name" in error_text(screen, "name")
+        fill(screen, folder=str(tmp_path), name="localhost", sans="127.0.0.1, not a name", days="soon")
+        screen.query_one("#encrypt", Checkbox).value = True
+        await pilot.pause()
+        fill(screen, password="one", password2="two")
+        await make(pilot)
+        assert error_text(screen, "folder") == ""
+        assert "not a DNS name" in error_text(screen, "sans")
+        assert "whole number" in error_text(screen, "days")
+        assert "differ" in error_text(screen, "password2")
+        assert "to fix" in str(screen.query_one("#status", Static).render())
+        assert not (tmp_path / "issued").exists()
+
+
+async def test_issue_then_confirm_before_overwriting(ca_dir: Path) -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_ca(pilot)
+        fill(screen, folder=str(ca_dir), name="localhost", sans="127.0.0.1")
+        await make(pilot)
+        paths = ca_store.issued_paths(ca_dir, "localhost")
+        assert paths.certificate.exists() and paths.key.exists() and paths.fullchain.exists()
+        assert paths.key.stat().st_mode & 0o777 == 0o600
+        assert screen.last is not None
+        assert "wrote 3 files" in str(screen.query_one("#status", Static).render())
+        assert "x509.CertificateBuilder()" in screen.last[2].python
+        first = paths.certificate.read_bytes()
+        # Again: a modal asks; "n" keeps the files.
+        await make(pilot)
+        assert isinstance(app.screen, ConfirmOverwrite)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen
+        assert paths.certificate.read_bytes() == first
+        assert "nothing was written" in str(screen.query_one("#status", Static).render())
+        # And "y" replaces them.
+        await make(pilot)
+        assert isinstance(app.screen, ConfirmOverwrite)
+        await pilot.press("y")
+        await pilot.pause()
+        assert paths.certificate.read_bytes() != first
+
+
+async def test_root_ca_with_passphrase(tmp_path: Path) -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_ca(pilot)
+        screen.query_one("#action", Select).value = "root"
+        screen.query_one("#key-type", Select).value = "p256"
+        screen.query_one("#encrypt", Checkbox).value = True
+        await pilot.pause()
+        fill(screen, folder=str(tmp_path / "newca"), name="TUI Root", path_len="1", permit="example.net",
+             password="pw", password2="pw")
+        await make(pilot)
+        assert ca_store.ca_key_is_encrypted(tmp_path / "newca")
+        loaded = ca_store.load_ca(tmp_path / "newca", b"pw")
+        assert loaded.certificate.not_valid_before_utc == SAMPLE_NOW
+
+
+async def test_encrypted_ca_without_passphrase_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    ca_store.save(ca_store.build_root(tmp_path / "enc", ca_store.CaRequest(cn="E", password=b"pw"),
+                                      SAMPLE_NOW, key))
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_ca(pilot)
+        fill(screen, folder=str(tmp_path / "enc"), name="x.test")
+        await make(pilot)
+        status = screen.query_one("#status", Static)
+        assert status.has_class("-error") and "passphrase" in str(status.render())
+        fill(screen, ca_password="pw")
+        await make(pilot)
+        assert ca_store.issued_paths(tmp_path / "enc", "x.test").certificate.exists()
+
+
+async def test_a_flaw_opens_in_the_chain_screen(ca_dir: Path) -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_ca(pilot)
+        fill(screen, folder=str(ca_dir), name="old.test")
+        screen.query_one("#flaw", Select).value = "expired"
+        await make(pilot)
+        await pilot.pause()
+        assert screen.last is not None and screen.last[0].flaw is not None
+        cert = screen.last[0].certificate
+        assert cert is not None and cert.not_valid_after_utc < SAMPLE_NOW
+        if has("chain"):
+            assert getattr(app.screen, "EXPLORER_ID", "") == "chain"
+        else:
+            assert app.screen is screen
+
+
+async def test_inspector_hand_off(ca_dir: Path) -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_ca(pilot)
+        await pilot.press("ctrl+o")  # nothing made yet: a notice, no crash
+        await pilot.pause()
+        assert app.screen is screen
+        fill(screen, folder=str(ca_dir), name="inspect.test")
+        await make(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        expected = "inspector" if has("inspector") else "ca"
+        assert getattr(app.screen, "EXPLORER_ID", "") == expected
+
+
+async def test_scene_is_deterministic() -> None:
+    from tlsexplorer.tui.scenes.ca import SCENES
+
+    texts = []
+    for _ in range(2):
+        app = TlsExplorerApp(now=SAMPLE_NOW)
+        async with app.run_test(size=SIZE) as pilot:
+            await SCENES[0].run_before(pilot)
+            screen = app.screen
+            assert isinstance(screen, CaScreen) and screen.last is not None
+            cert = screen.last[0].certificate
+            assert cert is not None
+            texts.append((cert.tbs_certificate_bytes, screen.last[2].openssl))
+            assert cert.not_valid_before_utc == SAMPLE_NOW
+            assert cert.not_valid_after_utc == SAMPLE_NOW + dt.timedelta(days=397)
+    assert texts[0] == texts[1]

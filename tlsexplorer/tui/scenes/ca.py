@@ -1,0 +1,70 @@
+"""Scenes of the CA workbench.
+
+Deterministic on purpose: the CA is made in a fixed folder under the system's
+temporary directory from a built-in sample key with a fixed serial, the leaf's
+key is another sample key, and every date comes from ``app.now()``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from tlsexplorer.tui.scenes import Scene, settle
+
+SCENE_DIR = Path(tempfile.gettempdir()) / "tlsexplorer-scene" / "demo-ca"
+"""Where the scene's CA lives (recreated each time)."""
+
+
+def _sample_key(name: str) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    from tlsexplorer.samples import sample_path
+
+    return serialization.load_pem_private_key(sample_path(name).read_bytes(), None)
+
+
+def make_demo_ca(now: Any) -> Path:
+    """Recreate the scene's root CA (fixed key, fixed serial) and return its folder."""
+    from tlsexplorer.core import ca_store
+
+    shutil.rmtree(SCENE_DIR, ignore_errors=True)
+    serial = 0x3D2F6A1B9C0E4F7A8B5C6D1E2F3A4B5C6D7E8F90
+    request = ca_store.CaRequest(cn="tlsexplorer demo CA", o="tlsexplorer", serial=serial)
+    key = _sample_key("charlies-intermediate-ca.key.pem")
+    ca_store.save(ca_store.build_root(SCENE_DIR, request, now, key))
+    return SCENE_DIR
+
+
+async def _ca(pilot: Pilot[Any]) -> None:
+    """A server certificate for localhost and 127.0.0.1 just issued and written."""
+    from textual.widgets import Input
+
+    app = pilot.app
+    folder = make_demo_ca(app.now())  # type: ignore[attr-defined]
+    await pilot.press("f6")
+    await settle(pilot)
+    screen = app.screen
+    leaf_key = _sample_key("bob.example.net.key.pem")
+    screen.key_source = lambda _key_type: leaf_key  # type: ignore[attr-defined]
+    screen.serial = 0x5F3A9C0E7D21B6480A9F3CE1D27B5A6C08E4F913  # type: ignore[attr-defined]
+    screen.query_one("#folder", Input).value = str(folder)
+    screen.query_one("#name", Input).value = "localhost"
+    screen.query_one("#org", Input).value = "Alice's Web Shop"
+    screen.query_one("#sans", Input).value = "127.0.0.1, ::1"
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    await settle(pilot)
+
+
+SCENES = [
+    Scene(
+        "ca",
+        "CA workbench: a server certificate for localhost and 127.0.0.1, every extension, the files written",
+        _ca,
+    )
+]
