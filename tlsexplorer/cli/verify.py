@@ -87,10 +87,30 @@ def register(subparsers: Any) -> None:
 
 
 def _load(path: str) -> list[x509.Certificate]:
+    import warnings
+
+    from cryptography.utils import CryptographyDeprecationWarning
+
+    # Trust bundles hold a few roots with a zero serial: the library warns on each.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return _load_quiet(path)
+
+
+def _load_quiet(path: str) -> list[x509.Certificate]:
     from tlsexplorer.core.errors import InvalidInput
     from tlsexplorer.core.loader import load_certificates
 
     data = read_source(path)
+    if data.count(b"-----BEGIN ") == data.count(b"-----BEGIN CERTIFICATE-----") > 0:
+        # A plain PEM bundle (the common case, and a 10,000-certificate pool): the
+        # library's bulk reader is much faster; anything unusual goes to the loader.
+        from cryptography import x509
+
+        try:
+            return x509.load_pem_x509_certificates(data)
+        except ValueError:
+            pass
     try:
         return load_certificates(data, "standard input" if path == "-" else path)
     except InvalidInput as exc:

@@ -19,7 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import shlex
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,6 +28,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import (
     AuthorityInformationAccessOID,
     ExtendedKeyUsageOID,
@@ -48,6 +50,8 @@ MAX_PATHS = 24
 SIGNATURE_BUDGET = 512
 #: Most candidate issuers looked at for one certificate.
 CANDIDATES_PER_CERT = 32
+#: Most certificates with the same subject looked at for one issuer name.
+MAX_SAME_NAME = 4096
 
 #: Every check of the checklist, in the order shown, with its title.
 CHECKS: dict[str, str] = {
@@ -443,6 +447,14 @@ def _raw_aki_key_id(raw: _Raw | None) -> tuple[bool, bool]:
 
 
 def _facts(cert: x509.Certificate) -> _Facts:
+    # Some trusted roots have a zero serial; the library warns on reading them. The
+    # checklist says what matters about serials itself.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return _facts_unchecked(cert)
+
+
+def _facts_unchecked(cert: x509.Certificate) -> _Facts:
     der = cert.public_bytes(serialization.Encoding.DER)
     raw: _Raw | None
     raw_error: str | None = None
@@ -457,8 +469,7 @@ def _facts(cert: x509.Certificate) -> _Facts:
             ski = ext.value.digest
         elif isinstance(ext.value, x509.AuthorityKeyIdentifier):
             aki = ext.value.key_identifier
-    subject = cert.subject.public_bytes()
-    issuer = cert.issuer.public_bytes()
+    issuer, subject = name_bytes(cert)
     return _Facts(
         cert,
         der,
@@ -737,9 +748,7 @@ def _well_formed(i: int, f: _Facts, out: list[Finding]) -> None:
         for tag, value in raw.times:
             if tag == 0x18 and value[:4].isdigit() and 1950 <= int(value[:4]) < 2050:
                 problems.append("a validity date before 2050 is a GeneralizedTime (must be UTCTime)")
-    if not f.issuer:
-        problems.append("its issuer name is empty")
-    if f.cert.issuer == x509.Name([]):
+    if f.issuer == b"\x30\x00":
         problems.append("its issuer name is empty")
     if f.extensions_error:
         problems.append(f.extensions_error)
@@ -1447,9 +1456,10 @@ def _end_finding(i: int, end: _Facts, reason: str, missing_fix: str | None) -> F
 
 @dataclass
 class _Builder:
-    roots: dict[bytes, list[_Facts]]
-    pool: dict[bytes, list[_Facts]]
-    anchor_fps: set[bytes]
+    roots: dict[bytes, list[x509.Certificate]]
+    pool: dict[bytes, list[x509.Certificate]]
+    anchors: set[x509.Certificate]
+    facts: Callable[[x509.Certificate], _Facts]
     sig_cache: dict[tuple[bytes, bytes], str | None]
     limit: int
     signatures_left: int = SIGNATURE_BUDGET
@@ -1460,7 +1470,8 @@ class _Builder:
         found: list[_Facts] = []
         seen: set[bytes] = set()
         for group in (self.roots.get(cert.issuer, ()), self.pool.get(cert.issuer, ())):
-            for cand in group:
+            for candidate in group[:MAX_SAME_NAME]:
+                cand = self.facts(candidate)
                 if cand.fingerprint not in seen:
                     seen.add(cand.fingerprint)
                     found.append(cand)
@@ -1471,13 +1482,12 @@ class _Builder:
             return 1
 
         found.sort(key=likeliness)
-        return found[: CANDIDATES_PER_CERT * 4]
+        return found[:CANDIDATES_PER_CERT]
 
     def good_issuers(self, cert: _Facts) -> list[_Facts]:
-        cands = self.candidates(cert)
         good: list[_Facts] = []
         bad: list[_Facts] = []
-        for cand in cands[:CANDIDATES_PER_CERT]:
+        for cand in self.candidates(cert):
             key = (cert.fingerprint, cand.fingerprint)
             if key not in self.sig_cache:
                 if self.signatures_left <= 0:
@@ -1500,7 +1510,7 @@ class _Builder:
                 return
             self.expansions_left -= 1
             cert = path[-1]
-            if cert.fingerprint in self.anchor_fps:
+            if cert.cert in self.anchors:
                 out.append((list(path), True, "anchor"))
                 return
             if len(path) >= self.limit:
@@ -1519,10 +1529,34 @@ class _Builder:
         return out
 
 
-def _index(facts: Iterable[_Facts]) -> dict[bytes, list[_Facts]]:
-    index: dict[bytes, list[_Facts]] = {}
-    for f in facts:
-        index.setdefault(f.subject, []).append(f)
+def name_bytes(cert: x509.Certificate) -> tuple[bytes, bytes]:
+    """The DER of a certificate's (issuer, subject) names, read straight from the TBS.
+
+    Much cheaper than building Name objects, which matters for a pool of
+    10,000 candidates; equal bytes mean equal names for DER certificates.
+    """
+    tbs = cert.tbs_certificate_bytes
+    _, pos, _ = _tlv(tbs, 0)
+    tag, _, end = _tlv(tbs, pos)
+    if tag == 0xA0:  # [0] version
+        pos = end
+    for _ in range(2):  # serial number, signature algorithm
+        _, _, pos = _tlv(tbs, pos)
+    _, _, end = _tlv(tbs, pos)
+    issuer = tbs[pos:end]
+    _, _, pos = _tlv(tbs, end)  # validity
+    _, _, end = _tlv(tbs, pos)
+    return issuer, tbs[pos:end]
+
+
+def _index(certs: Iterable[x509.Certificate]) -> dict[bytes, list[x509.Certificate]]:
+    index: dict[bytes, list[x509.Certificate]] = {}
+    for cert in certs:
+        try:
+            subject = name_bytes(cert)[1]
+        except (ValueError, IndexError):
+            continue
+        index.setdefault(subject, []).append(cert)
     return index
 
 
@@ -1658,20 +1692,21 @@ def verify_chain(
         except (ValueError, TypeError) as exc:
             error = f"the verifier could not read the input: {exc}"
 
-    facts_by_fp: dict[bytes, _Facts] = {leaf_facts.fingerprint: leaf_facts}
+    facts_by_cert: dict[x509.Certificate, _Facts] = {leaf: leaf_facts}
 
     def facts(cert: x509.Certificate) -> _Facts:
-        f = _facts(cert)
-        return facts_by_fp.setdefault(f.fingerprint, f)
+        known = facts_by_cert.get(cert)
+        if known is None:
+            known = facts_by_cert[cert] = _facts(cert)
+        return known
 
-    anchor_facts = [facts(c) for c in anchors_all]
-    pool_facts = [facts(c) for c in intermediates]
     bundle_fps = {facts(c).fingerprint for c in bundle_roots}
     sig_cache: dict[tuple[bytes, bytes], str | None] = {}
     builder_state = _Builder(
-        _index(anchor_facts),
-        _index(pool_facts),
-        {f.fingerprint for f in anchor_facts},
+        _index(anchors_all),
+        _index(intermediates),
+        set(anchors_all),
+        facts,
         sig_cache,
         limit=depth + 2,
     )
@@ -1793,6 +1828,7 @@ __all__ = [
     "dns_pattern_matches",
     "fingerprint_hex",
     "key_description",
+    "name_bytes",
     "openssl_command",
     "signature_algorithm_name",
     "split_bundle_roots",
