@@ -189,9 +189,10 @@ def _at(args: argparse.Namespace) -> dt.datetime:
     return parse_iso8601(args.at) if args.at else utcnow()
 
 
-def _write_bytes(data: bytes) -> None:
+def _write_bytes(*parts: bytes) -> None:
     out = sys.stdout.buffer
-    out.write(data)
+    for part in parts:
+        out.write(part)
     out.flush()
 
 
@@ -255,7 +256,7 @@ def _encrypt(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"token": token.decode("ascii"), "fixed_iv": bool(args.iv), "fixed_time": bool(args.at)})
         return 0
-    _write_bytes(token + b"\n")
+    _write_bytes(token, b"\n")
     return 0
 
 
@@ -351,5 +352,5 @@ def _rotate(args: argparse.Namespace) -> int:
         return 0
     if rotation.opened_with:
         warn(f"opened with key {rotation.opened_with + 1}; re-encrypted under key 1 (the newest)")
-    _write_bytes(rotation.token + b"\n")
+    _write_bytes(rotation.token, b"\n")
     return 0
