@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 from cryptography.x509.oid import ExtensionOID
 
 from tlsexplorer.core import ca
-from tlsexplorer.core.ca_recipes import Recipe
-from tlsexplorer.core.ca_store import Product, WrittenFile
 from tlsexplorer.core.timeutil import format_iso8601
 
 SAN_OID = ExtensionOID.SUBJECT_ALTERNATIVE_NAME
@@ -23,6 +21,9 @@ SAN_OID = ExtensionOID.SUBJECT_ALTERNATIVE_NAME
 if TYPE_CHECKING:
     from cryptography import x509
     from rich.console import RenderableType
+
+    from tlsexplorer.core.ca_recipes import Recipe
+    from tlsexplorer.core.ca_store import Product, WrittenFile
 
 KIND_LABELS = {
     "certificate": "certificate",
