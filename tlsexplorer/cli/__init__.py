@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tlsexplorer.cli.inspect",
     "tlsexplorer.cli.ca",
     "tlsexplorer.cli.verify",
+    "tlsexplorer.cli.tls",
 )
 
 DESCRIPTION = (

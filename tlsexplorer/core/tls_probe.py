@@ -26,6 +26,7 @@ import hashlib
 import importlib
 import socket
 import ssl
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -416,17 +417,31 @@ def _with_explanation(
     except (ImportError, AttributeError):
         return result
     try:
-        certs = [x509.load_der_x509_certificate(c.der) for c in result.peer_chain]
-        roots: list[x509.Certificate] = []
-        for pem in ca_pems:
-            roots.extend(x509.load_pem_x509_certificates(pem))
-        if use_system:
-            trust = importlib.import_module("tlsexplorer.core.trust")
-            roots.extend(trust.system_roots())
-        report = verify_chain(certs[0], tuple(certs[1:]), tuple(roots), at=now, host=host, purpose="server")
+        with warnings.catch_warnings():
+            # System bundles hold a few old roots that cryptography warns about.
+            warnings.simplefilter("ignore")
+            report = _explain(result, ca_pems, use_system, host, now, verify_chain)
     except Exception:  # the explanation is extra; the verdict stands without it
         return result
     return ProbeResult(**{**result.__dict__, "explained": report})
+
+
+def _explain(
+    result: ProbeResult,
+    ca_pems: Sequence[bytes],
+    use_system: bool,
+    host: str,
+    now: dt.datetime,
+    verify_chain: Any,
+) -> Any:
+    certs = [x509.load_der_x509_certificate(c.der) for c in result.peer_chain]
+    roots: list[x509.Certificate] = []
+    for pem in ca_pems:
+        roots.extend(x509.load_pem_x509_certificates(pem))
+    if use_system:
+        trust = importlib.import_module("tlsexplorer.core.trust")
+        roots.extend(trust.system_roots())
+    return verify_chain(certs[0], tuple(certs[1:]), tuple(roots), at=now, host=host, purpose="server")
 
 
 __all__ = [

@@ -263,6 +263,7 @@ def run_scenarios(
     now: dt.datetime | None = None,
     timeout: float = 3.0,
     on_result: Callable[[ScenarioResult], None] | None = None,
+    explain: bool = False,
 ) -> list[ScenarioResult]:
     """Play the scenarios (all, or those in ``ids``) and explain each outcome.
 
@@ -275,7 +276,7 @@ def run_scenarios(
     results: list[ScenarioResult] = []
     with _servers(material) as server_for:
         for scenario in chosen:
-            result = _run_one(scenario, material, server_for, root, now, timeout)
+            result = _run_one(scenario, material, server_for, root, now, timeout, explain)
             results.append(result)
             if on_result is not None:
                 on_result(result)
@@ -289,6 +290,7 @@ def _run_one(
     root: bytes,
     now: dt.datetime | None,
     timeout: float,
+    explain: bool = False,
 ) -> ScenarioResult:
     if scenario.id == "wrong_passphrase":
         try:
@@ -301,7 +303,7 @@ def _run_one(
     server = server_for(scenario.server)
     options = _client_for(scenario.id, root)
     host = str(options.pop("host"))
-    result = probe(host, server.port, timeout=timeout, now=now, **options)  # type: ignore[arg-type]
+    result = probe(host, server.port, timeout=timeout, now=now, explain=explain, **options)  # type: ignore[arg-type]
     reason = REASONS[scenario.id]
     if scenario.id == "cn_only" and result.connected:
         lenient = probe(host, server.port, ca_pems=[root], timeout=timeout, explain=False)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import select
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -636,8 +637,10 @@ class _TlsState:
         client_done = self._encrypted_seen("client") > 0
         if self.tls13:
             if direction == "server" and not client_done:
-                return ("encrypted handshake: EncryptedExtensions, Certificate, CertificateVerify, "
-                        "Finished (hidden from a sniffer)")
+                if self._encrypted_seen("server") == 0:
+                    return ("encrypted handshake from here: EncryptedExtensions, Certificate, "
+                            "CertificateVerify and Finished, hidden from a sniffer")
+                return "encrypted handshake (continued)"
             if direction == "client" and not client_done:
                 return "encrypted handshake: the client's Finished"
             if direction == "client":
@@ -862,6 +865,45 @@ class WireRecorder:
             relay.join(timeout=self.idle_timeout + 1)
 
 
+def record_request(
+    target_port: int,
+    *,
+    tls: bool = True,
+    cadata: str | None = None,
+    server_hostname: str = "localhost",
+    path: str = "/",
+    timeout: float = 5.0,
+) -> tuple[Exchange, str | None]:
+    """Send one GET through a :class:`WireRecorder` to 127.0.0.1:``target_port`` and keep the bytes.
+
+    Over TLS the client trusts ``cadata`` (PEM) and checks ``server_hostname``;
+    a failed handshake is recorded too (its alert is on the wire). Returns
+    the exchange and the client's error, if any.
+    """
+    error: str | None = None
+    with WireRecorder(target_port, idle_timeout=timeout) as recorder:
+        try:
+            with socket.create_connection((LOOPBACK, recorder.port), timeout=timeout) as sock:
+                conn: socket.socket = sock
+                if tls:
+                    context = ssl.create_default_context(cadata=cadata)
+                    conn = context.wrap_socket(sock, server_hostname=server_hostname)
+                request = (
+                    f"GET {path} HTTP/1.1\r\nHost: {server_hostname}\r\n"
+                    "User-Agent: tlsexplorer-lab\r\nAccept: */*\r\nConnection: close\r\n\r\n"
+                )
+                conn.sendall(request.encode())
+                while conn.recv(65536):
+                    pass
+                conn.close()
+        except ssl.SSLCertVerificationError as exc:
+            error = f"certificate verify failed: {exc.verify_message}"
+        except (OSError, ssl.SSLError) as exc:
+            error = str(exc) or exc.__class__.__name__
+        recorder.wait(timeout)
+        return recorder.exchange, error
+
+
 __all__ = [
     "ALERT_DESCRIPTIONS",
     "CIPHER_SUITES",
@@ -891,5 +933,6 @@ __all__ = [
     "parse_client_hello",
     "parse_http",
     "parse_server_hello",
+    "record_request",
     "version_name",
 ]

@@ -1,0 +1,345 @@
+"""``tlsexplorer tls``: HTTPS on loopback with your own certificates.
+
+``serve`` runs the lab's web server on 127.0.0.1 (HTTPS, or plain HTTP with
+``--plain``) and logs every connection; ``probe`` connects like
+``openssl s_client`` and explains the verdict; ``scenarios`` plays the
+course's story (no CA, the CA, --insecure, an IP not in the SAN, expired,
+CN-only vs a strict client, a wrong passphrase); ``wire`` records one request
+and shows the bytes a sniffer would see.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tlsexplorer.cli.base import (
+    CliError,
+    add_json_flag,
+    emit_json,
+    example_epilog,
+    read_password,
+    read_source,
+    warn,
+)
+
+if TYPE_CHECKING:
+    from tlsexplorer.core.tls_server import ServerFiles
+
+
+def _sub(
+    actions: Any, name: str, help_text: str, description: str, *examples: str
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = actions.add_parser(
+        name, help=help_text, description=description, epilog=example_epilog(*examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
+def _server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cert", metavar="FILE", help="server certificate chain (PEM, leaf first)")
+    parser.add_argument("--key", metavar="FILE", help="the certificate's private key (PEM)")
+    parser.add_argument("--key-password-file", metavar="FILE",
+                        help="passphrase of an encrypted key (default: ask, without echo)")
+    parser.add_argument("--ca", dest="ca_dir", metavar="DIR",
+                        help="a CA folder made by 'tlsexplorer ca' (with --name)")
+    parser.add_argument("--name", metavar="NAME", help="the issued certificate to serve from --ca DIR")
+    parser.add_argument("--plain", action="store_true", help="serve plain HTTP (no TLS: for the wire view)")
+
+
+def register(subparsers: Any) -> None:
+    """Add ``tls serve|probe|scenarios|wire``."""
+    parser = subparsers.add_parser(
+        "tls",
+        help="TLS lab: HTTPS on 127.0.0.1 with your certificates, a probe, scenarios, the bytes on the wire",
+        description=(
+            "The TLS lab: serve HTTPS on 127.0.0.1 with your own certificates, probe servers like "
+            "openssl s_client, play the course's trust scenarios, and see what crosses the wire."
+        ),
+        epilog=example_epilog(
+            "tlsexplorer tls serve --ca myca --name localhost",
+            "tlsexplorer tls probe localhost:8443 --ca myca/ca.pem",
+            "tlsexplorer tls scenarios",
+            "tlsexplorer tls wire --plain",
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+    def no_action(_args: argparse.Namespace) -> int:
+        parser.print_help(sys.stderr)
+        return 2
+
+    parser.set_defaults(handler=no_action)
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+
+    serve = _sub(
+        actions, "serve", "Serve a page with a secret over HTTPS on 127.0.0.1",
+        "Serve a small page with a secret message on 127.0.0.1 (never any other address), over "
+        "HTTPS with the given certificate, or the built-in alice.example.net sample when none is "
+        "given. Each connection is logged: SNI, TLS version, cipher suite, ALPN, and the client "
+        "certificate with --client-ca. Ctrl+C stops it.",
+        "tlsexplorer tls serve",
+        "tlsexplorer tls serve --cert site.fullchain.pem --key site.key.pem --port 8443",
+        "tlsexplorer tls serve --ca myca --name localhost --client-ca myca/ca.pem",
+        "tlsexplorer tls serve --plain --port 8080",
+    )
+    _server_options(serve)
+    serve.add_argument("--port", type=int, default=None, metavar="N",
+                       help="port on 127.0.0.1 (default 8443, 8080 with --plain; 0 picks a free one)")
+    serve.add_argument("--client-ca", metavar="FILE",
+                       help="mutual TLS: require a client certificate issued by this CA")
+    serve.add_argument("--secret", metavar="TEXT", help="the secret message on the page")
+    serve.set_defaults(handler=_serve)
+
+    probe = _sub(
+        actions, "probe", "Connect to a TLS server and explain what it sent",
+        "Connect like 'openssl s_client -showcerts': TLS version, cipher suite, ALPN, the "
+        "certificates exactly as the server sent them, and the verdict explained. With no --ca "
+        "the system's roots are trusted, as curl does. Exit 0 when connected and verified (or "
+        "with --insecure), 1 otherwise.",
+        "tlsexplorer tls probe localhost:8443 --ca tlsexplorer/samples/charlies-root-ca.pem",
+        "tlsexplorer tls probe 127.0.0.1:8443 --servername localhost --ca ca.pem --json",
+        "tlsexplorer tls probe localhost:8443 --insecure --pem",
+    )
+    probe.add_argument("target", metavar="HOST:PORT", help="where to connect")
+    probe.add_argument("--ca", action="append", default=[], metavar="FILE",
+                       help="trust this CA certificate (repeatable)")
+    probe.add_argument("--system-roots", action="store_true",
+                       help="also trust the system's roots (the default when no --ca is given)")
+    probe.add_argument("--insecure", action="store_true",
+                       help="skip verification, like curl --insecure (a warning says what was skipped)")
+    probe.add_argument("--servername", metavar="NAME", help="SNI and name to check (default: HOST)")
+    probe.add_argument("--strict", action="store_true",
+                       help="VERIFY_X509_STRICT, as Python 3.13+ does by default")
+    probe.add_argument("--timeout", type=float, default=5.0, metavar="S",
+                       help="seconds for connecting and for each handshake (default 5)")
+    probe.add_argument("--pem", action="store_true", help="also print the sent certificates as PEM")
+    add_json_flag(probe)
+    probe.set_defaults(handler=_probe)
+
+    scenarios = _sub(
+        actions, "scenarios", "Play the course's trust scenarios against local servers",
+        "Start servers on free ports of 127.0.0.1 with the built-in samples and try each "
+        "scenario: no CA, the CA, --insecure, 127.0.0.1 when the SAN has only localhost, an "
+        "expired certificate, a CN-and-SAN-only certificate vs a strict client, a wrong "
+        "passphrase. Each shows the result, the reason and the curl, openssl and Python commands "
+        "that reproduce it. Exit 0 when every outcome is the one the story predicts.",
+        "tlsexplorer tls scenarios",
+        "tlsexplorer tls scenarios --only no_ca with_ca --json",
+    )
+    scenarios.add_argument("--only", nargs="+", metavar="ID", help="run only these scenario ids")
+    add_json_flag(scenarios)
+    scenarios.set_defaults(handler=_scenarios)
+
+    wire = _sub(
+        actions, "wire", "Record one request and show the bytes a sniffer sees",
+        "Start the lab server (HTTPS, or plain HTTP with --plain) on 127.0.0.1, send one request "
+        "through a recorder, and show the exchange: over plain HTTP the request and the response "
+        "with the secret in the clear; over HTTPS the TLS records, the handshake messages still in "
+        "the clear, and the rest as opaque bytes.",
+        "tlsexplorer tls wire --plain",
+        "tlsexplorer tls wire --tls-max 1.2",
+    )
+    _server_options(wire)
+    wire.add_argument("--tls-max", choices=("1.2", "1.3"), default="1.3",
+                      help="highest TLS version the client offers (1.2 shows the certificates in the clear)")
+    add_json_flag(wire)
+    wire.set_defaults(handler=_wire)
+
+
+# ---------------------------------------------------------------------------
+# Handlers
+
+
+def _server_files(args: argparse.Namespace) -> ServerFiles:
+    from tlsexplorer.core.tls_server import ServerFiles, ca_issued_files
+    from tlsexplorer.samples import SAMPLES_DIR
+
+    if args.ca_dir or args.name:
+        if not (args.ca_dir and args.name):
+            raise CliError("--ca DIR and --name NAME go together")
+        if args.cert or args.key:
+            raise CliError("give either --ca DIR --name NAME or --cert FILE --key FILE, not both")
+        return ca_issued_files(Path(args.ca_dir), args.name)
+    if args.cert or args.key:
+        if not (args.cert and args.key):
+            raise CliError("--cert FILE and --key FILE go together")
+        return ServerFiles(Path(args.cert), Path(args.key))
+    return ServerFiles(
+        SAMPLES_DIR / "alice.example.net.fullchain.pem", SAMPLES_DIR / "alice.example.net.key.pem"
+    )
+
+
+def _context(args: argparse.Namespace, client_ca: str | None = None) -> Any:
+    from tlsexplorer.core.files import read_file
+    from tlsexplorer.core.tls_server import key_is_encrypted, load_server_context
+
+    files = _server_files(args)
+    password = None
+    if key_is_encrypted(read_file(files.key)):
+        password = read_password(args.key_password_file, option="--key-password-file",
+                                 prompt=f"Passphrase for {files.key}: ")
+    return load_server_context(files, password, client_ca=Path(client_ca) if client_ca else None), files
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from tlsexplorer.core.tls_server import DEFAULT_PORT, DEFAULT_SECRET, LabServer
+    from tlsexplorer.render.console import make_console
+    from tlsexplorer.render.tls import event_text
+
+    context: Any = None
+    files: Any = None
+    if args.plain:
+        if args.client_ca:
+            raise CliError("--client-ca needs TLS; drop --plain")
+        warn("--plain: plain HTTP, no TLS: the page and its secret cross the wire in the clear")
+    else:
+        context, files = _context(args, args.client_ca)
+    port = args.port if args.port is not None else (8080 if args.plain else DEFAULT_PORT)
+    if not 0 <= port < 65536:
+        raise CliError(f"--port {port} is not a port number (0-65535)")
+    console = make_console()
+    lock = threading.Lock()
+
+    def log(event: Any) -> None:
+        with lock:
+            console.print(event_text(event), soft_wrap=True)
+
+    def terminate(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+
+    server = LabServer(context, port=port, secret=args.secret or DEFAULT_SECRET, on_event=log).start()
+    try:
+        console.print(f"Serving {server.url} on 127.0.0.1:{server.port} (Ctrl+C stops)", style="bold",
+                      soft_wrap=True)
+        if files is not None:
+            from tlsexplorer.samples import SAMPLES_DIR
+
+            console.print(f"  certificate: {files.cert}\n  key:         {files.key}")
+            if files.cert.parent == SAMPLES_DIR:
+                root = SAMPLES_DIR / "charlies-root-ca.pem"
+                console.print(f"  try:         curl --cacert {root} {server.url}", soft_wrap=True)
+        if args.client_ca:
+            console.print(f"  mutual TLS:  clients need a certificate from {args.client_ca}")
+        sys.stdout.flush()
+        while True:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
+    with lock:
+        console.print(f"stopped after {len(server.events)} connection(s)")
+    return 0
+
+
+def _probe(args: argparse.Namespace) -> int:
+    from tlsexplorer.core.tls_probe import parse_target, probe
+
+    host, port = parse_target(args.target)
+    if args.timeout <= 0 or args.timeout > 120:
+        raise CliError("--timeout must be between 0 and 120 seconds")
+    ca_pems = [read_source(path, limit=16 * 1024 * 1024) for path in args.ca]
+    result = probe(host, port, ca_pems=ca_pems, system_roots=args.system_roots, insecure=args.insecure,
+                   servername=args.servername, strict=args.strict, timeout=args.timeout)
+    for warning in result.warnings:
+        warn(warning)
+    if args.json:
+        emit_json(result.to_json())
+    else:
+        from tlsexplorer.render.console import make_console
+        from tlsexplorer.render.tls import probe_view
+
+        console = make_console()
+        console.print(probe_view(result))
+        if args.pem:
+            for cert in result.peer_chain:
+                console.print(f"# {cert.subject}", highlight=False)
+                sys.stdout.write(cert.pem.decode())
+    return 0 if result.ok else 1
+
+
+def _scenarios(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from tlsexplorer.core.tls_scenarios import SCENARIOS, run_scenarios
+
+    known = {s.id for s in SCENARIOS}
+    if args.only:
+        unknown = sorted(set(args.only) - known)
+        if unknown:
+            raise CliError(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    with tempfile.TemporaryDirectory(prefix="tlsexplorer-lab-") as workdir:
+        results = run_scenarios(Path(workdir), ids=args.only)
+    if args.json:
+        emit_json([
+            {"id": r.scenario.id, "title": r.scenario.title, "ok": r.ok, "expected_ok": r.scenario.expect_ok,
+             "as_expected": r.as_expected, "error": r.error, "reason": r.reason, "warning": r.warning,
+             "commands": {tool: command for tool, command in r.commands}}
+            for r in results
+        ])
+    else:
+        from tlsexplorer.render.console import make_console
+        from tlsexplorer.render.tls import scenario_board, scenario_detail
+
+        console = make_console()
+        console.print(scenario_board(results))
+        for result in results:
+            console.print()
+            console.print(scenario_detail(result))
+    return 0 if all(r.as_expected for r in results) else 1
+
+
+def _wire(args: argparse.Namespace) -> int:
+    import ssl
+
+    from tlsexplorer.core.tls_server import DEFAULT_SECRET, LabServer
+    from tlsexplorer.core.wire import analyse_exchange, cipher_suite_name, record_request, version_name
+    from tlsexplorer.samples import SAMPLES_DIR
+
+    context: Any = None
+    if not args.plain:
+        context, _files = _context(args)
+        if args.tls_max == "1.2":
+            context.maximum_version = ssl.TLSVersion.TLSv1_2
+    root = (SAMPLES_DIR / "charlies-root-ca.pem").read_text()
+    with LabServer(context, port=0) as server:
+        exchange, error = record_request(server.port, tls=not args.plain, cadata=root)
+    analysis = analyse_exchange(exchange)
+    if error:
+        warn(f"the client's request failed: {error}")
+    if args.json:
+        emit_json({
+            "kind": analysis.kind,
+            "client_bytes": analysis.client_bytes,
+            "server_bytes": analysis.server_bytes,
+            "sni": analysis.sni,
+            "tls_version": version_name(analysis.version) if analysis.version else None,
+            "cipher_suite": cipher_suite_name(analysis.cipher_suite) if analysis.cipher_suite else None,
+            "secret_visible": DEFAULT_SECRET.encode() in exchange.server_bytes,
+            "records": [
+                {"direction": r.direction, "content_type": r.type_name, "version": r.version_name,
+                 "length": r.length, "encrypted": r.encrypted, "messages": [m.name for m in r.messages],
+                 "note": r.note}
+                for r in analysis.records
+            ],
+            "http": [{"direction": m.direction, "start_line": m.start_line} for m in analysis.http],
+        })
+    else:
+        from tlsexplorer.render.console import make_console
+        from tlsexplorer.render.tls import wire_view
+
+        make_console().print(wire_view(analysis, secret=DEFAULT_SECRET))
+    return 0 if error is None else 1
+
+
+__all__ = ["register"]

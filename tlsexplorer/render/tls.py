@@ -1,0 +1,351 @@
+"""Renderables for the TLS lab: probe results, server log lines, the scenario
+board and the bytes on the wire. Shared by ``tlsexplorer tls`` and the lab screen.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from tlsexplorer.core.tls_probe import ProbeResult
+from tlsexplorer.core.tls_scenarios import ScenarioResult
+from tlsexplorer.core.tls_server import ConnectionEvent
+from tlsexplorer.core.wire import (
+    EXTENSIONS,
+    GROUPS,
+    HttpMessage,
+    TlsRecord,
+    WireAnalysis,
+    cipher_suite_name,
+    version_name,
+)
+
+OK = "bold green"
+BAD = "bold red"
+WARN = "bold yellow"
+SECRET = "bold black on yellow"
+
+#: Most records the wire table draws (the rest are counted).
+MAX_RECORDS = 300
+
+
+def _verdict(ok: bool, yes: str, no: str) -> Text:
+    return Text(f"✔ {yes}", style=OK) if ok else Text(f"✘ {no}", style=BAD)
+
+
+# ---------------------------------------------------------------------------
+# Probe
+
+
+def probe_summary(result: ProbeResult) -> Table:
+    """Target, negotiated parameters, trust and the verdict."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("target", f"{result.host}:{result.port}")
+    table.add_row("SNI sent", result.servername or "(none: an IP address has no SNI)")
+    table.add_row("trusting", result.trust or "-")
+    if result.strict:
+        table.add_row("strict", "VERIFY_X509_STRICT on (as Python 3.13+ by default)")
+    table.add_row("connected", _verdict(result.connected, "TLS handshake done", "no TLS connection"))
+    if result.connected:
+        table.add_row("TLS version", result.tls_version or "-")
+        table.add_row("cipher", result.cipher or "-")
+        table.add_row("ALPN", result.alpn or "(none)")
+    if result.insecure:
+        verdict = Text("⚠ not checked (--insecure)", style=WARN)
+    else:
+        verdict = _verdict(result.verified, "certificate verified for this host", "not verified")
+    table.add_row("verified", verdict)
+    if result.error:
+        table.add_row("error", Text(result.error, style=BAD))
+    return table
+
+
+def peer_chain_table(result: ProbeResult) -> Table:
+    """The certificates in the order the server sent them."""
+    table = Table(title="Certificates as the server sent them", title_justify="left", expand=False)
+    table.add_column("#", justify="right")
+    table.add_column("subject")
+    table.add_column("issuer")
+    table.add_column("SHA-256", no_wrap=True)
+    for index, cert in enumerate(result.peer_chain):
+        table.add_row(str(index), cert.subject, cert.issuer, cert.fingerprint_sha256[:16] + "…")
+    if result.chain_method:
+        table.caption = f"how: {result.chain_method}"
+        table.caption_justify = "left"
+    return table
+
+
+def explanation_view(report: Any) -> RenderableType:
+    """The Chain explainer's verdict on the sent chain: failed checks with their fixes."""
+    valid = bool(getattr(report, "valid", False))
+    lines: list[RenderableType] = [
+        Text.assemble(("Chain explainer: ", "bold"),
+                      _verdict(valid, "the chain verifies", f"invalid: {getattr(report, 'error', '') or ''}"))
+    ]
+    failures = [f for f in getattr(report, "findings", ()) if not getattr(f, "ok", True)]
+    for finding in failures[:12]:
+        title = getattr(finding, "title", getattr(finding, "check", ""))
+        text = Text.assemble(("  ✘ ", BAD), (f"[{finding.certificate}] {title}: ", "bold"), finding.message)
+        lines.append(text)
+        if getattr(finding, "fix", None):
+            lines.append(Text(f"      fix: {finding.fix}", style="cyan"))
+    missing = getattr(report, "missing", None)
+    if missing is not None and not failures:
+        lines.append(Text(f"  missing issuer: {missing.issuer}. {missing.fix}"))
+    command = getattr(report, "openssl_command", "")
+    if command:
+        lines.append(Text(f"  same check by hand: {command}", style="dim"))
+    return Group(*lines)
+
+
+def probe_view(result: ProbeResult) -> RenderableType:
+    """Everything a probe found, like ``openssl s_client`` but explained."""
+    parts: list[RenderableType] = [probe_summary(result)]
+    for warning in result.warnings:
+        parts.append(Panel(Text(warning), title="warning", border_style="yellow", title_align="left"))
+    if result.peer_chain:
+        parts.append(peer_chain_table(result))
+    if result.explained is not None:
+        parts.append(explanation_view(result.explained))
+    return Group(*parts)
+
+
+# ---------------------------------------------------------------------------
+# Server log
+
+
+def event_text(event: ConnectionEvent) -> Text:
+    """One coloured log line for a connection."""
+    text = Text()
+    text.append(f"#{event.number:<4}", style="dim")
+    text.append(f"{event.peer:<22}")
+    if event.tls and event.tls_version:
+        text.append(f"{event.tls_version} ", style="bold cyan")
+        text.append(f"{event.cipher}  ")
+        text.append(f"SNI={event.sni or '-'}  ALPN={event.alpn or '-'}  ")
+    elif not event.tls:
+        text.append("plain HTTP  ", style="bold yellow")
+    if event.client_cert:
+        text.append(f"client={event.client_cert}  ", style="magenta")
+    if event.request:
+        text.append(f'"{event.request}" ')
+        text.append(str(event.status), style=OK if event.status == 200 else WARN)
+    if event.error:
+        text.append(event.error, style=BAD)
+    return text
+
+
+# ---------------------------------------------------------------------------
+# Scenarios
+
+
+def scenario_board(results: Sequence[ScenarioResult]) -> Table:
+    """One row per scenario: what was tried, the outcome, and whether the story held."""
+    table = Table(title="Scenarios", title_justify="left", expand=True)
+    table.add_column("scenario", ratio=3)
+    table.add_column("result", no_wrap=True)
+    table.add_column("the client said", ratio=4)
+    for item in results:
+        outcome = Text("works", style=OK) if item.ok else Text("fails", style=BAD)
+        if item.warning:
+            outcome = Text("works ⚠", style=WARN)
+        mark = "" if item.as_expected else "  (unexpected!)"
+        table.add_row(item.scenario.title, outcome + Text(mark, style=BAD), item.error or "page received")
+    return table
+
+
+def scenario_detail(result: ScenarioResult) -> RenderableType:
+    """One scenario: outcome, the error, why, what was skipped, and how to reproduce it."""
+    head = Text.assemble((result.scenario.title, "bold"), "  ")
+    head.append_text(Text("works", style=OK) if result.ok else Text("fails", style=BAD))
+    if result.port:
+        head.append(f"  (server on 127.0.0.1:{result.port})", style="dim")
+    parts: list[RenderableType] = [head]
+    if result.error:
+        parts.append(Text.assemble(("error: ", "bold"), (result.error, BAD)))
+    parts.append(Text.assemble(("why: ", "bold"), result.reason))
+    if result.warning:
+        parts.append(Text.assemble(("⚠ ", WARN), (result.warning, "yellow")))
+    commands = Table.grid(padding=(0, 1))
+    commands.add_column(style="bold cyan", no_wrap=True)
+    commands.add_column(overflow="fold")
+    for tool, command in result.commands:
+        commands.add_row(tool, command)
+    parts.append(Text("reproduce it (files from the built-in samples):", style="bold"))
+    parts.append(commands)
+    return Group(*parts)
+
+
+# ---------------------------------------------------------------------------
+# The wire
+
+
+def hex_preview(data: bytes, limit: int = 24) -> str:
+    """The first ``limit`` bytes in hex, with how many more there are."""
+    shown = data[:limit].hex(" ")
+    more = len(data) - limit
+    return f"{shown} … (+{more} bytes)" if more > 0 else shown
+
+
+def _record_what(record: TlsRecord) -> Text:
+    text = Text()
+    if record.messages:
+        for message in record.messages:
+            text.append(message.name, style="bold green")
+            if message.client_hello is not None:
+                ch = message.client_hello
+                text.append(f" SNI={ch.sni or '-'}", style="bold")
+                text.append(f", {len(ch.cipher_suites)} cipher suites offered")
+            if message.server_hello is not None:
+                sh = message.server_hello
+                chosen = f" {version_name(sh.version)}, {cipher_suite_name(sh.cipher_suite)}"
+                text.append(chosen, style="bold")
+            if message.certificates:
+                text.append(f" ({len(message.certificates)} certificates, in the clear)", style="bold")
+            text.append("  ")
+    if record.note:
+        text.append(record.note, style="dim" if not record.encrypted else "yellow")
+    if record.encrypted:
+        text.append(f"\n{hex_preview(record.fragment, 8)}", style="dim")
+    return text
+
+
+def records_table(analysis: WireAnalysis, limit: int = MAX_RECORDS) -> Table:
+    """The TLS records in time order: direction, type, version, length, and what each holds."""
+    table = Table(title="TLS records, as a sniffer sees them", title_justify="left", expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("from", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    table.add_column("version", no_wrap=True)
+    table.add_column("length", justify="right", no_wrap=True)
+    table.add_column("what it is", ratio=1)
+    for record in analysis.records[:limit]:
+        arrow = "client →" if record.direction == "client" else "← server"
+        table.add_row(
+            str(record.index), arrow,
+            Text(record.type_name, style="red" if record.encrypted else "green"),
+            record.version_name, f"{record.length:,}", _record_what(record),
+        )
+    more = len(analysis.records) - limit
+    if more > 0:
+        table.caption = f"{more:,} more records not shown"
+    return table
+
+
+def hello_details(analysis: WireAnalysis) -> RenderableType:
+    """What the ClientHello and ServerHello say in the clear."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    ch = analysis.client_hello
+    if ch is not None:
+        grid.add_row("ClientHello", "")
+        grid.add_row("  SNI (in the clear)", Text(ch.sni or "(none)", style="bold magenta"))
+        if ch.supported_versions:
+            grid.add_row("  versions offered", ", ".join(version_name(v) for v in ch.supported_versions))
+        if ch.alpn:
+            grid.add_row("  ALPN offered", ", ".join(ch.alpn))
+        if ch.groups:
+            grid.add_row("  groups", ", ".join(GROUPS.get(g, f"0x{g:04x}") for g in ch.groups))
+        grid.add_row(f"  cipher suites ({len(ch.cipher_suites)})", "\n".join(ch.cipher_suite_names))
+        grid.add_row("  extensions", ", ".join(EXTENSIONS.get(e, str(e)) for e in ch.extensions))
+    sh = analysis.server_hello
+    if sh is not None:
+        grid.add_row("ServerHello", "")
+        grid.add_row("  version chosen", Text(version_name(sh.version), style="bold cyan"))
+        grid.add_row("  cipher suite chosen", Text(cipher_suite_name(sh.cipher_suite), style="bold cyan"))
+        if sh.group is not None:
+            grid.add_row("  key exchange", GROUPS.get(sh.group, f"0x{sh.group:04x}"))
+        if sh.alpn:
+            grid.add_row("  ALPN chosen", sh.alpn)
+    return grid
+
+
+def _http_panel(message: HttpMessage, secret: str | None) -> Panel:
+    body = message.body.decode("utf-8", "replace")
+    text = Text()
+    text.append(message.start_line + "\n", style="bold")
+    for name, value in message.headers:
+        text.append(f"{name}: ", style="cyan")
+        text.append(value + "\n")
+    text.append("\n")
+    text.append(body[:4000])
+    if secret:
+        text.highlight_words([secret], style=SECRET)
+    title = "request  client → server" if message.direction == "client" else "response  ← server"
+    return Panel(text, title=title, title_align="left",
+                 border_style="yellow" if message.direction == "server" else "blue")
+
+
+def wire_summary(analysis: WireAnalysis) -> Text:
+    """One paragraph: what kind of traffic, how many bytes, and what is hidden."""
+    text = Text()
+    kinds = {"tls": "TLS", "http": "plain HTTP", "other": "not TLS, not HTTP", "empty": "nothing recorded"}
+    text.append(kinds[analysis.kind], style="bold")
+    text.append(f"   client sent {analysis.client_bytes:,} bytes, server sent {analysis.server_bytes:,}")
+    if analysis.kind == "tls":
+        if analysis.version is not None:
+            text.append(f"   {version_name(analysis.version)}", style="bold cyan")
+        if analysis.cipher_suite is not None:
+            text.append(f"  {cipher_suite_name(analysis.cipher_suite)}")
+        text.append(f"   application data: {analysis.application_data_bytes:,} bytes of ciphertext")
+    if analysis.encryption_note:
+        style = "yellow" if analysis.kind == "http" else "default"
+        text.append("\n" + analysis.encryption_note, style=style)
+    return text
+
+
+def wire_view(analysis: WireAnalysis, *, secret: str | None = None, details: bool = True) -> RenderableType:
+    """The whole exchange as a sniffer sees it (``secret`` is highlighted where visible)."""
+    parts: list[RenderableType] = [wire_summary(analysis)]
+    if analysis.kind == "http":
+        parts.extend(_http_panel(m, secret) for m in analysis.http)
+        if secret and analysis.http and all(secret not in m.body.decode("utf-8", "replace")
+                                             for m in analysis.http):
+            parts.append(Text("the secret does not appear in these bytes", style="dim"))
+    elif analysis.kind == "tls":
+        parts.append(records_table(analysis))
+        if details:
+            parts.append(hello_details(analysis))
+        if secret:
+            found = any(secret.encode() in r.fragment for r in analysis.records)
+            parts.append(Text(
+                "the secret appears in these bytes!" if found
+                else f"searched every byte for the secret {secret[:30]!r}…: not there, it is encrypted",
+                style=BAD if found else OK))
+    return Group(*parts)
+
+
+def chain_view_available() -> bool:
+    """True when the Chain explainer's full renderable exists."""
+    try:
+        importlib.import_module("tlsexplorer.render.chain")
+    except ImportError:
+        return False
+    return True
+
+
+__all__ = [
+    "MAX_RECORDS",
+    "chain_view_available",
+    "event_text",
+    "explanation_view",
+    "hello_details",
+    "hex_preview",
+    "peer_chain_table",
+    "probe_summary",
+    "probe_view",
+    "records_table",
+    "scenario_board",
+    "scenario_detail",
+    "wire_summary",
+    "wire_view",
+]
