@@ -182,14 +182,16 @@ def _derived_witnesses(n: int, count: int) -> list[int]:
     return out
 
 
-def miller_rabin(n: int, witnesses: Sequence[int] | None = None) -> PrimalityResult:
+def miller_rabin(
+    n: int, witnesses: Sequence[int] | None = None, *, find_factor: bool = True
+) -> PrimalityResult:
     """Test ``n`` with Miller-Rabin, keeping every round.
 
     Below :data:`DETERMINISTIC_LIMIT` the first 13 primes as witnesses give an
     exact answer; above it, :data:`EXTRA_ROUNDS` more witnesses derived from
     n make an error less likely than 4^-21. A composite gets a factor when
     one is cheap to find (a small divisor, a non-trivial square root of 1, or
-    Pollard's rho within a short budget).
+    Pollard's rho within a short budget); ``find_factor=False`` skips the search.
     """
     if n < 2:
         return PrimalityResult(n, False, 0, 0, (), None, True, "below 2, so not prime")
@@ -235,7 +237,10 @@ def miller_rabin(n: int, witnesses: Sequence[int] | None = None) -> PrimalityRes
             x = y
         rounds.append(WitnessRound(a, tuple(seq), passed, root_factor))
         if not passed:
-            factor = root_factor if root_factor and 1 < root_factor < n else find_small_factor(n)
+            if root_factor and 1 < root_factor < n:
+                factor: int | None = root_factor
+            else:
+                factor = find_small_factor(n) if find_factor else None
             how = f"witness {a} proves it composite"
             if factor:
                 how += f"; it has the factor {short(factor)}"
@@ -250,8 +255,8 @@ def miller_rabin(n: int, witnesses: Sequence[int] | None = None) -> PrimalityRes
 
 
 def is_probable_prime(n: int) -> bool:
-    """Miller-Rabin's verdict, without the evidence."""
-    return miller_rabin(n).is_prime
+    """Miller-Rabin's verdict, without the evidence (and without looking for a factor)."""
+    return miller_rabin(n, find_factor=False).is_prime
 
 
 def find_small_factor(n: int, *, trial_limit: int = 100_000, budget_seconds: float = 0.2) -> int | None:
@@ -272,23 +277,27 @@ def factor_with_budget(
     """Find a factor of ``n``: (factor or None, method used, iterations spent)."""
     if n % 2 == 0 and n > 2:
         return 2, "trial division", 1
+    deadline = time.perf_counter() + budget_seconds
     limit = min(trial_limit, math.isqrt(n))
     i = 3
     while i <= limit:
         if n % i == 0:
             return i, "trial division", i // 2
         i += 2
+        if i % 8192 == 1 and time.perf_counter() > deadline:
+            return None, "trial division (gave up)", i // 2
     if n < (trial_limit + 1) ** 2:
         return None, "trial division", limit // 2
-    deadline = time.perf_counter() + budget_seconds
     iterations = 0
     for c in range(1, 50):
         y, r, q, g = 2, 1, 1, 1
         x = ys = 2
         while g == 1:
             x = y
-            for _ in range(r):
+            for i in range(r):
                 y = (y * y + c) % n
+                if i % 1024 == 1023 and time.perf_counter() > deadline:
+                    return None, "Pollard's rho (gave up)", iterations
             k = 0
             while k < r and g == 1:
                 ys = y
@@ -298,9 +307,9 @@ def factor_with_budget(
                 iterations += min(128, r - k)
                 g = math.gcd(q, n)
                 k += 128
+                if time.perf_counter() > deadline:
+                    return None, "Pollard's rho (gave up)", iterations
             r *= 2
-            if time.perf_counter() > deadline:
-                return None, "Pollard's rho (gave up)", iterations
         if g == n:
             g = 1
             while g == 1:
@@ -873,10 +882,12 @@ def key_identities(
         return KeyIdentities("public", n.bit_length(), n, e, None, None, None, None, None, None, ())
     phi = (p - 1) * (q - 1)
     lam = phi // math.gcd(p - 1, q - 1)
+    p_check = miller_rabin(p, find_factor=False)
+    q_check = miller_rabin(q, find_factor=False)
     items = [
         Identity("p·q = n", p * q == n, f"p·q {'=' if p * q == n else '≠'} n ({n.bit_length()} bits)"),
-        Identity("p is prime", is_probable_prime(p), miller_rabin(p).reason),
-        Identity("q is prime", is_probable_prime(q), miller_rabin(q).reason),
+        Identity("p is prime", p_check.is_prime, p_check.reason),
+        Identity("q is prime", q_check.is_prime, q_check.reason),
         Identity("e·d = 1 mod lambda", e * d % lam == 1, f"e·d mod lambda = {e * d % lam}"),
         Identity(
             "e·d mod phi",

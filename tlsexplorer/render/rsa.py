@@ -311,7 +311,15 @@ def signature_renderable(check: SignatureCheck, radix: Radix = "dec",
         facts.add_row("s (signature)", number(check.s, radix, max_chars))
     if check.recovered is not None:
         facts.add_row("s^e mod n", number(check.recovered, radix, max_chars))
-    parts: list[RenderableType] = [title, facts]
+    label = "by hand" if check.by_hand is not None else "by the library"
+    result = Text.assemble(
+        ("Result: ", "bold"),
+        (f"signature valid ({label})" if verdict else f"signature INVALID ({label})",
+         "bold green" if verdict else "bold red"),
+        (f"; cryptography {'agrees' if check.library == verdict else 'DISAGREES'}", "dim"),
+        (f" · hash {check.hash_name}" if check.hash_name else "", "dim"),
+    )
+    parts: list[RenderableType] = [title, result, facts]
     block = check.block
     if block is not None and check.kind == "pkcs1v15":
         layout = _table("The recovered block, split")
@@ -334,13 +342,7 @@ def signature_renderable(check: SignatureCheck, radix: Radix = "dec",
         dump = _hexdump_block(block.block, 0, len(block.block))
         parts.append(Text(f"s^e mod n as bytes: {dump}", style="dim"))
     parts.append(Text(check.explanation))
-    label = "by hand" if check.by_hand is not None else "by the library"
-    parts.append(Text.assemble(
-        ("Result: ", "bold"),
-        (f"signature valid ({label})" if verdict else f"signature INVALID ({label})",
-         "bold green" if verdict else "bold red"),
-        (f"; cryptography {'agrees' if check.library == verdict else 'DISAGREES'}", "dim"),
-    ))
+    parts.append(result)
     return Group(*parts)
 
 

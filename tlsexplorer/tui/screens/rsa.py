@@ -23,6 +23,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     DataTable,
@@ -250,6 +251,7 @@ class RsaScreen(ExplorerScreen):
         """Which trace the Trace tab shows."""
         self.traces: dict[str, ModexpTrace] = {}
         """Traces of the current example by name."""
+        self._pending: list[CheckSignature] = []
 
     # Layout ------------------------------------------------------------------
 
@@ -325,14 +327,34 @@ class RsaScreen(ExplorerScreen):
         table.add_column("value", key="value")
         self.load_preset("wikipedia")
         self.run_dh(fresh=False, hybrid=False)
+        self.call_after_refresh(self._receive_pending)
+
+    def _receive_pending(self) -> None:
+        pending, self._pending = self._pending, []
+        for payload in pending:
+            self.receive(payload)
 
     # Payloads -----------------------------------------------------------------------
 
     def receive(self, payload: object) -> None:
-        """Accept :class:`CheckSignature` from the Inspector."""
-        if isinstance(payload, CheckSignature):
-            self.query_one("#rsa-tabs", TabbedContent).active = "real"
-            self.check_signature(payload.certificate, payload.issuer, ("the certificate", "its issuer"))
+        """Accept :class:`CheckSignature` from the Inspector (kept until mounted)."""
+        if not isinstance(payload, CheckSignature):
+            return
+        if not self.is_mounted:
+            self._pending.append(payload)
+            return
+        self._switch_tab("real", "#cert-path")
+        self.check_signature(payload.certificate, payload.issuer, ("the certificate", "its issuer"))
+
+    def _switch_tab(self, tab: str, focus: str | type[Widget]) -> None:
+        """Show ``tab`` and move the focus into it (a focused widget in another
+        pane would switch the tabs back)."""
+        self.query_one("#rsa-tabs", TabbedContent).active = tab
+        target = self.query_one(focus)
+        if target.focusable:
+            target.focus()
+        else:
+            self.set_focus(None)
 
     # Worked example ------------------------------------------------------------------
 
@@ -466,7 +488,7 @@ class RsaScreen(ExplorerScreen):
             self.query_one(TraceView).action_move(delta)
             return
         if tabs.active != "worked":
-            tabs.active = "worked"
+            self._switch_tab("worked", "#steps")
         table = self.query_one("#steps", DataTable)
         if self.steps:
             table.move_cursor(row=min(max(table.cursor_row + delta, 0), len(self.steps) - 1))
@@ -599,7 +621,7 @@ class RsaScreen(ExplorerScreen):
 
     def work_key(self, p: int, q: int, e: int, text: str = REAL_KEY_TEXT) -> None:
         """Run the worked example on a real key's numbers; the trace first."""
-        self.query_one("#rsa-tabs", TabbedContent).active = "trace-tab"
+        self._switch_tab("trace-tab", TraceView)
         self.query_one("#trace-title", Static).update(
             Text(f"Computing the decryption trace of a {(p * q).bit_length()}-bit key…", style="italic")
         )
@@ -693,8 +715,6 @@ class RsaScreen(ExplorerScreen):
         leaf = "alice.example.net.pem" if event.button.id == "sample-sig" else "expired.pem"
         cert = sample_path(leaf)
         issuer = sample_path("charlies-intermediate-ca.pem")
-        self.query_one("#cert-path", Input).value = str(cert)
-        self.query_one("#issuer-path", Input).value = str(issuer)
         self.check_signature(cert.read_bytes(), issuer.read_bytes(), (cert.name, issuer.name))
 
     # Attacks -------------------------------------------------------------------------------

@@ -1,0 +1,182 @@
+"""Pilot tests of the RSA screen: walking the Wikipedia example, bad input, traces,
+real keys, signatures sent by the Inspector, and key exchange."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich.console import Console
+from textual.widgets import Button, DataTable, Input, Static, TabbedContent
+
+from tlsexplorer.samples import sample_path
+from tlsexplorer.tui.app import TlsExplorerApp
+from tlsexplorer.tui.payloads import CheckSignature
+from tlsexplorer.tui.scenes import settle
+from tlsexplorer.tui.screens.rsa import RsaScreen, TraceView
+
+
+def text_of(widget: Static) -> str:
+    """Everything a Static shows, as plain text."""
+    console = Console(file=io.StringIO(), width=200, color_system=None, record=True)
+    content: Any = widget.content
+    console.print(content)
+    return console.export_text()
+
+
+async def open_rsa(pilot: Any) -> RsaScreen:
+    await pilot.press("f3")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, RsaScreen)
+    return screen
+
+
+async def test_opens_on_the_wikipedia_example_and_walks_the_steps() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rsa(pilot)
+        table = screen.query_one("#steps", DataTable)
+        assert table.row_count == 15
+        assert [str(table.get_cell_at((i, 2))) for i in (0, 1, 2, 3)] == ["61", "53", "3233", "3120"]
+        explain = screen.query_one("#explain", Static)
+        assert "Step 1 of 15" in text_of(explain) and "Miller-Rabin" in text_of(explain)
+        for _ in range(6):
+            await pilot.press("ctrl+n")
+        await pilot.pause()
+        shown = text_of(explain)
+        assert "Step 7 of 15" in shown and "d = 2753" in shown and "Extended Euclid" in shown
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n")
+        await pilot.pause()
+        assert "Step 10 of 15" in text_of(explain) and "c = 2790" in text_of(explain)
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert "Step 9 of 15" in text_of(explain)
+        whole = text_of(screen.query_one("#whole", Static))
+        assert "2753" in whole and "Decryption with the CRT" in whole
+
+
+async def test_bad_input_shows_a_message_and_keeps_running() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rsa(pilot)
+        error = screen.query_one("#worked-error", Static)
+        cases = [
+            ("62", "53", "17", "65", "not prime: it is 2 · 31"),
+            ("abc", "53", "17", "65", "not a whole number"),
+            ("61", "61", "17", "65", "must differ"),
+            ("61", "53", "6", "65", "gcd(e, phi) = 6"),
+            ("61", "53", "17", "9999", "not below n = 3233"),
+            ("61", "53", "17", "-3", "negative"),
+        ]
+        for p, q, e, m, message in cases:
+            for widget_id, value in (("p", p), ("q", q), ("e", e), ("m", m)):
+                screen.query_one(f"#{widget_id}", Input).value = value
+            await pilot.click("#compute")
+            await settle(pilot)
+            assert message in text_of(error), message
+        await pilot.click("#preset-tiny")
+        await settle(pilot)
+        assert text_of(error).strip() == ""
+        assert screen.book is not None and screen.book.n == 143
+
+
+async def test_hex_toggle_and_expand() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rsa(pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        table = screen.query_one("#steps", DataTable)
+        assert str(table.get_cell_at((2, 2))) == hex(3233)
+        await pilot.press("f8", "f9")
+        await pilot.pause()
+        assert str(table.get_cell_at((2, 2))) == "3233" and screen.expanded
+
+
+async def test_trace_tab_walks_bits_with_explanations() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rsa(pilot)
+        screen.query_one(TabbedContent).active = "trace-tab"
+        await settle(pilot)
+        view = screen.query_one(TraceView)
+        assert view.trace is not None and len(view.trace.steps) == 12  # d = 2753 has 12 bits
+        explain = screen.query_one("#trace-explain", Static)
+        assert "Row 1 of 12" in text_of(explain)
+        await pilot.press("ctrl+n", "ctrl+n")
+        await pilot.pause()
+        assert view.cursor == 2 and "Row 3 of 12" in text_of(explain)
+        await pilot.click("#trace-encrypt")
+        await settle(pilot)
+        assert view.trace is not None and view.trace.result == 2790
+        await pilot.press("end")
+        await pilot.pause()
+        assert "the result is 2790" in text_of(explain)
+
+
+async def test_real_key_identities_and_a_virtual_trace() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rsa(pilot)
+        screen.query_one(TabbedContent).active = "real"
+        await settle(pilot)
+        await pilot.click("#sample-root")
+        await settle(pilot)
+        out = text_of(screen.query_one("#real-out", Static))
+        assert "RSA private key, 2048 bits" in out and "qInv·q = 1 mod p" in out and "✗" not in out
+        await pilot.click("#work-key")
+        await settle(pilot)
+        view = screen.query_one(TraceView)
+        assert screen.query_one(TabbedContent).active == "trace-tab"
+        assert view.trace is not None and len(view.trace.steps) > 2000
+        assert 0 < view.rows_drawn < 200  # only what is on screen was drawn
+        assert screen.book is not None and screen.book.bits == 2048
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert view.cursor > 10
+
+
+async def test_check_signature_payload_from_the_inspector() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        payload = CheckSignature(
+            sample_path("alice.example.net.pem").read_bytes(),
+            sample_path("charlies-intermediate-ca.pem").read_bytes(),
+        )
+        app.open_explorer("rsa", payload)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RsaScreen)
+        assert screen.query_one(TabbedContent).active == "real"
+        out = text_of(screen.query_one("#real-out", Static))
+        assert "sha256" in out and "signature valid (by hand)" in out and "00 01" in out
+        app.open_explorer("rsa", CheckSignature(b"junk", b"junk"))
+        await settle(pilot)
+        assert "no certificate" in text_of(screen.query_one("#real-error", Static))
+
+
+async def test_key_exchange_tab() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rsa(pilot)
+        screen.query_one(TabbedContent).active = "dh-tab"
+        await settle(pilot)
+        out = screen.query_one("#dh-out", Static)
+        assert "✓ equal: 2" in text_of(out) and "X25519" in text_of(out)
+        screen.query_one("#dh-p", Input).value = "24"
+        await pilot.click("#dh-run")
+        await settle(pilot)
+        assert "not prime" in text_of(screen.query_one("#dh-error", Static))
+        screen.query_one("#dh-p", Input).value = "23"
+        screen.query_one("#dh-hybrid", Button).press()
+        await settle(pilot)
+        assert "attack at dawn" in text_of(out)
+
+
+async def test_attacks_tab_runs_on_the_current_numbers() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rsa(pilot)
+        out = text_of(screen.query_one("#attacks-out", Static))
+        assert "insecure on purpose" in out and "53 · 61" in out and "gcd(n, n2) = 61" in out
