@@ -16,6 +16,9 @@ SENTENCES = [
     "All happy families are alike; each unhappy family is unhappy in its own way.",
     "To be, or not to be, that is the question: whether tis nobler in the mind to suffer.",
     "The certificate authority signs the public key of the server with its own key.",
+    "Next year the zoo will open a new exhibit for the jaguars and the zebras.",
+    "Quiet people often have the loudest minds, my grandmother used to say.",
+    "Explicit is better than implicit, and simple is better than complex.",
 ]
 
 
@@ -65,11 +68,17 @@ def test_crack_preview_keeps_full_winner() -> None:
     assert result.plaintext == SENTENCES[1] * 3
 
 
-def test_chi_squared_independent_check() -> None:
+def test_chi_squared_by_hand() -> None:
     # English-like counts score far lower than a flat distribution.
     english = [round(f * 10) for f in caesar.ENGLISH_FREQUENCIES]
     flat = [40] * 26
-    assert caesar.chi_squared(english) < 1 < caesar.chi_squared(flat)
+    assert caesar.chi_squared(english) < 20 < 1000 < caesar.chi_squared(flat)
+    # Ten e's and nothing else, computed independently.
+    counts = [0] * 26
+    counts[4] = 10
+    expected = [10 * max(p, caesar.RARE_LETTER_FLOOR) / 100 for p in caesar.ENGLISH_FREQUENCIES]
+    by_hand = sum(e for i, e in enumerate(expected) if i != 4) + (10 - expected[4]) ** 2 / expected[4]
+    assert abs(caesar.chi_squared(counts) - by_hand) < 1e-9
 
 
 def test_crack_without_letters_is_clear() -> None:
