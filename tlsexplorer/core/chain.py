@@ -1009,6 +1009,17 @@ def _host(f: _Facts, s: _Settings, out: list[Finding]) -> None:
                 out.append(
                     Finding(0, "subject_alt_name", True, f"{prefix}{target} matches SAN {hits[0]} {how}.")
                 )
+            elif s.host_defaulted:
+                out.append(
+                    Finding(
+                        0,
+                        "subject_alt_name",
+                        False,
+                        f"No host was given, and the SAN holds no DNS name or IP address a host could "
+                        f"match ({listed}).",
+                        "Reissue it with the server's host names and IP addresses in the SAN.",
+                    )
+                )
             else:
                 hints: list[str] = []
                 for n in sans:
@@ -1678,7 +1689,7 @@ def verify_chain(
     error: str | None = None
     verified: list[x509.Certificate] = []
     if not anchors_all:
-        error = "no trust anchor was given (add --ca FILE, --system-roots or --trust-bundle-root)"
+        error = "no trust anchor was given: add a root you trust, the system roots, or the root in the bundle"
     else:
         builder = PolicyBuilder().store(Store(list(anchors_all))).time(when).max_chain_depth(depth)
         try:
@@ -1762,7 +1773,8 @@ def verify_chain(
             _name_text(end.cert.issuer),
             aia_issuer_urls(end.cert),
             "Append the intermediate to the server's certificate file (fullchain.pem), or pass it with "
-            "--chain FILE: this is what openssl verify -untrusted does.",
+            "--chain FILE: this is what openssl verify -untrusted does. If it is a root you trust, add "
+            "it as a trust anchor (--ca FILE) instead.",
         )
 
     command = openssl_command(
