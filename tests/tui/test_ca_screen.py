@@ -192,7 +192,9 @@ async def test_scene_is_deterministic() -> None:
         async with app.run_test(size=SIZE) as pilot:
             await SCENES[0].run_before(pilot)
             screen = app.screen
-            assert isinstance(screen, CaScreen) and screen.last is not None
+            assert isinstance(screen, CaScreen), screen
+            status = screen.query_one("#status", Static).render()
+            assert screen.last is not None, status
             cert = screen.last[0].certificate
             assert cert is not None
             texts.append((cert.tbs_certificate_bytes, screen.last[2].openssl))

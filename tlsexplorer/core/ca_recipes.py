@@ -227,8 +227,9 @@ print("signature hash:", {var}.signature_hash_algorithm.name)
 
 _HEADER = '''"""{title}
 
-The same as `{command}` in tlsexplorer, by hand with the cryptography library.
-Run it in an empty folder: it writes {outputs} there and never overwrites a file.
+What `{command}` does, by hand with the cryptography library.
+Run it in an empty folder: it writes {outputs} there
+and never overwrites a file.
 """
 
 import datetime as dt

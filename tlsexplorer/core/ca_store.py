@@ -141,7 +141,13 @@ def ca_key_is_encrypted(ca_dir: str | Path) -> bool:
     Raises:
         FileAccessError: the key file is missing or unreadable.
     """
+    _require_ca_folder(Path(ca_dir))
     return is_encrypted_pem(read_file(Path(ca_dir) / CA_KEY))
+
+
+def _require_ca_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a CA folder (make one with 'tlsexplorer ca init {folder}')")
 
 
 def load_private_key(data: bytes, password: bytes | None, what: str) -> ca.PrivateKey:
@@ -184,8 +190,7 @@ def load_ca(ca_dir: str | Path, password: bytes | None = None) -> LoadedCa:
             certificate is not a CA.
     """
     folder = Path(ca_dir)
-    if not folder.is_dir():
-        raise UsageError(f"{folder} is not a CA folder (make one with 'tlsexplorer ca init {folder}')")
+    _require_ca_folder(folder)
     cert = _load_certs(folder / CA_CERT)[0]
     key = load_private_key(read_file(folder / CA_KEY), password, f"the CA key {folder / CA_KEY}")
     if key.public_key() != cert.public_key():

@@ -141,6 +141,8 @@ def product_view(product: Product, written: Sequence[WrittenFile] = ()) -> Rende
     parts.append(Text(headline(product), style=style))
     if product.flaw is not None:
         parts.append(Text(product.flaw.explanation, style="red"))
+    if product.changes:
+        parts.append(changes_table(product.changes))
     if product.certificate is not None:
         table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
         table.add_column("field", style="bold", no_wrap=True)
@@ -157,8 +159,6 @@ def product_view(product: Product, written: Sequence[WrittenFile] = ()) -> Rende
         for ext in product.csr.extensions:
             table.add_row("requests " + ca.extension_name(ext), ca.describe_extension(ext.value))
         parts.append(table)
-    if product.changes:
-        parts.append(changes_table(product.changes))
     if written:
         parts.append(files_table(written))
     else:
@@ -181,9 +181,9 @@ def changes_table(changes: Sequence[ca.FieldChange]) -> RenderableType:
 
     table = Table(title="What the CA did with the request", title_justify="left", expand=True)
     table.add_column("", no_wrap=True)
-    table.add_column("field", no_wrap=True)
-    table.add_column("requested", overflow="fold")
-    table.add_column("issued", overflow="fold")
+    table.add_column("field", ratio=2, overflow="fold")
+    table.add_column("requested", overflow="fold", ratio=3)
+    table.add_column("issued", overflow="fold", ratio=3)
     for change in changes:
         table.add_row(Text(change.status, style=STATUS_STYLES[change.status]), change.field,
                       change.requested or "-", change.issued or "-")
@@ -219,7 +219,7 @@ def python_view(recipe: Recipe) -> RenderableType:
     """The Python script, highlighted, with line numbers."""
     from rich.syntax import Syntax
 
-    return Syntax(recipe.python, "python", line_numbers=True, word_wrap=False, theme="ansi_dark")
+    return Syntax(recipe.python, "python", line_numbers=True, word_wrap=True, theme="ansi_dark")
 
 
 __all__ = [

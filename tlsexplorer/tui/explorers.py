@@ -88,6 +88,18 @@ EXPLORERS: tuple[Explorer, ...] = (
         "openssl and Python equivalents",
         screen="tlsexplorer.tui.screens.ca:CaScreen",
     ),
+    Explorer(
+        id="tls",
+        title="TLS lab",
+        key="f7",
+        concept=(
+            "HTTPS is HTTP inside TLS: the server proves its name with a certificate the client must trust. "
+            "Serve your own certificates on loopback, watch clients refuse or accept, and see the bytes."
+        ),
+        actions="HTTPS server on 127.0.0.1, a probe like openssl s_client, the course's trust scenarios "
+        "with curl/openssl/requests commands, plain HTTP vs TLS records on the wire",
+        screen="tlsexplorer.tui.screens.tls:TlsScreen",
+    ),
 )
 
 

@@ -58,6 +58,10 @@ async def _ca(pilot: Pilot[Any]) -> None:
     screen.query_one("#sans", Input).value = "127.0.0.1, ::1"
     await pilot.press("ctrl+s")
     await settle(pilot)
+    for _ in range(200):  # key generation runs in a worker; on a busy machine it takes a while
+        if getattr(screen, "last", None) is not None:
+            break
+        await pilot.pause(0.05)
     await settle(pilot)
 
 

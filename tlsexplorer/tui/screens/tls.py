@@ -1,0 +1,521 @@
+"""TLS lab: HTTPS on 127.0.0.1 with your certificates, a probe, the course's
+scenarios, and the bytes on the wire.
+
+Tabs: Server (start/stop the lab server in the background, its connection
+log), Probe (connect like openssl s_client; the sent chain opens in the
+Inspector, the verdict in the Chain explainer), Scenarios (the course's story,
+each with its reason and the commands that reproduce it), Wire (one request
+recorded through a loopback relay: plain HTTP shows the secret, HTTPS shows
+records). Network work runs in thread workers; the server runs in its own
+threads and stops when asked or when the app exits.
+"""
+
+from __future__ import annotations
+
+import ssl
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    RichLog,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from tlsexplorer.core.errors import TlsxError
+from tlsexplorer.core.tls_probe import ProbeResult
+from tlsexplorer.core.tls_scenarios import SCENARIOS, ScenarioResult
+from tlsexplorer.core.tls_server import (
+    DEFAULT_PORT,
+    DEFAULT_SECRET,
+    ConnectionEvent,
+    LabServer,
+    ServerFiles,
+)
+from tlsexplorer.core.wire import WireAnalysis
+from tlsexplorer.render import tls as render
+from tlsexplorer.samples import SAMPLES_DIR
+from tlsexplorer.tui.explorers import EXPLORERS
+from tlsexplorer.tui.screens.base import ExplorerScreen
+
+ROOT_PEM = SAMPLES_DIR / "charlies-root-ca.pem"
+SAMPLE_FILES = ServerFiles(
+    SAMPLES_DIR / "alice.example.net.fullchain.pem", SAMPLES_DIR / "alice.example.net.key.pem"
+)
+
+
+def _error(message: str) -> Text:
+    return Text.assemble(("✗ ", "bold red"), message)
+
+
+def _has_explorer(explorer_id: str) -> bool:
+    return any(item.id == explorer_id for item in EXPLORERS)
+
+
+class ServerEventLogged(Message):
+    """The lab server saw a connection (posted from the server's threads)."""
+
+    def __init__(self, event: ConnectionEvent) -> None:
+        super().__init__()
+        self.event = event
+        """The connection."""
+
+
+class ScenarioFinished(Message):
+    """One scenario of the board has run (posted from the worker)."""
+
+    def __init__(self, result: ScenarioResult) -> None:
+        super().__init__()
+        self.result = result
+        """Its outcome."""
+
+
+@dataclass(frozen=True)
+class ServerStarted:
+    """What the start worker hands back."""
+
+    server: LabServer
+    files: ServerFiles | None
+
+
+class TlsScreen(ExplorerScreen):
+    """The TLS lab."""
+
+    EXPLORER_ID = "tls"
+    TITLE = "TLS lab"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "toggle_server", "Start/stop server"),
+        Binding("ctrl+r", "probe", "Probe"),
+        Binding("ctrl+b", "scenarios", "Play scenarios"),
+        Binding("ctrl+t", "record", "Record wire"),
+        Binding("ctrl+o", "open_inspector", "Chain → Inspector"),
+        Binding("ctrl+l", "open_chain", "Explain in Chain"),
+    ]
+
+    DEFAULT_CSS = """
+    TlsScreen TabPane { padding: 0 1; }
+    TlsScreen .row { height: auto; }
+    TlsScreen .row Input { width: 1fr; }
+    TlsScreen .row Button { margin-left: 1; }
+    TlsScreen .row Checkbox { width: auto; }
+    TlsScreen .row Static { width: 1fr; }
+    TlsScreen #port { width: 14; }
+    TlsScreen #passphrase { width: 28; }
+    TlsScreen #servername { width: 30; }
+    TlsScreen .panel { height: auto; margin-bottom: 1; }
+    TlsScreen #server-log { height: 1fr; border: round $primary; }
+    TlsScreen #board { height: auto; max-height: 11; }
+    TlsScreen #wire-scroll, TlsScreen #probe-scroll, TlsScreen #scenario-scroll { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.server: LabServer | None = None
+        """The running lab server (None when stopped)."""
+        self.server_files: ServerFiles | None = None
+        """What the running server serves (None for plain HTTP)."""
+        self.probe_result: ProbeResult | None = None
+        """The last probe's result."""
+        self.scenario_results: dict[str, ScenarioResult] = {}
+        """The board's outcomes by scenario id."""
+        self.analysis: WireAnalysis | None = None
+        """The last recorded exchange, analysed."""
+
+    # Layout ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Server, Probe, Scenarios and Wire tabs."""
+        yield Header()
+        with TabbedContent(id="tabs"):
+            with TabPane("Server", id="tab-server"):
+                yield Static(
+                    "A page with a secret message, served on 127.0.0.1 only. Empty certificate and key: the "
+                    "built-in alice.example.net (SANs localhost, alice.example.net) behind Charlie's CA.",
+                    classes="panel",
+                )
+                with Horizontal(classes="row"):
+                    yield Input(placeholder="certificate chain PEM (empty: built-in sample)", id="cert")
+                    yield Input(placeholder="private key PEM", id="key")
+                    yield Input(placeholder="key passphrase", id="passphrase", password=True)
+                with Horizontal(classes="row"):
+                    yield Input(str(DEFAULT_PORT), id="port", type="integer")
+                    yield Checkbox("Plain HTTP (no TLS)", id="plain")
+                    yield Button("Start", id="start", variant="success")
+                    yield Button("Stop", id="stop", variant="error")
+                yield Static(Text("stopped", style="dim"), id="server-status", classes="panel")
+                yield RichLog(id="server-log", max_lines=1000, wrap=True, markup=False)
+            with TabPane("Probe", id="tab-probe"):
+                with Horizontal(classes="row"):
+                    yield Input(f"localhost:{DEFAULT_PORT}", placeholder="HOST:PORT", id="target")
+                    yield Input(placeholder="SNI / name to check (default: host)", id="servername")
+                    yield Button("Probe", id="probe", variant="primary")
+                with Horizontal(classes="row"):
+                    yield Checkbox("Trust Charlie's root CA (the sample CA)", True, id="trust-sample")
+                    yield Checkbox("--insecure", id="insecure")
+                    yield Checkbox("strict (Python 3.13+)", id="strict")
+                with VerticalScroll(id="probe-scroll"):
+                    yield Static(
+                        Text("Start the server (ctrl+s), then probe it (ctrl+r). Untick the CA to see "
+                             "the course's error.", style="dim"),
+                        id="probe-result",
+                    )
+            with TabPane("Scenarios", id="tab-scenarios"):
+                with Horizontal(classes="row"):
+                    yield Static(
+                        "The course's story against servers on free loopback ports. Pick a row for the "
+                        "reason and the curl, openssl and Python commands.", classes="panel",
+                    )
+                    yield Button("Play all", id="play", variant="primary")
+                table: DataTable[Any] = DataTable(id="board", cursor_type="row")
+                yield table
+                with VerticalScroll(id="scenario-scroll"):
+                    yield Static(id="scenario-detail")
+            with TabPane("Wire", id="tab-wire"):
+                with Horizontal(classes="row"):
+                    yield Button("Record HTTPS", id="record-tls", variant="primary")
+                    yield Button("Record plain HTTP", id="record-plain", variant="warning")
+                    yield Checkbox("server stops at TLS 1.2 (certificates in the clear)", id="tls12")
+                with VerticalScroll(id="wire-scroll"):
+                    yield Static(
+                        Text("One request through a recorder on 127.0.0.1: what a packet sniffer sees. "
+                             "Record plain HTTP to see the secret, HTTPS to see it disappear (ctrl+t).",
+                             style="dim"),
+                        id="wire-view",
+                    )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Titles, and the scenario board with every scenario not yet run."""
+        for widget_id, title in (("cert", "certificate"), ("key", "key"), ("passphrase", "passphrase"),
+                                 ("port", "port"), ("target", "target"), ("servername", "servername")):
+            self.query_one(f"#{widget_id}").border_title = title
+        board = self.query_one("#board", DataTable)
+        board.add_column("scenario", key="title", width=60)
+        board.add_column("result", key="result", width=10)
+        board.add_column("the client said", key="error")
+        for scenario in SCENARIOS:
+            board.add_row(scenario.title, Text("not run", style="dim"), "", key=scenario.id)
+        self._show_scenario(SCENARIOS[0].id)
+
+    def on_unmount(self) -> None:
+        """The server never outlives the screen (the app exiting unmounts it)."""
+        self._stop_now()
+
+    # Server -----------------------------------------------------------------
+
+    def _status(self, renderable: RenderableType) -> None:
+        self.query_one("#server-status", Static).update(renderable)
+
+    def action_toggle_server(self) -> None:
+        """Start the server, or stop it when it runs."""
+        if self.server is not None:
+            self._stop_server()
+        else:
+            self._start_server()
+
+    @on(Button.Pressed, "#start")
+    def _start_pressed(self) -> None:
+        if self.server is None:
+            self._start_server()
+
+    @on(Button.Pressed, "#stop")
+    def _stop_pressed(self) -> None:
+        self._stop_server()
+
+    def _start_server(self) -> None:
+        port_text = self.query_one("#port", Input).value.strip() or str(DEFAULT_PORT)
+        try:
+            port = int(port_text)
+            if not 0 <= port < 65536:
+                raise ValueError
+        except ValueError:
+            self._status(_error(f"{port_text!r} is not a port number (0-65535; 0 picks a free one)"))
+            return
+        cert = self.query_one("#cert", Input).value.strip()
+        key = self.query_one("#key", Input).value.strip()
+        passphrase = self.query_one("#passphrase", Input).value
+        plain = self.query_one("#plain", Checkbox).value
+        self._status(Text("starting…", style="dim"))
+        self._start_worker(cert, key, passphrase, port, plain)
+
+    @work(thread=True, exclusive=True, group="tls-server", exit_on_error=False)
+    def _start_worker(self, cert: str, key: str, passphrase: str, port: int, plain: bool) -> None:
+        from tlsexplorer.core.tls_server import load_server_context
+
+        try:
+            files: ServerFiles | None = None
+            context = None
+            if not plain:
+                if bool(cert) != bool(key):
+                    raise TlsxError("give both a certificate and its key (or neither, for the sample)")
+                files = ServerFiles(Path(cert).expanduser(), Path(key).expanduser()) if cert else SAMPLE_FILES
+                context = load_server_context(files, passphrase.encode() or None)
+            server = LabServer(context, port=port, on_event=self._post_event).start()
+        except TlsxError as exc:
+            self.app.call_from_thread(self._status, _error(str(exc)))
+            return
+        self.app.call_from_thread(self._server_started, ServerStarted(server, files))
+
+    def _post_event(self, event: ConnectionEvent) -> None:
+        self.post_message(ServerEventLogged(event))
+
+    def _server_started(self, started: ServerStarted) -> None:
+        if not self.is_attached:
+            started.server.stop()
+            return
+        self.server, self.server_files = started.server, started.files
+        server = started.server
+        text = Text.assemble(
+            ("● running ", "bold green"), (server.url, "bold"), f"  (127.0.0.1:{server.port})"
+        )
+        if started.files is None:
+            text.append("\n⚠ plain HTTP: the page and its secret cross the wire in the clear",
+                        style="bold yellow")
+        else:
+            text.append(f"\ncertificate {started.files.cert.name}, key {started.files.key.name}", style="dim")
+            if started.files == SAMPLE_FILES:
+                text.append(f"\ntry: curl --cacert {ROOT_PEM} {server.url}", style="cyan")
+        self._status(text)
+        self.query_one("#target", Input).value = f"localhost:{server.port}"
+        log = self.query_one("#server-log", RichLog)
+        log.write(Text(f"listening on 127.0.0.1:{server.port}", style="dim"))
+
+    def on_server_event_logged(self, message: ServerEventLogged) -> None:
+        """Append a connection to the log."""
+        self.query_one("#server-log", RichLog).write(render.event_text(message.event))
+
+    def _stop_server(self) -> None:
+        server, self.server = self.server, None
+        if server is None:
+            self._status(Text("stopped", style="dim"))
+            return
+        self._status(Text("stopping…", style="dim"))
+        self._stop_worker(server)
+
+    @work(thread=True, exclusive=True, group="tls-server-stop", exit_on_error=False)
+    def _stop_worker(self, server: LabServer) -> None:
+        server.stop()
+        count = len(server.events)
+        self.app.call_from_thread(self._status, Text(f"stopped after {count} connection(s)", style="dim"))
+
+    def _stop_now(self) -> None:
+        server, self.server = self.server, None
+        if server is not None:
+            server.stop()
+
+    # Probe ------------------------------------------------------------------
+
+    @on(Button.Pressed, "#probe")
+    @on(Input.Submitted, "#target")
+    def action_probe(self) -> None:
+        """Probe the target in a worker."""
+        from tlsexplorer.core.tls_probe import parse_target
+
+        try:
+            host, port = parse_target(self.query_one("#target", Input).value, default_port=DEFAULT_PORT)
+        except TlsxError as exc:
+            self.query_one("#probe-result", Static).update(_error(str(exc)))
+            return
+        servername = self.query_one("#servername", Input).value.strip() or None
+        trust = self.query_one("#trust-sample", Checkbox).value
+        insecure = self.query_one("#insecure", Checkbox).value
+        strict = self.query_one("#strict", Checkbox).value
+        self.query_one("#tabs", TabbedContent).active = "tab-probe"
+        self.query_one("#probe-result", Static).update(Text(f"probing {host}:{port}…", style="dim"))
+        self._probe_worker(host, port, servername, trust, insecure, strict)
+
+    @work(thread=True, exclusive=True, group="tls-probe", exit_on_error=False)
+    def _probe_worker(self, host: str, port: int, servername: str | None, trust: bool, insecure: bool,
+                      strict: bool) -> None:
+        from tlsexplorer.core.tls_probe import probe
+
+        ca = [ROOT_PEM.read_bytes()] if trust else []
+        try:
+            result = probe(host, port, ca_pems=ca, insecure=insecure, servername=servername, strict=strict,
+                           timeout=4.0, now=self._now())
+        except TlsxError as exc:
+            self.app.call_from_thread(self.query_one("#probe-result", Static).update, _error(str(exc)))
+            return
+        self.app.call_from_thread(self.show_probe, result)
+
+    def _now(self) -> Any:
+        now = getattr(self.app, "now", None)
+        return now() if callable(now) else None
+
+    def show_probe(self, result: ProbeResult) -> None:
+        """Show a probe's result."""
+        self.probe_result = result
+        hints = []
+        if result.peer_chain and _has_explorer("inspector"):
+            hints.append("ctrl+o: the sent chain in the Inspector")
+        if result.peer_chain and _has_explorer("chain"):
+            hints.append("ctrl+l: every check in the Chain explainer")
+        parts: list[RenderableType] = [render.probe_view(result)]
+        if hints:
+            parts.append(Text("   ".join(hints), style="dim"))
+        from rich.console import Group
+
+        self.query_one("#probe-result", Static).update(Group(*parts))
+
+    def action_open_inspector(self) -> None:
+        """Open the certificates the server sent in the Inspector."""
+        result = self.probe_result
+        if result is None or not result.peer_chain:
+            self.notify("Probe a server first (ctrl+r).", severity="warning")
+            return
+        if not _has_explorer("inspector"):
+            self.notify("The Inspector is not available.", severity="warning")
+            return
+        from tlsexplorer.tui.payloads import OpenPem
+
+        pem = b"".join(c.pem for c in result.peer_chain)
+        self.app.open_explorer("inspector", OpenPem(f"sent by {result.host}:{result.port}", pem))  # type: ignore[attr-defined]
+
+    def action_open_chain(self) -> None:
+        """Verify the sent chain in the Chain explainer, with the same trust and host."""
+        result = self.probe_result
+        if result is None or not result.peer_chain:
+            self.notify("Probe a server first (ctrl+r).", severity="warning")
+            return
+        if not _has_explorer("chain"):
+            self.notify("The Chain explainer is not available.", severity="warning")
+            return
+        from tlsexplorer.tui.payloads import VerifyChain
+
+        roots = ROOT_PEM.read_bytes() if "given CA" in result.trust else b""
+        payload = VerifyChain(
+            leaf=result.peer_chain[0].pem,
+            intermediates=b"".join(c.pem for c in result.peer_chain[1:]),
+            roots=roots,
+            host=result.servername or result.host,
+            label=f"sent by {result.host}:{result.port}",
+        )
+        self.app.open_explorer("chain", payload)  # type: ignore[attr-defined]
+
+    # Scenarios --------------------------------------------------------------
+
+    @on(Button.Pressed, "#play")
+    def action_scenarios(self) -> None:
+        """Play every scenario in a worker; rows fill in as they finish."""
+        board = self.query_one("#board", DataTable)
+        for scenario in SCENARIOS:
+            board.update_cell(scenario.id, "result", Text("running…", style="dim"))
+            board.update_cell(scenario.id, "error", "")
+        self.scenario_results.clear()
+        self.query_one("#tabs", TabbedContent).active = "tab-scenarios"
+        self._scenario_worker()
+
+    @work(thread=True, exclusive=True, group="tls-scenarios", exit_on_error=False)
+    def _scenario_worker(self) -> None:
+        from tlsexplorer.core.tls_scenarios import run_scenarios
+
+        try:
+            with tempfile.TemporaryDirectory(prefix="tlsexplorer-lab-") as workdir:
+                run_scenarios(Path(workdir), now=self._now(), on_result=self._post_scenario)
+        except TlsxError as exc:
+            self.app.call_from_thread(self.notify, f"scenarios: {exc}", severity="error")
+
+    def _post_scenario(self, result: ScenarioResult) -> None:
+        self.post_message(ScenarioFinished(result))
+
+    def on_scenario_finished(self, message: ScenarioFinished) -> None:
+        """Fill in one row of the board."""
+        self.show_scenario_result(message.result)
+
+    def show_scenario_result(self, result: ScenarioResult) -> None:
+        """Put one outcome on the board (and in the detail when its row is selected)."""
+        self.scenario_results[result.scenario.id] = result
+        board = self.query_one("#board", DataTable)
+        outcome = Text("works", style="bold green") if result.ok else Text("fails", style="bold red")
+        if result.warning:
+            outcome = Text("works ⚠", style="bold yellow")
+        board.update_cell(result.scenario.id, "result", outcome)
+        board.update_cell(result.scenario.id, "error", result.error or "page received", update_width=True)
+        row = board.cursor_row
+        if 0 <= row < len(SCENARIOS) and SCENARIOS[row].id == result.scenario.id:
+            self._show_scenario(result.scenario.id)
+
+    @on(DataTable.RowHighlighted, "#board")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self._show_scenario(event.row_key.value)
+
+    def _show_scenario(self, scenario_id: str) -> None:
+        detail = self.query_one("#scenario-detail", Static)
+        result = self.scenario_results.get(scenario_id)
+        if result is not None:
+            detail.update(render.scenario_detail(result))
+            return
+        scenario = next(s for s in SCENARIOS if s.id == scenario_id)
+        from tlsexplorer.core.tls_scenarios import REASONS
+
+        expected = "the client gets the page" if scenario.expect_ok else "it fails"
+        detail.update(Text.assemble((scenario.title, "bold"), f"\nexpected: {expected}.\n",
+                                    (REASONS[scenario.id], ""), ("\n\nPlay all (ctrl+b) to run it.", "dim")))
+
+    # Wire -------------------------------------------------------------------
+
+    def action_record(self) -> None:
+        """Record an HTTPS request (plain HTTP when the server tab says so)."""
+        self._record(tls=not self.query_one("#plain", Checkbox).value)
+
+    @on(Button.Pressed, "#record-tls")
+    def _record_tls(self) -> None:
+        self._record(tls=True)
+
+    @on(Button.Pressed, "#record-plain")
+    def _record_plain(self) -> None:
+        self._record(tls=False)
+
+    def _record(self, *, tls: bool) -> None:
+        self.query_one("#tabs", TabbedContent).active = "tab-wire"
+        self.query_one("#wire-view", Static).update(Text("recording one request…", style="dim"))
+        self._record_worker(tls, self.query_one("#tls12", Checkbox).value)
+
+    @work(thread=True, exclusive=True, group="tls-wire", exit_on_error=False)
+    def _record_worker(self, tls: bool, tls12: bool) -> None:
+        from tlsexplorer.core.tls_server import load_server_context
+        from tlsexplorer.core.wire import analyse_exchange, record_request
+
+        try:
+            context = load_server_context(SAMPLE_FILES) if tls else None
+            if context is not None and tls12:
+                context.maximum_version = ssl.TLSVersion.TLSv1_2
+            with LabServer(context, port=0) as server:
+                exchange, error = record_request(
+                    server.port, tls=tls, cadata=ROOT_PEM.read_text(), timeout=4.0
+                )
+        except TlsxError as exc:
+            self.app.call_from_thread(self.query_one("#wire-view", Static).update, _error(str(exc)))
+            return
+        self.app.call_from_thread(self.show_wire, analyse_exchange(exchange), error)
+
+    def show_wire(self, analysis: WireAnalysis, error: str | None = None) -> None:
+        """Show an analysed exchange."""
+        self.analysis = analysis
+        view = render.wire_view(analysis, secret=DEFAULT_SECRET)
+        if error:
+            from rich.console import Group
+
+            view = Group(_error(f"the client's request failed: {error}"), view)
+        self.query_one("#wire-view", Static).update(view)
+
+
+__all__ = ["ScenarioFinished", "ServerEventLogged", "TlsScreen"]
