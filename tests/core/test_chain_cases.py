@@ -509,3 +509,17 @@ def test_no_host_checks_the_leafs_own_name(good: tuple[x509.Certificate, ...]) -
     expect(report)
     assert report.host == HOST
     assert report.notes and "No host name was given" in report.notes[0]
+
+
+def test_leaf_naming_no_host_at_all(pki: Pki, good: tuple[x509.Certificate, ...]) -> None:
+    root, inter, _ = good
+    email_only = pki.issue(
+        pki.spec("mail", "client", sans=(x509.RFC822Name("alice@example.com"),)),
+        pki.keys[3],
+        inter,
+        pki.keys[1],
+    )
+    report = verify_chain(email_only, [inter], [root], at=NOW, purpose="server")
+    expect(report, 0, "subject_alt_name")
+    assert any("No host was given" in f.message for f in report.failures())
+    expect(verify_chain(email_only, [inter], [root], at=NOW, purpose="client"))
