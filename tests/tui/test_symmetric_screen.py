@@ -197,3 +197,19 @@ async def test_bad_input_never_crashes() -> None:
         assert "showing the first" in text_of(screen, "caesar-output")
         assert "Best shift: 5" in text_of(screen, "crack-summary")
         assert app.screen is screen
+
+
+async def test_huge_paste_is_refused_with_a_message() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_screen(pilot)
+        screen.query_one("#token", Input).value = "gAAAAA" + "A" * (65 * 1024 * 1024)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "at most 64 MiB" in text_of(screen, "fernet-result")
+        screen.query_one("#token", Input).value = ""
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "VALID" in text_of(screen, "anatomy-verdict")

@@ -44,6 +44,8 @@ from tlsexplorer.tui.screens.base import ExplorerScreen
 LIVE_LIMIT = 20_000
 #: The crack analyses at most this many characters (counting is linear, but a 100 MB paste is silly).
 CRACK_LIMIT = 2_000_000
+#: The tamper lab re-checks on every flip, on the UI thread: it takes tokens up to this size.
+TAMPER_LIMIT = 1_000_000
 #: The demo: the Fernet specification's key and IV, the course's secret.
 DEMO_KEY = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="
 DEMO_IV = "000102030405060708090a0b0c0d0e0f"
@@ -318,6 +320,7 @@ class SymmetricScreen(ExplorerScreen):
     @on(Input.Changed, "#key")
     def _key_changed(self) -> None:
         self._show_key_info()
+        self._reset_tamper()
         self._explain()
 
     def _show_key_info(self) -> None:
@@ -501,6 +504,8 @@ class SymmetricScreen(ExplorerScreen):
         if not self.tampered:
             self._set("tamper-info", _error("no token yet: encrypt one in the Fernet tab (or ctrl+l)"))
             return
+        if len(self.tampered) > TAMPER_LIMIT:
+            return
         raw = self.query_one("#tamper-index", Input).value.strip()
         try:
             index = int(raw)
@@ -529,6 +534,12 @@ class SymmetricScreen(ExplorerScreen):
         self._update_tamper()
 
     def _update_tamper(self) -> None:
+        if self.tampered and len(self.tampered) > TAMPER_LIMIT:
+            self._set("tamper-hex", Text(f"The tamper lab works on tokens up to {TAMPER_LIMIT:,} characters; "
+                                         "this one is bigger. Encrypt a shorter message.", style="yellow"))
+            self._set("tamper-info", "")
+            self._set("tamper-checks", "")
+            return
         if not self.tampered:
             self._set("tamper-hex", Text("No token yet: encrypt one in the Fernet tab (ctrl+l loads a demo).",
                                          style="dim"))
