@@ -149,3 +149,21 @@ def test_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
         main(["verify", "--help"])
     out = capsys.readouterr().out
     assert "examples:" in out and "--trust-bundle-root" in out
+
+
+def test_folders_of_intermediates_and_anchors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    chain_dir, ca_dir = tmp_path / "chain", tmp_path / "ca"
+    chain_dir.mkdir()
+    ca_dir.mkdir()
+    (chain_dir / "inter.crt").write_bytes(Path(INTER).read_bytes())
+    (chain_dir / "notes.txt").write_text("not read")
+    (ca_dir / "root.pem").write_bytes(Path(ROOT).read_bytes())
+    code, out, err = run(
+        capsys, LEAF, "--chain", str(chain_dir), "--ca", str(ca_dir), "--host", "localhost", "--at", AT
+    )
+    assert code == 0, err
+    assert "VALID" in out
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run(capsys, LEAF, "--chain", str(empty), "--ca", ROOT)
+    assert code == 2 and "no certificate file" in err

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from tlsexplorer.cli.base import CliError, add_json_flag, emit_json, example_epilog, read_source, warn
 
+#: File name suffixes read from a folder given to --chain or --ca.
+CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der", ".p7b", ".p7c")
+
 if TYPE_CHECKING:
     from cryptography import x509
 
@@ -57,7 +60,11 @@ def register(subparsers: Any) -> None:
         "leaf", metavar="LEAF", help="the leaf certificate, or a bundle starting with it ('-': stdin)"
     )
     parser.add_argument(
-        "--chain", action="append", default=[], metavar="FILE", help="intermediates (repeatable; any order)"
+        "--chain",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="intermediates: files or folders (repeatable)",
     )
     parser.add_argument(
         "--ca", action="append", default=[], metavar="FILE", help="trust anchors (repeatable)"
@@ -98,6 +105,24 @@ def _load(path: str) -> list[x509.Certificate]:
 
 
 def _load_quiet(path: str) -> list[x509.Certificate]:
+    from pathlib import Path
+
+    folder = Path(path)
+    if path != "-" and folder.is_dir():
+        certs: list[x509.Certificate] = []
+        for item in sorted(folder.iterdir()):
+            if item.is_file() and item.suffix.lower() in CERT_SUFFIXES:
+                try:
+                    certs.extend(_load_file(str(item)))
+                except CliError:
+                    warn(f"{item}: skipped, no certificate in it")
+        if not certs:
+            raise CliError(f"{path}: no certificate file ({', '.join(CERT_SUFFIXES)}) in this folder")
+        return certs
+    return _load_file(path)
+
+
+def _load_file(path: str) -> list[x509.Certificate]:
     from tlsexplorer.core.errors import InvalidInput
     from tlsexplorer.core.loader import load_certificates
 
