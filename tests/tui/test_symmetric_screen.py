@@ -52,6 +52,11 @@ async def test_caesar_is_live() -> None:
         screen.query_one("#shift", Input).value = "-1"
         await pilot.pause()
         assert "ekteex szhk" in text_of(screen, "caesar-output")
+        screen.query_one("#caesar-input", TextArea).text = "ekteex szhk"
+        screen.query_one("#shift", Input).value = "25"
+        await pilot.pause()
+        output = text_of(screen, "caesar-output")
+        assert "25 places back" in output and "fluffy tail" in output
 
 
 async def test_crack_ranks_and_charts() -> None:

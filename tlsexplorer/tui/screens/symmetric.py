@@ -193,7 +193,7 @@ class SymmetricScreen(ExplorerScreen):
         for widget_id, title in (
             ("shift", "shift"), ("key", "key"), ("message", "message"), ("iv", "IV (hex)"),
             ("at", "time"), ("token", "token"), ("ttl", "TTL (s)"), ("tamper-index", "byte index"),
-            ("caesar-input", "plaintext"), ("crack-input", "ciphertext"),
+            ("caesar-input", "text"), ("crack-input", "ciphertext"),
             ("rotate-keys", "keys, newest first"),
         ):
             self.query_one(f"#{widget_id}").border_title = title
@@ -251,11 +251,13 @@ class SymmetricScreen(ExplorerScreen):
         if len(text) > LIVE_LIMIT:
             note = f"\n(showing the first {LIVE_LIMIT:,} of {len(text):,} characters)"
             text = text[:LIVE_LIMIT]
+        n = caesar.normalise_shift(shift)
         out = Text()
-        out.append(f"Encrypted with shift {caesar.normalise_shift(shift)}:\n", style="bold")
+        out.append(f"Encrypt: every letter {n} places forward\n", style="bold")
         out.append(caesar.encrypt(text, shift), style="cyan")
-        out.append("\nDecrypted with the same shift:\n", style="bold")
-        out.append(text[:400] + ("…" if len(text) > 400 else ""), style="dim")
+        out.append(f"\n\nDecrypt: every letter {n} places back (if the text above is a ciphertext)\n",
+                   style="bold")
+        out.append(caesar.decrypt(text, shift), style="green")
         out.append(note, style="yellow")
         self._set("caesar-output", out)
 
