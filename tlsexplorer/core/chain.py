@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.utils import CryptographyDeprecationWarning
@@ -1314,7 +1314,7 @@ def _signature_problem(
             child.cert.verify_directly_issued_by(issuer.cert)
     except InvalidSignature:
         problem = "the signature is wrong"
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         problem = str(exc) or type(exc).__name__
     cache[key] = problem
     return problem
