@@ -504,7 +504,7 @@ def key_description(cert: x509.Certificate) -> str:
     """``RSA 2048``, ``EC secp256r1``, ``Ed25519``..."""
     try:
         key = cert.public_key()
-    except (ValueError, TypeError) as exc:  # unsupported or malformed key
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:  # unsupported or malformed key
         return f"unreadable key ({exc})"
     if isinstance(key, rsa.RSAPublicKey):
         return f"RSA {key.key_size}"
@@ -1223,7 +1223,19 @@ def _issuer_key(i: int, f: _Facts, out: list[Finding]) -> None:
             )
         )
         return
-    key = f.cert.public_key()
+    try:
+        key = f.cert.public_key()
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        out.append(
+            Finding(
+                i,
+                "issuer_key",
+                False,
+                f"Its public key cannot be read ({exc}).",
+                "Reissue the CA certificate with a well-formed RSA or EC key.",
+            )
+        )
+        return
     if isinstance(key, rsa.RSAPublicKey) and _rsa_modulus_bytes(key) * 8 < 2048:
         out.append(
             Finding(
