@@ -8,6 +8,9 @@ from typing import Any
 
 from tlsexplorer.cli.base import add_json_flag, emit_json, example_epilog, read_text_argument
 
+RANKING_PREVIEW = 10_000
+"""Longest plaintext given for each candidate of the ranking (the winner's is always whole)."""
+
 
 def register(subparsers: Any) -> None:
     """Add ``caesar encrypt|decrypt|crack``."""
@@ -95,7 +98,8 @@ def _crack(args: argparse.Namespace) -> int:
     from tlsexplorer.core import caesar
 
     text = read_text_argument(args.text)
-    result = caesar.crack(text)
+    # Each ranked candidate carries at most RANKING_PREVIEW characters; the winner is always whole.
+    result = caesar.crack(text, preview=RANKING_PREVIEW if args.json else 200)
     if args.json:
         emit_json(
             {

@@ -268,6 +268,8 @@ def _decrypt(args: argparse.Namespace) -> int:
 
     key = _load_key(args)
     assert key is not None
+    if args.at and args.ttl is None:
+        warn("--at has no effect without --ttl: without a TTL the token's age is not checked")
     token = _argument_bytes(args.token)
     fernet = key.fernet()
     now = to_epoch(_at(args))
