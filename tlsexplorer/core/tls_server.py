@@ -212,6 +212,8 @@ class ConnectionEvent:
 
 def describe_server_error(exc: BaseException) -> str:
     """Say in words why a client's connection failed on the server side."""
+    if isinstance(exc, _TlsOnPlain):
+        return "a TLS ClientHello reached the plain HTTP port (use http://, or serve without --plain)"
     if isinstance(exc, _NoRequest):
         return "closed after the handshake without a request (a probe, or a client that gave up)"
     if isinstance(exc, TimeoutError | socket.timeout):
@@ -405,6 +407,10 @@ class LabServer:
                 request = _read_head(conn)
             except ConnectionResetError:
                 raise _NoRequest() from None
+            except _TlsOnPlain:
+                # Answer like any web server would, so the client learns at once that this is not TLS.
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                raise
             line = request.split(b"\r\n", 1)[0].decode("latin-1", "replace")[:200]
             status, body = self._respond(line)
             reason = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 400: "Bad Request"}[status]
@@ -451,6 +457,10 @@ class _NoRequest(OSError):
     """The client closed after the handshake without sending a request."""
 
 
+class _TlsOnPlain(ValueError):
+    """A TLS ClientHello reached the plain HTTP server."""
+
+
 def _read_head(conn: socket.socket) -> bytes:
     data = b""
     while b"\r\n\r\n" not in data and b"\n\n" not in data:
@@ -460,6 +470,8 @@ def _read_head(conn: socket.socket) -> bytes:
                 raise _NoRequest()
             break
         data += chunk
+        if data[:2] == b"\x16\x03":
+            raise _TlsOnPlain()
         if len(data) > MAX_REQUEST:
             raise ValueError("request head larger than 16 KiB")
     return data

@@ -1,0 +1,100 @@
+"""The probe: verdicts with OpenSSL's reasons, the chain as sent, and faults that never hang."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from tests.tls_support import ALICE, closed_port, lab_server, root_pem, silent_peer
+from tlsexplorer.core.errors import UsageError
+from tlsexplorer.core.tls_probe import parse_target, probe
+
+
+def _sent_ders() -> list[bytes]:
+    certs = x509.load_pem_x509_certificates(ALICE.cert.read_bytes())
+    return [c.public_bytes(serialization.Encoding.DER) for c in certs]
+
+
+def test_no_ca_fails_like_the_course_and_the_ca_fixes_it() -> None:
+    with lab_server() as server:
+        refused = probe("localhost", server.port, explain=False)
+        accepted = probe("localhost", server.port, ca_pems=[root_pem()])
+    assert refused.connected and not refused.verified and not refused.ok
+    assert refused.error == "certificate verify failed: unable to get local issuer certificate"
+    assert "system" in refused.trust
+    assert accepted.ok and accepted.verified and accepted.error is None
+    assert accepted.tls_version == "TLSv1.3" and accepted.alpn == "http/1.1" and accepted.cipher
+    # The chain exactly as the server sent it, order included.
+    assert [c.der for c in accepted.peer_chain] == _sent_ders()
+    assert "TLS 1.2" in accepted.chain_method
+    if accepted.explained is not None:  # the Chain explainer agrees with ssl
+        assert accepted.explained.valid
+
+
+def test_insecure_works_and_warns_what_was_skipped() -> None:
+    with lab_server() as server:
+        result = probe("localhost", server.port, insecure=True, explain=False)
+    assert result.ok and not result.verified and result.insecure
+    assert result.warnings and "NOT checked" in result.warnings[0]
+    assert "unable to get local issuer certificate" in result.warnings[0]
+
+
+def test_ip_address_is_not_a_dns_san() -> None:
+    with lab_server() as server:
+        result = probe("127.0.0.1", server.port, ca_pems=[root_pem()], explain=False)
+        named = probe("127.0.0.1", server.port, ca_pems=[root_pem()], servername="localhost", explain=False)
+    assert result.servername is None  # no SNI for an IP address
+    assert not result.ok and "IP address mismatch" in (result.error or "")
+    assert named.ok and named.servername == "localhost"
+
+
+def test_leaf_only_when_the_server_refuses_tls12() -> None:
+    with lab_server() as server:
+        assert server.context is not None
+        import ssl
+
+        server.context.minimum_version = ssl.TLSVersion.TLSv1_3
+        result = probe("localhost", server.port, ca_pems=[root_pem()], explain=False)
+    assert result.ok
+    assert [c.der for c in result.peer_chain] == _sent_ders()[:1]
+    assert "leaf only" in result.chain_method
+
+
+def test_faults_are_results_with_clear_messages_and_bounded_time() -> None:
+    refused = probe("127.0.0.1", closed_port(), timeout=1)
+    assert not refused.connected and "connection refused" in (refused.error or "")
+    with lab_server(plain=True) as plain:
+        not_tls = probe("127.0.0.1", plain.port, timeout=2, explain=False)
+    assert not not_tls.connected and "does not speak TLS" in (not_tls.error or "")
+    with silent_peer() as port:
+        started = time.monotonic()
+        silent = probe("127.0.0.1", port, timeout=0.5, explain=False)
+        assert time.monotonic() - started < 3
+    assert not silent.connected and "no answer" in (silent.error or "")
+
+
+def test_json_document_has_the_documented_keys() -> None:
+    with lab_server() as server:
+        document = probe("localhost", server.port, ca_pems=[root_pem()], explain=False).to_json()
+    for key in ("connected", "tls_version", "cipher", "alpn", "verified", "error", "peer_chain"):
+        assert key in document
+    assert set(document["peer_chain"][0]) == {"subject", "issuer", "fingerprint_sha256"}
+    assert document["peer_chain"][0]["subject"].startswith("CN=alice.example.net")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("localhost:8443", ("localhost", 8443)), ("[::1]:443", ("::1", 443)),
+     ("example.net", ("example.net", 443)), ("https://localhost:8443/x", ("localhost", 8443))],
+)
+def test_parse_target(text: str, expected: tuple[str, int]) -> None:
+    assert parse_target(text) == expected
+
+
+@pytest.mark.parametrize("text", [":8443", "localhost:0", "localhost:99999", "localhost:http"])
+def test_parse_target_rejects(text: str) -> None:
+    with pytest.raises(UsageError):
+        parse_target(text)

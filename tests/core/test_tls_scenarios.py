@@ -1,0 +1,73 @@
+"""The scenario board plays the course's story, and curl/openssl agree where they exist."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.tls_support import ROOT, lab_server
+from tlsexplorer.core.tls_scenarios import SCENARIOS, ScenarioResult, commands_for, run_scenarios
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ScenarioResult]:
+    workdir = tmp_path_factory.mktemp("lab")
+    return {r.scenario.id: r for r in run_scenarios(workdir, timeout=3)}
+
+
+def test_every_scenario_ends_as_the_story_says(results: dict[str, ScenarioResult]) -> None:
+    assert list(results) == [s.id for s in SCENARIOS]
+    for result in results.values():
+        assert result.as_expected, (result.scenario.id, result.error)
+        assert result.reason
+        tools = {tool for tool, _ in result.commands}
+        assert {"openssl", "python", "curl"} <= tools
+
+
+def test_errors_are_openssls_own(results: dict[str, ScenarioResult]) -> None:
+    assert results["no_ca"].error == "certificate verify failed: unable to get local issuer certificate"
+    assert results["with_ca"].error is None
+    assert results["insecure"].warning and "NOT checked" in results["insecure"].warning
+    assert "IP address mismatch" in (results["ip_mismatch"].error or "")
+    assert "certificate has expired" in (results["expired"].error or "")
+    assert "Authority Key Identifier" in (results["cn_only"].error or "")
+    assert "accepts it" in results["cn_only"].reason  # the lenient client really accepts it
+    assert "passphrase does not open" in (results["wrong_passphrase"].error or "")
+
+
+def test_wrong_passphrase_key_is_written_private(tmp_path: Path) -> None:
+    run_scenarios(tmp_path, ids=["wrong_passphrase"])
+    key = tmp_path / "alice.encrypted.key.pem"
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert b"ENCRYPTED" in key.read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_curl_agrees() -> None:
+    with lab_server() as server:
+        def curl(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(["curl", "-sS", "--max-time", "5", *args], capture_output=True, text=True,
+                                  timeout=10, cwd=ROOT.parent)
+
+        assert "curl --cacert charlies-root-ca.pem" in dict(commands_for("with_ca", server.port))["curl"]
+        no_ca = curl(f"https://localhost:{server.port}/")
+        assert no_ca.returncode == 60 and "unable to get local issuer certificate" in no_ca.stderr
+        with_ca = curl("--cacert", ROOT.name, f"https://localhost:{server.port}/")
+        assert with_ca.returncode == 0 and "secret message" in with_ca.stdout
+        insecure = curl("--insecure", f"https://localhost:{server.port}/")
+        assert insecure.returncode == 0
+        by_ip = curl("--cacert", ROOT.name, f"https://127.0.0.1:{server.port}/")
+        assert by_ip.returncode == 60
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
+def test_openssl_s_client_agrees() -> None:
+    with lab_server() as server:
+        for scenario, expect in (("no_ca", False), ("with_ca", True)):
+            command = dict(commands_for(scenario, server.port))["openssl"].replace(" </dev/null", "")
+            done = subprocess.run(command.split(), input="", capture_output=True, text=True, timeout=10,
+                                  cwd=ROOT.parent)
+            assert (done.returncode == 0) == expect, (scenario, done.stdout, done.stderr)
