@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
+from cryptography import x509
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, Tree
 
+from tlsexplorer.core import ca
 from tlsexplorer.samples import SAMPLE_NOW, SAMPLES_DIR
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.payloads import VerifyChain
@@ -54,7 +58,7 @@ async def test_opens_on_a_failing_demonstration_with_the_fix() -> None:
         assert "Expired" in checklist and "fix:" in checklist
         assert "openssl verify" in _text(screen, "#command")
         tree = screen.query_one("#tree", Tree)
-        assert tree.cursor_node is not None and tree.cursor_node.data == 0
+        assert tree.cursor_node is not None and tree.cursor_node.data == (0, 0)
 
 
 async def test_edit_inputs_and_verify_a_valid_chain() -> None:
@@ -73,7 +77,7 @@ async def test_edit_inputs_and_verify_a_valid_chain() -> None:
         tree.focus()
         await pilot.press("down")
         await pilot.pause()
-        assert screen.selected == 1
+        assert screen.selected == (0, 1)
         assert "Charlie's Intermediate CA" in _checklist(screen)
 
 
@@ -91,7 +95,7 @@ async def test_missing_intermediate_shows_the_missing_issuer() -> None:
         tree.focus()
         await pilot.press("down")
         await pilot.pause()
-        assert screen.selected == -1
+        assert screen.selected == (0, -1)
         assert "-untrusted" in _checklist(screen)
 
 
@@ -140,3 +144,44 @@ async def test_bad_input_is_shown_not_crashed() -> None:
         await _settle(pilot)
         assert screen.report is not None and screen.query_one("#host", Input).value == "old.example.net"
         assert app.is_running
+
+
+async def test_alternative_paths_branch_in_the_tree(tmp_path: Path) -> None:
+    start, end = (
+        dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc),
+        dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc),
+    )
+    keys = [ca.generate_private_key("p256") for _ in range(4)]
+
+    def issue(
+        cn: str, role: ca.Role, key: int, issuer: x509.Certificate | None, issuer_key: int
+    ) -> x509.Certificate:
+        sans = (ca.parse_san("www.example.com"),) if role == "server" else ()
+        spec = ca.CertificateSpec(ca.build_name(cn), role, start, end, sans=sans)
+        return ca.issue_certificate(spec, keys[key].public_key(), keys[issuer_key], issuer)  # type: ignore[arg-type]
+
+    root_a, root_b = issue("Root A", "root", 0, None, 0), issue("Root B", "root", 1, None, 1)
+    inter_a = issue("Inter", "intermediate", 2, root_a, 0)
+    inter_b = issue("Inter", "intermediate", 2, root_b, 1)
+    leaf = issue("www.example.com", "server", 3, inter_a, 2)
+    (tmp_path / "leaf.pem").write_bytes(ca.certificate_pem(leaf))
+    (tmp_path / "inters.pem").write_bytes(ca.certificate_pem(inter_a, inter_b))
+    (tmp_path / "roots.pem").write_bytes(ca.certificate_pem(root_a, root_b))
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#leaf", Input).value = str(tmp_path / "leaf.pem")
+        screen.query_one("#chain-files", Input).value = str(tmp_path / "inters.pem")
+        screen.query_one("#anchors", Input).value = str(tmp_path / "roots.pem")
+        screen.query_one("#host", Input).value = "www.example.com"
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        assert screen.report is not None and screen.report.valid and len(screen.report.paths) == 2
+        tree = screen.query_one("#tree", Tree)
+        leaf_node = tree.root.children[0]
+        assert len(leaf_node.children) == 2  # two intermediates named Inter: two branches
+        tree.focus()
+        tree.move_cursor(leaf_node.children[1])
+        await pilot.pause()
+        assert screen.selected == (1, 1)
+        assert "alternative path 2 of 2" in _checklist(screen)

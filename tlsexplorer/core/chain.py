@@ -201,6 +201,8 @@ class ChainReport:
     """Whether :attr:`chain` ends at a trust anchor."""
     paths: tuple[tuple[x509.Certificate, ...], ...] = ()
     """Every path built (the shown one first): more than one means alternatives."""
+    path_findings: tuple[tuple[Finding, ...], ...] = ()
+    """The checklist of each of :attr:`paths` (the first is :attr:`findings`)."""
     missing: MissingIssuer | None = None
     """The issuer that could not be found, when that is where the chain stops."""
     at: dt.datetime | None = None
@@ -1770,10 +1772,12 @@ def verify_chain(
         chosen_trusted = False
 
     paths: list[tuple[x509.Certificate, ...]] = [tuple(f.cert for f in chosen_path)]
-    for _, path, _, _, _ in evaluated:
+    path_findings: list[tuple[Finding, ...]] = [tuple(chosen_findings)]
+    for _, path, _, _, findings in evaluated:
         certs = tuple(f.cert for f in path)
         if certs not in paths:
             paths.append(certs)
+            path_findings.append(tuple(findings))
     if any(reason == "loop" for _, _, reason in built):
         notes.append("A loop among the candidates was found and skipped.")
 
@@ -1804,6 +1808,7 @@ def verify_chain(
         openssl_command=command,
         trusted=chosen_trusted,
         paths=tuple(paths),
+        path_findings=tuple(path_findings),
         missing=missing,
         at=when,
         host=host_text if purpose == "server" else host,

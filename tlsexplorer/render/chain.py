@@ -88,13 +88,46 @@ def finding_text(finding: Finding) -> Text:
     return text
 
 
+def path_findings(report: ChainReport, path: int, index: int) -> tuple[Finding, ...]:
+    """The findings of certificate ``index`` of path number ``path`` (0 is the chain shown)."""
+    if path == 0 or path >= len(report.path_findings):
+        return report.findings_for(index)
+    return tuple(f for f in report.path_findings[path] if f.certificate == index)
+
+
+def path_label(report: ChainReport, path: int, index: int, *, details: bool = False) -> Text:
+    """The label of a certificate of any path: mark, index, name (and role, key, problems)."""
+    paths = report.paths or (report.chain,)
+    cert = paths[path][index]
+    failures = sum(1 for f in path_findings(report, path, index) if not f.ok)
+    label = Text.assemble(
+        (f"{FAIL_MARK} " if failures else f"{OK_MARK} ", "red" if failures else "green"),
+        (f"[{index}] ", "dim"),
+        (describe(cert), "bold"),
+    )
+    if path > 0 and not details:
+        label.append(f" (path {path + 1})", style="yellow")
+    if details:
+        if path == 0:
+            label.append(f"  {role(report, index)}", style="cyan")
+        label.append(f"  {key_description(cert)}", style="dim")
+        if failures:
+            label.append(f"  {failures} problem{'s' if failures != 1 else ''}", style="red")
+    return label
+
+
 def checklist_table(report: ChainReport, index: int) -> Table:
     """The checklist of one certificate as a table (check, result, explanation)."""
+    return findings_table(report.findings_for(index))
+
+
+def findings_table(findings: tuple[Finding, ...]) -> Table:
+    """Findings as a table (mark, check, what was found and the fix)."""
     table = Table(expand=True, show_edge=False, pad_edge=False, box=None)
     table.add_column("", width=1, no_wrap=True)
     table.add_column("check", style="bold", width=20)
     table.add_column("what was found / how to fix", ratio=1)
-    for finding in report.findings_for(index):
+    for finding in findings:
         mark = Text(OK_MARK, style="green") if finding.ok else Text(FAIL_MARK, style="bold red")
         body = Text(finding.message, style="" if finding.ok else "red")
         if finding.fix and not finding.ok:
@@ -164,6 +197,9 @@ __all__ = [
     "checklist_table",
     "command_text",
     "finding_text",
+    "findings_table",
+    "path_findings",
+    "path_label",
     "paths_text",
     "role",
     "tree_label",

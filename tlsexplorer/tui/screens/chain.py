@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from rich.console import Group
 from rich.text import Text
 from textual import on, work
@@ -22,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static, Tree
+from textual.widgets.tree import TreeNode
 
 from tlsexplorer.core.chain import ChainReport, OpensslFiles, split_bundle_roots, verify_chain
 from tlsexplorer.core.errors import TlsxError, UsageError
@@ -183,8 +185,8 @@ class ChainScreen(ExplorerScreen):
         """The last verification's report."""
         self.sent: VerifyChain | None = None
         """Material another screen sent (instead of files)."""
-        self.selected = 0
-        """Index of the certificate whose checklist is shown (-1: the missing issuer)."""
+        self.selected: tuple[int, int] = (0, 0)
+        """(path, certificate) whose checklist is shown; certificate -1 is the missing issuer."""
         self._pending: VerifyChain | None = None
         self._ready = False
 
@@ -356,28 +358,42 @@ class ChainScreen(ExplorerScreen):
         self.query_one("#verdict", Static).update(render.verdict_text(report))
         tree = self.query_one("#tree", Tree)
         tree.clear()
-        node = tree.root
-        first_failure: int | None = None
-        nodes = []
-        for index in range(len(report.chain)):
-            node = node.add(render.tree_label(report, index), data=index, expand=True)
-            nodes.append(node)
-            if first_failure is None and any(not f.ok for f in report.findings_for(index)):
-                first_failure = index
-        if report.missing is not None:
-            node.add_leaf(
-                Text.assemble(("✘ missing issuer ", "bold red"), (report.missing.issuer, "red")), data=-1
-            )
+        # Every path as one tree: shared beginnings once, alternatives as branches.
+        children: dict[int, dict[bytes, TreeNode[Any]]] = {}
+        first: TreeNode[Any] | None = None
+        chosen: list[TreeNode[Any]] = []
+        paths = report.paths or (report.chain,)
+        for number, path in enumerate(paths):
+            node = tree.root
+            for index, cert in enumerate(path):
+                key = cert.fingerprint(hashes.SHA256())
+                known = children.setdefault(id(node), {})
+                if key not in known:
+                    label = render.path_label(report, number, index)
+                    known[key] = node.add(label, data=(number, index), expand=True)
+                node = known[key]
+                if number == 0:
+                    chosen.append(node)
+        if report.missing is not None and chosen:
+            missing = Text.assemble(("✘ missing issuer ", "bold red"), (report.missing.issuer, "red"))
+            chosen[-1].add_leaf(missing, data=(0, -1))
         tree.root.expand_all()
-        self.selected = first_failure if first_failure is not None else 0
-        tree.move_cursor(nodes[self.selected])
+        for index, node in enumerate(chosen):
+            if any(not f.ok for f in report.findings_for(index)):
+                first = node
+                break
+        target = first or (chosen[0] if chosen else None)
+        data = target.data if target is not None else None
+        self.selected = data if isinstance(data, tuple) else (0, 0)
+        if target is not None:
+            tree.move_cursor(target)
         self._show_details()
         self.query_one("#command", Static).update(render.command_text(report))
 
     @on(Tree.NodeHighlighted, "#tree")
     def _highlighted(self, event: Tree.NodeHighlighted[Any]) -> None:
         data = event.node.data
-        if isinstance(data, int) and data != self.selected:
+        if isinstance(data, tuple) and data != self.selected:
             self.selected = data
             self._show_details()
 
@@ -387,7 +403,8 @@ class ChainScreen(ExplorerScreen):
         if report is None:
             target.update("")
             return
-        if self.selected < 0 and report.missing is not None:
+        number, index = self.selected
+        if index < 0 and report.missing is not None:
             missing = report.missing
             lines = Text(f"Missing issuer: {missing.issuer}\n", style="bold red")
             if missing.urls:
@@ -395,13 +412,18 @@ class ChainScreen(ExplorerScreen):
             lines.append(f"fix: {missing.fix}", style="yellow")
             target.update(lines)
             return
-        index = max(0, min(self.selected, len(report.chain) - 1))
-        cert = report.chain[index]
-        title = render.certificate_label(report, index)
+        paths = report.paths or (report.chain,)
+        number = max(0, min(number, len(paths) - 1))
+        index = max(0, min(index, len(paths[number]) - 1))
+        cert = paths[number][index]
+        title = render.path_label(report, number, index, details=True)
         subject = Text(
             f"subject {cert.subject.rfc4514_string()}\nissuer  {cert.issuer.rfc4514_string()}", "dim"
         )
-        parts: list[Any] = [title, subject, render.checklist_table(report, index)]
+        parts: list[Any] = [title, subject]
+        if number > 0:
+            parts.append(Text(f"alternative path {number + 1} of {len(paths)}", style="bold yellow"))
+        parts.append(render.findings_table(render.path_findings(report, number, index)))
         alternatives = render.paths_text(report)
         if alternatives is not None:
             parts.append(alternatives)
