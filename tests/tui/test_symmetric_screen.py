@@ -132,7 +132,7 @@ async def test_tamper_lab_flip_and_wrong_key() -> None:
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert "unsupported-version" in text_of(screen, "tamper-info")
-        assert "(version)" in text_of(screen, "tamper-info")
+        assert "(version): 0x80 → 0x81" in text_of(screen, "tamper-info")
         await pilot.click("#reset")
         screen.query_one("#tamper-index", Input).value = "40"
         await pilot.press("ctrl+t")

@@ -559,7 +559,11 @@ class SymmetricScreen(ExplorerScreen):
         info = Text()
         if self.flips and report.fields is not None and last is not None:
             info.append(f"Flipped byte {last} ", style="bold")
-            info.append(f"({render.FIELD_TITLES.get(fs.field_at(report.fields, last), 'outside')})\n")
+            info.append(f"({render.FIELD_TITLES.get(fs.field_at(report.fields, last), 'outside')})")
+            if report.decoded is not None and last < len(report.decoded):
+                now_value = report.decoded[last]
+                info.append(f": 0x{now_value ^ 0x01:02x} → 0x{now_value:02x} (lowest bit flipped)")
+            info.append("\n")
             info.append(f"All flips so far: {', '.join(map(str, self.flips[-12:]))}\n", style="dim")
         if self.tamper_key is not None and self.tamper_key != self.key:
             info.append("Checking with a WRONG random key\n", style="bold red")
