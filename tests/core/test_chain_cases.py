@@ -523,3 +523,14 @@ def test_leaf_naming_no_host_at_all(pki: Pki, good: tuple[x509.Certificate, ...]
     expect(report, 0, "subject_alt_name")
     assert any("No host was given" in f.message for f in report.failures())
     expect(verify_chain(email_only, [inter], [root], at=NOW, purpose="client"))
+
+
+def test_verifier_search_budget_is_explained(pki: Pki) -> None:
+    k = pki.keys
+    root = pki.issue(pki.spec("Root", "root"), k[0])
+    decoys = [pki.issue(pki.spec("Root", "root"), k[7]) for _ in range(200)]
+    inter = pki.issue(pki.spec("Inter", "intermediate", key_identifiers=False), k[1], root, k[0])
+    leaf = pki.issue(pki.spec(HOST, "server"), k[2], inter, k[1])
+    report = verify_chain(leaf, [inter], [*decoys, root], at=NOW, host=HOST)
+    expect(report, 0, "search_budget")
+    assert "Exceeded maximum signature check limit" in (report.error or "")

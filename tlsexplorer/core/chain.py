@@ -72,6 +72,7 @@ CHECKS: dict[str, str] = {
     "common_name": "common name",
     "depth": "depth",
     "trust_anchor": "trust anchor",
+    "search_budget": "search budget",
 }
 
 _KNOWN_EXTENSIONS = {
@@ -1758,6 +1759,19 @@ def verify_chain(
     else:
         evaluated.sort(key=lambda item: item[0])
         _, chosen_path, chosen_trusted, chosen_reason, chosen_findings = evaluated[0]
+    if not valid and error is not None and "Exceeded maximum" in error:
+        chosen_findings = [
+            *chosen_findings,
+            Finding(
+                0,
+                "search_budget",
+                False,
+                "The verifier gave up before finding a path: too many candidate issuers with the same "
+                "name to check (it stops after a fixed number of signature or name-constraint checks).",
+                "Send only the certificates of the chain itself; drop unrelated certificates that share "
+                "an issuer's name.",
+            ),
+        ]
     if not anchors_all:
         chosen_findings = [f for f in chosen_findings if f.check != "trust_anchor"]
         chosen_findings.append(
