@@ -110,8 +110,11 @@ def render_certificate(info: CertificateInfo) -> RenderableType:
     fields.add_row("Signature", info.signature_algorithm)
     fields.add_row("SHA-256", info.fingerprint_sha256)
     fields.add_row("SHA-1", info.fingerprint_sha1)
-    parts: list[RenderableType] = [
-        Text(info.sentence(), style="bold"),
+    parts: list[RenderableType] = [Text(info.sentence(), style="bold")]
+    verdict = strict_verdict(info.lint)
+    if verdict:
+        parts.append(Text(verdict + " (see Lint below)", style="bold red"))
+    parts += [
         Text(""),
         fields,
         Text(""),
