@@ -638,21 +638,21 @@ class _TlsState:
         if self.tls13:
             if direction == "server" and not client_done:
                 if self._encrypted_seen("server") == 0:
-                    return ("encrypted handshake from here: EncryptedExtensions, Certificate, "
-                            "CertificateVerify and Finished, hidden from a sniffer")
+                    return ("encrypted handshake: EncryptedExtensions, Certificate, "
+                            "CertificateVerify, Finished")
                 return "encrypted handshake (continued)"
             if direction == "client" and not client_done:
                 return "encrypted handshake: the client's Finished"
             if direction == "client":
-                return "application data: the HTTP request, as opaque bytes"
-            return "application data: session tickets or the HTTP response, as opaque bytes"
+                return "opaque: the HTTP request (or close_notify)"
+            return "opaque: a session ticket or the HTTP response"
         if content_type == 22 and self._encrypted_seen(direction) == 0:
             return "encrypted handshake: Finished"
         if content_type == 21:
             return "encrypted alert (close_notify, most likely)"
         if direction == "client":
-            return "application data: the HTTP request, as opaque bytes"
-        return "application data: the HTTP response, as opaque bytes"
+            return "opaque: the HTTP request"
+        return "opaque: the HTTP response"
 
     def _handshake(self, direction: Direction, fragment: bytes) -> list[HandshakeMessage]:
         buffer = self.handshake[direction] + fragment

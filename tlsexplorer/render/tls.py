@@ -8,6 +8,7 @@ import importlib
 from collections.abc import Sequence
 from typing import Any
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -214,59 +215,79 @@ def _record_what(record: TlsRecord) -> Text:
     if record.note:
         text.append(record.note, style="dim" if not record.encrypted else "yellow")
     if record.encrypted:
-        text.append(f"\n{hex_preview(record.fragment, 8)}", style="dim")
+        text.append(f"\n{hex_preview(record.fragment, 4)}", style="dim")
     return text
 
 
+SHORT_TYPES: dict[int, str] = {20: "CCS", 21: "Alert", 22: "Handshake", 23: "AppData", 24: "Heartbeat"}
+"""Compact content-type labels for the records table (the legend spells them out)."""
+
+
 def records_table(analysis: WireAnalysis, limit: int = MAX_RECORDS) -> Table:
-    """The TLS records in time order: direction, type, version, length, and what each holds."""
-    table = Table(title="TLS records, as a sniffer sees them", title_justify="left", expand=True)
+    """The TLS records in time order: direction, content type, version, length, and what each holds."""
+    table = Table(title="TLS records, as a sniffer sees them", title_justify="left", expand=True,
+                  box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("from", no_wrap=True)
+    table.add_column("dir", no_wrap=True)
     table.add_column("type", no_wrap=True)
-    table.add_column("version", no_wrap=True)
+    table.add_column("ver", no_wrap=True)
     table.add_column("length", justify="right", no_wrap=True)
     table.add_column("what it is", ratio=1)
     for record in analysis.records[:limit]:
-        arrow = "client →" if record.direction == "client" else "← server"
+        arrow = "C→S" if record.direction == "client" else "S→C"
+        label = SHORT_TYPES.get(record.content_type, str(record.content_type))
         table.add_row(
-            str(record.index), arrow,
-            Text(record.type_name, style="red" if record.encrypted else "green"),
-            record.version_name, f"{record.length:,}", _record_what(record),
+            str(record.index), Text(arrow, style="blue" if record.direction == "client" else "magenta"),
+            Text(label, style="red" if record.encrypted else "green"),
+            record.version_name.removeprefix("TLS "), f"{record.length:,}", _record_what(record),
         )
     more = len(analysis.records) - limit
+    caption = "C→S client to server, S→C server to client; CCS ChangeCipherSpec (20), Handshake (22), "
+    caption += "AppData ApplicationData (23): green readable, red ciphertext"
     if more > 0:
-        table.caption = f"{more:,} more records not shown"
+        caption = f"{more:,} more records not shown. " + caption
+    table.caption = caption
+    table.caption_justify = "left"
     return table
 
 
-def hello_details(analysis: WireAnalysis) -> RenderableType:
-    """What the ClientHello and ServerHello say in the clear."""
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
+def hello_details(analysis: WireAnalysis) -> Text:
+    """What the ClientHello and ServerHello say in the clear (narrow enough for a side pane)."""
+    text = Text()
+
+    def field(label: str, value: str, style: str = "") -> None:
+        text.append(f"  {label}: ", style="bold")
+        text.append(value + "\n", style=style)
+
     ch = analysis.client_hello
     if ch is not None:
-        grid.add_row("ClientHello", "")
-        grid.add_row("  SNI (in the clear)", Text(ch.sni or "(none)", style="bold magenta"))
+        text.append("ClientHello", style="bold green")
+        text.append(" (in the clear)\n", style="dim")
+        field("SNI", ch.sni or "(none)", "bold magenta")
         if ch.supported_versions:
-            grid.add_row("  versions offered", ", ".join(version_name(v) for v in ch.supported_versions))
+            field("versions", ", ".join(version_name(v) for v in ch.supported_versions))
         if ch.alpn:
-            grid.add_row("  ALPN offered", ", ".join(ch.alpn))
+            field("ALPN", ", ".join(ch.alpn))
         if ch.groups:
-            grid.add_row("  groups", ", ".join(GROUPS.get(g, f"0x{g:04x}") for g in ch.groups))
-        grid.add_row(f"  cipher suites ({len(ch.cipher_suites)})", "\n".join(ch.cipher_suite_names))
-        grid.add_row("  extensions", ", ".join(EXTENSIONS.get(e, str(e)) for e in ch.extensions))
+            field("groups", ", ".join(GROUPS.get(g, f"0x{g:04x}") for g in ch.groups))
+        text.append(f"  {len(ch.cipher_suites)} cipher suites offered:\n", style="bold")
+        for name in ch.cipher_suite_names:
+            text.append(f"    {name}\n")
+        field("extensions", ", ".join(EXTENSIONS.get(e, str(e)) for e in ch.extensions), "dim")
     sh = analysis.server_hello
     if sh is not None:
-        grid.add_row("ServerHello", "")
-        grid.add_row("  version chosen", Text(version_name(sh.version), style="bold cyan"))
-        grid.add_row("  cipher suite chosen", Text(cipher_suite_name(sh.cipher_suite), style="bold cyan"))
+        text.append("ServerHello", style="bold green")
+        text.append(" (in the clear)\n", style="dim")
+        field("version", version_name(sh.version), "bold cyan")
+        field("cipher suite", cipher_suite_name(sh.cipher_suite), "bold cyan")
         if sh.group is not None:
-            grid.add_row("  key exchange", GROUPS.get(sh.group, f"0x{sh.group:04x}"))
+            field("key exchange", GROUPS.get(sh.group, f"0x{sh.group:04x}"))
         if sh.alpn:
-            grid.add_row("  ALPN chosen", sh.alpn)
-    return grid
+            field("ALPN", sh.alpn)
+    if analysis.certificates:
+        text.append(f"Certificate: {len(analysis.certificates)} certificates in the clear (TLS 1.2)\n",
+                    style="bold yellow")
+    return text
 
 
 def _http_panel(message: HttpMessage, secret: str | None) -> Panel:

@@ -123,6 +123,10 @@ class TlsScreen(ExplorerScreen):
     TlsScreen #server-log { height: 1fr; border: round $primary; }
     TlsScreen #board { height: auto; max-height: 11; }
     TlsScreen #wire-scroll, TlsScreen #probe-scroll, TlsScreen #scenario-scroll { height: 1fr; }
+    TlsScreen #wire-panes { height: 1fr; }
+    TlsScreen #wire-scroll { width: 1fr; }
+    TlsScreen #wire-side { width: 53; display: none; padding-left: 1; }
+    TlsScreen #wire-side.shown { display: block; }
     """
 
     def __init__(self) -> None:
@@ -192,13 +196,16 @@ class TlsScreen(ExplorerScreen):
                     yield Button("Record HTTPS", id="record-tls", variant="primary")
                     yield Button("Record plain HTTP", id="record-plain", variant="warning")
                     yield Checkbox("server stops at TLS 1.2 (certificates in the clear)", id="tls12")
-                with VerticalScroll(id="wire-scroll"):
-                    yield Static(
-                        Text("One request through a recorder on 127.0.0.1: what a packet sniffer sees. "
-                             "Record plain HTTP to see the secret, HTTPS to see it disappear (ctrl+t).",
-                             style="dim"),
-                        id="wire-view",
-                    )
+                with Horizontal(id="wire-panes"):
+                    with VerticalScroll(id="wire-scroll"):
+                        yield Static(
+                            Text("One request through a recorder on 127.0.0.1: what a packet sniffer sees. "
+                                 "Record plain HTTP to see the secret, HTTPS to see it disappear (ctrl+t).",
+                                 style="dim"),
+                            id="wire-view",
+                        )
+                    with VerticalScroll(id="wire-side"):
+                        yield Static(id="wire-hellos")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -207,7 +214,7 @@ class TlsScreen(ExplorerScreen):
                                  ("port", "port"), ("target", "target"), ("servername", "servername")):
             self.query_one(f"#{widget_id}").border_title = title
         board = self.query_one("#board", DataTable)
-        board.add_column("scenario", key="title", width=60)
+        board.add_column("scenario", key="title", width=58)
         board.add_column("result", key="result", width=10)
         board.add_column("the client said", key="error")
         for scenario in SCENARIOS:
@@ -447,7 +454,10 @@ class TlsScreen(ExplorerScreen):
         if result.warning:
             outcome = Text("works ⚠", style="bold yellow")
         board.update_cell(result.scenario.id, "result", outcome)
-        board.update_cell(result.scenario.id, "error", result.error or "page received", update_width=True)
+        said = (result.error or "page received").removeprefix("certificate verify failed: ")
+        if len(said) > 46:
+            said = said[:45] + "…"
+        board.update_cell(result.scenario.id, "error", said, update_width=True)
         row = board.cursor_row
         if 0 <= row < len(SCENARIOS) and SCENARIOS[row].id == result.scenario.id:
             self._show_scenario(result.scenario.id)
@@ -510,7 +520,10 @@ class TlsScreen(ExplorerScreen):
     def show_wire(self, analysis: WireAnalysis, error: str | None = None) -> None:
         """Show an analysed exchange."""
         self.analysis = analysis
-        view = render.wire_view(analysis, secret=DEFAULT_SECRET)
+        view: RenderableType = render.wire_view(analysis, secret=DEFAULT_SECRET, details=False)
+        side = self.query_one("#wire-side")
+        side.set_class(analysis.kind == "tls", "shown")
+        self.query_one("#wire-hellos", Static).update(render.hello_details(analysis))
         if error:
             from rich.console import Group
 

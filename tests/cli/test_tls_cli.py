@@ -1,0 +1,128 @@
+"""``tlsexplorer tls``: exit codes, one-line errors, the --json schemas, and serve's clean stop."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from tests.tls_support import ALICE, ROOT, closed_port, https_get, lab_server
+from tlsexplorer.cli import main
+from tlsexplorer.core.ca import private_key_pem
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_probe_json_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with lab_server() as server:
+        target = f"localhost:{server.port}"
+        code, out, err = _run(capsys, "tls", "probe", target, "--json")
+        assert code == 1
+        document = json.loads(out)
+        assert document["connected"] is True and document["verified"] is False
+        assert document["error"] == "certificate verify failed: unable to get local issuer certificate"
+        code, out, _ = _run(capsys, "tls", "probe", target, "--ca", str(ROOT), "--json")
+        assert code == 0
+        document = json.loads(out)
+        assert document["tls_version"] == "TLSv1.3" and document["verified"] is True
+        assert [c["subject"].split(",")[0] for c in document["peer_chain"]] == [
+            "CN=alice.example.net", "CN=Charlie's Intermediate CA"]
+        assert all(len(c["fingerprint_sha256"]) == 64 for c in document["peer_chain"])
+        code, out, err = _run(capsys, "tls", "probe", target, "--insecure", "--json")
+        assert code == 0 and "warning: --insecure" in err
+        json.loads(out)
+        code, out, _ = _run(capsys, "tls", "probe", target, "--ca", str(ROOT), "--pem")
+        assert code == 0 and out.count("-----BEGIN CERTIFICATE-----") == 2 and "TLSv1.3" in out
+
+
+def test_probe_faults_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "tls", "probe", f"127.0.0.1:{closed_port()}", "--timeout", "1")
+    assert code == 1 and "connection refused" in out
+    code, _, err = _run(capsys, "tls", "probe", "localhost:notaport")
+    assert code == 2 and err.startswith("tlsexplorer: error:") and err.count("\n") == 1
+    code, _, err = _run(capsys, "tls", "probe", "localhost:8443", "--ca", "/nonexistent/ca.pem")
+    assert code == 2 and "no such file" in err and "Traceback" not in err
+
+
+def test_serve_refuses_bad_keys_without_a_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    key = serialization.load_pem_private_key(ALICE.key.read_bytes(), None)
+    encrypted = tmp_path / "enc.key.pem"
+    encrypted.write_bytes(private_key_pem(key, b"right"))  # type: ignore[arg-type]
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("wrong\n")
+    base = ["tls", "serve", "--port", "0", "--cert", str(ALICE.cert)]
+    code, _, err = _run(capsys, *base, "--key", str(encrypted))
+    assert code == 1 and "stdin is not a terminal" in err and "--key-password-file" in err
+    code, _, err = _run(capsys, *base, "--key", str(encrypted), "--key-password-file", str(wrong))
+    assert code == 1 and "passphrase does not open" in err
+    code, _, err = _run(capsys, *base, "--key", str(ROOT.parent / "expired.key.pem"))
+    assert code == 1 and "does not belong to the certificate" in err
+    code, _, err = _run(capsys, "tls", "serve", "--cert", str(ALICE.cert))
+    assert code == 2 and "go together" in err
+    with lab_server() as server:
+        code, _, err = _run(capsys, "tls", "serve", "--port", str(server.port))
+        assert code == 2 and "already in use" in err
+
+
+def test_serve_logs_connections_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tlsexplorer", "tls", "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert "127.0.0.1:" in first
+        port = int(first.split("127.0.0.1:")[1].split()[0])
+        body, _ = https_get(port)
+        assert b"200 OK" in body
+        time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
+    assert process.returncode == 0, err
+    assert "SNI=localhost" in out and '"GET / HTTP/1.1" 200' in out
+    assert "stopped after 1 connection(s)" in out
+    assert "Traceback" not in err
+
+
+def test_scenarios_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "tls", "scenarios", "--only", "no_ca", "with_ca", "--json")
+    assert code == 0
+    document = json.loads(out)
+    assert [d["id"] for d in document] == ["no_ca", "with_ca"]
+    assert document[0]["ok"] is False and document[1]["ok"] is True
+    assert all(d["as_expected"] for d in document)
+    assert {"curl", "openssl", "python"} <= set(document[0]["commands"])
+    code, _, err = _run(capsys, "tls", "scenarios", "--only", "nope")
+    assert code == 2 and "unknown scenario" in err
+
+
+def test_wire_plain_shows_the_secret_and_tls_hides_it(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "tls", "wire", "--plain", "--json")
+    plain = json.loads(out)
+    assert code == 0 and plain["kind"] == "http" and plain["secret_visible"] is True
+    code, out, _ = _run(capsys, "tls", "wire", "--json")
+    tls = json.loads(out)
+    assert code == 0 and tls["kind"] == "tls" and tls["secret_visible"] is False
+    assert tls["tls_version"] == "TLS 1.3" and tls["sni"] == "localhost"
+    assert tls["records"][0]["messages"] == ["ClientHello"]
+    code, out, _ = _run(capsys, "tls", "wire", "--tls-max", "1.2")
+    assert code == 0 and "Certificate" in out and "in the clear" in out

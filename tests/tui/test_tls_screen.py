@@ -1,0 +1,150 @@
+"""Pilot tests of the TLS lab screen: the background server, probe, scenarios, wire and bad input."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from typing import Any
+
+from rich.console import Console
+from textual.widgets import Checkbox, DataTable, Input, RichLog, Static
+
+from tests.tls_support import https_get
+from tlsexplorer.core.tls_scenarios import SCENARIOS
+from tlsexplorer.core.tls_server import DEFAULT_SECRET
+from tlsexplorer.samples import SAMPLE_NOW
+from tlsexplorer.tui.app import TlsExplorerApp
+from tlsexplorer.tui.explorers import EXPLORERS
+from tlsexplorer.tui.screens.tls import TlsScreen
+
+
+def _text(screen: TlsScreen, selector: str) -> str:
+    """What a Static shows, as plain text (rendered wide so nothing is cut)."""
+    content = screen.query_one(selector, Static).content
+    if isinstance(content, str):
+        return content
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+async def _settle(pilot: Any) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def _open(pilot: Any) -> TlsScreen:
+    await pilot.press("f7")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, TlsScreen)
+    return screen
+
+
+async def test_server_runs_in_the_background_logs_and_stops_on_exit() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#port", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        server = screen.server
+        assert server is not None and server.running
+        assert "running" in _text(screen, "#server-status")
+        assert screen.query_one("#target", Input).value == f"localhost:{server.port}"
+        body, _ = await asyncio.to_thread(https_get, server.port)
+        assert DEFAULT_SECRET.encode() in body
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if server.events:
+                break
+        log = screen.query_one("#server-log", RichLog)
+        assert any("SNI=localhost" in line.text for line in log.lines)
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        result = screen.probe_result
+        assert result is not None and result.verified and result.tls_version == "TLSv1.3"
+        assert "certificate verified" in _text(screen, "#probe-result")
+        if any(e.id == "inspector" for e in EXPLORERS):
+            await pilot.press("ctrl+o")
+            await pilot.pause()
+            assert app.screen is app.explorer_screen("inspector")
+            await pilot.press("escape")
+            await pilot.pause()
+    assert not server.running  # the app exiting stopped it
+
+
+async def test_probe_without_the_ca_shows_the_course_error() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#port", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        screen.query_one("#tabs").active = "tab-probe"  # type: ignore[attr-defined]
+        await pilot.pause()
+        await pilot.click("#trust-sample")
+        assert not screen.query_one("#trust-sample", Checkbox).value
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        assert "unable to get local issuer certificate" in _text(screen, "#probe-result")
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert screen.server is None and "stopped" in _text(screen, "#server-status")
+
+
+async def test_scenario_board_fills_in() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("ctrl+b")
+        await _settle(pilot)
+        assert set(screen.scenario_results) == {s.id for s in SCENARIOS}
+        assert all(r.as_expected for r in screen.scenario_results.values())
+        board = screen.query_one("#board", DataTable)
+        assert "unable to get local issuer certificate" in str(board.get_cell("no_ca", "error"))
+        assert "curl" in _text(screen, "#scenario-detail")
+
+
+async def test_wire_plain_shows_the_secret_and_https_hides_it() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot)
+        await pilot.press("ctrl+t")
+        await _settle(pilot)
+        assert screen.analysis is not None and screen.analysis.kind == "tls"
+        assert "ClientHello" in _text(screen, "#wire-view")
+        assert "SNI: localhost" in _text(screen, "#wire-hellos")
+        screen.query_one("#tabs").active = "tab-wire"  # type: ignore[attr-defined]
+        await pilot.pause()
+        await pilot.click("#record-plain")
+        await _settle(pilot)
+        assert screen.analysis is not None and screen.analysis.kind == "http"
+        assert DEFAULT_SECRET in _text(screen, "#wire-view")
+
+
+async def test_bad_input_is_a_message_not_a_crash() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#port", Input).value = "99999"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert "not a port number" in _text(screen, "#server-status") and screen.server is None
+        screen.query_one("#port", Input).value = "0"
+        screen.query_one("#cert", Input).value = "/nonexistent/cert.pem"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert "give both" in _text(screen, "#server-status")
+        screen.query_one("#key", Input).value = "/nonexistent/key.pem"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert "no such file" in _text(screen, "#server-status") and screen.server is None
+        screen.query_one("#target", Input).value = "localhost:nope"
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        assert "not a port number" in _text(screen, "#probe-result")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert app.screen is screen

@@ -1,0 +1,57 @@
+"""Scenes of the TLS lab: the bytes on the wire, and the scenario board."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, TabbedContent
+
+from tlsexplorer.tui.scenes import Scene, settle
+
+
+async def _wire(pilot: Pilot[Any]) -> None:
+    """F7, Wire tab, a TLS 1.3 exchange recorded once (fixed bytes): records and the hellos."""
+    from tlsexplorer.core.wire import analyse_exchange
+    from tlsexplorer.tui.scenes._tls_capture import recorded_exchange
+    from tlsexplorer.tui.screens.tls import TlsScreen
+
+    await pilot.press("f7")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, TlsScreen)
+    screen.query_one("#tabs", TabbedContent).active = "tab-wire"
+    screen.show_wire(analyse_exchange(recorded_exchange()))
+    await settle(pilot)
+
+
+async def _board(pilot: Pilot[Any]) -> None:
+    """F7, Scenarios tab, every scenario played for real; ports shown as 8443 so the picture is stable."""
+    from tlsexplorer.core.tls_scenarios import commands_for, run_scenarios
+    from tlsexplorer.tui.screens.tls import TlsScreen
+
+    await pilot.press("f7")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, TlsScreen)
+    screen.query_one("#tabs", TabbedContent).active = "tab-scenarios"
+    with tempfile.TemporaryDirectory(prefix="tlsexplorer-scene-") as workdir:
+        results = await asyncio.to_thread(run_scenarios, Path(workdir), now=screen._now())
+    for result in results:
+        port = 8443 if result.port else 0
+        commands = commands_for(result.scenario.id, 8443)
+        screen.show_scenario_result(dataclasses.replace(result, port=port, commands=commands, probe=None))
+    board = screen.query_one("#board", DataTable)
+    board.focus()
+    board.move_cursor(row=0)
+    await settle(pilot)
+
+
+SCENES = [
+    Scene("tls", "TLS lab: a TLS 1.3 exchange as a sniffer sees it (records, SNI, offered suites)", _wire),
+    Scene("tls-scenarios", "TLS lab: the course's trust scenarios, results, reasons, commands", _board),
+]
