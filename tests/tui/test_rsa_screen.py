@@ -180,3 +180,20 @@ async def test_attacks_tab_runs_on_the_current_numbers() -> None:
         screen = await open_rsa(pilot)
         out = text_of(screen.query_one("#attacks-out", Static))
         assert "insecure on purpose" in out and "53 · 61" in out and "gcd(n, n2) = 61" in out
+
+
+async def test_typing_new_numbers_and_enter_computes() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rsa(pilot)
+        assert app.focused is screen.query_one("#steps", DataTable)
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert "Step 3 of 15" in text_of(screen.query_one("#explain", Static))
+        await pilot.click("#p")
+        await pilot.press("end", "backspace", "backspace", "7", "1", "enter")
+        await settle(pilot)
+        assert screen.book is not None and screen.book.n == 71 * 53
+        await pilot.press("ctrl+down")
+        await pilot.pause()
+        assert "Step 4 of 15" in text_of(screen.query_one("#explain", Static))

@@ -208,6 +208,7 @@ class RsaScreen(ExplorerScreen):
 
     EXPLORER_ID = "rsa"
     TITLE = "RSA"
+    AUTO_FOCUS = "#steps"
 
     DEFAULT_CSS = """
     RsaScreen .inputs { height: auto; }
@@ -227,8 +228,8 @@ class RsaScreen(ExplorerScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+n", "walk(1)", "Next step"),
-        Binding("ctrl+b", "walk(-1)", "Prev step"),
+        Binding("ctrl+n,ctrl+down", "walk(1)", "Next step"),
+        Binding("ctrl+b,ctrl+up", "walk(-1)", "Prev step"),
         Binding("f8", "toggle_radix", "Hex/Dec"),
         Binding("f9", "toggle_expand", "Expand numbers"),
     ]
@@ -465,7 +466,11 @@ class RsaScreen(ExplorerScreen):
             detail = crt_table(book, self.radix, limit)
         if detail is not None:
             parts += [Text(""), detail]
-        parts.append(Text("\nctrl+n / ctrl+b walk the steps · F8 hex/dec · F9 whole numbers", style="dim"))
+        parts.append(Text(
+            "\n↑/↓ in the table, or ctrl+n / ctrl+b (ctrl+↓ / ctrl+↑) anywhere, walk the steps · "
+            "F8 hex/dec · F9 whole numbers",
+            style="dim",
+        ))
         box.update(Group(*parts))
 
     def _update_whole(self) -> None:
