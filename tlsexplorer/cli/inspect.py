@@ -141,21 +141,26 @@ def run_inspect(args: argparse.Namespace) -> int:
     )
     # Ten thousand certificates allocate millions of small objects and no cycles:
     # the cycle collector would only slow the run down.
+    collecting = gc.isenabled()
     gc.disable()
-    # The loader records the library's warnings as lint; none should reach stderr.
-    warnings.simplefilter("ignore")
     try:
-        results, folder, notes = _load_all(args, password)
-        if password is None and _locked(results) and stdin_is_interactive() and "-" not in args.paths:
-            password = read_password(None, option="--password-file", prompt=PASSPHRASE_PROMPT, required=False)
-            if password is not None:
-                results, folder, notes = _load_all(args, password)
-        if args.json:
-            write_json(results, now, folder or len(results) > 1, notes, sys.stdout)
-        else:
-            print_human(results, now, folder or len(results) > 1, notes, der=args.der)
+        # The loader records the library's warnings as lint; none should reach stderr.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            results, folder, notes = _load_all(args, password)
+            if password is None and _locked(results) and stdin_is_interactive() and "-" not in args.paths:
+                password = read_password(
+                    None, option="--password-file", prompt=PASSPHRASE_PROMPT, required=False
+                )
+                if password is not None:
+                    results, folder, notes = _load_all(args, password)
+            if args.json:
+                write_json(results, now, folder or len(results) > 1, notes, sys.stdout)
+            else:
+                print_human(results, now, folder or len(results) > 1, notes, der=args.der)
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
     return 0 if all(r.ok for r in results) else 1
 
 

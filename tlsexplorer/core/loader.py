@@ -593,16 +593,19 @@ class _Reader:
                 *_quiet(lambda: serialization.load_der_public_key(data))[:1],
             ),
         ]
+        first_reason = ""
         for attempt in attempts:
             try:
                 self.objects.append(attempt())
                 return
-            except (ValueError, TypeError, UnsupportedAlgorithm, InvalidInput):
+            except (ValueError, TypeError, UnsupportedAlgorithm, InvalidInput) as exc:
+                first_reason = first_reason or _reason(exc)
                 continue
             except Exception:
                 continue
         self.problems.append(
             "DER that is not a certificate, CSR, CRL, PKCS#7, PKCS#12, private or public key"
+            + (f" (as a certificate: {first_reason})" if first_reason else "")
         )
 
     def _der_private_key(self, data: bytes, where: str) -> LoadedObject:
