@@ -201,3 +201,21 @@ async def test_scene_is_deterministic() -> None:
             assert cert.not_valid_before_utc == SAMPLE_NOW
             assert cert.not_valid_after_utc == SAMPLE_NOW + dt.timedelta(days=397)
     assert texts[0] == texts[1]
+
+
+async def test_ca_name_fields_and_dates(tmp_path: Path) -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_ca(pilot)
+        screen.query_one("#action", Select).value = "root"
+        screen.query_one("#key-type", Select).value = "p256"
+        await pilot.pause()
+        fill(screen, folder=str(tmp_path / "named"), name="Named Root", country="USA", not_after="soon")
+        await make(pilot)
+        assert "two-letter" in error_text(screen, "country")
+        assert "ISO 8601" in error_text(screen, "not-after")
+        fill(screen, country="de", state="Berlin", locality="Berlin", ou="Lab", not_after="2030-01-01")
+        await make(pilot)
+        cert = ca_store.load_ca(tmp_path / "named").certificate
+        assert cert.subject.rfc4514_string() == "CN=Named Root,OU=Lab,L=Berlin,ST=Berlin,C=DE"
+        assert cert.not_valid_after_utc == dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)

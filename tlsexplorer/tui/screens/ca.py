@@ -45,6 +45,7 @@ from tlsexplorer.core.ca_store import (
 )
 from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.core.files import read_file
+from tlsexplorer.core.timeutil import parse_iso8601
 from tlsexplorer.render.ca import headline, openssl_view, product_view, python_view
 from tlsexplorer.tui.explorers import EXPLORERS
 from tlsexplorer.tui.screens.base import ExplorerScreen
@@ -60,14 +61,19 @@ ACTIONS: tuple[tuple[str, str], ...] = (
 """What the form can make: (menu text, id)."""
 
 #: Which form rows each action shows.
+_NAME_ROWS = ("org", "ou", "country", "state", "locality")
+_VALIDITY_ROWS = ("days", "not-before", "not-after")
 FIELDS: dict[str, tuple[str, ...]] = {
-    "root": ("folder", "name", "org", "key-type", "days", "path-len", "permit", "exclude", "encrypt"),
-    "intermediate": ("folder", "newdir", "name", "org", "key-type", "days", "path-len", "permit", "exclude",
-                     "encrypt", "ca-password"),
-    "server": ("folder", "name", "org", "sans", "key-type", "days", "flaw", "encrypt", "p12", "ca-password"),
-    "client": ("folder", "name", "org", "sans", "key-type", "days", "flaw", "encrypt", "p12", "ca-password"),
+    "root": ("folder", "name", *_NAME_ROWS, "key-type", *_VALIDITY_ROWS, "path-len", "permit", "exclude",
+             "encrypt"),
+    "intermediate": ("folder", "newdir", "name", *_NAME_ROWS, "key-type", *_VALIDITY_ROWS, "path-len",
+                     "permit", "exclude", "encrypt", "ca-password"),
+    "server": ("folder", "name", "org", "sans", "key-type", *_VALIDITY_ROWS, "flaw", "encrypt", "p12",
+               "ca-password"),
+    "client": ("folder", "name", "org", "sans", "key-type", *_VALIDITY_ROWS, "flaw", "encrypt", "p12",
+               "ca-password"),
     "csr": ("folder", "name", "org", "sans", "key-type", "encrypt"),
-    "sign": ("folder", "csr-file", "days", "ca-password"),
+    "sign": ("folder", "csr-file", *_VALIDITY_ROWS, "ca-password"),
 }
 FOLDER_LABELS = {
     "root": "New CA folder", "intermediate": "Parent CA folder", "server": "CA folder",
@@ -203,11 +209,17 @@ class CaScreen(ExplorerScreen):
                 yield from self._row("csr-file", "CSR file", _input("csr-file", "e.g. requests/www.csr.pem"))
                 yield from self._row("name", "Name (CN)", _input("name", "e.g. localhost"))
                 yield from self._row("org", "Organisation", _input("org", "(optional)"))
+                yield from self._row("ou", "Org. unit", _input("ou", "(optional)"))
+                yield from self._row("country", "Country", _input("country", "(optional) e.g. US"))
+                yield from self._row("state", "State", _input("state", "(optional)"))
+                yield from self._row("locality", "Locality", _input("locality", "(optional)"))
                 yield from self._row("sans", "SANs", _input("sans", "e.g. 127.0.0.1, www.example.net"))
                 yield from self._row("key-type", "Key type", Select(
                     [(k, k) for k in ca.KEY_TYPES], value="p256", allow_blank=False, id="key-type",
                     compact=True))
                 yield from self._row("days", "Days", _input("days"))
+                yield from self._row("not-before", "Not before", _input("not-before", "now, or ISO 8601"))
+                yield from self._row("not-after", "Not after", _input("not-after", "or an ISO 8601 end"))
                 yield from self._row("path-len", "Path length", _input("path-len", "(no limit)"))
                 yield from self._row("permit", "Permit names",
                                      _input("permit", "e.g. example.net, 10.0.0.0/8"))
@@ -326,6 +338,23 @@ class CaScreen(ExplorerScreen):
                     raise ValueError
             except ValueError:
                 errors["days"] = "a whole number of days, 1 or more"
+        not_before = not_after = None
+        for field in ("not-before", "not-after"):
+            if field in fields and self._value(field):
+                try:
+                    when = parse_iso8601(self._value(field))
+                except TlsxError as exc:
+                    errors[field] = str(exc)
+                    continue
+                if field == "not-before":
+                    not_before = when
+                else:
+                    not_after = when
+        if not_after is not None and days is not None:
+            errors["not-after"] = "give days or an end date, not both"
+        country = self._value("country") if "country" in fields else ""
+        if country and (len(country) != 2 or not country.isalpha()):
+            errors["country"] = "a two-letter code such as US or DE"
         path_len: int | None = None
         if "path-len" in fields and self._value("path-len"):
             try:
@@ -374,6 +403,7 @@ class CaScreen(ExplorerScreen):
         flaw = None if flaw_value == "none" or action not in ("server", "client") else flaw_value
         key_type = str(self.query_one("#key-type", Select).value)
         org = self._value("org") or None
+        self_values = {field: self._value(field) or None for field in ("ou", "state", "locality")}
         now = self.app.now()  # type: ignore[attr-defined]
         key_source, serial = self.key_source, self.serial
 
@@ -387,7 +417,9 @@ class CaScreen(ExplorerScreen):
         def build() -> tuple[Product, Recipe]:
             if action in ("root", "intermediate"):
                 request = CaRequest(
-                    cn=name, o=org, key_type=key_type, days=days, path_length=path_len,  # type: ignore[arg-type]
+                    cn=name, o=org, ou=self_values["ou"], c=country.upper() or None, st=self_values["state"],
+                    l=self_values["locality"], not_before=not_before, not_after=not_after,
+                    key_type=key_type, days=days, path_length=path_len,  # type: ignore[arg-type]
                     permit_dns=tuple(permit_dns), permit_ip=tuple(permit_ip), exclude_dns=tuple(exclude_dns),
                     exclude_ip=tuple(exclude_ip), password=password, serial=serial,
                 )
@@ -402,7 +434,8 @@ class CaScreen(ExplorerScreen):
                 issuer, encrypted = loaded(folder)
                 leaf = LeafRequest(
                     name, sans=sans, client=action == "client", key_type=key_type,  # type: ignore[arg-type]
-                    days=days, o=org, password=password, p12=p12, p12_password=p12_password,
+                    days=days, not_before=not_before, not_after=not_after, o=org, password=password,
+                    p12=p12, p12_password=p12_password,
                     flaw=flaw, serial=serial,  # type: ignore[arg-type]
                 )
                 product = build_leaf(issuer, leaf, now, new_key())
@@ -411,7 +444,8 @@ class CaScreen(ExplorerScreen):
                 product = build_csr(folder, name, sans, key_type, password, org, new_key())  # type: ignore[arg-type]
                 return product, recipe_for(product, now, out_dir=Path(folder))
             issuer, encrypted = loaded(folder)
-            product = build_signed(issuer, read_file(csr_file, 1024 * 1024), now, days=days)
+            product = build_signed(issuer, read_file(csr_file, 1024 * 1024), now, days=days,
+                                   not_before=not_before, not_after=not_after)
             return product, recipe_for(product, now, ca_dir=Path(folder), csr_path=Path(csr_file),
                                        ca_key_encrypted=encrypted)
 
