@@ -207,9 +207,16 @@ def _serve(args: argparse.Namespace) -> int:
     console = make_console()
     lock = threading.Lock()
 
+    interactive = sys.stdout.isatty()
+
     def log(event: Any) -> None:
         with lock:
-            console.print(event_text(event), soft_wrap=True)
+            if interactive:
+                console.print(event_text(event), soft_wrap=True)
+            else:
+                # Piped or redirected: one plain line per connection, cheap enough for a busy server.
+                sys.stdout.write(event.summary() + "\n")
+                sys.stdout.flush()
 
     def terminate(_signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt
@@ -238,7 +245,7 @@ def _serve(args: argparse.Namespace) -> int:
         server.stop()
         signal.signal(signal.SIGTERM, previous)
     with lock:
-        console.print(f"stopped after {len(server.events)} connection(s)")
+        console.print(f"stopped after {server.connections} connection(s)")
     return 0
 
 

@@ -303,6 +303,7 @@ class LabServer:
         self._server: _TcpServer | None = None
         self._thread: threading.Thread | None = None
         self._counter = itertools.count(1)
+        self._connections = 0
         self._pages = {True: page(secret, True), False: page(secret, False)}
         if context is not None:
             context.sni_callback = _remember_sni
@@ -377,7 +378,13 @@ class LabServer:
 
     # One connection -------------------------------------------------------
 
+    @property
+    def connections(self) -> int:
+        """How many connections were handled since :meth:`start` (also past the log's 1,000)."""
+        return self._connections
+
     def _emit(self, event: ConnectionEvent) -> None:
+        self._connections = max(self._connections, event.number)
         self.events.append(event)
         if self.on_event is not None:
             # A listener's bug must not kill the server.

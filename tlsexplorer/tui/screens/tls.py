@@ -319,7 +319,7 @@ class TlsScreen(ExplorerScreen):
     @work(thread=True, exclusive=True, group="tls-server-stop", exit_on_error=False)
     def _stop_worker(self, server: LabServer) -> None:
         server.stop()
-        count = len(server.events)
+        count = server.connections
         self.app.call_from_thread(self._status, Text(f"stopped after {count} connection(s)", style="dim"))
 
     def _stop_now(self) -> None:
