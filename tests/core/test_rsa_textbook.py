@@ -50,3 +50,19 @@ def test_run_attacks_on_the_worked_example() -> None:
     assert attacks.malleability.decrypted == 2 * book.message
     assert attacks.factoring.recovered_d == book.d
     assert "insecure" in tb.WARNING
+
+
+def test_oaep_contrast_on_a_real_key_and_not_on_toy_numbers() -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from tlsexplorer.samples import sample_path
+
+    key = serialization.load_pem_private_key(sample_path("alice.example.net.key.pem").read_bytes(), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    numbers = key.private_numbers()
+    contrast = tb.oaep_contrast(numbers.p, numbers.q, numbers.public_numbers.e)
+    assert contrast is not None
+    assert contrast.first != contrast.second  # randomised, unlike textbook RSA
+    assert contrast.tampered_rejected and contrast.round_trip
+    assert tb.oaep_contrast(61, 53, 17) is None

@@ -387,7 +387,27 @@ def attacks_renderable(attacks: Attacks, radix: Radix = "dec", max_chars: int | 
     else:
         shared = sh.note
     table.add_row("shared prime", shared, "Nothing: only good random primes help. " + sh.note)
-    return Group(Text(WARNING, style="bold yellow"), table)
+    parts: list[RenderableType] = [Text(WARNING, style="bold yellow"), table]
+    o = attacks.oaep
+    if o is None:
+        parts.append(Text(
+            "With OAEP, on this key: n is too small to show it (OAEP with SHA-256 needs room for two "
+            "hashes and a seed). Work a real key (Real key & signature tab) to see it.",
+            style="dim",
+        ))
+    else:
+        oaep = _table("The same with OAEP (cryptography's padding.OAEP, SHA-256), on this key")
+        oaep.add_column("experiment", style="bold", width=16)
+        oaep.add_column("result", overflow="fold")
+        oaep.add_row(f"encrypt {o.message.decode('utf-8', 'replace')!r} twice",
+                     f"{_hexdump_block(o.first, 0, len(o.first), 32)}\n"
+                     f"{_hexdump_block(o.second, 0, len(o.second), 32)}\n"
+                     + ("different ciphertexts ✓" if o.first != o.second else "identical ✗"))
+        oaep.add_row("c · 2^e mod n", "decryption refused: the OAEP check failed ✓" if o.tampered_rejected
+                     else "decrypted ✗")
+        oaep.add_row("round trip", "the first ciphertext decrypts to the message ✓" if o.round_trip else "✗")
+        parts.append(oaep)
+    return Group(*parts)
 
 
 def dh_renderable(small: SmallDh, x: X25519Exchange | None = None, hybrid: HybridEncryption | None = None,

@@ -204,6 +204,53 @@ def demo_shared_prime(p: int, q: int) -> SharedPrime:
 
 
 @dataclass(frozen=True)
+class OaepContrast:
+    """The same two experiments with OAEP, done by the cryptography library on a real-size key."""
+
+    message: bytes
+    """What was encrypted."""
+    first: bytes
+    """The first OAEP ciphertext."""
+    second: bytes
+    """The second OAEP ciphertext of the same message."""
+    tampered_rejected: bool
+    """True when c·2^e mod n failed OAEP's check on decryption."""
+    round_trip: bool
+    """True when the first ciphertext decrypted to the message."""
+
+
+OAEP_MIN_BITS = 1024
+"""Below this n, OAEP with SHA-256 leaves too little room to show (and the library refuses small keys)."""
+
+
+def oaep_contrast(p: int, q: int, e: int, message: bytes = b"attack at dawn") -> OaepContrast | None:
+    """Encrypt twice with RSA-OAEP(SHA-256) and try the malleability trick; None for a small n."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    n = p * q
+    if n.bit_length() < OAEP_MIN_BITS:
+        return None
+    phi = (p - 1) * (q - 1)
+    d = pow(e, -1, phi)
+    key = rsa.RSAPrivateNumbers(
+        p, q, d, rsa.rsa_crt_dmp1(d, p), rsa.rsa_crt_dmq1(d, q), rsa.rsa_crt_iqmp(p, q),
+        rsa.RSAPublicNumbers(e, n),
+    ).private_key()
+    oaep = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+    first = key.public_key().encrypt(message, oaep)
+    second = key.public_key().encrypt(message, oaep)
+    k = (n.bit_length() + 7) // 8
+    forged = (int.from_bytes(first, "big") * pow(2, e, n) % n).to_bytes(k, "big")
+    try:
+        key.decrypt(forged, oaep)
+        rejected = False
+    except ValueError:
+        rejected = True
+    return OaepContrast(message, first, second, rejected, key.decrypt(first, oaep) == message)
+
+
+@dataclass(frozen=True)
 class Attacks:
     """Every attack of this module run on one key."""
 
@@ -215,6 +262,8 @@ class Attacks:
     """n factored (or not) in front of you."""
     shared: SharedPrime
     """Two keys sharing p."""
+    oaep: OaepContrast | None = None
+    """The same with OAEP, when n is big enough."""
 
 
 def run_attacks(p: int, q: int, e: int, d: int, m: int, *, budget_seconds: float = 1.0) -> Attacks:
@@ -225,21 +274,25 @@ def run_attacks(p: int, q: int, e: int, d: int, m: int, *, budget_seconds: float
         show_malleability(m, e, d, n),
         factor_modulus(n, e, budget_seconds=budget_seconds),
         demo_shared_prime(p, q),
+        oaep_contrast(p, q, e),
     )
 
 
 __all__ = [
+    "OAEP_MIN_BITS",
     "WARNING",
     "Attacks",
     "Determinism",
     "Factoring",
     "Malleability",
+    "OaepContrast",
     "SharedPrime",
     "decrypt",
     "demo_shared_prime",
     "encrypt",
     "factor_modulus",
     "next_prime",
+    "oaep_contrast",
     "run_attacks",
     "shared_prime_attack",
     "show_determinism",
