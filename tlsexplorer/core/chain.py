@@ -1674,7 +1674,7 @@ def verify_chain(
 
     Raises:
         UsageError: a host that is no DNS name or IP, a depth out of 0..255,
-            no trust anchor at all, or an unknown purpose.
+            or an unknown purpose (no trust anchor at all is a refusal, not an error).
     """
     if purpose not in ("server", "client"):
         raise UsageError(f"purpose {purpose!r} must be server or client")
