@@ -167,3 +167,28 @@ def test_folders_of_intermediates_and_anchors(capsys: pytest.CaptureFixture[str]
     empty.mkdir()
     code, _, err = run(capsys, LEAF, "--chain", str(empty), "--ca", ROOT)
     assert code == 2 and "no certificate file" in err
+
+
+def test_trust_bundle_root_with_a_self_signed_leaf(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from tlsexplorer.core import ca
+
+    key = ca.generate_private_key("p256")
+    start, end = (
+        dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+        dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc),
+    )
+    spec = ca.CertificateSpec(ca.build_name("selfie.example.net"), "server", start, end)
+    selfie = tmp_path / "selfie.pem"
+    selfie.write_bytes(ca.certificate_pem(ca.issue_certificate(spec, key.public_key(), key)))
+    code, out, err = run(
+        capsys, str(selfie), "--trust-bundle-root", "--host", "selfie.example.net", "--at", AT, "--json"
+    )
+    doc = json.loads(out)
+    assert code == 1 and "proves nothing" in err
+    # Trusted as its own root, it is still refused: a leaf needs an AKI, and both say so.
+    assert len(doc["chain"]) == 1 and doc["trusted"] is True
+    assert [f["check"] for f in doc["findings"] if not f["ok"]] == ["extensions"]

@@ -179,7 +179,9 @@ def _verify(args: argparse.Namespace) -> int:
                 cafiles.append(trust.path)
     bundle_roots: list[x509.Certificate] = []
     if args.trust_bundle_root:
-        intermediates, bundle_roots = split_bundle_roots(intermediates)
+        # A self-signed leaf is its own root: trusting the bundle's root trusts it too.
+        others, bundle_roots = split_bundle_roots([leaf, *intermediates])
+        intermediates = [cert for cert in others if cert != leaf]
         if not bundle_roots:
             if not roots:
                 raise CliError("--trust-bundle-root: no self-signed root found in LEAF or the --chain files")

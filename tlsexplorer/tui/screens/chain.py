@@ -109,7 +109,9 @@ def _compute(request: _Request) -> ChainReport:
         roots.extend(system_roots())
     bundle_roots: list[x509.Certificate] = []
     if request.bundle_root:
-        intermediates, bundle_roots = split_bundle_roots(intermediates)
+        # A self-signed leaf is its own root: trusting the bundle's root trusts it too.
+        others, bundle_roots = split_bundle_roots([leaf, *intermediates])
+        intermediates = [cert for cert in others if cert != leaf]
     return verify_chain(
         leaf,
         intermediates,
