@@ -1,0 +1,175 @@
+"""Pilot tests of the Inspector screen."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Input, Static, TabbedContent, Tree
+
+from tests.inspect_factory import make_cert, pem
+from tlsexplorer.samples import SAMPLE_NOW, manifest
+from tlsexplorer.tui.app import TlsExplorerApp
+from tlsexplorer.tui.payloads import OpenFiles, OpenPem
+from tlsexplorer.tui.screens.inspector import InspectorScreen, PasswordScreen
+from tlsexplorer.tui.widgets.hexview import HexView
+
+
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Recent files go to a temporary folder."""
+    monkeypatch.setenv("TLSEXPLORER_STATE_DIR", str(tmp_path / "state"))
+    return tmp_path / "state"
+
+
+async def open_inspector(pilot: Any) -> InspectorScreen:
+    await pilot.press("f4")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, InspectorScreen)
+    return screen
+
+
+def details_text(screen: InspectorScreen) -> str:
+    static = screen.query_one("#insp-details", Static)
+    console = screen.app.console
+    with console.capture() as capture:
+        console.print(static.content)
+    return capture.get()
+
+
+def row_of(screen: InspectorScreen, file_name: str) -> int:
+    return next(
+        i
+        for i, r in enumerate(screen.rows)
+        if r.obj is not None and screen.files[r.file].label.endswith(file_name)
+    )
+
+
+async def choose(pilot: Any, screen: InspectorScreen, index: int) -> None:
+    screen.query_one("#insp-objects", DataTable).move_cursor(row=index, animate=False)
+    await pilot.pause()
+
+
+async def test_opens_on_the_samples_and_explains_the_course_certificate() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_inspector(pilot)
+        labels = {Path(f.label).name for f in screen.files}
+        assert labels == {s.file for s in manifest()}
+        assert screen.rows[0].kind == "sweep"
+        await choose(pilot, screen, row_of(screen, "alice-course-style.pem"))
+        text = details_text(screen)
+        assert "missing-aki" in text and "VERIFY_X509_STRICT" in text and "expires in" in text
+        # The raw views follow the selection.
+        assert screen.query_one("#insp-hex", HexView).rows > 50
+        assert "BEGIN CERTIFICATE" in str(screen.query_one("#insp-pem", Static).content)
+
+
+async def test_der_node_highlights_its_bytes() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_inspector(pilot)
+        await choose(pilot, screen, row_of(screen, "alice.example.net.pem"))
+        screen.query_one("#insp-right", TabbedContent).active = "tab-der"
+        await pilot.pause()
+        tree = screen.query_one("#insp-der-tree", Tree)
+        tree.focus()
+        tree.move_cursor_to_line(4, animate=False)
+        await pilot.pause()
+        node = tree.cursor_node
+        assert node is not None and node.data is not None
+        assert node.data.name == "INTEGER"  # the serial number
+        hexview = screen.query_one("#insp-der-hex", HexView)
+        assert hexview.highlight_range == (node.data.offset, node.data.end)
+
+
+async def test_unlock_the_encrypted_sample_with_a_hidden_prompt() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_inspector(pilot)
+        index = row_of(screen, "charlies-root-ca.key.pem")
+        await choose(pilot, screen, index)
+        assert "secret_password" in details_text(screen)  # the sample's passphrase is shown
+        screen.query_one("#insp-objects", DataTable).focus()
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, PasswordScreen)
+        field = app.screen.query_one("#password-input", Input)
+        assert field.password
+        await pilot.press(*"wrong")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.rows[index].obj is not None and screen.rows[index].obj.value is None
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press(*"secret_password")
+        await pilot.press("enter")
+        await pilot.pause()
+        obj = screen.rows[index].obj
+        assert obj is not None and obj.value is not None
+        assert "RSA 2048" in details_text(screen)
+
+
+async def test_damaged_file_shows_the_problem_and_the_rest(tmp_path: Path, state_dir: Path) -> None:
+    path = tmp_path / "mixed.pem"
+    path.write_bytes(
+        pem(make_cert("ok.example.net")) + b"-----BEGIN CERTIFICATE-----\n@@\n-----END CERTIFICATE-----\n"
+    )
+    app = TlsExplorerApp(now=SAMPLE_NOW, open_paths=[str(path)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InspectorScreen)
+        kinds = [r.kind for r in screen.rows]
+        assert kinds == ["file", "object", "problem"]
+        problem = kinds.index("problem")
+        await choose(pilot, screen, problem)
+        assert "line" in details_text(screen) and "base64" in details_text(screen)
+        # Opened from the command line: remembered in the recent files.
+        assert (state_dir / "recent.json").read_text().count("mixed.pem") == 1
+
+
+async def test_path_input_and_openpem_payload(tmp_path: Path) -> None:
+    (tmp_path / "a.pem").write_bytes(pem(make_cert("typed.example.net")))
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_inspector(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.press(*str(tmp_path / "a.pem"))
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [Path(f.label).name for f in screen.files] == ["a.pem"]
+        app.open_explorer("inspector", OpenPem("sent by the TLS lab", pem(make_cert("sent.example.net"))))
+        await pilot.pause()
+        assert screen.files[0].label == "sent by the TLS lab"
+        assert "sent.example.net" in details_text(screen)
+        await pilot.press("ctrl+o")
+        await pilot.press(*"/no/such/path")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, InspectorScreen)  # a bad path is a notification, not a crash
+
+
+async def test_a_big_bundle_lists_quickly(tmp_path: Path) -> None:
+    certs = [make_cert(f"h{i}.example.net", issuer="CA", serial=i + 1) for i in range(2000)]
+    path = tmp_path / "bundle.pem"
+    path.write_bytes(pem(*certs))
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_inspector(pilot)
+        start = time.perf_counter()
+        app.open_explorer("inspector", OpenFiles((path,)))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        elapsed = time.perf_counter() - start
+        table = screen.query_one("#insp-objects", DataTable)
+        assert table.row_count == 2001
+        assert elapsed < 10  # generous: the benchmark measures 10,000 against its target
+        await choose(pilot, screen, 2000)
+        assert "h1999.example.net" in details_text(screen)
