@@ -98,7 +98,7 @@ async def test_trace_tab_walks_bits_with_explanations() -> None:
     app = TlsExplorerApp()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_rsa(pilot)
-        screen.query_one(TabbedContent).active = "trace-tab"
+        screen.show_tab("trace-tab")
         await settle(pilot)
         view = screen.query_one(TraceView)
         assert view.trace is not None and len(view.trace.steps) == 12  # d = 2753 has 12 bits
@@ -119,7 +119,7 @@ async def test_real_key_identities_and_a_virtual_trace() -> None:
     app = TlsExplorerApp()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_rsa(pilot)
-        screen.query_one(TabbedContent).active = "real"
+        screen.show_tab("real")
         await settle(pilot)
         await pilot.click("#sample-root")
         await settle(pilot)
@@ -160,7 +160,7 @@ async def test_key_exchange_tab() -> None:
     app = TlsExplorerApp()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_rsa(pilot)
-        screen.query_one(TabbedContent).active = "dh-tab"
+        screen.show_tab("dh-tab")
         await settle(pilot)
         out = screen.query_one("#dh-out", Static)
         assert "✓ equal: 2" in text_of(out) and "X25519" in text_of(out)
@@ -197,3 +197,24 @@ async def test_typing_new_numbers_and_enter_computes() -> None:
         await pilot.press("ctrl+down")
         await pilot.pause()
         assert "Step 4 of 15" in text_of(screen.query_one("#explain", Static))
+
+
+async def test_encrypted_key_asks_for_its_passphrase() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rsa(pilot)
+        screen.show_tab("real")
+        await settle(pilot)
+        screen.query_one("#key-path", Input).value = str(sample_path("charlies-root-ca.key.pem"))
+        await pilot.click("#load-key")
+        await settle(pilot)
+        error = screen.query_one("#real-error", Static)
+        assert "encrypted" in text_of(error) and app.focused is screen.query_one("#key-password", Input)
+        await pilot.press(*"secret_password", "enter")
+        await settle(pilot)
+        assert "RSA private key, 2048 bits" in text_of(screen.query_one("#real-out", Static))
+        assert text_of(error).strip() == ""
+        screen.query_one("#key-path", Input).value = "/no/such/key.pem"
+        await pilot.click("#load-key")
+        await settle(pilot)
+        assert "key.pem" in text_of(error)

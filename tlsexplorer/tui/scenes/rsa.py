@@ -20,11 +20,13 @@ async def _worked_example(pilot: Pilot[Any]) -> None:
 
 async def _signature(pilot: Pilot[Any]) -> None:
     """alice.example.net's signature checked by hand with the intermediate's key."""
-    from textual.widgets import TabbedContent
+    from tlsexplorer.tui.screens.rsa import RsaScreen
 
     await pilot.press("f3")
     await settle(pilot)
-    pilot.app.screen.query_one(TabbedContent).active = "real"
+    screen = pilot.app.screen
+    assert isinstance(screen, RsaScreen)
+    screen.show_tab("real")
     await settle(pilot)
     await pilot.click("#sample-sig")
     await settle(pilot)

@@ -9,6 +9,7 @@ unsafe, and key exchange. Every computation runs in a worker.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -275,7 +276,7 @@ class RsaScreen(ExplorerScreen):
                     yield DataTable(id="steps", cursor_type="row", zebra_stripes=True)
                     with VerticalScroll(id="explain-box"):
                         yield Static("", id="explain")
-            with TabPane("Whole table", id="whole-tab"), VerticalScroll(classes="out"):
+            with TabPane("Whole table", id="whole-tab"), VerticalScroll(classes="out", id="whole-box"):
                 yield Static("", id="whole")
             with TabPane("Trace", id="trace-tab"):
                 with Horizontal(classes="inputs"):
@@ -304,7 +305,9 @@ class RsaScreen(ExplorerScreen):
                 with VerticalScroll(classes="out"):
                     yield Static("Load an RSA key to see p, q, n, e, d, dP, dQ, qInv and every identity, "
                                  "or check a certificate's signature by hand.", id="real-out")
-            with TabPane("Why textbook RSA is unsafe", id="attacks-tab"), VerticalScroll(classes="out"):
+            with TabPane("Why textbook RSA is unsafe", id="attacks-tab"), VerticalScroll(
+                classes="out", id="attacks-box"
+            ):
                 yield Static("", id="attacks-out")
             with TabPane("Key exchange", id="dh-tab"):
                 with Horizontal(classes="inputs"):
@@ -346,6 +349,21 @@ class RsaScreen(ExplorerScreen):
             return
         self._switch_tab("real", "#cert-path")
         self.check_signature(payload.certificate, payload.issuer, ("the certificate", "its issuer"))
+
+    TAB_FOCUS: ClassVar[dict[str, str]] = {
+        "worked": "#steps",
+        "whole-tab": "#whole-box",
+        "trace-tab": "#trace",
+        "real": "#key-path",
+        "attacks-tab": "#attacks-box",
+        "dh-tab": "#dh-p",
+    }
+    """The widget that takes the focus when a tab is shown."""
+
+    def show_tab(self, tab: str) -> None:
+        """Show one of the tabs (``worked``, ``whole-tab``, ``trace-tab``, ``real``,
+        ``attacks-tab``, ``dh-tab``) with the focus inside it."""
+        self._switch_tab(tab, self.TAB_FOCUS[tab])
 
     def _switch_tab(self, tab: str, focus: str | type[Widget]) -> None:
         """Show ``tab`` and move the focus into it (a focused widget in another
@@ -578,12 +596,23 @@ class RsaScreen(ExplorerScreen):
     @work(thread=True, exclusive=True, group="rsa-real", exit_on_error=False)
     def load_key(self, data: bytes, password: bytes | None, name: str) -> None:
         """Read a key and check its identities (in a thread)."""
+        from tlsexplorer.core.errors import PasswordRequired, WrongPassword
+
         try:
             ids = load_rsa_key(data, password, name)
+        except (PasswordRequired, WrongPassword) as exc:
+            self.app.call_from_thread(self._ask_password, str(exc))
+            return
         except TlsxError as exc:
             self.app.call_from_thread(self._show_real_error, str(exc))
             return
         self.app.call_from_thread(self._show_key, ids)
+
+    def _ask_password(self, message: str) -> None:
+        self._show_real_error(f"{message}: type it in the passphrase field and press Enter")
+        field = self.query_one("#key-password", Input)
+        field.value = ""
+        field.focus()
 
     def _show_real_error(self, message: str) -> None:
         self.query_one("#real-error", Static).update(f"✗ {message}")
@@ -673,7 +702,7 @@ class RsaScreen(ExplorerScreen):
             self._show_real_error("type the path of a key file first")
             return
         try:
-            data = read_file(path)
+            data = read_file(str(Path(path).expanduser()))
         except TlsxError as exc:
             self._show_real_error(str(exc))
             return
@@ -707,7 +736,8 @@ class RsaScreen(ExplorerScreen):
             self._show_real_error("type the certificate's path and its issuer's path")
             return
         try:
-            cert, issuer = read_file(cert_path), read_file(issuer_path)
+            cert = read_file(str(Path(cert_path).expanduser()))
+            issuer = read_file(str(Path(issuer_path).expanduser()))
         except TlsxError as exc:
             self._show_real_error(str(exc))
             return
