@@ -163,3 +163,22 @@ def test_no_traceback_in_a_real_process() -> None:
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip() == "tlsexplorer: error: p = 4 is not prime: it is 2 · 2"
+
+
+def test_json_prints_integers_up_to_the_limit(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    n = (1 << 16000) + 12345  # 4817 digits: above Python's default 4300-digit conversion limit
+    pem = rsa.RSAPublicNumbers(65537, n).public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    path = tmp_path / "big.pem"
+    path.write_bytes(pem)
+    code, out, _ = run(capsys, "rsa", "--key", str(path), "--json")
+    assert code == 0 and '"bits": 16001' in out
+    digits = out.split('"n": ')[1].split(",")[0].strip()
+    assert len(digits) == 4817 and digits.endswith(str(n % 10**6).zfill(6))
+    too_big = rsa.RSAPublicNumbers(65537, (1 << 16400) + 1).public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    path.write_bytes(too_big)
+    code, _, err = run(capsys, "rsa", "--key", str(path))
+    assert code == 1 and "the limit is 16384 bits" in err

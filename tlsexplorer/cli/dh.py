@@ -38,9 +38,11 @@ def register(subparsers: Any) -> None:
 
 def run_dh(args: argparse.Namespace) -> int:
     """Run the three key-exchange demonstrations."""
+    from tlsexplorer.cli.rsa import allow_big_integers
     from tlsexplorer.core.dh import DH_PRESET, hybrid_encrypt, small_dh, x25519_exchange
     from tlsexplorer.core.rsa_math import parse_int
 
+    allow_big_integers()
     values = [
         DH_PRESET[i] if raw is None else parse_int(raw, name)
         for i, (name, raw) in enumerate((("p", args.p), ("g", args.g), ("a", args.a), ("b", args.b)))

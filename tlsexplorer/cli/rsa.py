@@ -173,6 +173,19 @@ def signature_document(check: SignatureCheck) -> dict[str, Any]:
     }
 
 
+def allow_big_integers() -> None:
+    """Let ``json`` print integers up to the 16384-bit limit (4933 digits).
+
+    Python refuses int-to-text conversions above 4300 digits by default (a
+    guard against slow conversions of untrusted input); our inputs are
+    capped at 16384 bits, so the higher ceiling is safe.
+    """
+    import sys
+
+    if sys.get_int_max_str_digits() and sys.get_int_max_str_digits() < 6000:
+        sys.set_int_max_str_digits(6000)
+
+
 def _number_option(value: str | None, what: str) -> int | None:
     from tlsexplorer.core.rsa_math import parse_int
 
@@ -183,6 +196,7 @@ def run_rsa(args: argparse.Namespace) -> int:
     """The worked example, or a real key's identities with --key."""
     from tlsexplorer.core import rsa_math
 
+    allow_big_integers()
     if args.key is not None:
         if any(v is not None for v in (args.p, args.q, args.e, args.message, args.text, args.preset)):
             raise UsageError("--key shows a real key; it cannot be combined with --p/--q/--e/--message/"
@@ -251,6 +265,7 @@ def run_signature(args: argparse.Namespace) -> int:
     """``rsa signature CERT --issuer CERT``."""
     from tlsexplorer.core.rsa_math import check_certificate_signature
 
+    allow_big_integers()
     if args.cert == "-" and args.issuer == "-":
         raise UsageError("only one of CERT and --issuer can be read from standard input")
     cert = read_source(args.cert)
@@ -269,5 +284,12 @@ def run_signature(args: argparse.Namespace) -> int:
     return 0 if check.valid else 1
 
 
-__all__ = ["identities_document", "register", "run_rsa", "run_signature", "signature_document",
-           "workbook_document"]
+__all__ = [
+    "allow_big_integers",
+    "identities_document",
+    "register",
+    "run_rsa",
+    "run_signature",
+    "signature_document",
+    "workbook_document",
+]

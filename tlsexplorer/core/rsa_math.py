@@ -876,8 +876,13 @@ def key_identities(
     dq: int | None = None,
     qinv: int | None = None,
 ) -> KeyIdentities:
-    """Check every identity between a key's numbers, by hand."""
-    check_size(n, "n")
+    """Check every identity between a key's numbers, by hand.
+
+    Raises:
+        InvalidInput: n above :data:`MAX_BITS` bits (the limit is named).
+    """
+    if n.bit_length() > MAX_BITS:
+        raise InvalidInput(f"the key's n has {n.bit_length()} bits; the limit is {MAX_BITS} bits")
     if p is None or q is None or d is None:
         return KeyIdentities("public", n.bit_length(), n, e, None, None, None, None, None, None, ())
     phi = (p - 1) * (q - 1)
