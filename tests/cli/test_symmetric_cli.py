@@ -172,3 +172,18 @@ def test_fernet_rotate() -> None:
     result = run("fernet", "rotate", "--key=" + new.decode(), "--key=" + old.decode(), token.decode())
     assert result.returncode == 0
     assert Fernet(new).decrypt(result.stdout.strip()) == b"rotate me"
+
+
+def test_a_subcommand_builds_only_its_own_parser() -> None:
+    from tlsexplorer import cli
+
+    def commands(parser: object) -> set[str]:
+        actions = parser._subparsers._group_actions  # type: ignore[attr-defined]
+        return {name for action in actions for name in (action.choices or {})}
+
+    assert commands(cli._parser_for(["fernet", "keygen"])) == {"fernet"}
+    assert commands(cli._parser_for(["caesar"])) == {"caesar"}
+    everything = commands(cli.build_parser())
+    assert {"caesar", "fernet"} <= everything
+    assert commands(cli._parser_for(["no-such"])) == everything
+    assert commands(cli._parser_for([])) == everything

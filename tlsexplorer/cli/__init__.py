@@ -36,8 +36,13 @@ DESCRIPTION = (
 )
 
 
-def build_parser() -> ArgumentParser:
-    """Build the full argument parser with every registered subcommand."""
+def build_parser(only: str | None = None) -> ArgumentParser:
+    """Build the full argument parser with every registered subcommand.
+
+    ``only`` names one module of :data:`COMMAND_MODULES` to register alone:
+    :func:`main` uses it when the first argument is that module's command, so
+    ``tlsexplorer fernet ...`` does not import and build every other subcommand.
+    """
     parser = ArgumentParser(
         prog=PROG,
         description=DESCRIPTION,
@@ -50,8 +55,22 @@ def build_parser() -> ArgumentParser:
             title="subcommands", metavar="SUBCOMMAND", parser_class=ArgumentParser
         )
         for name in COMMAND_MODULES:
-            importlib.import_module(name).register(subparsers)
+            if only is None or name == only:
+                importlib.import_module(name).register(subparsers)
     return parser
+
+
+def _parser_for(args_list: Sequence[str]) -> ArgumentParser:
+    """The parser for these arguments: just one subcommand's module when the first names it."""
+    module = f"{__name__}.{args_list[0]}" if args_list else ""
+    if module in COMMAND_MODULES:
+        parser = build_parser(only=module)
+        if parser._subparsers is not None and any(
+            args_list[0] in (getattr(action, "choices", None) or {})
+            for action in parser._subparsers._group_actions
+        ):
+            return parser
+    return build_parser()
 
 
 def launch_tui(paths: Sequence[str] = ()) -> int:
@@ -66,7 +85,7 @@ def launch_tui(paths: Sequence[str] = ()) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tlsexplorer`` console script."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = _parser_for(args_list)
     args = parser.parse_args(args_list)
     handler = getattr(args, "handler", None)
     if handler is None:
