@@ -126,3 +126,29 @@ def test_wire_plain_shows_the_secret_and_tls_hides_it(capsys: pytest.CaptureFixt
     assert tls["records"][0]["messages"] == ["ClientHello"]
     code, out, _ = _run(capsys, "tls", "wire", "--tls-max", "1.2")
     assert code == 0 and "Certificate" in out and "in the clear" in out
+
+
+def test_the_course_story_with_a_ca_made_by_the_workbench(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """ca init + ca issue, then serve --ca DIR --name NAME, then probe with and without the CA."""
+    from tlsexplorer.core.tls_server import LabServer, ca_issued_files, load_server_context
+
+    ca_dir = tmp_path / "myca"
+    assert main(["ca", "init", str(ca_dir), "--cn", "My Local CA", "--key-type", "p256"]) == 0
+    assert main(["ca", "issue", str(ca_dir), "localhost", "--san", "127.0.0.1", "--key-type", "p256"]) == 0
+    capsys.readouterr()
+    files = ca_issued_files(ca_dir, "localhost")
+    assert files.cert.name == "localhost.fullchain.pem" and files.key.name == "localhost.key.pem"
+    with LabServer(load_server_context(files), port=0) as server:
+        code, out, _ = _run(capsys, "tls", "probe", f"127.0.0.1:{server.port}", "--json")
+        assert code == 1 and "unable to get local issuer certificate" in json.loads(out)["error"]
+        target = f"127.0.0.1:{server.port}"
+        ca_pem = str(ca_dir / "ca.pem")
+        code, out, _ = _run(capsys, "tls", "probe", target, "--ca", ca_pem, "--strict", "--json")
+        document = json.loads(out)
+        assert code == 0 and document["verified"] is True  # IP SAN, and strict clients accept it
+        assert document["peer_chain"][0]["subject"] == "CN=localhost"
+    code, _, err = _run(capsys, "tls", "serve", "--ca", str(ca_dir), "--name", "nosuch.example",
+                        "--port", "0")
+    assert code == 2 and "no such file" in err

@@ -71,3 +71,28 @@ def test_openssl_s_client_agrees() -> None:
             done = subprocess.run(command.split(), input="", capture_output=True, text=True, timeout=10,
                                   cwd=ROOT.parent)
             assert (done.returncode == 0) == expect, (scenario, done.stdout, done.stderr)
+
+
+OPENSSL_EXPECTATIONS = {
+    "no_ca": ("alice", False, "unable to get local issuer certificate"),
+    "with_ca": ("alice", True, "Verification: OK"),
+    "ip_mismatch": ("alice", False, "IP address mismatch"),
+    "expired": ("expired", False, "certificate has expired"),
+    "cn_only": ("course", False, "Missing Authority Key Identifier"),
+}
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
+@pytest.mark.parametrize("scenario_id", sorted(OPENSSL_EXPECTATIONS))
+def test_openssl_reproduces_each_client_scenario(scenario_id: str, tmp_path: Path) -> None:
+    """The board's openssl command line, run for real, ends the same way."""
+    from tlsexplorer.core.tls_scenarios import LabMaterial
+
+    server_name, expect, says = OPENSSL_EXPECTATIONS[scenario_id]
+    material = LabMaterial(tmp_path).prepare()
+    with lab_server(material.files(server_name)) as server:
+        command = dict(commands_for(scenario_id, server.port))["openssl"].replace(" </dev/null", "")
+        done = subprocess.run(command.split(), input="", capture_output=True, text=True, timeout=10,
+                              cwd=ROOT.parent)
+    assert (done.returncode == 0) == expect, (command, done.stdout[-400:], done.stderr[-400:])
+    assert says in done.stdout + done.stderr
