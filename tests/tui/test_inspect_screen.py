@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input, Static, TabbedContent, Tree
+from textual.widgets import Input, Static, TabbedContent, Tree
 
 from tests.inspect_factory import make_cert, pem
 from tlsexplorer.samples import SAMPLE_NOW, manifest
@@ -15,6 +15,7 @@ from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.payloads import OpenFiles, OpenPem
 from tlsexplorer.tui.screens.inspector import InspectorScreen, PasswordScreen
 from tlsexplorer.tui.widgets.hexview import HexView
+from tlsexplorer.tui.widgets.virtual_table import VirtualTable
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +51,7 @@ def row_of(screen: InspectorScreen, file_name: str) -> int:
 
 
 async def choose(pilot: Any, screen: InspectorScreen, index: int) -> None:
-    screen.query_one("#insp-objects", DataTable).move_cursor(row=index, animate=False)
+    screen.query_one("#insp-objects", VirtualTable).move_cursor(row=index, animate=False)
     await pilot.pause()
 
 
@@ -94,7 +95,7 @@ async def test_unlock_the_encrypted_sample_with_a_hidden_prompt() -> None:
         index = row_of(screen, "charlies-root-ca.key.pem")
         await choose(pilot, screen, index)
         assert "secret_password" in details_text(screen)  # the sample's passphrase is shown
-        screen.query_one("#insp-objects", DataTable).focus()
+        screen.query_one("#insp-objects", VirtualTable).focus()
         await pilot.press("u")
         await pilot.pause()
         assert isinstance(app.screen, PasswordScreen)
@@ -168,7 +169,7 @@ async def test_a_big_bundle_lists_quickly(tmp_path: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         elapsed = time.perf_counter() - start
-        table = screen.query_one("#insp-objects", DataTable)
+        table = screen.query_one("#insp-objects", VirtualTable)
         assert table.row_count == 2001
         assert elapsed < 10  # generous: the benchmark measures 10,000 against its target
         await choose(pilot, screen, 2000)

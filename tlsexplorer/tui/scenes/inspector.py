@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, TabbedContent, Tree
+from textual.widgets import TabbedContent, Tree
 
 from tlsexplorer.tui.scenes import Scene, settle
+from tlsexplorer.tui.widgets.virtual_table import VirtualTable
 
 
 async def _open_on_course_certificate(pilot: Pilot[Any]) -> Any:
@@ -19,7 +20,7 @@ async def _open_on_course_certificate(pilot: Pilot[Any]) -> Any:
         for i, row in enumerate(screen.rows)
         if row.obj is not None and screen.files[row.file].label.endswith("alice-course-style.pem")
     )
-    screen.query_one("#insp-objects", DataTable).move_cursor(row=index, animate=False)
+    screen.query_one("#insp-objects", VirtualTable).move_cursor(row=index, animate=False)
     await settle(pilot)
     return screen
 

@@ -10,6 +10,7 @@ worker thread; objects are decoded only when chosen.
 from __future__ import annotations
 
 import base64
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.coordinate import Coordinate
 from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
@@ -51,6 +51,7 @@ from tlsexplorer.samples import SAMPLES_DIR, manifest
 from tlsexplorer.tui.payloads import CheckSignature, OpenFiles, OpenPem, VerifyChain
 from tlsexplorer.tui.screens.base import ExplorerScreen
 from tlsexplorer.tui.widgets.hexview import HexView
+from tlsexplorer.tui.widgets.virtual_table import VirtualTable
 
 SHORT_KIND = {
     "certificate": "cert",
@@ -264,10 +265,7 @@ class InspectorScreen(ExplorerScreen):
             with TabbedContent(id="insp-left"):
                 with TabPane("Objects", id="tab-objects"):
                     yield Static("", id="insp-status")
-                    table: DataTable[Any] = DataTable(
-                        id="insp-objects", cursor_type="row", zebra_stripes=False
-                    )
-                    yield table
+                    yield VirtualTable([("kind", 4), ("object", 30), ("status", 8)], id="insp-objects")
                 with TabPane("Files", id="tab-files"):
                     # The tree is mounted when the tab is first shown: its loader worker
                     # never ends, which would keep "wait for workers" waiting forever.
@@ -291,10 +289,7 @@ class InspectorScreen(ExplorerScreen):
 
     def on_mount(self) -> None:
         """Set up the tables; open what was sent, or the samples."""
-        table = self.query_one("#insp-objects", DataTable)
-        table.add_column("kind", width=4, key="kind")
-        table.add_column("object", width=28, key="object")
-        table.add_column("status", width=8, key="status")
+        table = self.query_one("#insp-objects", VirtualTable)
         revoked = self.query_one("#insp-revoked", DataTable)
         revoked.add_column("serial", width=42)
         revoked.add_column("revoked at", width=17)
@@ -342,16 +337,24 @@ class InspectorScreen(ExplorerScreen):
         folder = any(p.is_dir() for p in paths)
         expanded, _notes = collect_files(paths, recursive=True)
         hints = {s.path: s.password for s in manifest() if s.password}
-        for file in expanded:
-            password = self._passwords.get(str(file))
-            result = read_path(file, password)
-            if folder and not result.recognised and file not in paths:
-                continue
-            files.append(LoadedFile(str(file), file, result, hints.get(file)))
+        collecting = gc.isenabled()
+        gc.disable()  # thousands of certificates, no cycles: the collector would only slow this down
+        try:
+            for file in expanded:
+                password = self._passwords.get(str(file))
+                result = read_path(file, password)
+                if folder and not result.recognised and file not in paths:
+                    continue
+                files.append(LoadedFile(str(file), file, result, hints.get(file)))
+            with_sweep = folder or (len(files) > 1 and folder_label is not None)
+            rows = build_rows(files, self.app_now(), with_sweep)
+            matches = match_keys([f.result for f in files]) if len(files) < 500 else {}
+        finally:
+            if collecting:
+                gc.enable()
         if remember:
             add_recent([p for p in paths if p.exists()])
-        with_sweep = folder or (len(files) > 1 and folder_label is not None)
-        self.app.call_from_thread(self._show, files, with_sweep)
+        self.app.call_from_thread(self._show, files, with_sweep, rows, matches)
         if with_sweep:
             report = sweep([f.result for f in files], self.app_now())
             self.app.call_from_thread(self._set_sweep, report)
@@ -365,13 +368,21 @@ class InspectorScreen(ExplorerScreen):
 
         return dt.datetime.now(dt.timezone.utc)
 
-    def _show(self, files: list[LoadedFile], with_sweep: bool) -> None:
+    def _show(
+        self,
+        files: list[LoadedFile],
+        with_sweep: bool,
+        rows: list[Row] | None = None,
+        matches: dict[int, list[Any]] | None = None,
+    ) -> None:
         self.files = files
         self.report = None
         self._info_cache.clear()
-        self.matches = match_keys([f.result for f in files]) if len(files) < 500 else {}
-        self.rows = build_rows(files, self.app_now(), with_sweep)
-        table = self.query_one("#insp-objects", DataTable)
+        if matches is None:
+            matches = match_keys([f.result for f in files])
+        self.matches = matches
+        self.rows = rows if rows is not None else build_rows(files, self.app_now(), with_sweep)
+        table = self.query_one("#insp-objects", VirtualTable)
         table.clear()
         table.add_rows(row.cells for row in self.rows)
         objects = sum(1 for r in self.rows if r.kind == "object")
@@ -392,10 +403,11 @@ class InspectorScreen(ExplorerScreen):
         if self._current is not None and self._current.kind == "sweep":
             self._show_details(self._current)
         if self.rows and self.rows[0].kind == "sweep":
-            table = self.query_one("#insp-objects", DataTable)
+            table = self.query_one("#insp-objects", VirtualTable)
             flags = len(report.flags)
-            table.update_cell_at(
-                Coordinate(0, 2),
+            table.update_cell(
+                0,
+                2,
                 Text(f"{flags} flag{'s' if flags != 1 else ''}", style="yellow" if flags else "green"),
             )
 
@@ -404,8 +416,8 @@ class InspectorScreen(ExplorerScreen):
 
     # Selection --------------------------------------------------------------
 
-    @on(DataTable.RowHighlighted, "#insp-objects")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(VirtualTable.RowHighlighted, "#insp-objects")
+    def _highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         self._select(event.cursor_row)
 
     def _select(self, index: int) -> None:
@@ -590,7 +602,7 @@ class InspectorScreen(ExplorerScreen):
             return
         self.open_paths([path])
         self.query_one("#insp-left", TabbedContent).active = "tab-objects"
-        self.query_one("#insp-objects", DataTable).focus()
+        self.query_one("#insp-objects", VirtualTable).focus()
 
     @on(DirectoryTree.FileSelected, "#insp-files")
     def _file_chosen(self, event: DirectoryTree.FileSelected) -> None:
@@ -629,7 +641,7 @@ class InspectorScreen(ExplorerScreen):
     def action_focus_list(self) -> None:
         """Focus the object list."""
         self.query_one("#insp-left", TabbedContent).active = "tab-objects"
-        self.query_one("#insp-objects", DataTable).focus()
+        self.query_one("#insp-objects", VirtualTable).focus()
 
     def action_unlock(self) -> None:
         """Ask for the passphrase of the chosen encrypted object and reload its file."""
@@ -657,7 +669,7 @@ class InspectorScreen(ExplorerScreen):
         self._passwords[str(entry.path)] = password
         entry.result = result
         self._info_cache.clear()
-        table = self.query_one("#insp-objects", DataTable)
+        table = self.query_one("#insp-objects", VirtualTable)
         cursor = table.cursor_row
         with_sweep = bool(self.rows) and self.rows[0].kind == "sweep"
         self.rows = build_rows(self.files, self.app_now(), with_sweep)
