@@ -54,3 +54,31 @@ def test_failed_group_leaves_no_partial_files(tmp_path: Path) -> None:
         write_files([FileToWrite(ok, b"x"), FileToWrite(blocked / "inner.pem", b"y")])
     assert not ok.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
+
+
+def test_failed_rename_restores_the_originals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "a.pem", tmp_path / "b.pem"
+    first.write_bytes(b"old a")
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def flaky_replace(src: str, dst: str | Path) -> None:
+        # Fail when the second new file is renamed into place.
+        if str(src).endswith(".tmp") and Path(dst) == second:
+            calls["n"] += 1
+            raise OSError(28, "No space left on device", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", flaky_replace)
+    with pytest.raises(FileAccessError, match="No space left"):
+        write_files([FileToWrite(first, b"new a"), FileToWrite(second, b"new b")], force=True)
+    assert calls["n"] == 1
+    assert first.read_bytes() == b"old a"
+    assert not second.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pem"]
+
+
+def test_a_folder_in_the_way_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "cert.pem").mkdir()
+    with pytest.raises(FileAccessError, match="is a folder"):
+        write_files([FileToWrite(tmp_path / "cert.pem", b"x")], force=True)

@@ -20,7 +20,6 @@ overwrite without ``force``). A front end can therefore ask first
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -33,7 +32,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tlsexplorer.core import ca
 from tlsexplorer.core.errors import (
-    FileAccessError,
     InvalidInput,
     PasswordRequired,
     UsageError,
@@ -384,20 +382,7 @@ def save(product: Product, *, force: bool = False) -> tuple[WrittenFile, ...]:
         FileAccessError: a file exists and ``force`` is False (nothing is
             written), or a write failed (nothing is left behind).
     """
-    folders = [f.path for f in product.files if f.path.is_dir()]
-    if folders:
-        raise FileAccessError(f"{folders[0]} is a folder; nothing was written")
-    fresh = [f for f in product.files if not f.path.exists()]
-    try:
-        paths = write_files(product.files, force=force)
-    except FileAccessError:
-        # write_files renames one file after another; if a later rename failed,
-        # take back the files this call created so no partial group is left.
-        for item in fresh:
-            with contextlib.suppress(OSError):
-                if item.path.is_file() and item.path.read_bytes() == item.data:
-                    item.path.unlink()
-        raise
+    paths = write_files(product.files, force=force)
     return tuple(WrittenFile(path, item.kind) for path, item in zip(paths, product.files, strict=True))
 
 

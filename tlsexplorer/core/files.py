@@ -90,9 +90,11 @@ class FileToWrite:
 def write_files(files: Iterable[FileToWrite], *, force: bool = False) -> list[Path]:
     """Write a group of files all-or-nothing.
 
-    Every file is first written to a temporary file beside its target, then
-    all are renamed into place. If anything fails, the temporary files are
-    removed and no target is touched.
+    Every file is first written to a temporary file beside its target. Then
+    each existing target (only with ``force``) is moved aside and the new
+    files are renamed into place. If anything fails, the new files are taken
+    back, the originals restored and the temporary files removed: either the
+    whole group is written or the folder is as it was.
 
     Args:
         files: the files to write.
@@ -102,9 +104,13 @@ def write_files(files: Iterable[FileToWrite], *, force: bool = False) -> list[Pa
         The absolute paths written, in order.
 
     Raises:
-        FileAccessError: a target exists (without ``force``) or a write failed.
+        FileAccessError: a target exists (without ``force``), is a folder, or
+            a write failed.
     """
     group = list(files)
+    folders = [f.path for f in group if f.path.is_dir()]
+    if folders:
+        raise FileAccessError(f"{folders[0]} is a folder; nothing was written")
     if not force:
         existing = [f.path for f in group if f.path.exists()]
         if existing:
@@ -114,12 +120,12 @@ def write_files(files: Iterable[FileToWrite], *, force: bool = False) -> list[Pa
                 "nothing was written (use --force to replace)"
             )
     temps: list[tuple[str, FileToWrite]] = []
+    backups: list[tuple[str, Path]] = []
+    placed: list[Path] = []
     try:
         for item in group:
             item.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(
-                prefix=f".{item.path.name}.", suffix=".tmp", dir=item.path.parent
-            )
+            fd, temp = tempfile.mkstemp(prefix=f".{item.path.name}.", suffix=".tmp", dir=item.path.parent)
             temps.append((temp, item))
             with os.fdopen(fd, "wb") as handle:
                 os.fchmod(handle.fileno(), PRIVATE_MODE if item.private else PUBLIC_MODE)
@@ -127,12 +133,26 @@ def write_files(files: Iterable[FileToWrite], *, force: bool = False) -> list[Pa
                 handle.flush()
                 os.fsync(handle.fileno())
         for temp, item in temps:
+            if item.path.exists():
+                backup = f"{temp}.orig"
+                os.replace(item.path, backup)
+                backups.append((backup, item.path))
             os.replace(temp, item.path)
+            placed.append(item.path)
     except OSError as exc:
+        for path in placed:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        for backup, original in backups:
+            with contextlib.suppress(OSError):
+                os.replace(backup, original)
         for temp, _item in temps:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
         raise FileAccessError(f"could not write {exc.filename or 'files'}: {exc.strerror}") from None
+    for backup, _original in backups:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(backup)
     return [item.path.resolve() for item in group]
 
 
