@@ -82,7 +82,7 @@ async def test_probe_without_the_ca_shows_the_course_error() -> None:
         screen.query_one("#port", Input).value = "0"
         await pilot.press("ctrl+s")
         await _settle(pilot)
-        screen.query_one("#tabs").active = "tab-probe"  # type: ignore[attr-defined]
+        screen.show_tab("tab-probe", "#target")
         await pilot.pause()
         await pilot.click("#trust-sample")
         assert not screen.query_one("#trust-sample", Checkbox).value
@@ -116,7 +116,7 @@ async def test_wire_plain_shows_the_secret_and_https_hides_it() -> None:
         assert screen.analysis is not None and screen.analysis.kind == "tls"
         assert "ClientHello" in _text(screen, "#wire-view")
         assert "SNI: localhost" in _text(screen, "#wire-hellos")
-        screen.query_one("#tabs").active = "tab-wire"  # type: ignore[attr-defined]
+        screen.show_tab("tab-wire", "#record-plain")
         await pilot.pause()
         await pilot.click("#record-plain")
         await _settle(pilot)

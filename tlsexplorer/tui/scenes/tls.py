@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, TabbedContent
+from textual.widgets import DataTable
 
 from tlsexplorer.tui.scenes import Scene, settle
 
@@ -24,7 +24,7 @@ async def _wire(pilot: Pilot[Any]) -> None:
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, TlsScreen)
-    screen.query_one("#tabs", TabbedContent).active = "tab-wire"
+    screen.show_tab("tab-wire", "#record-tls")
     screen.show_wire(analyse_exchange(recorded_exchange()))
     await settle(pilot)
 
@@ -38,7 +38,7 @@ async def _board(pilot: Pilot[Any]) -> None:
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, TlsScreen)
-    screen.query_one("#tabs", TabbedContent).active = "tab-scenarios"
+    screen.show_tab("tab-scenarios", "#board")
     with tempfile.TemporaryDirectory(prefix="tlsexplorer-scene-") as workdir:
         results = await asyncio.to_thread(run_scenarios, Path(workdir), now=screen._now())
     for result in results:

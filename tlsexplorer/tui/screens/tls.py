@@ -99,6 +99,7 @@ class TlsScreen(ExplorerScreen):
 
     EXPLORER_ID = "tls"
     TITLE = "TLS lab"
+    AUTO_FOCUS = "#cert"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "toggle_server", "Start/stop server"),
@@ -115,7 +116,7 @@ class TlsScreen(ExplorerScreen):
     TlsScreen .row Input { width: 1fr; }
     TlsScreen .row Button { margin-left: 1; }
     TlsScreen .row Checkbox { width: auto; }
-    TlsScreen .row Static { width: 1fr; }
+    TlsScreen .row .grow { width: 1fr; }
     TlsScreen #port { width: 14; }
     TlsScreen #passphrase { width: 28; }
     TlsScreen #servername { width: 30; }
@@ -184,7 +185,7 @@ class TlsScreen(ExplorerScreen):
                 with Horizontal(classes="row"):
                     yield Static(
                         "The course's story against servers on free loopback ports. Pick a row for the "
-                        "reason and the curl, openssl and Python commands.", classes="panel",
+                        "reason and the curl, openssl and Python commands.", classes="panel grow",
                     )
                     yield Button("Play all", id="play", variant="primary")
                 table: DataTable[Any] = DataTable(id="board", cursor_type="row")
@@ -220,6 +221,12 @@ class TlsScreen(ExplorerScreen):
         for scenario in SCENARIOS:
             board.add_row(scenario.title, Text("not run", style="dim"), "", key=scenario.id)
         self._show_scenario(SCENARIOS[0].id)
+
+    def show_tab(self, tab_id: str, focus: str) -> None:
+        """Switch tabs and move the focus into the new tab (a focused widget left behind in a
+        hidden tab would pull the tabs back to it)."""
+        self.query_one("#tabs", TabbedContent).active = tab_id
+        self.query_one(focus).focus()
 
     def on_unmount(self) -> None:
         """The server never outlives the screen (the app exiting unmounts it)."""
@@ -344,7 +351,7 @@ class TlsScreen(ExplorerScreen):
         trust = self.query_one("#trust-sample", Checkbox).value
         insecure = self.query_one("#insecure", Checkbox).value
         strict = self.query_one("#strict", Checkbox).value
-        self.query_one("#tabs", TabbedContent).active = "tab-probe"
+        self.show_tab("tab-probe", "#target")
         self.query_one("#probe-result", Static).update(Text(f"probing {host}:{port}…", style="dim"))
         self._probe_worker(host, port, servername, trust, insecure, strict)
 
@@ -426,7 +433,7 @@ class TlsScreen(ExplorerScreen):
             board.update_cell(scenario.id, "result", Text("running…", style="dim"))
             board.update_cell(scenario.id, "error", "")
         self.scenario_results.clear()
-        self.query_one("#tabs", TabbedContent).active = "tab-scenarios"
+        self.show_tab("tab-scenarios", "#board")
         self._scenario_worker()
 
     @work(thread=True, exclusive=True, group="tls-scenarios", exit_on_error=False)
@@ -495,7 +502,7 @@ class TlsScreen(ExplorerScreen):
         self._record(tls=False)
 
     def _record(self, *, tls: bool) -> None:
-        self.query_one("#tabs", TabbedContent).active = "tab-wire"
+        self.show_tab("tab-wire", "#record-tls" if tls else "#record-plain")
         self.query_one("#wire-view", Static).update(Text("recording one request…", style="dim"))
         self._record_worker(tls, self.query_one("#tls12", Checkbox).value)
 
