@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -190,9 +191,19 @@ def pem_blocks(data: bytes) -> tuple[list[PemBlock], list[InvalidInput]]:
         line += data.count(b"\n", last, match.start())
         last = match.start()
         covered.append((match.start(), match.end()))
-        body = b"".join(row.strip() for row in match.group(2).splitlines() if row.strip() and b":" not in row)
+        raw = match.group(2)
+        der = b""
+        if b":" not in raw:  # the common case, base64 lines only: one C call
+            try:
+                der = binascii.a2b_base64(  # type: ignore[call-arg]  # strict_mode: Python 3.11+
+                    raw.replace(b"\r", b"").replace(b"\n", b""), strict_mode=True
+                )
+            except binascii.Error:
+                der = b""
         try:
-            der = base64.b64decode(body, validate=True)
+            if not der:
+                body = b"".join(row.strip() for row in raw.splitlines() if row.strip() and b":" not in row)
+                der = base64.b64decode(body, validate=True)
         except (binascii.Error, ValueError):
             errors.append(InvalidInput(f"line {line}: the {label} block's base64 is damaged"))
             continue
@@ -220,12 +231,27 @@ def looks_like_pem(data: bytes) -> bool:
     return b"-----BEGIN " in data
 
 
+_LOCAL = threading.local()
+
+
 def _quiet(parse: Callable[[], Any]) -> tuple[Any, tuple[str, ...]]:
-    """Run a parse, collecting the library's warnings instead of printing them."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        value = parse()
-    return value, tuple(dict.fromkeys(str(w.message) for w in caught))
+    """Run a parse, collecting the library's warnings instead of printing them.
+
+    Inside :func:`load_objects` one recording is shared by every parse of the
+    file (entering ``catch_warnings`` per certificate would cost more than
+    reading it); the warnings a parse adds are the ones it caused.
+    """
+    log: list[warnings.WarningMessage] | None = getattr(_LOCAL, "log", None)
+    if log is None:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value = parse()
+        return value, tuple(dict.fromkeys(str(w.message) for w in caught))
+    before = len(log)
+    value = parse()
+    if len(log) == before:
+        return value, ()
+    return value, tuple(dict.fromkeys(str(w.message) for w in log[before:]))
 
 
 def _reason(exc: BaseException) -> str:
@@ -694,7 +720,13 @@ def load_objects(data: bytes, name: str = "input", password: bytes | None = None
 
     Never raises for any input: problems are part of the result.
     """
-    return _Reader(data, name, password).read()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _LOCAL.log = caught
+        try:
+            return _Reader(data, name, password).read()
+        finally:
+            _LOCAL.log = None
 
 
 def iter_objects(result: LoadResult, kind: str | None = None) -> Iterator[LoadedObject]:
