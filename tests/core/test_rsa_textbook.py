@@ -66,3 +66,9 @@ def test_oaep_contrast_on_a_real_key_and_not_on_toy_numbers() -> None:
     assert contrast.first != contrast.second  # randomised, unlike textbook RSA
     assert contrast.tampered_rejected and contrast.round_trip
     assert tb.oaep_contrast(61, 53, 17) is None
+
+
+def test_next_prime_small_and_large() -> None:
+    assert [tb.next_prime(v) for v in (1, 2, 13, 1999, 2000, 10**6)] == [2, 3, 17, 2003, 2003, 1000003]
+    p = tb.next_prime(2**127)
+    assert p > 2**127 and pow(2, p - 1, p) == 1

@@ -893,7 +893,7 @@ def key_identities(
         Identity("p·q = n", p * q == n, f"p·q {'=' if p * q == n else '≠'} n ({n.bit_length()} bits)"),
         Identity("p is prime", p_check.is_prime, p_check.reason),
         Identity("q is prime", q_check.is_prime, q_check.reason),
-        Identity("e·d = 1 mod lambda", e * d % lam == 1, f"e·d mod lambda = {e * d % lam}"),
+        Identity("e·d = 1 mod lambda", e * d % lam == 1, f"e·d mod lambda = {short(e * d % lam)}"),
         Identity(
             "e·d mod phi",
             True,
@@ -906,12 +906,14 @@ def key_identities(
         Identity(
             "qInv·q = 1 mod p",
             qinv is not None and qinv * q % p == 1,
-            f"qInv·q mod p = {(qinv or 0) * q % p}",
+            f"qInv·q mod p = {short((qinv or 0) * q % p)}",
         ),
     ]
     probe = 0x5EED % n
     round_trip = pow(pow(probe, e, n), d, n)
-    items.append(Identity("(m^e)^d mod n = m", round_trip == probe, f"m = {probe} came back as {round_trip}"))
+    items.append(
+        Identity("(m^e)^d mod n = m", round_trip == probe, f"m = {probe} came back as {short(round_trip)}")
+    )
     return KeyIdentities("private", n.bit_length(), n, e, p, q, d, dp, dq, qinv, tuple(items))
 
 

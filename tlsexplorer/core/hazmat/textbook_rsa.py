@@ -187,11 +187,20 @@ def shared_prime_attack(n1: int, n2: int) -> SharedPrime:
     return SharedPrime(n1, n2, g, None, None, "gcd is 1: these two moduli share no prime.")
 
 
+_SMALL_ODD_PRIMES = [n for n in range(3, 2000, 2) if all(n % d for d in range(3, math.isqrt(n) + 1, 2))]
+_PRIMORIAL = math.prod(_SMALL_ODD_PRIMES)
+
+
 def next_prime(value: int) -> int:
-    """The smallest prime above ``value``."""
-    candidate = value + 1
-    while not is_probable_prime(candidate):
-        candidate += 1
+    """The smallest prime above ``value`` (odd candidates sieved by the primes below 2000 first)."""
+    if value < 2000:
+        candidate = value + 1
+        while not is_probable_prime(candidate):
+            candidate += 1
+        return candidate
+    candidate = value + 1 if value % 2 == 0 else value + 2
+    while math.gcd(candidate, _PRIMORIAL) != 1 or not is_probable_prime(candidate):
+        candidate += 2
     return candidate
 
 

@@ -36,7 +36,9 @@ from textual.widgets import (
     TabPane,
 )
 
+from tlsexplorer.core.dh import HybridEncryption, SmallDh, X25519Exchange
 from tlsexplorer.core.errors import TlsxError
+from tlsexplorer.core.hazmat.textbook_rsa import Attacks
 from tlsexplorer.core.rsa_math import (
     PRESETS,
     KeyIdentities,
@@ -211,6 +213,9 @@ class RsaScreen(ExplorerScreen):
     TITLE = "RSA"
     AUTO_FOCUS = "#steps"
 
+    factor_budget: float = 1.0
+    """Seconds the factoring attack may spend before it gives up (tests lower it)."""
+
     DEFAULT_CSS = """
     RsaScreen .inputs { height: auto; }
     RsaScreen .inputs Input { width: 1fr; }
@@ -254,6 +259,10 @@ class RsaScreen(ExplorerScreen):
         self.traces: dict[str, ModexpTrace] = {}
         """Traces of the current example by name."""
         self._pending: list[CheckSignature] = []
+        self.attacks: Attacks | None = None
+        """The textbook attacks on the current numbers."""
+        self.dh_parts: tuple[SmallDh, X25519Exchange, HybridEncryption | None] | None = None
+        """The key exchange on screen."""
 
     # Layout ------------------------------------------------------------------
 
@@ -543,6 +552,10 @@ class RsaScreen(ExplorerScreen):
             self._show_key(self.key)
         if self.signature is not None:
             self._show_signature(self.signature)
+        if self.attacks is not None:
+            self._show_attacks(self.attacks)
+        if self.dh_parts is not None:
+            self._show_dh_parts(self.dh_parts)
 
     # Trace ---------------------------------------------------------------------------------
 
@@ -758,14 +771,20 @@ class RsaScreen(ExplorerScreen):
     def run_attacks(self, book: RsaWorkbook) -> None:
         """Run the textbook attacks on the current numbers (factoring may take a moment)."""
         from tlsexplorer.core.hazmat.textbook_rsa import run_attacks
-        from tlsexplorer.render.rsa import attacks_renderable
 
         self.app.call_from_thread(
             self.query_one("#attacks-out", Static).update, Text("Running the attacks…", style="italic")
         )
-        attacks = run_attacks(book.p, book.q, book.e, book.d, book.message, budget_seconds=1.0)
-        renderable = attacks_renderable(attacks, self.radix, None if self.expanded else SHORT)
-        self.app.call_from_thread(self.query_one("#attacks-out", Static).update, renderable)
+        attacks = run_attacks(book.p, book.q, book.e, book.d, book.message, budget_seconds=self.factor_budget)
+        self.app.call_from_thread(self._show_attacks, attacks)
+
+    def _show_attacks(self, attacks: Attacks) -> None:
+        from tlsexplorer.render.rsa import attacks_renderable
+
+        self.attacks = attacks
+        self.query_one("#attacks-out", Static).update(
+            attacks_renderable(attacks, self.radix, None if self.expanded else SHORT)
+        )
 
     # Key exchange ------------------------------------------------------------------------
 
@@ -775,7 +794,6 @@ class RsaScreen(ExplorerScreen):
     ) -> None:
         """Diffie-Hellman, X25519 and (on request) hybrid encryption, in a thread."""
         from tlsexplorer.core.dh import hybrid_encrypt, small_dh, x25519_exchange
-        from tlsexplorer.render.rsa import dh_renderable
 
         try:
             numbers = [parse_int(v, name) for v, name in zip(values, ("p", "g", "a", "b"), strict=True)]
@@ -785,7 +803,13 @@ class RsaScreen(ExplorerScreen):
             return
         x = x25519_exchange() if fresh else x25519_exchange(bytes(range(1, 33)), bytes(range(33, 65)))
         hyb = hybrid_encrypt(b"attack at dawn") if hybrid else None
-        self.app.call_from_thread(self._show_dh, dh_renderable(small, x, hyb, self.radix), "")
+        self.app.call_from_thread(self._show_dh_parts, (small, x, hyb))
+
+    def _show_dh_parts(self, parts: tuple[SmallDh, X25519Exchange, HybridEncryption | None]) -> None:
+        from tlsexplorer.render.rsa import dh_renderable
+
+        self.dh_parts = parts
+        self._show_dh(dh_renderable(*parts, radix=self.radix), "")
 
     def _show_dh(self, renderable: RenderableType | None, error: str) -> None:
         self.query_one("#dh-error", Static).update(f"✗ {error}" if error else "")
