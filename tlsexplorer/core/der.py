@@ -146,6 +146,30 @@ def tlv_length(data: bytes, offset: int = 0) -> int:
     return header + length
 
 
+def certificate_names(der: bytes) -> tuple[bytes, bytes]:
+    """The issuer and subject Name TLVs of a DER certificate, as bytes.
+
+    Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL,
+    serialNumber, signature, issuer, validity, subject, ... }, ... }
+
+    Raises:
+        InvalidInput: the bytes do not have that shape.
+    """
+    _c, _n, _k, outer, _l = read_header(der, 0)
+    _c, _n, _k, tbs, _l = read_header(der, outer)
+    pos = outer + tbs
+    if der[pos : pos + 1] == b"\xa0":
+        pos += tlv_length(der, pos)
+    pos += tlv_length(der, pos)  # serialNumber
+    pos += tlv_length(der, pos)  # signature
+    issuer_len = tlv_length(der, pos)
+    issuer = der[pos : pos + issuer_len]
+    pos += issuer_len
+    pos += tlv_length(der, pos)  # validity
+    subject = der[pos : pos + tlv_length(der, pos)]
+    return issuer, subject
+
+
 def decode_oid(value: bytes) -> str:
     """Dotted form of an OBJECT IDENTIFIER's value bytes.
 
@@ -316,6 +340,7 @@ __all__ = [
     "MAX_NODES",
     "UNIVERSAL_TAGS",
     "DerNode",
+    "certificate_names",
     "decode_oid",
     "oid_name",
     "parse_der",

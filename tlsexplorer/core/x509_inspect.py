@@ -21,6 +21,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, ec, ed448, ed25519, rsa, x448, x25519
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from tlsexplorer.core.der import certificate_names
+from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.lint import Finding, lint_certificate, warning_findings
 from tlsexplorer.core.loader import LoadedObject
 from tlsexplorer.core.timeutil import as_utc, describe_delta, format_iso8601
@@ -456,6 +458,22 @@ class CertificateInfo:
         }
 
 
+_ISSUERS: dict[bytes, tuple[str, str]] = {}
+"""Issuer names already turned into text, by their DER (a bundle from one CA repeats one)."""
+
+
+def _issuer_strings(issuer_der: bytes, cert: x509.Certificate) -> tuple[str, str]:
+    if issuer_der and issuer_der in _ISSUERS:
+        return _ISSUERS[issuer_der]
+    issuer = cert.issuer
+    strings = (_name_text(issuer), short_name(issuer))
+    if issuer_der:
+        if len(_ISSUERS) > 4096:
+            _ISSUERS.clear()
+        _ISSUERS[issuer_der] = strings
+    return strings
+
+
 def certificate_info(
     cert: x509.Certificate, now: dt.datetime, warned: tuple[str, ...] = (), der: bytes | None = None
 ) -> CertificateInfo:
@@ -470,7 +488,16 @@ def certificate_info(
     else:
         serial = cert.serial_number
     extensions, ext_error = decode_extensions(lambda: cert.extensions, quiet=bool(warned))
-    subject, issuer = cert.subject, cert.issuer
+    subject = cert.subject
+    subject_text, subject_short = _name_text(subject), short_name(subject)
+    try:
+        issuer_der, subject_der = certificate_names(der)
+    except InvalidInput:
+        issuer_der, subject_der = b"", b"-"
+    if issuer_der == subject_der:
+        issuer_text, issuer_short = subject_text, subject_short
+    else:
+        issuer_text, issuer_short = _issuer_strings(issuer_der, cert)
     bc = next((e for e in extensions if e.name == "basicConstraints"), None)
     san = next((e for e in extensions if e.name == "subjectAltName"), None)
     sig_name, sig_hash = _signature_name(cert)
@@ -481,10 +508,10 @@ def certificate_info(
     info = CertificateInfo(
         version=cert.version.value + 1,
         serial=serial,
-        subject=_name_text(subject),
-        issuer=_name_text(issuer),
-        subject_short=short_name(subject),
-        issuer_short=short_name(issuer),
+        subject=subject_text,
+        issuer=issuer_text,
+        subject_short=subject_short,
+        issuer_short=issuer_short,
         not_before=cert.not_valid_before_utc,
         not_after=cert.not_valid_after_utc,
         now=now,
@@ -495,7 +522,7 @@ def certificate_info(
         extension_error=ext_error,
         fingerprint_sha256=hashlib.sha256(der).hexdigest(),
         fingerprint_sha1=hashlib.sha1(der, usedforsecurity=False).hexdigest(),
-        self_issued=subject == issuer,
+        self_issued=issuer_der == subject_der or (not issuer_der and subject == cert.issuer),
         is_ca=bool(bc and isinstance(bc.value, dict) and bc.value.get("ca")),
         sans=tuple(san.value) if san and isinstance(san.value, list) else (),
         lint=(),
