@@ -218,3 +218,19 @@ async def test_huge_paste_is_refused_with_a_message() -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "VALID" in text_of(screen, "anatomy-verdict")
+
+
+async def test_binary_plaintext_is_shown_as_hex() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_screen(pilot)
+        screen.query_one("#key", Input).value = DEMO_KEY
+        token = Fernet(DEMO_KEY).encrypt(b"\xff\x00\xfe binary")
+        screen.query_one("#token", Input).value = token.decode()
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        result = text_of(screen, "fernet-result")
+        assert "not UTF-8" in result and "ff 00 fe" in result
+        assert "not UTF-8" in text_of(screen, "anatomy-plain")
