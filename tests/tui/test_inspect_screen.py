@@ -174,3 +174,18 @@ async def test_a_big_bundle_lists_quickly(tmp_path: Path) -> None:
         assert elapsed < 10  # generous: the benchmark measures 10,000 against its target
         await choose(pilot, screen, 2000)
         assert "h1999.example.net" in details_text(screen)
+
+
+async def test_crl_revoked_serials_are_listed() -> None:
+    from cryptography import x509
+
+    from tlsexplorer.samples import sample_path
+
+    crl = x509.load_pem_x509_crl(sample_path("charlies-intermediate-ca.crl.pem").read_bytes())
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_inspector(pilot)
+        await choose(pilot, screen, row_of(screen, "charlies-intermediate-ca.crl.pem"))
+        revoked = screen.query_one("#insp-revoked", VirtualTable)
+        assert revoked.row_count == len(crl) == 2
+        assert "revoked" in details_text(screen)

@@ -342,9 +342,10 @@ def print_human(
         console.print(Rule(Text("Sweep", style="bold")))
         console.print(render_sweep(sweep(results, now)))
     verdict = "every file read" if problems == 0 else f"{problems} problem{'s' if problems != 1 else ''}"
+    plural = "s" if objects != 1 else ""
     console.print(
         Text(
-            f"{len(results)} file{'s' if len(results) != 1 else ''}, {objects} objects, {verdict}",
+            f"{len(results)} file{'s' if len(results) != 1 else ''}, {objects} object{plural}, {verdict}",
             style="bold" if problems == 0 else "bold red",
         )
     )

@@ -195,9 +195,13 @@ def render_key(
     if info.comment:
         fields.add_row("Comment", info.comment)
     if info.private or matches:
-        fields.add_row(
-            "Belongs to", "\n".join(matches) if matches else Text("no certificate or CSR here", style="dim")
-        )
+        if matches:
+            owner: Text | str = "\n".join(matches)
+        elif info.public_key is None:
+            owner = Text("unknown until it is decrypted", style="dim")
+        else:
+            owner = Text("no certificate or CSR here", style="dim")
+        fields.add_row("Belongs to", owner)
     parts: list[RenderableType] = [Text(info.sentence(), style="bold"), Text(""), fields]
     if password_hint:
         parts += [Text(""), Text(password_hint, style="yellow")]

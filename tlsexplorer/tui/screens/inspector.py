@@ -25,7 +25,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
-    DataTable,
     DirectoryTree,
     Footer,
     Header,
@@ -283,17 +282,14 @@ class InspectorScreen(ExplorerScreen):
                     yield Tree("DER", id="insp-der-tree")
                     yield HexView(id="insp-der-hex")
                 with TabPane("Revoked", id="tab-revoked"):
-                    revoked: DataTable[Any] = DataTable(id="insp-revoked", cursor_type="row")
-                    yield revoked
+                    yield VirtualTable(
+                        [("serial", 42), ("revoked at", 17), ("reason", 22)], id="insp-revoked"
+                    )
         yield Footer()
 
     def on_mount(self) -> None:
         """Set up the tables; open what was sent, or the samples."""
         table = self.query_one("#insp-objects", VirtualTable)
-        revoked = self.query_one("#insp-revoked", DataTable)
-        revoked.add_column("serial", width=42)
-        revoked.add_column("revoked at", width=17)
-        revoked.add_column("reason", width=22)
         self._refresh_recent()
         table.focus()
         self._ready = True
@@ -437,7 +433,7 @@ class InspectorScreen(ExplorerScreen):
 
     def _show_details(self, row: Row) -> None:
         details = self.query_one("#insp-details", Static)
-        revoked = self.query_one("#insp-revoked", DataTable)
+        revoked = self.query_one("#insp-revoked", VirtualTable)
         revoked.clear()
         if row.kind == "sweep":
             body: RenderableType = (
