@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 from typing import Any
 
 from rich.console import Console
 from textual.widgets import Checkbox, DataTable, Input, RichLog, Static
 
-from tests.tls_support import https_get
+from tests.tls_support import ROOT, https_get
 from tlsexplorer.core.tls_scenarios import SCENARIOS
 from tlsexplorer.core.tls_server import DEFAULT_SECRET
 from tlsexplorer.samples import SAMPLE_NOW
@@ -148,3 +149,29 @@ async def test_bad_input_is_a_message_not_a_crash() -> None:
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_mutual_tls_logs_a_client_without_a_certificate() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#port", Input).value = "0"
+        screen.query_one("#client-ca", Input).value = str(ROOT)
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        server = screen.server
+        assert server is not None and "mutual TLS" in _text(screen, "#server-status")
+        with contextlib.suppress(OSError):
+            await asyncio.to_thread(https_get, server.port)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if server.events:
+                break
+        log = screen.query_one("#server-log", RichLog)
+        assert any("sent no certificate" in line.text for line in log.lines)
+        screen.query_one("#plain", Checkbox).value = True
+        await pilot.press("ctrl+s")  # stop
+        await _settle(pilot)
+        await pilot.press("ctrl+s")  # plain + client CA: refused with a reason
+        await _settle(pilot)
+        assert screen.server is None and "mutual TLS needs TLS" in _text(screen, "#server-status")

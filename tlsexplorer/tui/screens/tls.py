@@ -118,6 +118,7 @@ class TlsScreen(ExplorerScreen):
     TlsScreen .row Checkbox { width: auto; }
     TlsScreen .row .grow { width: 1fr; }
     TlsScreen #port { width: 14; }
+    TlsScreen #client-ca { width: 1fr; }
     TlsScreen #passphrase { width: 28; }
     TlsScreen #servername { width: 30; }
     TlsScreen .panel { height: auto; margin-bottom: 1; }
@@ -161,6 +162,7 @@ class TlsScreen(ExplorerScreen):
                     yield Input(placeholder="key passphrase", id="passphrase", password=True)
                 with Horizontal(classes="row"):
                     yield Input(str(DEFAULT_PORT), id="port", type="integer")
+                    yield Input(placeholder="client CA PEM: mutual TLS (empty: off)", id="client-ca")
                     yield Checkbox("Plain HTTP (no TLS)", id="plain")
                     yield Button("Start", id="start", variant="success")
                     yield Button("Stop", id="stop", variant="error")
@@ -212,7 +214,8 @@ class TlsScreen(ExplorerScreen):
     def on_mount(self) -> None:
         """Titles, and the scenario board with every scenario not yet run."""
         for widget_id, title in (("cert", "certificate"), ("key", "key"), ("passphrase", "passphrase"),
-                                 ("port", "port"), ("target", "target"), ("servername", "servername")):
+                                 ("port", "port"), ("target", "target"), ("servername", "servername"),
+                                 ("client-ca", "client CA")):
             self.query_one(f"#{widget_id}").border_title = title
         board = self.query_one("#board", DataTable)
         board.add_column("scenario", key="title", width=58)
@@ -266,21 +269,27 @@ class TlsScreen(ExplorerScreen):
         key = self.query_one("#key", Input).value.strip()
         passphrase = self.query_one("#passphrase", Input).value
         plain = self.query_one("#plain", Checkbox).value
+        client_ca = self.query_one("#client-ca", Input).value.strip()
         self._status(Text("starting…", style="dim"))
-        self._start_worker(cert, key, passphrase, port, plain)
+        self._start_worker(cert, key, passphrase, port, plain, client_ca)
 
     @work(thread=True, exclusive=True, group="tls-server", exit_on_error=False)
-    def _start_worker(self, cert: str, key: str, passphrase: str, port: int, plain: bool) -> None:
+    def _start_worker(
+        self, cert: str, key: str, passphrase: str, port: int, plain: bool, client_ca: str = ""
+    ) -> None:
         from tlsexplorer.core.tls_server import load_server_context
 
         try:
             files: ServerFiles | None = None
             context = None
+            if plain and client_ca:
+                raise TlsxError("mutual TLS needs TLS: untick Plain HTTP or clear the client CA")
             if not plain:
                 if bool(cert) != bool(key):
                     raise TlsxError("give both a certificate and its key (or neither, for the sample)")
                 files = ServerFiles(Path(cert).expanduser(), Path(key).expanduser()) if cert else SAMPLE_FILES
-                context = load_server_context(files, passphrase.encode() or None)
+                mutual = Path(client_ca).expanduser() if client_ca else None
+                context = load_server_context(files, passphrase.encode() or None, client_ca=mutual)
             server = LabServer(context, port=port, on_event=self._post_event).start()
         except TlsxError as exc:
             self.app.call_from_thread(self._status, _error(str(exc)))
@@ -306,6 +315,9 @@ class TlsScreen(ExplorerScreen):
             text.append(f"\ncertificate {started.files.cert.name}, key {started.files.key.name}", style="dim")
             if started.files == SAMPLE_FILES:
                 text.append(f"\ntry: curl --cacert {ROOT_PEM} {server.url}", style="cyan")
+            if server.context is not None and server.context.verify_mode == ssl.CERT_REQUIRED:
+                text.append("\nmutual TLS: clients must present a certificate from the client CA",
+                            style="bold magenta")
         self._status(text)
         self.query_one("#target", Input).value = f"localhost:{server.port}"
         log = self.query_one("#server-log", RichLog)
