@@ -44,6 +44,34 @@ def _verdict(ok: bool, yes: str, no: str) -> Text:
 # Probe
 
 
+HINTS: tuple[tuple[str, str], ...] = (
+    ("unable to get local issuer certificate",
+     "the client trusts no CA at the top of this chain: give it the CA certificate "
+     "(--ca FILE here, curl --cacert, requests verify=, openssl -CAfile)"),
+    ("self-signed certificate",
+     "the chain ends in a self-signed certificate the client does not trust: give it with --ca"),
+    ("mismatch", "the certificate does not name the host connected to: connect by a name in its SAN "
+     "(or --servername NAME), or issue it with that name"),
+    ("certificate has expired", "its notAfter date has passed: issue a new certificate"),
+    ("not yet valid", "its notBefore date is in the future: check the clocks, or reissue"),
+    ("Missing Authority Key Identifier", "strict clients (Python 3.13+, openssl -x509_strict) require "
+     "key identifiers: reissue with the CA workbench's defaults"),
+    ("connection refused", "start the server first (tlsexplorer tls serve), or check the port"),
+    ("does not speak TLS", "this port serves something else, plain HTTP perhaps: try http://"),
+)
+"""(words in an error, what to do about it)."""
+
+
+def hint_for(error: str | None) -> str | None:
+    """What to do about a probe's error, when we know."""
+    if not error:
+        return None
+    for words, hint in HINTS:
+        if words.lower() in error.lower():
+            return hint
+    return None
+
+
 def probe_summary(result: ProbeResult) -> Table:
     """Target, negotiated parameters, trust and the verdict."""
     table = Table.grid(padding=(0, 2))
@@ -66,6 +94,9 @@ def probe_summary(result: ProbeResult) -> Table:
     table.add_row("verified", verdict)
     if result.error:
         table.add_row("error", Text(result.error, style=BAD))
+        hint = hint_for(result.error)
+        if hint:
+            table.add_row("what to do", Text(hint, style="cyan"))
     return table
 
 
@@ -361,6 +392,7 @@ __all__ = [
     "explanation_view",
     "hello_details",
     "hex_preview",
+    "hint_for",
     "peer_chain_table",
     "probe_summary",
     "probe_view",
