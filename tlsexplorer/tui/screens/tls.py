@@ -291,7 +291,7 @@ class TlsScreen(ExplorerScreen):
                 mutual = Path(client_ca).expanduser() if client_ca else None
                 context = load_server_context(files, passphrase.encode() or None, client_ca=mutual)
             server = LabServer(context, port=port, on_event=self._post_event).start()
-        except TlsxError as exc:
+        except (TlsxError, OSError, ValueError) as exc:
             self.app.call_from_thread(self._status, _error(str(exc)))
             return
         self.app.call_from_thread(self._server_started, ServerStarted(server, files))
@@ -376,7 +376,7 @@ class TlsScreen(ExplorerScreen):
         try:
             result = probe(host, port, ca_pems=ca, insecure=insecure, servername=servername, strict=strict,
                            timeout=4.0, now=self._now())
-        except TlsxError as exc:
+        except (TlsxError, OSError, ValueError) as exc:
             self.app.call_from_thread(self.query_one("#probe-result", Static).update, _error(str(exc)))
             return
         self.app.call_from_thread(self.show_probe, result)
@@ -455,7 +455,7 @@ class TlsScreen(ExplorerScreen):
         try:
             with tempfile.TemporaryDirectory(prefix="tlsexplorer-lab-") as workdir:
                 run_scenarios(Path(workdir), now=self._now(), on_result=self._post_scenario)
-        except TlsxError as exc:
+        except (TlsxError, OSError, ValueError) as exc:
             self.app.call_from_thread(self.notify, f"scenarios: {exc}", severity="error")
 
     def _post_scenario(self, result: ScenarioResult) -> None:
@@ -531,7 +531,7 @@ class TlsScreen(ExplorerScreen):
                 exchange, error = record_request(
                     server.port, tls=tls, cadata=ROOT_PEM.read_text(), timeout=4.0
                 )
-        except TlsxError as exc:
+        except (TlsxError, OSError, ValueError) as exc:
             self.app.call_from_thread(self.query_one("#wire-view", Static).update, _error(str(exc)))
             return
         self.app.call_from_thread(self.show_wire, analyse_exchange(exchange), error)
