@@ -32,6 +32,7 @@ def test_no_ca_fails_like_the_course_and_the_ca_fixes_it() -> None:
     assert "TLS 1.2" in accepted.chain_method
     if accepted.explained is not None:  # the Chain explainer agrees with ssl
         assert accepted.explained.valid
+        assert accepted.to_json()["explained"]["valid"] is True
 
 
 def test_insecure_works_and_warns_what_was_skipped() -> None:
@@ -82,6 +83,7 @@ def test_json_document_has_the_documented_keys() -> None:
     for key in ("connected", "tls_version", "cipher", "alpn", "verified", "error", "peer_chain"):
         assert key in document
     assert set(document["peer_chain"][0]) == {"subject", "issuer", "fingerprint_sha256"}
+    assert document["explained"] is None  # explain=False
     assert document["peer_chain"][0]["subject"].startswith("CN=alice.example.net")
 
 

@@ -133,6 +133,21 @@ class ProbeResult:
                 {"subject": c.subject, "issuer": c.issuer, "fingerprint_sha256": c.fingerprint_sha256}
                 for c in self.peer_chain
             ],
+            "explained": self._explained_json(),
+        }
+
+    def _explained_json(self) -> dict[str, Any] | None:
+        """The Chain explainer's verdict and failed checks (None when it did not run)."""
+        report = self.explained
+        if report is None:
+            return None
+        return {
+            "valid": bool(getattr(report, "valid", False)),
+            "error": getattr(report, "error", None),
+            "failures": [
+                {"certificate": f.certificate, "check": f.check, "message": f.message, "fix": f.fix}
+                for f in getattr(report, "findings", ()) if not f.ok
+            ],
         }
 
 
