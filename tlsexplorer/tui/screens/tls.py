@@ -300,7 +300,8 @@ class TlsScreen(ExplorerScreen):
         self.post_message(ServerEventLogged(event))
 
     def _server_started(self, started: ServerStarted) -> None:
-        if not self.is_attached:
+        if not self.is_attached or self.server is not None:
+            # The screen went away, or a second start raced the first: keep only one server.
             started.server.stop()
             return
         self.server, self.server_files = started.server, started.files
