@@ -390,7 +390,7 @@ def probe(
             would = f"the check could not be repeated ({describe_client_error(exc, host, port, timeout)})"
         warnings.append(
             "--insecure: the certificate was NOT checked (who issued it, whether it expired, whether it "
-            f"names {name}); anyone in the middle could have answered. {would}"
+            f"names {name}); anyone in the middle could have answered. {would[:1].upper()}{would[1:]}."
         )
     chain, method = _sent_chain(host, port, sni, leaf, timeout)
     result = ProbeResult(
