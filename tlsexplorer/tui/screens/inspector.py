@@ -527,7 +527,15 @@ class InspectorScreen(ExplorerScreen):
             tree.root.set_label("DER")
             return
         if obj.pem:
-            pem.update(Text(obj.pem.decode("ascii", errors="replace")))
+            text = Text(obj.pem.decode("ascii", errors="replace"))
+            if obj.kind == "private_key" and not obj.encrypted:
+                warning = Text(
+                    "A private key, unencrypted: whoever sees this text can act as its owner. "
+                    "Mind who is watching your screen.\n\n",
+                    style="bold yellow",
+                )
+                text = warning + text
+            pem.update(text)
         elif obj.der:
             body = base64.encodebytes(obj.der).decode()
             label = {
