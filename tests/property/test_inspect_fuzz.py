@@ -27,13 +27,13 @@ def check(data: bytes, password: bytes | None = None) -> None:
         parse_der(data)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2048))
 def test_random_bytes(data: bytes) -> None:
     check(data)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from([*SEEDS, DER_SEED]),
     st.lists(st.tuples(st.integers(0, 1 << 16), st.integers(0, 255)), max_size=8),

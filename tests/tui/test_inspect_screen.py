@@ -189,3 +189,28 @@ async def test_crl_revoked_serials_are_listed() -> None:
         revoked = screen.query_one("#insp-revoked", VirtualTable)
         assert revoked.row_count == len(crl) == 2
         assert "revoked" in details_text(screen)
+
+
+async def test_every_row_of_a_folder_of_damaged_files_can_be_shown(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(5)
+    seeds = [s.path.read_bytes() for s in manifest()]
+    for i in range(12):
+        data = bytearray(rng.choice(seeds))
+        for _ in range(rng.randint(1, 6)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        if i % 3 == 0:
+            data = data[: rng.randrange(1, len(data))]
+        (tmp_path / f"f{i}.pem").write_bytes(bytes(data))
+    app = TlsExplorerApp(now=SAMPLE_NOW, open_paths=[str(tmp_path)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InspectorScreen) and len(screen.files) == 12
+        for tab in ("tab-details", "tab-der"):
+            screen.query_one("#insp-right", TabbedContent).active = tab
+            for index in range(len(screen.rows)):
+                await choose(pilot, screen, index)
+        assert app.is_running

@@ -329,6 +329,13 @@ class InspectorScreen(ExplorerScreen):
 
     @work(thread=True, exclusive=True, group="inspector-load", exit_on_error=False)
     def _load(self, paths: list[Path], remember: bool = True, folder_label: str | None = None) -> None:
+        try:
+            self._load_now(paths, remember, folder_label)
+        except Exception as exc:  # a bug of ours must not leave the screen saying "reading..."
+            self.app.call_from_thread(self._set_status, f"could not read: {exc}")
+            self.app.call_from_thread(self.notify, f"could not read: {exc}", severity="error")
+
+    def _load_now(self, paths: list[Path], remember: bool, folder_label: str | None) -> None:
         files: list[LoadedFile] = []
         folder = any(p.is_dir() for p in paths)
         expanded, _notes = collect_files(paths, recursive=True)
