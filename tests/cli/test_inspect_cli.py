@@ -182,3 +182,17 @@ def test_keys_are_matched_to_certificates(capsys: pytest.CaptureFixture[str]) ->
     code, out, _ = run(capsys, "inspect", *paths, "--json")
     key = json.loads(out)["files"][0]["objects"][0]
     assert code == 0 and [m["title"] for m in key["matches"]] == ["alice.example.net"]
+
+
+def test_big_bundle_in_human_output_is_brief_after_the_first(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    certs = [
+        make_cert(f"b{i}.example.net", issuer="CA", serial=i + 1)
+        for i in range(inspect_cli.DETAILED_LIMIT + 5)
+    ]
+    path = tmp_path / "b.pem"
+    path.write_bytes(pem(*certs))
+    code, out, _ = run(capsys, "inspect", str(path))
+    assert code == 0 and "5 more, one line each" in out
+    assert f"b{inspect_cli.DETAILED_LIMIT + 4}.example.net  until" in out

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from tlsexplorer.core.loader import LoadedObject, LoadResult
     from tlsexplorer.core.sweep import ObjectRef
 
+#: Objects of a file shown in full by the human output; the rest get one line each.
+DETAILED_LIMIT = 50
+
 #: Above this many objects the JSON puts each object on one line (fast to write and to grep).
 PRETTY_JSON_LIMIT = 200
 
@@ -319,8 +322,24 @@ def print_human(
         console.print(
             Rule(Text(f"{r.name} · {len(flat)} object{'s' if len(flat) != 1 else ''}", style="bold"))
         )
-        for depth, obj in flat:
-            console.print(Text("  " * depth).append_text(object_heading(obj, object_title(obj))))
+        for number, (depth, obj) in enumerate(flat):
+            heading = Text("  " * depth).append_text(object_heading(obj, object_title(obj)))
+            if number >= DETAILED_LIMIT:
+                # A big bundle: one line each after the first ones (--json or the TUI has every field).
+                if number == DETAILED_LIMIT:
+                    console.print(
+                        Text(
+                            f"{len(flat) - number} more, one line each (--json or 'tlsexplorer open' "
+                            "shows every field):",
+                            style="dim",
+                        )
+                    )
+                if obj.kind == "certificate" and obj.value is not None:
+                    end = obj.value.not_valid_after_utc
+                    heading.append(f"  until {end:%Y-%m-%d}", style="red" if now > end else "dim")
+                console.print(heading)
+                continue
+            console.print(heading)
             refs = [ref.describe() for ref in matches.get(id(obj), [])]
             hint = None
             if obj.encrypted and obj.value is None:
