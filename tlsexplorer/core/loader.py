@@ -700,12 +700,14 @@ def _looks_encrypted_pkcs8(data: bytes) -> bool:
 
 
 def _not_recognised(data: bytes) -> str:
-    head = data[:8]
+    chunk = data[:4096]
     try:
-        text = data[:4096].decode("utf-8")
-    except UnicodeDecodeError:
-        return f"not PEM, DER, PKCS#7, PKCS#12 or an OpenSSH key: binary data starting {head.hex(' ')}"
-    del text
+        chunk.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(chunk) - 3 or len(data) <= len(chunk):  # not just a character cut in two
+            return (
+                f"not PEM, DER, PKCS#7, PKCS#12 or an OpenSSH key: binary data starting {data[:8].hex(' ')}"
+            )
     return "text without any -----BEGIN line or OpenSSH key: no object found"
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, ec, ed448, ed25519, rsa, x448, x25519
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import NameOID
 
 from tlsexplorer.core.der import certificate_names
 from tlsexplorer.core.errors import InvalidInput
@@ -834,8 +834,6 @@ def spki_fingerprint(obj: LoadedObject) -> str | None:
         return None
     return hashlib.sha256(spki).hexdigest()
 
-
-SERVER_AUTH = ExtendedKeyUsageOID.SERVER_AUTH
 
 __all__ = [
     "CertificateInfo",

@@ -773,6 +773,4 @@ class InspectorScreen(ExplorerScreen):
             opener(explorer_id, payload)
 
 
-SAMPLES = SAMPLES_DIR
-
 __all__ = ["CryptoTree", "InspectorScreen", "LoadedFile", "PasswordScreen", "Row", "build_rows"]
