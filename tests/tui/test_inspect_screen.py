@@ -65,6 +65,7 @@ async def test_opens_on_the_samples_and_explains_the_course_certificate() -> Non
         await choose(pilot, screen, row_of(screen, "alice-course-style.pem"))
         text = details_text(screen)
         assert "missing-aki" in text and "VERIFY_X509_STRICT" in text and "expires in" in text
+        assert "private key in alice.example.net.key.pem" in text  # paired by public key
         # The raw views follow the selection.
         assert screen.query_one("#insp-hex", HexView).rows > 50
         assert "BEGIN CERTIFICATE" in str(screen.query_one("#insp-pem", Static).content)

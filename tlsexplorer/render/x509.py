@@ -94,8 +94,9 @@ def render_findings(findings: Iterable[Finding]) -> RenderableType:
     return Group(*lines)
 
 
-def render_certificate(info: CertificateInfo) -> RenderableType:
-    """Every field of a certificate, its extensions, fingerprints and lint."""
+def render_certificate(info: CertificateInfo, keys: Sequence[str] = ()) -> RenderableType:
+    """Every field of a certificate, its extensions, fingerprints and lint (``keys``: where its
+    private key was found)."""
     fields = _fields()
     fields.add_row("Version", str(info.version))
     fields.add_row(
@@ -110,6 +111,8 @@ def render_certificate(info: CertificateInfo) -> RenderableType:
     fields.add_row("Signature", info.signature_algorithm)
     fields.add_row("SHA-256", info.fingerprint_sha256)
     fields.add_row("SHA-1", info.fingerprint_sha1)
+    if keys:
+        fields.add_row("Private key", "\n".join(keys))
     parts: list[RenderableType] = [Text(info.sentence(), style="bold")]
     verdict = strict_verdict(info.lint)
     if verdict:
@@ -127,8 +130,8 @@ def render_certificate(info: CertificateInfo) -> RenderableType:
     return Group(*parts)
 
 
-def render_csr(info: CsrInfo) -> RenderableType:
-    """A CSR: subject, key, requested extensions, signature check."""
+def render_csr(info: CsrInfo, keys: Sequence[str] = ()) -> RenderableType:
+    """A CSR: subject, key, requested extensions, signature check (``keys``: its private key)."""
     fields = _fields()
     fields.add_row("Subject", info.subject or "(empty)")
     fields.add_row("Public key", info.public_key.describe())
@@ -139,6 +142,8 @@ def render_csr(info: CsrInfo) -> RenderableType:
         else Text("INVALID", style="bold red")
     )
     fields.add_row("Self-signature", ok)
+    if keys:
+        fields.add_row("Private key", "\n".join(keys))
     parts: list[RenderableType] = [
         Text(info.sentence(), style="bold"),
         Text(""),
@@ -218,9 +223,9 @@ def render_info(
 ) -> RenderableType:
     """The renderable of any summary."""
     if isinstance(info, CertificateInfo):
-        return render_certificate(info)
+        return render_certificate(info, matches)
     if isinstance(info, CsrInfo):
-        return render_csr(info)
+        return render_csr(info, matches)
     if isinstance(info, CrlInfo):
         return render_crl(info, crl_limit)
     if isinstance(info, KeyInfo):

@@ -75,6 +75,8 @@ class LoadedFile:
     """What the loader found."""
     password_hint: str | None = None
     """The sample passphrase, shown next to built-in encrypted samples."""
+    data: bytes | None = None
+    """The bytes, for material that is not on disk (so it can be unlocked)."""
 
 
 @dataclass
@@ -325,7 +327,7 @@ class InspectorScreen(ExplorerScreen):
     def open_bytes(self, label: str, data: bytes) -> None:
         """Show material that is not on disk."""
         result = load_objects(data, label)
-        self._show([LoadedFile(label, None, result)], with_sweep=False)
+        self._show([LoadedFile(label, None, result, data=data)], with_sweep=False)
 
     @work(thread=True, exclusive=True, group="inspector-load", exit_on_error=False)
     def _load(self, paths: list[Path], remember: bool = True, folder_label: str | None = None) -> None:
@@ -475,6 +477,8 @@ class InspectorScreen(ExplorerScreen):
         parts: list[RenderableType] = [object_heading(obj, object_title(obj)), Text("")]
         if info is not None:
             refs = [ref.describe() for ref in self.matches.get(id(obj), [])]
+            if obj.kind in ("certificate", "certificate_request"):
+                refs = self._keys_for(entry, obj)
             hint: str | None = None
             if obj.encrypted and obj.value is None:
                 hint = "Press u to enter the passphrase."
@@ -492,6 +496,16 @@ class InspectorScreen(ExplorerScreen):
             parts += [Text(""), Text(actions, style="dim")]
         details.update(Group(*parts))
         self.query_one("#insp-details-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def _keys_for(self, entry: LoadedFile, obj: LoadedObject) -> list[str]:
+        """The private keys among the open files that carry this object's public key."""
+        by_id = {id(o): (f, o) for f in self.files for _d, o in f.result.flat() if o.kind == "private_key"}
+        found = []
+        for key_id, refs in self.matches.items():
+            if key_id in by_id and any(r.path == entry.label and r.where == obj.where for r in refs):
+                key_file, key_obj = by_id[key_id]
+                found.append(f"private key in {Path(key_file.label).name}, {key_obj.where}")
+        return found
 
     def _actions_hint(self, obj: LoadedObject) -> str:
         hints = []
@@ -670,14 +684,17 @@ class InspectorScreen(ExplorerScreen):
         self.app.push_screen(PasswordScreen(Path(entry.label).name, entry.password_hint), done)
 
     def _unlock(self, entry: LoadedFile, password: bytes) -> None:
-        if entry.path is None:
-            self.notify("This material is not on disk; paste it into a file to unlock it", severity="warning")
+        if entry.path is not None:
+            result = read_path(entry.path, password)
+        elif entry.data is not None:
+            result = load_objects(entry.data, entry.label, password)
+        else:
             return
-        result = read_path(entry.path, password)
         if not result.ok:
             self.notify(result.problems[0], severity="error", title="Still locked")
             return
-        self._passwords[str(entry.path)] = password
+        if entry.path is not None:
+            self._passwords[str(entry.path)] = password
         entry.result = result
         self._info_cache.clear()
         table = self.query_one("#insp-objects", VirtualTable)
