@@ -19,16 +19,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tlsexplorer import __version__
-from tlsexplorer.tui.explorers import EXPLORERS, explorer
+from tlsexplorer.tui.explorers import EXPLORERS, explorer, explorer_bindings
 from tlsexplorer.tui.screens.base import ExplorerScreen
 from tlsexplorer.tui.screens.home import HomeScreen
-
-
-def _explorer_bindings() -> list[BindingType]:
-    return [
-        Binding(item.key, f"open_explorer('{item.id}')", item.title, priority=True)
-        for item in EXPLORERS
-    ]
 
 
 class TlsExplorerApp(App[int]):
@@ -44,7 +37,7 @@ class TlsExplorerApp(App[int]):
         Binding("question_mark", "help", "Help", show=False, key_display="?"),
         Binding("escape", "go_back", "Back", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
-        *_explorer_bindings(),
+        *explorer_bindings(show=False),
     ]
 
     def __init__(

@@ -12,6 +12,8 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
+
 if TYPE_CHECKING:
     from tlsexplorer.tui.screens.base import ExplorerScreen
 
@@ -115,6 +117,15 @@ EXPLORERS: tuple[Explorer, ...] = (
 )
 
 
+def explorer_bindings(*, show: bool) -> list[Binding]:
+    """One binding per explorer. The app's work everywhere but stay out of the
+    footer (each explorer's own keys go there); Home shows them."""
+    return [
+        Binding(item.key, f"app.open_explorer('{item.id}')", item.title, show=show, priority=not show)
+        for item in EXPLORERS
+    ]
+
+
 def explorer(explorer_id: str) -> Explorer:
     """The explorer with ``explorer_id``.
 
@@ -127,4 +138,4 @@ def explorer(explorer_id: str) -> Explorer:
     raise KeyError(explorer_id)
 
 
-__all__ = ["EXPLORERS", "Explorer", "explorer"]
+__all__ = ["EXPLORERS", "Explorer", "explorer", "explorer_bindings"]

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tlsexplorer.tui.explorers import EXPLORERS, Explorer
+from tlsexplorer.tui.explorers import EXPLORERS, Explorer, explorer_bindings
 
 INTRO = (
     "[b]tlsexplorer[/b] explores cryptography and TLS on real material: ciphers you can "
@@ -60,6 +60,7 @@ class HomeScreen(Screen[None]):
     AUTO_FOCUS = ".card"
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        *explorer_bindings(show=True),
         Binding("down,right", "app.focus_next", "Next card", show=False),
         Binding("up,left", "app.focus_previous", "Previous card", show=False),
     ]
