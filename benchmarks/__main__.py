@@ -1,5 +1,6 @@
 """Run benchmarks: ``python -m benchmarks [NAME ...] [--runs N]``.
 
+Child processes run with a bytecode cache (see common.bytecode_cache).
 Every module ``benchmarks/bench_<name>.py`` defines ``run(runs: int) ->
 list[Comparison]``; this runner finds them, runs them and prints one line per
 comparison. Exit status 1 when a target was missed.
@@ -11,7 +12,10 @@ import argparse
 import importlib
 import pkgutil
 import sys
+import tempfile
 from pathlib import Path
+
+from benchmarks.common import bytecode_cache
 
 HERE = Path(__file__).resolve().parent
 
@@ -38,12 +42,13 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
     missed = False
-    for name in names:
-        module = importlib.import_module(f"benchmarks.bench_{name}")
-        kwargs = {"runs": args.runs} if args.runs else {}
-        for comparison in module.run(**kwargs):
-            print(comparison.report(), flush=True)
-            missed |= not comparison.ok
+    with tempfile.TemporaryDirectory(prefix="tlsx-bench-pycache-") as cache, bytecode_cache(Path(cache)):
+        for name in names:
+            module = importlib.import_module(f"benchmarks.bench_{name}")
+            kwargs = {"runs": args.runs} if args.runs else {}
+            for comparison in module.run(**kwargs):
+                print(comparison.report(), flush=True)
+                missed |= not comparison.ok
     return 1 if missed else 0
 
 

@@ -2,9 +2,8 @@
 
 Both sides are two processes (encrypt, then decrypt) reading a file on stdin
 and writing to a file, so start-up, imports and I/O count alike. Both run with
-Python's bytecode cache on (in a temporary PYTHONPYCACHEPREFIX), as after a
-normal install: with PYTHONDONTWRITEBYTECODE set, every tlsexplorer module
-would be compiled from source on every run while the library's are cached.
+Python's bytecode cache on, as after a normal install (the runner's
+common.bytecode_cache).
 """
 
 from __future__ import annotations
@@ -61,8 +60,7 @@ def run(runs: int = 9) -> list[Comparison]:
         ours_dir, ref_dir = folder / "ours", folder / "ref"
         ours_dir.mkdir()
         ref_dir.mkdir()
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+        env = dict(os.environ)
         script = Path(PYTHON).parent / "tlsexplorer"
         cli = [str(script), "fernet"] if script.exists() else [PYTHON, "-m", "tlsexplorer", "fernet"]
         ours, reference = alternate(

@@ -9,19 +9,15 @@ The targeted comparison gives the bare script the same durable writes tlsexplore
 (temporary file, fsync, rename); a second line, for information, lets it write plainly
 as the course did, which shows what the fsyncs cost.
 
-Bytecode caching is on for both sides (as after ``pip install``, which compiles the
-package): the caches go to a temporary PYTHONPYCACHEPREFIX, written during the warm-up
-run, so nothing is written into the source tree even where PYTHONDONTWRITEBYTECODE is set.
+Bytecode caching is on for both sides, as after ``pip install`` (the runner's
+common.bytecode_cache).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import shutil
 import tempfile
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
@@ -85,24 +81,9 @@ def _make_ca(folder: Path) -> Path:
     return folder / "ca"
 
 
-@contextlib.contextmanager
-def _bytecode_cache(prefix: Path) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
-    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    os.environ["PYTHONPYCACHEPREFIX"] = str(prefix)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def run(runs: int = 15) -> list[Comparison]:
     """Alternate ``runs`` issues through the CLI and through the bare script; then openssl."""
-    with tempfile.TemporaryDirectory(prefix="bench-issue-") as tmp, _bytecode_cache(Path(tmp) / "pycache"):
+    with tempfile.TemporaryDirectory(prefix="bench-issue-") as tmp:
         folder = Path(tmp)
         ca_dir = _make_ca(folder)
         bare = folder / "bare.py"

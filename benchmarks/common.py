@@ -6,11 +6,13 @@ run, alternating the two so that machine noise hits both alike.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,4 +90,28 @@ def time_process(argv: Sequence[str], *, stdin: bytes | None = None, cwd: Path |
     return time.perf_counter() - start
 
 
-__all__ = ["PYTHON", "ROOT", "Comparison", "alternate", "time_process"]
+@contextlib.contextmanager
+def bytecode_cache(prefix: Path) -> Iterator[None]:
+    """Turn Python's bytecode cache on for child processes, kept under ``prefix``.
+
+    After ``pip install`` every package is compiled, ours included. Where
+    PYTHONDONTWRITEBYTECODE is set (as on this machine), an editable
+    tlsexplorer would be compiled from source on every run while the
+    libraries it is compared with are cached; this gives both sides a cache,
+    in a temporary folder so nothing is written into the tree.
+    """
+    names = ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(prefix)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+__all__ = ["PYTHON", "ROOT", "Comparison", "alternate", "bytecode_cache", "time_process"]
