@@ -72,8 +72,9 @@ EXPLORERS: tuple[Explorer, ...] = (
         title="Inspector",
         key="f4",
         concept=(
-            "A PEM file is base64 around DER: certificates, keys, CSRs and CRLs, each a tree of tagged bytes. "
-            "Read every object in your files, see what each field means and what strict clients reject."
+            "A PEM file is base64 around DER: certificates, keys, CSRs and CRLs, each a tree of "
+            "tagged bytes. Read every object in your files, see what each field means and what "
+            "strict clients reject."
         ),
         actions="Open files and folders (PEM, DER, PKCS#7, PKCS#12, OpenSSH), details and lint, PEM, hex "
         "and DER tree, folder sweep pairing keys with certificates",
