@@ -131,6 +131,11 @@ def test_sha1_signature_is_flagged() -> None:
     assert isinstance(info, CertificateInfo)
     assert info.signature_hash == "sha1"
     assert rules(info)["weak-signature-hash"] == "error"
+    # On a self-signed root the same hash is harmless: clients do not check an anchor's signature.
+    root = make_cert("Root", ca=True, key_usage={"key_cert_sign": True}, aki=False, key=rsa_key())
+    data = der(root).replace(bytes.fromhex("06092a864886f70d01010b"), bytes.fromhex("06092a864886f70d010105"))
+    root_info = summarize(load_objects(data).objects[0], NOW)
+    assert isinstance(root_info, CertificateInfo) and rules(root_info)["weak-signature-hash"] == "info"
 
 
 def test_der_tree_offsets_cover_the_bytes() -> None:

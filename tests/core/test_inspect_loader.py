@@ -233,6 +233,7 @@ def test_serial_zero_or_negative_is_read_and_linted(tlv: bytes, value: int) -> N
     assert info.serial == value  # type: ignore[union-attr]
     rules = {f.rule: f for f in info.lint}  # type: ignore[union-attr]
     assert rules["serial-not-positive"].severity == "warning"
+    assert [f.rule for f in info.lint].count("serial-not-positive") == 1  # type: ignore[union-attr]
 
 
 def test_load_certificates_keeps_its_contract() -> None:

@@ -228,16 +228,27 @@ def lint_certificate(info: CertificateInfo) -> tuple[Finding, ...]:
             )
     # Algorithms
     if info.signature_hash in ("sha1", "md5", "md2", "md4"):
-        out.append(
-            Finding(
-                "weak-signature-hash",
-                "error",
-                f"signed with {info.signature_hash.upper()} ({info.signature_algorithm}); "
-                "collisions are practical",
-                "browsers (since 2017), OpenSSL 3 at security level 1 and above; "
-                "cryptography 50 refuses to sign with it",
+        if self_signed and info.is_ca:
+            out.append(
+                Finding(
+                    "weak-signature-hash",
+                    "info",
+                    f"self-signed with {info.signature_hash.upper()}; harmless on a trust anchor, "
+                    "whose own signature clients do not check",
+                    "nobody for a root in the trust store (RFC 5280 §6.1: the anchor is trusted as is)",
+                )
             )
-        )
+        else:
+            out.append(
+                Finding(
+                    "weak-signature-hash",
+                    "error",
+                    f"signed with {info.signature_hash.upper()} ({info.signature_algorithm}); "
+                    "collisions are practical",
+                    "browsers (since 2017), OpenSSL 3 at security level 1 and above; "
+                    "cryptography 50 refuses to sign with it",
+                )
+            )
     if info.public_key.type == "RSA" and info.public_key.bits is not None and info.public_key.bits < 2048:
         out.append(
             Finding(

@@ -528,7 +528,10 @@ def certificate_info(
         lint=(),
     )
     # The findings need the finished summary; set them once, as __post_init__ would.
-    object.__setattr__(info, "lint", warning_findings(warned) + lint_certificate(info))
+    from_library = warning_findings(warned)
+    seen = {f.rule for f in from_library}
+    own = tuple(f for f in lint_certificate(info) if f.rule not in seen)
+    object.__setattr__(info, "lint", from_library + own)
     return info
 
 
