@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 
-from tests.inspect_factory import NOW, der, ec_key, make_cert, rsa_key
+from tests.inspect_factory import NOW, der, ec_key, make_cert, pem, rsa_key
 from tlsexplorer.core.der import parse_der, walk
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.lint import lint_certificate, strict_verdict
@@ -196,3 +196,24 @@ def test_sweep_flags_orphans_and_missing_issuers(tmp_path: Path) -> None:
     kinds = [f.kind for f in report.flags]
     assert "orphan" in kinds and "issuer-missing" in kinds
     assert not report.chains[0].complete
+
+
+def test_sweep_reads_a_symlinked_file_once_and_links_sha1_roots(tmp_path: Path) -> None:
+    from tlsexplorer.core.sweep import collect_files
+
+    (tmp_path / "a.pem").write_bytes(sample_path("charlies-root-ca.pem").read_bytes())
+    (tmp_path / "1a2b3c4d.0").symlink_to(tmp_path / "a.pem")
+    files, _notes = collect_files([tmp_path])
+    assert len(files) == 1
+    # A root self-signed with SHA-1 still counts as self-signed (the library's own check refuses
+    # SHA-1, the sweep verifies it by hand), so its chain is complete.
+    from tlsexplorer.core.hazmat.sha1_certificate import resign_with_sha1
+
+    key = rsa_key()
+    root = resign_with_sha1(
+        make_cert("Old Root", ca=True, key_usage={"key_cert_sign": True}, aki=False, key=key), key
+    )
+    assert root.signature_hash_algorithm is not None and root.signature_hash_algorithm.name == "sha1"
+    (tmp_path / "a.pem").write_bytes(pem(root))
+    report = sweep(read_paths([tmp_path]), NOW)
+    assert [c.complete for c in report.chains] == [True]

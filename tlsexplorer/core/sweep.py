@@ -72,6 +72,18 @@ def collect_files(paths: list[Path], recursive: bool = True) -> tuple[list[Path]
                     found.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
             else:
                 found = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+            # A file reached twice through symbolic links (/etc/ssl/certs: hash links) is read once.
+            seen: set[Path] = set()
+            unique: list[Path] = []
+            for item in found:
+                try:
+                    real = item.resolve()
+                except OSError:
+                    real = item
+                if real not in seen:
+                    seen.add(real)
+                    unique.append(item)
+            found = unique
             if len(found) > MAX_SWEEP_FILES:
                 notes.append(f"{path}: {len(found)} files, only the first {MAX_SWEEP_FILES} are read")
                 found = found[:MAX_SWEEP_FILES]
@@ -290,8 +302,31 @@ def match_keys(results: list[LoadResult]) -> dict[int, list[ObjectRef]]:
 
 
 def _issued_by(cert: Any, issuer: Any) -> bool:
+    """True when ``issuer``'s key made ``cert``'s signature (SHA-1 ones included: old roots
+    are self-signed with it, and the library's own check refuses that algorithm)."""
     try:
         cert.verify_directly_issued_by(issuer)
+    except ValueError as exc:
+        if "Unsupported signature algorithm" not in str(exc) or cert.issuer != issuer.subject:
+            return False
+        return _verify_legacy(cert, issuer)
+    except Exception:
+        return False
+    return True
+
+
+def _verify_legacy(cert: Any, issuer: Any) -> bool:
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+    key = issuer.public_key()
+    algorithm = cert.signature_hash_algorithm
+    try:
+        if isinstance(key, rsa.RSAPublicKey) and algorithm is not None:
+            key.verify(cert.signature, cert.tbs_certificate_bytes, padding.PKCS1v15(), algorithm)
+        elif isinstance(key, ec.EllipticCurvePublicKey) and algorithm is not None:
+            key.verify(cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(algorithm))
+        else:
+            return False
     except Exception:
         return False
     return True
