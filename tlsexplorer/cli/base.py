@@ -180,11 +180,37 @@ def example_epilog(*lines: str) -> str:
     return "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
+def add_command(
+    subparsers: Any, name: str, help_text: str, description: str, *examples: str
+) -> argparse.ArgumentParser:
+    """Add a (sub)command parser with its description and an examples epilog."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        help=help_text,
+        description=description,
+        epilog=example_epilog(*examples),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
+def add_actions(parser: argparse.ArgumentParser) -> Any:
+    """Give a command its actions (``ca init``, ``fernet encrypt``...).
+
+    An action is required: without one, the usual one-line usage error and
+    exit 2. Returns the subparsers object to add actions to with
+    :func:`add_command`.
+    """
+    return parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+
+
 __all__ = [
     "PROG",
     "ArgumentParser",
     "CliError",
     "Handler",
+    "add_actions",
+    "add_command",
     "add_json_flag",
     "emit_json",
     "example_epilog",

@@ -18,7 +18,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tlsexplorer.cli.base import add_json_flag, emit_json, example_epilog, read_password, read_source
+from tlsexplorer.cli.base import (
+    add_actions,
+    add_command,
+    add_json_flag,
+    emit_json,
+    example_epilog,
+    read_password,
+    read_source,
+)
 
 if TYPE_CHECKING:
     from tlsexplorer.core.ca_store import LoadedCa, Product
@@ -28,16 +36,6 @@ FLAWS = (
     "expired", "not-yet-valid", "cn-only", "wrong-eku", "no-key-usage", "sha1", "path-length",
     "name-constraints",
 )
-
-
-def _sub(
-    actions: Any, name: str, help_text: str, description: str, *examples: str
-) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = actions.add_parser(
-        name, help=help_text, description=description, epilog=example_epilog(*examples),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    return parser
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -93,15 +91,9 @@ def register(subparsers: Any) -> None:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    actions = add_actions(parser)
 
-    def no_action(_args: argparse.Namespace) -> int:
-        parser.print_help(sys.stderr)
-        return 2
-
-    parser.set_defaults(handler=no_action)
-    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
-
-    init = _sub(actions, "init", "Make a root CA in a new folder",
+    init = add_command(actions, "init", "Make a root CA in a new folder",
                 "Make a root CA: a new key and a self-signed CA certificate, written to DIR.",
                 "tlsexplorer ca init myca --cn 'My Local CA' --org 'Me'",
                 "tlsexplorer ca init myca --key-type p256 --path-len 1 --permit-dns example.net "
@@ -110,7 +102,7 @@ def register(subparsers: Any) -> None:
     _ca_options(init)
     init.set_defaults(handler=_init)
 
-    inter = _sub(actions, "intermediate", "Make an intermediate CA signed by a CA",
+    inter = add_command(actions, "intermediate", "Make an intermediate CA signed by a CA",
                  "Make an intermediate CA in NEWDIR, signed by the CA in DIR. Its chain.pem holds "
                  "it and its parents up to the root.",
                  "tlsexplorer ca intermediate myca myca-issuing --cn 'My Issuing CA' --path-len 0")
@@ -120,7 +112,7 @@ def register(subparsers: Any) -> None:
     inter.add_argument("--ca-password-file", metavar="FILE", help="passphrase of DIR's key")
     inter.set_defaults(handler=_intermediate)
 
-    issue = _sub(actions, "issue", "Issue a server or client certificate (or a broken one)",
+    issue = add_command(actions, "issue", "Issue a server or client certificate (or a broken one)",
                  "Issue a certificate for NAME with a new key, signed by the CA in DIR. NAME is the "
                  "CN and is also put in the SAN. --san takes DNS names, wildcards, IP addresses and "
                  "emails. --flaw makes a deliberately broken certificate for testing clients.",
@@ -144,7 +136,7 @@ def register(subparsers: Any) -> None:
     _common(issue)
     issue.set_defaults(handler=_issue)
 
-    csr = _sub(actions, "csr", "Make a key and a certificate signing request",
+    csr = add_command(actions, "csr", "Make a key and a certificate signing request",
                "Make a key and a CSR for NAME (as a site owner does), written to --out DIR as "
                "NAME.csr.pem and NAME.key.pem.",
                "tlsexplorer ca csr www.example.net --san example.net --out requests")
@@ -158,7 +150,7 @@ def register(subparsers: Any) -> None:
     _common(csr)
     csr.set_defaults(handler=_csr)
 
-    sign = _sub(actions, "sign", "Sign a certificate signing request",
+    sign = add_command(actions, "sign", "Sign a certificate signing request",
                 "Sign the CSR with the CA in DIR: the request's subject and names, the CA's own "
                 "policy for the rest. Shows what the CA kept, changed, added or dropped.",
                 "tlsexplorer ca sign myca requests/www.example.net.csr.pem")

@@ -6,7 +6,14 @@ import argparse
 import sys
 from typing import Any
 
-from tlsexplorer.cli.base import add_json_flag, emit_json, example_epilog, read_text_argument
+from tlsexplorer.cli.base import (
+    add_actions,
+    add_command,
+    add_json_flag,
+    emit_json,
+    example_epilog,
+    read_text_argument,
+)
 
 RANKING_PREVIEW = 10_000
 """Longest plaintext given for each candidate of the ranking (the winner's is always whole)."""
@@ -29,29 +36,26 @@ def register(subparsers: Any) -> None:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.set_defaults(handler=_no_action(parser))
-    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    actions = add_actions(parser)
     for name, verb in (("encrypt", "Shift every letter forward"), ("decrypt", "Shift every letter back")):
-        sub = actions.add_parser(
+        sub = add_command(
+            actions,
             name,
-            help=f"{verb} by SHIFT",
-            description=f"{verb} by SHIFT places (any whole number; -1 and 25 are the same shift).",
-            epilog=example_epilog(f'tlsexplorer caesar {name} --shift 3 "Hello, World"'),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            f"{verb} by SHIFT",
+            f"{verb} by SHIFT places (any whole number; -1 and 25 are the same shift).",
+            f'tlsexplorer caesar {name} --shift 3 "Hello, World"',
         )
         sub.add_argument("--shift", type=int, required=True, metavar="N", help="how many places to shift")
         sub.add_argument("text", metavar="TEXT", help="the text, or - to read stdin")
         add_json_flag(sub)
         sub.set_defaults(handler=_encrypt if name == "encrypt" else _decrypt)
-    crack = actions.add_parser(
+    crack = add_command(
+        actions,
         "crack",
-        help="Try all 26 shifts and rank them by how English they look",
-        description=(
-            "Frequency analysis: decrypt with all 26 shifts and rank the results by the chi-squared "
-            "distance of their letter counts from English. Reliable from about 40 letters."
-        ),
-        epilog=example_epilog("tlsexplorer caesar crack 'Wkh vhfuhw lv klgghq xqghu wkh iorzhu srw'"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "Try all 26 shifts and rank them by how English they look",
+        "Frequency analysis: decrypt with all 26 shifts and rank the results by the chi-squared "
+        "distance of their letter counts from English. Reliable from about 40 letters.",
+        "tlsexplorer caesar crack 'Wkh vhfuhw lv klgghq xqghu wkh iorzhu srw'",
     )
     crack.add_argument("text", metavar="TEXT", help="the ciphertext, or - to read stdin")
     crack.add_argument(
@@ -63,14 +67,6 @@ def register(subparsers: Any) -> None:
     )
     add_json_flag(crack)
     crack.set_defaults(handler=_crack)
-
-
-def _no_action(parser: argparse.ArgumentParser) -> Any:
-    def handler(_args: argparse.Namespace) -> int:
-        parser.print_help(sys.stderr)
-        return 2
-
-    return handler
 
 
 def _shift(args: argparse.Namespace, direction: int) -> int:

@@ -6,7 +6,15 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from tlsexplorer.cli.base import add_json_flag, emit_json, example_epilog, read_source, warn
+from tlsexplorer.cli.base import (
+    add_actions,
+    add_command,
+    add_json_flag,
+    emit_json,
+    example_epilog,
+    read_source,
+    warn,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -15,19 +23,6 @@ if TYPE_CHECKING:
 
 UNSAFE_HELP = "UNSAFE, for teaching and reproducible output only"
 SAMPLE_KEY = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="
-
-
-def _sub(
-    actions: Any, name: str, help_text: str, description: str, *examples: str
-) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = actions.add_parser(
-        name,
-        help=help_text,
-        description=description,
-        epilog=example_epilog(*examples),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    return parser
 
 
 def _add_key_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
@@ -72,15 +67,9 @@ def register(subparsers: Any) -> None:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    actions = add_actions(parser)
 
-    def no_action(_args: argparse.Namespace) -> int:
-        parser.print_help(sys.stderr)
-        return 2
-
-    parser.set_defaults(handler=no_action)
-    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
-
-    keygen = _sub(
+    keygen = add_command(
         actions,
         "keygen",
         "Make a new random key",
@@ -94,7 +83,7 @@ def register(subparsers: Any) -> None:
     add_json_flag(keygen)
     keygen.set_defaults(handler=_keygen)
 
-    encrypt = _sub(
+    encrypt = add_command(
         actions,
         "encrypt",
         "Encrypt TEXT (or stdin) into a token",
@@ -113,7 +102,7 @@ def register(subparsers: Any) -> None:
     add_json_flag(encrypt)
     encrypt.set_defaults(handler=_encrypt)
 
-    decrypt = _sub(
+    decrypt = add_command(
         actions,
         "decrypt",
         "Decrypt a token (exit 1 with the reason when rejected)",
@@ -127,7 +116,7 @@ def register(subparsers: Any) -> None:
     decrypt.add_argument("token", metavar="TOKEN", help="the token, or - to read stdin")
     decrypt.set_defaults(handler=_decrypt)
 
-    explain = _sub(
+    explain = add_command(
         actions,
         "explain",
         "Take a token apart and run every check step by step",
@@ -143,7 +132,7 @@ def register(subparsers: Any) -> None:
     add_json_flag(explain)
     explain.set_defaults(handler=_explain)
 
-    rotate = _sub(
+    rotate = add_command(
         actions,
         "rotate",
         "Re-encrypt a token under the newest key (MultiFernet)",

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from tlsexplorer.cli.base import (
     CliError,
+    add_actions,
+    add_command,
     add_json_flag,
     emit_json,
     example_epilog,
@@ -30,16 +32,6 @@ from tlsexplorer.cli.base import (
 
 if TYPE_CHECKING:
     from tlsexplorer.core.tls_server import ServerFiles
-
-
-def _sub(
-    actions: Any, name: str, help_text: str, description: str, *examples: str
-) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = actions.add_parser(
-        name, help=help_text, description=description, epilog=example_epilog(*examples),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    return parser
 
 
 def _server_options(parser: argparse.ArgumentParser) -> None:
@@ -70,15 +62,9 @@ def register(subparsers: Any) -> None:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    actions = add_actions(parser)
 
-    def no_action(_args: argparse.Namespace) -> int:
-        parser.print_help(sys.stderr)
-        return 2
-
-    parser.set_defaults(handler=no_action)
-    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
-
-    serve = _sub(
+    serve = add_command(
         actions, "serve", "Serve a page with a secret over HTTPS on 127.0.0.1",
         "Serve a small page with a secret message on 127.0.0.1 (never any other address), over "
         "HTTPS with the given certificate, or the built-in alice.example.net sample when none is "
@@ -97,7 +83,7 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--secret", metavar="TEXT", help="the secret message on the page")
     serve.set_defaults(handler=_serve)
 
-    probe = _sub(
+    probe = add_command(
         actions, "probe", "Connect to a TLS server and explain what it sent",
         "Connect like 'openssl s_client -showcerts': TLS version, cipher suite, ALPN, the "
         "certificates exactly as the server sent them, and the verdict explained. With no --ca "
@@ -123,7 +109,7 @@ def register(subparsers: Any) -> None:
     add_json_flag(probe)
     probe.set_defaults(handler=_probe)
 
-    scenarios = _sub(
+    scenarios = add_command(
         actions, "scenarios", "Play the course's trust scenarios against local servers",
         "Start servers on free ports of 127.0.0.1 with the built-in samples and try each "
         "scenario: no CA, the CA, --insecure, 127.0.0.1 when the SAN has only localhost, an "
@@ -137,7 +123,7 @@ def register(subparsers: Any) -> None:
     add_json_flag(scenarios)
     scenarios.set_defaults(handler=_scenarios)
 
-    wire = _sub(
+    wire = add_command(
         actions, "wire", "Record one request and show the bytes a sniffer sees",
         "Start the lab server (HTTPS, or plain HTTP with --plain) on 127.0.0.1, send one request "
         "through a recorder, and show the exchange: over plain HTTP the request and the response "
