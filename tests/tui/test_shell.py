@@ -102,3 +102,28 @@ async def test_ctrl_q_quits_cleanly() -> None:
         await pilot.pause()
     assert app.return_code in (0, None)
     assert not app.is_running
+
+
+async def test_home_footer_lists_explorer_keys_and_explorers_keep_theirs() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        shown = {k for k, a in app.screen.active_bindings.items() if a.binding.show}
+        assert {e.key for e in EXPLORERS} <= shown
+        first, second = EXPLORERS[0], EXPLORERS[-1]
+        await pilot.press(first.key)
+        await pilot.pause()
+        screen = app.screen
+        assert screen is app.explorer_screen(first.id)
+        shown_there = {k for k, a in screen.active_bindings.items() if a.binding.show}
+        assert not {e.key for e in EXPLORERS} & shown_there, "explorer keys crowd the footer"
+        # The keys still work from inside an explorer, even with a text field focused.
+        inputs = list(screen.query("Input"))
+        if inputs:
+            inputs[0].focus()
+            await pilot.pause()
+        await pilot.press(second.key)
+        await pilot.pause()
+        assert app.screen is app.explorer_screen(second.id)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen

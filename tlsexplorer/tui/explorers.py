@@ -119,10 +119,12 @@ EXPLORERS: tuple[Explorer, ...] = (
 
 
 def explorer_bindings(*, show: bool) -> list[Binding]:
-    """One binding per explorer. The app's work everywhere but stay out of the
-    footer (each explorer's own keys go there); Home shows them."""
+    """One binding per explorer. The app's (``show=False``) work everywhere but
+    stay out of the footer, which is for each explorer's own keys; Home's
+    (``show=True``) put them in Home's footer. Not priority bindings: no text
+    field takes function keys, and a priority binding would hide Home's."""
     return [
-        Binding(item.key, f"app.open_explorer('{item.id}')", item.title, show=show, priority=not show)
+        Binding(item.key, f"app.open_explorer('{item.id}')", item.title, show=show)
         for item in EXPLORERS
     ]
 
