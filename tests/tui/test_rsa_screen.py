@@ -107,7 +107,7 @@ async def test_trace_tab_walks_bits_with_explanations() -> None:
         assert "Row 1 of 12" in text_of(explain)
         await pilot.press("ctrl+n", "ctrl+n")
         await pilot.pause()
-        assert view.cursor == 2 and "Row 3 of 12" in text_of(explain)
+        assert view.cursor_row == 2 and "Row 3 of 12" in text_of(explain)
         await pilot.click("#trace-encrypt")
         await settle(pilot)
         assert view.trace is not None and view.trace.result == 2790
@@ -133,9 +133,23 @@ async def test_real_key_identities_and_a_virtual_trace() -> None:
         assert view.trace is not None and len(view.trace.steps) > 2000
         assert 0 < view.rows_drawn < 200  # only what is on screen was drawn
         assert screen.book is not None and screen.book.bits == 2048
+        header = view.render_line(0).text
+        assert "squared (mod n)" in header and "value" in header
+        first = view.render_line(1).text  # a 617-digit number abbreviated to its column, with its length
+        base = view.trace.base
+        assert "(617 digits)" in first and str(base)[:8] in first and str(base)[-8:] in first
         await pilot.press("pagedown", "pagedown")
         await pilot.pause()
-        assert view.cursor > 10
+        row = view.cursor_row
+        assert row > 10 and f"Row {row + 1} of 2048" in text_of(screen.query_one("#trace-explain", Static))
+        await pilot.press("f8")  # hex keeps the cursor where it was
+        await pilot.pause()
+        assert view.cursor_row == row and f"Row {row + 1} of 2048" in text_of(
+            screen.query_one("#trace-explain", Static)
+        )
+        step = view.trace.steps[row]
+        line = view.render_line(row - int(view.scroll_y) + 1).text
+        assert f"{step.position}" in line and "(512 hex)" in line and f"{step.value:x}"[-8:] in line
 
 
 async def test_check_signature_payload_from_the_inspector() -> None:

@@ -9,21 +9,16 @@ unsafe, and key exchange. Every computation runs in a worker.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, overload
 
 from rich.console import Group, RenderableType
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.geometry import Size
-from textual.message import Message
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import (
     Button,
@@ -56,6 +51,7 @@ from tlsexplorer.core.rsa_math import (
 )
 from tlsexplorer.tui.payloads import CheckSignature
 from tlsexplorer.tui.screens.base import ExplorerScreen
+from tlsexplorer.tui.widgets.virtual_table import VirtualTable
 
 SHORT = 48
 """Characters a number may take in the explanation before it is abbreviated."""
@@ -67,12 +63,59 @@ MORE = "the Trace tab has them all"
 """Where the rows a short trace table leaves out are."""
 
 
-class TraceView(ScrollView, can_focus=True):
+class TraceRows(Sequence[tuple[object, ...]]):
+    """The rows of a square-and-multiply trace, formatted only when indexed.
+
+    A 4096-bit decryption has 4096 rows of 1233-digit numbers: the table asks
+    for the few on screen, and each number is abbreviated to its column's width
+    (head…tail with the digit count, never cut silently).
+    """
+
+    def __init__(self, trace: ModexpTrace, radix: Radix) -> None:
+        self.trace = trace
+        self.radix = radix
+        self._cache: dict[tuple[int, int, int], str] = {}
+
+    def __len__(self) -> int:
+        return len(self.trace.steps)
+
+    def _number(self, index: int, which: int, width: int) -> str:
+        key = (index, which, width)
+        cached = self._cache.get(key)
+        if cached is None:
+            from tlsexplorer.render.rsa import fit_number
+
+            step = self.trace.steps[index]
+            cached = fit_number(step.squared if which == 0 else step.value, self.radix, width)
+            if len(self._cache) > 4000:
+                self._cache.clear()
+            self._cache[key] = cached
+        return cached
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[object, ...]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[object, ...]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[object, ...] | Sequence[tuple[object, ...]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        step = self.trace.steps[index]
+        style = "cyan" if step.multiplied else ""
+        return (
+            Text(str(step.position), style=style),
+            Text(str(step.bit), style=style),
+            lambda width: Text(self._number(index, 0, width), style=style),
+            Text("· base" if step.multiplied else "—", style=style),
+            lambda width: Text(self._number(index, 1, width), style=style),
+        )
+
+
+class TraceView(VirtualTable):
     """A square-and-multiply trace, one row per exponent bit, drawn lazily.
 
-    Only the rows on screen are formatted (a 4096-bit decryption has 4096
-    rows of 1233-digit numbers), with a header that stays put and a cursor
-    row moved with the arrow keys.
+    A :class:`VirtualTable` over :class:`TraceRows`: only the rows on screen
+    are formatted, the header stays put and the cursor moves with the arrow
+    keys (posting ``RowHighlighted``).
     """
 
     DEFAULT_CSS = """
@@ -80,130 +123,29 @@ class TraceView(ScrollView, can_focus=True):
     TraceView:focus { border: heavy $accent; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "move(-1)", "Previous bit", show=False),
-        Binding("down", "move(1)", "Next bit", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First bit", show=False),
-        Binding("end", "jump(-1)", "Last bit", show=False),
-    ]
-
-    class CursorMoved(Message):
-        """The cursor moved to another row."""
-
-        def __init__(self, index: int) -> None:
-            super().__init__()
-            self.index = index
-            """The row now under the cursor."""
-
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(
+            [("bit #", 6, "right"), ("bit", 3, "center"), ("squared (mod n)", 0, "right"),
+             ("multiply", 8, "center"), ("value", 0, "right")],
+            id=id,
+            placeholder="No trace yet: compute a worked example or work a real key.",
+        )
         self.trace: ModexpTrace | None = None
         """The trace shown (None: nothing yet)."""
-        self.cursor = 0
-        """Index of the current row."""
         self.radix: Radix = "dec"
         """Decimal or hex."""
-        self.rows_drawn = 0
-        """How many data rows were drawn so far (the benchmark waits for the first)."""
-        self._cache: dict[tuple[int, int], str] = {}
 
     def set_trace(self, trace: ModexpTrace | None, radix: Radix) -> None:
         """Show ``trace`` from its first row."""
         self.trace = trace
         self.radix = radix
-        self.cursor = 0
-        self._cache.clear()
-        rows = len(trace.steps) if trace is not None else 0
-        self.virtual_size = Size(1, rows + 1)
-        self.scroll_to(y=0, animate=False)
-        self.refresh()
-        self.post_message(self.CursorMoved(0))
+        self.set_rows(TraceRows(trace, radix) if trace is not None else [])
 
     def set_radix(self, radix: Radix) -> None:
-        """Switch between decimal and hex."""
+        """Switch between decimal and hex, keeping the cursor."""
         self.radix = radix
-        self._cache.clear()
-        self.refresh()
-
-    @property
-    def page_rows(self) -> int:
-        """Data rows that fit (the header takes one line)."""
-        return max(1, self.scrollable_content_region.height - 1)
-
-    def _columns(self, width: int) -> int:
-        return max(8, (width - 22) // 2)
-
-    def _row_text(self, index: int, width: int) -> str:
-        key = (index, width)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        from tlsexplorer.render.rsa import fit_number
-
-        assert self.trace is not None
-        step = self.trace.steps[index]
-        col = self._columns(width)
-        text = (
-            f"{step.position:>6} {step.bit:^3} {fit_number(step.squared, self.radix, col):>{col}} "
-            f"{'· base' if step.multiplied else '—':^8} {fit_number(step.value, self.radix, col):>{col}}"
-        )
-        if len(self._cache) > 2000:
-            self._cache.clear()
-        self._cache[key] = text
-        return text
-
-    def render_line(self, y: int) -> Strip:
-        """Draw line ``y`` of the view: the header, or one trace row."""
-        width = self.scrollable_content_region.width
-        if self.trace is None:
-            text = "No trace yet: compute a worked example or work a real key." if y == 0 else ""
-            return Strip([Segment(text, Style(dim=True))]).adjust_cell_length(width)
-        col = self._columns(width)
-        if y == 0:
-            header = f"{'bit #':>6} {'bit':^3} {'squared (mod n)':>{col}} {'multiply':^8} {'value':>{col}}"
-            return Strip([Segment(header, Style(bold=True, underline=True))]).adjust_cell_length(width)
-        index = int(self.scroll_offset.y) + y - 1
-        if index >= len(self.trace.steps):
-            return Strip.blank(width)
-        self.rows_drawn += 1
-        style = Style(reverse=True, bold=True) if index == self.cursor else Style()
-        if index != self.cursor and self.trace.steps[index].multiplied:
-            style = Style(color="cyan")
-        return Strip([Segment(self._row_text(index, width), style)]).adjust_cell_length(width, style)
-
-    def _move_to(self, index: int) -> None:
-        if self.trace is None or not self.trace.steps:
-            return
-        index = max(0, min(index, len(self.trace.steps) - 1))
-        self.cursor = index
-        top = int(self.scroll_offset.y)
-        if index < top:
-            self.scroll_to(y=index, animate=False)
-        elif index >= top + self.page_rows:
-            self.scroll_to(y=index - self.page_rows + 1, animate=False)
-        self.refresh()
-        self.post_message(self.CursorMoved(index))
-
-    def action_move(self, delta: int) -> None:
-        """Move the cursor by ``delta`` rows."""
-        self._move_to(self.cursor + delta)
-
-    def action_page(self, direction: int) -> None:
-        """Move the cursor one page."""
-        self._move_to(self.cursor + direction * self.page_rows)
-
-    def action_jump(self, index: int) -> None:
-        """Go to the first row (0) or the last (-1)."""
         if self.trace is not None:
-            self._move_to(index if index >= 0 else len(self.trace.steps) - 1)
-
-    def on_click(self, event: object) -> None:
-        """Clicking a row puts the cursor there."""
-        y = getattr(event, "y", 0)
-        if y >= 1:
-            self._move_to(int(self.scroll_offset.y) + y - 1)
+            self.set_rows(TraceRows(self.trace, radix), keep_cursor=True)
 
 
 class RsaScreen(ExplorerScreen):
@@ -517,7 +459,7 @@ class RsaScreen(ExplorerScreen):
         """Walk the worked example (or the trace, on the Trace tab) forward or back."""
         tabs = self.query_one("#rsa-tabs", TabbedContent)
         if tabs.active == "trace-tab":
-            self.query_one(TraceView).action_move(delta)
+            self.query_one(TraceView).action_cursor(delta)
             return
         if tabs.active != "worked":
             self._switch_tab("worked", "#steps")
@@ -547,7 +489,7 @@ class RsaScreen(ExplorerScreen):
             self._update_whole()
         view = self.query_one(TraceView)
         view.set_radix(self.radix)
-        self._update_trace_explain(view.cursor)
+        self._update_trace_explain(view.cursor_row)
         if self.key is not None:
             self._show_key(self.key)
         if self.signature is not None:
@@ -578,7 +520,9 @@ class RsaScreen(ExplorerScreen):
                 f"{trace.multiplications} multiplications (modulus of {trace.modulus.bit_length()} bits). "
                 "↑/↓ PgUp/PgDn Home/End move; rows with · base multiply.",
             ))
-        self.query_one(TraceView).set_trace(trace, self.radix)
+        view = self.query_one(TraceView)
+        view.set_trace(trace, self.radix)
+        self._update_trace_explain(view.cursor_row)
 
     @on(Button.Pressed, "#trace-encrypt, #trace-decrypt, #trace-crt_p, #trace-crt_q")
     def _trace_button(self, event: Button.Pressed) -> None:
@@ -586,9 +530,9 @@ class RsaScreen(ExplorerScreen):
         self._show_trace(event.button.id.removeprefix("trace-"))
         self.query_one(TraceView).focus()
 
-    @on(TraceView.CursorMoved)
-    def _trace_moved(self, event: TraceView.CursorMoved) -> None:
-        self._update_trace_explain(event.index)
+    @on(VirtualTable.RowHighlighted, "#trace")
+    def _trace_moved(self, event: VirtualTable.RowHighlighted) -> None:
+        self._update_trace_explain(event.cursor_row)
 
     def _update_trace_explain(self, index: int) -> None:
         from tlsexplorer.render.rsa import explain_trace_step
@@ -701,7 +645,7 @@ class RsaScreen(ExplorerScreen):
         self.query_one("#m", Input).value = ""
         self.query_one("#text", Input).value = REAL_KEY_TEXT
         view = self.query_one(TraceView)
-        cursor = view.cursor
+        cursor = view.cursor_row
         self.show_workbook(book, keep_step=False)
         view.action_jump(cursor)
 

@@ -4,12 +4,18 @@ Adding 10,000 rows costs a list append, not 10,000 widgets or measured cells;
 scrolling renders just the lines on screen. The API follows the parts of
 DataTable the Inspector uses (``add_rows``, ``clear``, ``move_cursor``,
 ``row_count``, ``cursor_row`` and a ``RowHighlighted`` message).
+
+For rows too costly to build up front (the RSA screen's 4096-row trace of
+1233-digit numbers), ``set_rows`` takes any sequence, e.g. one that formats a
+row only when it is indexed, and a cell may be a callable given the column's
+width (a number abbreviated to fit rather than cut). A column of width 0
+shares the width left over by the fixed ones.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from rich.segment import Segment
 from rich.style import Style
@@ -20,6 +26,13 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+Justify = Literal["left", "center", "right"]
+Column = tuple[str, int] | tuple[str, int, Justify]
+"""(title, width) or (title, width, justify); width 0 shares the width left over."""
+
+MIN_FLEX = 8
+"""The narrowest a shared-width (0) column gets."""
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -74,11 +87,17 @@ class VirtualTable(ScrollView, can_focus=True):
     class RowSelected(RowHighlighted):
         """Enter or a click on a row."""
 
-    def __init__(self, columns: Sequence[tuple[str, int]], *, id: str | None = None) -> None:
+    def __init__(
+        self, columns: Sequence[Column], *, id: str | None = None, placeholder: str = ""
+    ) -> None:
         super().__init__(id=id)
-        self.columns = list(columns)
-        """(title, width) of each column."""
-        self._rows: list[Sequence[Any]] = []
+        self.columns: list[Column] = list(columns)
+        """(title, width[, justify]) of each column."""
+        self.placeholder = placeholder
+        """Shown (dim) under the header while there are no rows."""
+        self.rows_drawn = 0
+        """How many data rows were rendered so far (tests and benchmarks check laziness)."""
+        self._rows: Sequence[Sequence[Any]] = []
         self._cursor = 0
 
     # Data -------------------------------------------------------------------
@@ -95,8 +114,22 @@ class VirtualTable(ScrollView, can_focus=True):
 
     @property
     def width_needed(self) -> int:
-        """Total width of the columns and their separators."""
-        return sum(w for _t, w in self.columns) + len(self.columns)
+        """Total width of the columns and their separators (shared columns at their narrowest)."""
+        return sum(column[1] or MIN_FLEX for column in self.columns) + len(self.columns)
+
+    @property
+    def page_rows(self) -> int:
+        """Data rows that fit on screen (the header takes one line)."""
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def column_widths(self) -> list[int]:
+        """The width of each column now: shared (0) columns split what the fixed ones leave."""
+        flex = sum(1 for column in self.columns if not column[1])
+        if not flex:
+            return [column[1] for column in self.columns]
+        fixed = sum(column[1] for column in self.columns) + len(self.columns)
+        share = max(MIN_FLEX, (self.scrollable_content_region.width - fixed) // flex)
+        return [column[1] or share for column in self.columns]
 
     def clear(self) -> None:
         """Remove every row."""
@@ -106,11 +139,30 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def add_rows(self, rows: Iterable[Sequence[Any]]) -> None:
         """Append rows (each a sequence of str or rich Text, one per column)."""
+        if not isinstance(self._rows, list):
+            self._rows = list(self._rows)
         self._rows.extend(rows)
         self._resize()
 
+    def set_rows(self, rows: Sequence[Sequence[Any]], *, keep_cursor: bool = False) -> None:
+        """Show ``rows`` (any sequence; a lazy one is indexed only for the rows on screen).
+
+        The cursor goes back to the first row unless ``keep_cursor``; either way
+        RowHighlighted is posted for it when there are rows.
+        """
+        self._rows = rows
+        self._resize()
+        if keep_cursor:
+            self._cursor = max(0, min(self._cursor, len(rows) - 1))
+        else:
+            self._cursor = 0
+            self.scroll_to(y=0, animate=False)
+        self.move_cursor(row=self._cursor)
+
     def update_cell(self, row: int, column: int, value: Any) -> None:
         """Replace one cell."""
+        if not isinstance(self._rows, list):
+            self._rows = list(self._rows)
         cells = list(self._rows[row])
         cells[column] = value
         self._rows[row] = cells
@@ -130,15 +182,13 @@ class VirtualTable(ScrollView, can_focus=True):
         if not self._rows:
             return
         row = max(0, min(row, len(self._rows) - 1))
-        changed = row != self._cursor
         self._cursor = row
-        body = max(self.size.height - 1, 1)
+        body = self.page_rows
         if row < self.scroll_y:
             self.scroll_to(y=row, animate=animate)
         elif row >= self.scroll_y + body:
             self.scroll_to(y=row - body + 1, animate=animate)
         self._resize_cache_only()
-        del changed
         self.post_message(self.RowHighlighted(self, row))
 
     def _resize_cache_only(self) -> None:
@@ -153,7 +203,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def action_page(self, direction: int) -> None:
         """Move the cursor by one screen."""
-        self.move_cursor(row=self._cursor + direction * max(self.size.height - 2, 1))
+        self.move_cursor(row=self._cursor + direction * self.page_rows)
 
     def action_jump(self, row: int) -> None:
         """First (0) or last (-1) row."""
@@ -166,8 +216,11 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         """A click moves the cursor to the clicked row."""
-        row = int(self.scroll_y) + event.y - 1
-        if 0 <= row < len(self._rows) and event.y >= 1:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return
+        row = int(self.scroll_y) + offset.y - 1
+        if 0 <= row < len(self._rows):
             self.focus()
             self.move_cursor(row=row)
 
@@ -175,9 +228,12 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _line(self, cells: Sequence[Any], style: Style | None) -> Strip:
         segments: list[Segment] = []
-        for (_title, width), cell in zip(self.columns, cells, strict=False):
+        for column, width, cell in zip(self.columns, self.column_widths(), cells, strict=False):
+            if callable(cell):
+                cell = cell(width)
             text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
-            text.truncate(width, overflow="ellipsis", pad=True)
+            text.truncate(width, overflow="ellipsis")
+            text.align(column[2] if len(column) > 2 else "left", width)
             if style is not None:
                 text.stylize(style)
             segments.extend(text.render(self.app.console))
@@ -190,11 +246,17 @@ class VirtualTable(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             header_style = self.get_component_rich_style("virtual-table--header")
-            strip = self._line([t for t, _w in self.columns], header_style)
+            strip = self._line([column[0] for column in self.columns], header_style)
             return strip.crop(0, width).extend_cell_length(width, base)
         row = int(self.scroll_y) + y - 1
         if row >= len(self._rows):
+            if y == 1 and not self._rows and self.placeholder:
+                text = Text(self.placeholder, style="dim")
+                return Strip(text.render(self.app.console), text.cell_len).crop(0, width).extend_cell_length(
+                    width, base
+                )
             return Strip.blank(width, base)
+        self.rows_drawn += 1
         cursor = row == self._cursor
         style = self.get_component_rich_style("virtual-table--cursor") if cursor else None
         strip = self._line(self._rows[row], style)
