@@ -174,3 +174,19 @@ def test_huge_timestamp_does_not_crash(key: fs.FernetKey) -> None:
     assert report.reason == fs.FUTURE_TIMESTAMP
     assert report.fields is not None and report.fields.time is None
     assert "9999" in report.checks[3].detail
+
+
+@pytest.mark.parametrize(
+    ("token", "says"),
+    [
+        ("gAAAAA", "cut short"),  # only base64 letters: the length is what is wrong
+        (SPEC_TOKEN[:-3].decode(), "cut short"),
+        ("gAAA!AAA", "character 5 is '!'"),
+        ("gAAAé", "non-ASCII"),
+    ],
+)
+def test_malformed_tokens_say_why(key: fs.FernetKey, token: str, says: str) -> None:
+    with pytest.raises((InvalidToken, ValueError)):  # the library rejects them too (non-ASCII: ValueError)
+        Fernet(SPEC_KEY).decrypt(token)
+    report = fs.explain_token(token, key, now=SPEC_NOW)
+    assert report.reason == fs.MALFORMED and says in report.checks[0].detail

@@ -123,6 +123,23 @@ def _b64decode(data: bytes | str) -> bytes:
     return base64.urlsafe_b64decode(data)
 
 
+def _decode_problem(token: bytes | str, exc: Exception) -> str:
+    """Why a token did not decode, in words (the library only says InvalidToken)."""
+    if isinstance(token, str) and not token.isascii():
+        return "not url-safe base64: it has non-ASCII characters"
+    data = token.encode("ascii") if isinstance(token, str) else token
+    bad = next((i for i, b in enumerate(data) if b not in _KEY_ALPHABET), None)
+    if bad is not None:
+        return (
+            f"not url-safe base64: character {bad + 1} is {chr(data[bad])!r} "
+            "(only A-Z a-z 0-9 - _ and = padding)"
+        )
+    return (
+        f"not valid url-safe base64 ({exc}): a token is a whole number of 4-character groups; "
+        "was it cut short?"
+    )
+
+
 _KEY_ALPHABET = frozenset(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_="
 )
@@ -344,8 +361,8 @@ def explain_token(
 
     try:
         decoded = _b64decode(token)
-    except (TypeError, ValueError):
-        fail("decode", MALFORMED, "not url-safe base64 (only A-Z a-z 0-9 - _ and = padding)")
+    except (TypeError, ValueError) as exc:
+        fail("decode", MALFORMED, _decode_problem(token, exc))
     if decoded is not None and reason is None:
         fields = split_token(decoded)
         if fields is None:
