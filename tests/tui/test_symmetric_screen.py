@@ -234,3 +234,22 @@ async def test_binary_plaintext_is_shown_as_hex() -> None:
         result = text_of(screen, "fernet-result")
         assert "not UTF-8" in result and "ff 00 fe" in result
         assert "not UTF-8" in text_of(screen, "anatomy-plain")
+
+
+async def test_small_terminal_stacks_the_anatomy_and_keeps_every_field_on_screen() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot)
+        await pilot.press("ctrl+l")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        hex_map = screen.query_one("#anatomy-hex", Static)
+        fields = screen.query_one("#anatomy-fields", Static)
+        assert fields.region.y >= hex_map.region.bottom  # below the hex map, not squeezed beside it
+        assert fields.region.width >= 70 and "0x80 (Fernet v1)" in text_of(screen, "anatomy-fields")
+        screen.query_one("#tabs", TabbedContent).active = "tab-fernet"
+        await pilot.pause()
+        for widget_id in ("fixed", "iv", "at", "ttl"):
+            widget = screen.query_one(f"#{widget_id}")
+            assert widget.region.right <= 80, widget_id  # not pushed off the right edge
+            assert widget.size.width >= 16, widget_id

@@ -74,6 +74,9 @@ class SymmetricScreen(ExplorerScreen):
         Binding("ctrl+t", "flip", "Flip byte"),
     ]
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (Screen types it oddly)
+    """Below 110 columns the hex map and its tables are stacked, and the fixed IV/time row too."""
+
     DEFAULT_CSS = """
     SymmetricScreen TabPane { padding: 0 1; }
     SymmetricScreen .row { height: auto; margin-bottom: 1; }
@@ -92,6 +95,9 @@ class SymmetricScreen(ExplorerScreen):
     SymmetricScreen #anatomy-hex, SymmetricScreen #tamper-hex { width: 58; height: auto; }
     SymmetricScreen #anatomy-fields, SymmetricScreen #tamper-info { width: 1fr; height: auto; }
     SymmetricScreen .split { height: auto; margin-bottom: 1; }
+    SymmetricScreen.-narrow .split, SymmetricScreen.-narrow #fixed-row { layout: vertical; }
+    SymmetricScreen.-narrow #anatomy-hex, SymmetricScreen.-narrow #tamper-hex { margin-bottom: 1; }
+    SymmetricScreen.-narrow #iv, SymmetricScreen.-narrow #at { width: 1fr; }
     """
 
     def __init__(self) -> None:
@@ -144,14 +150,14 @@ class SymmetricScreen(ExplorerScreen):
                 with Horizontal(classes="row"):
                     yield Input(DEMO_MESSAGE, placeholder="message to encrypt", id="message")
                     yield Button("Encrypt", id="encrypt", variant="success")
-                with Horizontal(classes="row"):
+                with Horizontal(classes="row", id="fixed-row"):
                     yield Checkbox("Fixed IV and time (UNSAFE)", id="fixed")
                     yield Input(DEMO_IV, placeholder="IV: 32 hex digits", id="iv")
                     yield Input(placeholder="time, ISO 8601", id="at")
                 yield Static(id="unsafe", classes="panel unsafe")
                 with Horizontal(classes="row"):
                     yield Input(placeholder="token (paste one, or encrypt)", id="token")
-                    yield Input(placeholder="TTL seconds (empty: none)", id="ttl", type="integer")
+                    yield Input(placeholder="empty: no TTL", id="ttl", type="integer")
                     yield Button("Decrypt", id="decrypt")
                 yield Static(id="fernet-result", classes="panel")
             with TabPane("Anatomy", id="tab-anatomy"), VerticalScroll():
