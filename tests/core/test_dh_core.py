@@ -55,3 +55,21 @@ def test_hybrid_encryption_round_trip_with_a_sample_key() -> None:
     assert key.decrypt(result.wrapped_key, oaep) == result.fernet_key
     assert Fernet(result.fernet_key).decrypt(result.token) == b"attack at dawn"
     assert len(result.wrapped_key) == 256
+
+
+RFC3526_2048 = int(  # RFC 3526 group 14, the 2048-bit MODP prime
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
+    "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F"
+    "83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
+    "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510"
+    "15728E5A8AACAA68FFFFFFFFFFFFFFFF",
+    16,
+)
+
+
+def test_eve_note_does_not_call_a_small_prime_safe() -> None:
+    # Just above the demo's brute-force limit a p is still trivially weak; only real sizes are out of reach.
+    note = " ".join(small_dh(1000003, 5, 6, 15).notes)
+    assert "out of reach" not in note and "weak" in note and "2048" in note
+    assert "out of reach" in " ".join(small_dh(RFC3526_2048, 2, 12345, 67890).notes)

@@ -100,6 +100,12 @@ def small_dh(p: int, g: int, a: int, b: int) -> SmallDh:
             f"p is tiny: the eavesdropper tried {tries} exponents and found a' = {found} with g^a' = A, "
             "which gives the shared secret. Real DH uses 2048-bit p or elliptic curves (X25519)."
         )
+    elif p.bit_length() < 2048:
+        notes.append(
+            f"p has {p.bit_length()} bits: this demo stops trying at p = {BRUTE_FORCE_LIMIT:,}, but a p "
+            "this small is still weak: discrete logarithms have been computed for primes of 795 bits, "
+            "and 2048 bits is today's minimum (or X25519)."
+        )
     else:
         notes.append(f"p has {p.bit_length()} bits: trying every exponent is out of reach.")
     return SmallDh(
