@@ -244,3 +244,21 @@ async def test_hex_toggle_reaches_every_tab() -> None:
         assert "0xae6" in text_of(screen.query_one("#attacks-out", Static))  # c = 2790
         assert "0x17" in text_of(screen.query_one("#dh-out", Static))  # p = 23
         assert "0xac1" in text_of(screen.query_one("#whole", Static))  # d = 2753
+
+
+async def test_small_terminal_keeps_every_button_on_screen_and_fields_are_named() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_rsa(pilot)
+        assert screen.query_one("#m", Input).border_title == "m"  # a filled-in 65 still says what it is
+        for tab, row in (("worked", "#worked-inputs"), ("real", "#key-inputs"), ("real", "#cert-inputs"),
+                         ("dh-tab", "#dh-inputs")):
+            screen.show_tab(tab)
+            await pilot.pause()
+            for widget in screen.query_one(row).query("Button, Input"):
+                assert widget.region.width >= 8 and widget.region.right <= 80, (row, widget.id)
+        screen.show_tab("worked")
+        await pilot.pause()
+        await pilot.click("#preset-tiny")  # reachable by mouse on a small terminal
+        await settle(pilot)
+        assert screen.book is not None and screen.book.n == 143

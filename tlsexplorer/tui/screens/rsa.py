@@ -153,6 +153,8 @@ class RsaScreen(ExplorerScreen):
 
     EXPLORER_ID = "rsa"
     TITLE = "RSA"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (Screen types it oddly)
+    """Below 110 columns the rows of inputs and buttons become a grid, so no button is off screen."""
     AUTO_FOCUS = "#steps"
 
     factor_budget: float = 1.0
@@ -173,6 +175,13 @@ class RsaScreen(ExplorerScreen):
     RsaScreen #trace-title { height: auto; padding: 0 1; }
     RsaScreen .out { height: 1fr; padding: 0 1; }
     RsaScreen TabPane { padding: 0; }
+    RsaScreen.-narrow #worked-inputs, RsaScreen.-narrow #key-inputs, RsaScreen.-narrow #cert-inputs,
+    RsaScreen.-narrow #dh-inputs { layout: grid; grid-size: 5; grid-rows: 3; grid-columns: 1fr; }
+    RsaScreen.-narrow #key-inputs, RsaScreen.-narrow #cert-inputs { grid-size: 3; }
+    RsaScreen.-narrow #dh-inputs { grid-size: 4; }
+    RsaScreen.-narrow #dh-hybrid { column-span: 2; }
+    RsaScreen.-narrow .inputs Input, RsaScreen.-narrow .inputs Input.num,
+    RsaScreen.-narrow .inputs Input#text, RsaScreen.-narrow .inputs Button { width: 1fr; margin-left: 0; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -213,7 +222,7 @@ class RsaScreen(ExplorerScreen):
         yield Header()
         with TabbedContent(initial="worked", id="rsa-tabs"):
             with TabPane("Worked example", id="worked"):
-                with Horizontal(classes="inputs"):
+                with Horizontal(classes="inputs", id="worked-inputs"):
                     yield Input(placeholder="p", id="p", classes="num")
                     yield Input(placeholder="q", id="q", classes="num")
                     yield Input(placeholder="e (65537)", id="e", classes="num")
@@ -240,13 +249,13 @@ class RsaScreen(ExplorerScreen):
                 with VerticalScroll(id="trace-explain-box"):
                     yield Static("", id="trace-explain")
             with TabPane("Real key & signature", id="real"):
-                with Horizontal(classes="inputs"):
+                with Horizontal(classes="inputs", id="key-inputs"):
                     yield Input(placeholder="key file (PEM/DER)", id="key-path")
                     yield Input(placeholder="passphrase", password=True, id="key-password")
                     yield Button("Load key", id="load-key", variant="primary")
                     yield Button("Sample root key", id="sample-root")
                     yield Button("Work this key", id="work-key")
-                with Horizontal(classes="inputs"):
+                with Horizontal(classes="inputs", id="cert-inputs"):
                     yield Input(placeholder="certificate file", id="cert-path")
                     yield Input(placeholder="issuer certificate file", id="issuer-path")
                     yield Button("Check signature", id="check-sig", variant="primary")
@@ -261,7 +270,7 @@ class RsaScreen(ExplorerScreen):
             ):
                 yield Static("", id="attacks-out")
             with TabPane("Key exchange", id="dh-tab"):
-                with Horizontal(classes="inputs"):
+                with Horizontal(classes="inputs", id="dh-inputs"):
                     yield Input("23", placeholder="p", id="dh-p", classes="num")
                     yield Input("5", placeholder="g", id="dh-g", classes="num")
                     yield Input("6", placeholder="a", id="dh-a", classes="num")
@@ -274,8 +283,18 @@ class RsaScreen(ExplorerScreen):
                     yield Static("", id="dh-out")
         yield Footer()
 
+    FIELD_TITLES: ClassVar[dict[str, str]] = {
+        "p": "p", "q": "q", "e": "e", "m": "m", "text": "or text",
+        "key-path": "key file", "key-password": "passphrase",
+        "cert-path": "certificate", "issuer-path": "issuer's certificate",
+        "dh-p": "p", "dh-g": "g", "dh-a": "a", "dh-b": "b",
+    }
+    """A title on each field's border, so a filled-in number still says what it is."""
+
     def on_mount(self) -> None:
         """Start on the Wikipedia example."""
+        for widget_id, title in self.FIELD_TITLES.items():
+            self.query_one(f"#{widget_id}", Input).border_title = title
         table = self.query_one("#steps", DataTable)
         table.add_column("#", key="n")
         table.add_column("step", key="step")
