@@ -202,8 +202,12 @@ def test_equal_primes_bad_e_and_big_messages_are_refused() -> None:
         build_workbook(61, 53, 3121)
     with pytest.raises(InvalidInput, match="not below n = 3233"):
         build_workbook(61, 53, 17, message=3233)
-    with pytest.raises(InvalidInput, match="not below n"):
+    with pytest.raises(InvalidInput, match=r"not below n.*1 byte of text fits"):  # n = 3233 has 12 bits
         build_workbook(61, 53, 17, text="hello")
+    with pytest.raises(InvalidInput, match="no text fits"):  # n = 143 < 256
+        build_workbook(11, 13, 7, text="hi")
+    with pytest.raises(InvalidInput, match="at most 4 bytes of text fit"):  # n has 33 bits
+        build_workbook(65537, 65539, text="hello")
     with pytest.raises(UsageError, match="not both"):
         build_workbook(61, 53, 17, message=1, text="a")
 

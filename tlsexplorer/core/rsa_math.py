@@ -709,10 +709,13 @@ def build_workbook(
     check_size(m, "the message")
     if m >= n:
         fit = (n.bit_length() - 1) // 8
+        room = "no text fits under an n this small" if fit == 0 else (
+            "1 byte of text fits" if fit == 1 else f"at most {fit} bytes of text fit"
+        )
         raise InvalidInput(
             f"the message m = {short(m)} is not below n = {short(n)}: "
             f"m mod n would decrypt to a different number; use a smaller m, a shorter text "
-            f"(at most {fit} bytes fit) or bigger primes"
+            f"({room}) or bigger primes"
         )
     if m in (0, 1, n - 1):
         notes.append(f"m = {short(m)} is a fixed point: m^e mod n = m for every e")
