@@ -146,6 +146,8 @@ def test_csr_then_sign_shows_what_the_ca_did(ca_dir: Path, tmp_path: Path,
         (["sign", "{ca}", "{ca}/ca.pem"], 1, "not a certificate signing request"),
         (["init", "{ca}"], 2, "already exist"),
         (["intermediate", "{ca}", "{tmp}/i", "--country", "USA"], 2, "two-letter"),
+        (["issue", "{ca}", "x.test", "--days", "99999999"], 2, "9999-12-31"),
+        (["issue", "{ca}", "x.test", "--days", "2914000"], 2, "9999-12-31"),
     ],
 )
 def test_errors_are_one_line(ca_dir: Path, tmp_path: Path, capsys: Cap,

@@ -217,15 +217,23 @@ def resolve_validity(
     """The (start, end) from days or explicit dates; start defaults to ``now``.
 
     Raises:
-        UsageError: both days and an end date, a non-positive day count, or an
-            end before the start.
+        UsageError: both days and an end date, a non-positive day count, an
+            end before the start, or an end past the year 9999.
     """
     if days is not None and not_after is not None:
         raise UsageError("give a number of days or an end date (--not-after), not both")
     if days is not None and days <= 0:
         raise UsageError(f"the validity must be at least one day, not {days}")
     start = as_utc(not_before) if not_before is not None else as_utc(now)
-    end = as_utc(not_after) if not_after is not None else start + dt.timedelta(days=days or default_days)
+    latest = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc)  # X.509's last instant
+    try:
+        end = as_utc(not_after) if not_after is not None else start + dt.timedelta(days=days or default_days)
+        too_late = end > latest
+    except OverflowError:
+        end, too_late = latest, True
+    if too_late:
+        raise UsageError(f"the validity would run past {latest:%Y-%m-%d}, the last date X.509 can hold; "
+                         "give fewer days or an earlier end date")
     if end <= start:
         raise UsageError("the certificate would end before it starts; check the validity dates")
     return start, end
