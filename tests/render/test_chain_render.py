@@ -9,7 +9,7 @@ from rich.console import Console
 
 from tlsexplorer.core.chain import verify_chain
 from tlsexplorer.core.loader import load_certificates
-from tlsexplorer.render.chain import chain_report_view, checklist_table
+from tlsexplorer.render.chain import chain_report_view, checklist_table, verdict_text
 from tlsexplorer.samples import SAMPLE_NOW, SAMPLES_DIR
 
 
@@ -64,3 +64,17 @@ def test_missing_issuer_is_shown_with_the_fix() -> None:
     )
     text = _text(chain_report_view(report))
     assert "missing issuer" in text and "-untrusted" in text
+
+
+def test_verdict_names_the_error_without_the_python_repr() -> None:
+    report = verify_chain(
+        _load("expired.pem")[0],
+        _load("charlies-intermediate-ca.pem"),
+        _load("charlies-root-ca.pem"),
+        at=SAMPLE_NOW,
+        host="old.example.net",
+    )
+    assert report.error is not None and "encountered processing <Certificate" in report.error
+    text = _text(verdict_text(report))
+    assert "cert is not valid at validation time" in text
+    assert "encountered processing" not in text and "<Certificate" not in text

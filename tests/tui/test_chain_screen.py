@@ -8,7 +8,7 @@ from typing import Any
 
 from cryptography import x509
 from textual.pilot import Pilot
-from textual.widgets import Input, Static, Tree
+from textual.widgets import Checkbox, Input, Select, Static, Tree
 
 from tlsexplorer.core import ca
 from tlsexplorer.samples import SAMPLE_NOW, SAMPLES_DIR
@@ -185,3 +185,69 @@ async def test_alternative_paths_branch_in_the_tree(tmp_path: Path) -> None:
         await pilot.pause()
         assert screen.selected == (1, 1)
         assert "alternative path 2 of 2" in _checklist(screen)
+
+
+async def test_every_input_is_usable_on_a_small_terminal() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        for selector in ("#leaf", "#chain-files", "#anchors", "#host", "#at"):
+            width = screen.query_one(selector, Input).region.width
+            assert width >= 15, f"{selector} is {width} cells wide at 80x24"
+        for selector in ("#system-roots", "#bundle-root", "#purpose", "#depth", "#verify"):
+            region = screen.query_one(selector).region
+            assert region.width > 0 and region.right <= 80, selector
+        # The chain and the checklist keep room below the inputs.
+        assert screen.query_one("#tree", Tree).region.height >= 8
+
+
+async def test_a_long_sent_label_shows_its_beginning() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_explorer(
+            "chain",
+            VerifyChain(
+                leaf=(SAMPLES_DIR / "alice.example.net.pem").read_bytes(),
+                label="a-very-long-host-name-9999.example.net (from the Inspector)",
+            ),
+        )
+        await _settle(pilot)
+        leaf = app.screen.query_one("#leaf", Input)
+        assert leaf.cursor_position == 0 and leaf.scroll_offset.x == 0
+
+
+async def test_each_input_takes_effect() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+
+        async def verify(**fields: str) -> Any:
+            for name, value in fields.items():
+                screen.query_one(f"#{name.replace('_', '-')}", Input).value = value
+            await pilot.press("ctrl+r")
+            await _settle(pilot)
+            return screen.report
+
+        report = await verify(
+            leaf="alice.example.net.fullchain.pem", chain_files="", host="alice.example.net"
+        )
+        assert report.valid and report.host == "alice.example.net" and report.anchor_count == 1
+        report = await verify(at="2080-01-01")
+        assert not report.valid and report.at == dt.datetime(2080, 1, 1, tzinfo=dt.timezone.utc)
+        report = await verify(at="", host="127.0.0.1")
+        assert not report.valid and report.host == "127.0.0.1"
+        report = await verify(host="", depth="0")
+        assert not report.valid and report.max_depth == 0 and "depth" in (report.error or "")
+        report = await verify(depth="8", anchors="")
+        assert not report.valid and report.anchor_count == 0
+        screen.query_one("#bundle-root", Checkbox).value = True
+        report = await verify(chain_files="charlies-root-ca.pem")
+        assert report.valid and report.bundle_anchors
+        screen.query_one("#bundle-root", Checkbox).value = False
+        screen.query_one("#system-roots", Checkbox).value = True
+        report = await verify(chain_files="")
+        assert report.anchor_count > 1 and not report.valid
+        screen.query_one("#system-roots", Checkbox).value = False
+        screen.query_one("#purpose", Select).value = "client"
+        report = await verify(anchors="charlies-root-ca.pem")
+        assert report.purpose == "client" and not report.valid  # alice's EKU is serverAuth only

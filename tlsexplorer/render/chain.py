@@ -3,6 +3,8 @@ every check of every link, the alternatives and the openssl command line."""
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -13,6 +15,7 @@ from tlsexplorer.core.timeutil import format_iso8601
 
 OK_MARK = "✔"
 FAIL_MARK = "✘"
+_ENCOUNTERED = re.compile(r"\s*\(encountered processing <Certificate\(.*\)>\)\s*$", re.DOTALL)
 
 
 def role(report: ChainReport, index: int) -> str:
@@ -24,6 +27,14 @@ def role(report: ChainReport, index: int) -> str:
         return "trust anchor (from the bundle)" if index in report.bundle_anchors else "trust anchor"
     cert = report.chain[index]
     return "self-signed, untrusted" if cert.subject == cert.issuer else "intermediate"
+
+
+def _short_error(error: str) -> str:
+    """The verifier's message without its trailing ``(encountered processing <Certificate(...)>)``.
+
+    The certificate it names is the one marked in the tree; the Python repr only costs lines.
+    """
+    return _ENCOUNTERED.sub("", error)
 
 
 def verdict_text(report: ChainReport) -> Text:
@@ -39,7 +50,7 @@ def verdict_text(report: ChainReport) -> Text:
         text = Text(f"{FAIL_MARK} NOT VALID", style="bold red")
         text.append(f"  for {what} at {when}", style="red")
         if report.error:
-            text.append(f"\nverifier: {report.error}", style="red")
+            text.append(f"\nverifier: {_short_error(report.error)}", style="red")
     if not report.agrees:
         text.append(
             "\nThe checklist and the verifier disagree: this is a bug of tlsexplorer, please report it.",

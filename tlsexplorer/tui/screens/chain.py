@@ -169,17 +169,20 @@ class ChainScreen(ExplorerScreen):
     ChainScreen #host { width: 1fr; }
     ChainScreen #at { width: 24; }
     ChainScreen #depth { width: 6; }
-    ChainScreen Select { width: 14; margin-right: 2; }
+    ChainScreen Select { width: 12; margin-right: 2; }
     ChainScreen Checkbox { width: auto; height: 1; border: none; padding: 0; margin-right: 1; }
     ChainScreen Checkbox:focus { border: none; }
     ChainScreen #bundle-root { color: $warning; }
     ChainScreen #verify { min-width: 10; }
     ChainScreen #verdict { height: auto; padding: 0 1; }
     ChainScreen #body { height: 1fr; }
-    ChainScreen #tree { width: 48; border: round $primary; }
+    ChainScreen #tree { width: 40%; max-width: 48; border: round $primary; }
     ChainScreen #details { width: 1fr; border: round $primary; padding: 0 1; }
     ChainScreen #command { height: auto; padding: 0 1; }
+    ChainScreen.-short .row { margin-bottom: 0; }
     """
+    #: Below 34 lines the input rows drop their spacing so the chain keeps room.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]  # noqa: RUF012 (Screen declares it)
 
     def __init__(self) -> None:
         super().__init__()
@@ -212,14 +215,8 @@ class ChainScreen(ExplorerScreen):
                     DEMO_ROOT, placeholder="trusted root files or folders", id="anchors", compact=True
                 )
                 yield Checkbox("System roots", id="system-roots")
-                yield Checkbox("Trust the root in the bundle (proves nothing)", id="bundle-root")
             with Horizontal(classes="row"):
-                yield Static("Host/IP", classes="label")
-                yield Input(
-                    DEMO_HOST, placeholder="host name or IP (empty: the leaf's own)", id="host", compact=True
-                )
-                yield Static("At", classes="label")
-                yield Input(placeholder="ISO 8601 (empty: now)", id="at", compact=True)
+                yield Checkbox("Trust the root in the bundle (proves nothing)", id="bundle-root")
                 yield Select(
                     [("server", "server"), ("client", "client")],
                     value="server",
@@ -229,6 +226,13 @@ class ChainScreen(ExplorerScreen):
                 )
                 yield Static("Depth", classes="label")
                 yield Input("8", placeholder="8", id="depth", type="integer", compact=True)
+            with Horizontal(classes="row"):
+                yield Static("Host/IP", classes="label")
+                yield Input(
+                    DEMO_HOST, placeholder="host name or IP (empty: the leaf's own)", id="host", compact=True
+                )
+                yield Static("At", classes="label")
+                yield Input(placeholder="ISO 8601 (empty: now)", id="at", compact=True)
                 yield Button("Verify", id="verify", variant="primary", compact=True)
         yield Static(id="verdict")
         with Horizontal(id="body"):
@@ -267,9 +271,9 @@ class ChainScreen(ExplorerScreen):
     def _apply(self, payload: VerifyChain) -> None:
         self._pending = None
         self.sent = payload
-        self.query_one("#leaf", Input).value = SENT_PREFIX + (
-            payload.label or "certificate from another screen"
-        )
+        leaf = self.query_one("#leaf", Input)
+        leaf.value = SENT_PREFIX + (payload.label or "certificate from another screen")
+        leaf.cursor_position = 0  # show where it came from, not the end of a long label
         self.query_one("#chain-files", Input).value = ""
         self.query_one("#anchors", Input).value = ""
         self.query_one("#system-roots", Checkbox).value = not payload.roots
