@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -175,3 +176,43 @@ async def test_mutual_tls_logs_a_client_without_a_certificate() -> None:
         await pilot.press("ctrl+s")  # plain + client CA: refused with a reason
         await _settle(pilot)
         assert screen.server is None and "mutual TLS needs TLS" in _text(screen, "#server-status")
+
+
+async def test_probe_trusts_your_own_ca_folder(tmp_path: Path) -> None:
+    """The course story in the TUI: serve a certificate from a `tlsexplorer ca` folder, probe it
+    trusting that CA (filled in from the folder), and see a CA file that does not exist reported."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tlsexplorer.core import ca_store
+
+    folder = tmp_path / "myca"
+    ca_store.save(ca_store.build_root(folder, ca_store.CaRequest(cn="Pilot Root"), SAMPLE_NOW,
+                                      ec.generate_private_key(ec.SECP256R1())))
+    issuer = ca_store.load_ca(folder)
+    ca_store.save(ca_store.build_leaf(issuer, ca_store.LeafRequest("localhost", sans=("127.0.0.1",)),
+                                      SAMPLE_NOW, ec.generate_private_key(ec.SECP256R1())))
+    paths = ca_store.issued_paths(folder, "localhost")
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#cert", Input).value = str(paths.fullchain)
+        screen.query_one("#key", Input).value = str(paths.key)
+        screen.query_one("#port", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        try:
+            assert screen.server is not None
+            assert screen.query_one("#probe-ca", Input).value == str(folder / "chain.pem")
+            await pilot.press("ctrl+r")
+            await _settle(pilot)
+            shown = _text(screen, "#probe-result")
+            assert "certificate verified for this host" in shown, shown
+            assert screen.probe_roots == (folder / "chain.pem").read_bytes()
+            screen.query_one("#probe-ca", Input).value = str(tmp_path / "missing.pem")
+            await pilot.press("ctrl+r")
+            await _settle(pilot)
+            assert "no such file" in _text(screen, "#probe-result")
+        finally:
+            await pilot.press("ctrl+s")
+            await _settle(pilot)
+        assert screen.server is None

@@ -64,6 +64,18 @@ def _error(message: str) -> Text:
     return Text.assemble(("✗ ", "bold red"), message)
 
 
+def _ca_of(cert: Path) -> Path | None:
+    """The CA certificates to trust for a certificate issued into a ``tlsexplorer ca`` folder
+    (DIR/issued/NAME.fullchain.pem -> DIR/chain.pem, which ends at the root), or None."""
+    if cert.parent.name != "issued":
+        return None
+    for name in ("chain.pem", "ca.pem"):
+        candidate = cert.parent.parent / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def _has_explorer(explorer_id: str) -> bool:
     return any(item.id == explorer_id for item in EXPLORERS)
 
@@ -102,23 +114,24 @@ class TlsScreen(ExplorerScreen):
     AUTO_FOCUS = "#cert"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "toggle_server", "Start/stop server"),
+        Binding("ctrl+s", "toggle_server", "Start/stop"),
         Binding("ctrl+r", "probe", "Probe"),
-        Binding("ctrl+b", "scenarios", "Play scenarios"),
-        Binding("ctrl+t", "record", "Record wire"),
-        Binding("ctrl+o", "open_inspector", "Chain → Inspector"),
-        Binding("ctrl+l", "open_chain", "Explain in Chain"),
+        Binding("ctrl+b", "scenarios", "Scenarios"),
+        Binding("ctrl+t", "record", "Wire"),
+        Binding("ctrl+o", "open_inspector", "Inspector"),
+        Binding("ctrl+l", "open_chain", "Chain"),
     ]
 
     DEFAULT_CSS = """
     TlsScreen TabPane { padding: 0 1; }
     TlsScreen .row { height: auto; }
     TlsScreen .row Input { width: 1fr; }
-    TlsScreen .row Button { margin-left: 1; }
+    TlsScreen .row Button { margin-left: 1; min-width: 9; width: auto; }
     TlsScreen .row Checkbox { width: auto; }
     TlsScreen .row .grow { width: 1fr; }
     TlsScreen #port { width: 14; }
     TlsScreen #client-ca { width: 1fr; }
+    TlsScreen #probe-ca { width: 1fr; }
     TlsScreen #passphrase { width: 28; }
     TlsScreen #servername { width: 30; }
     TlsScreen .panel { height: auto; margin-bottom: 1; }
@@ -139,6 +152,8 @@ class TlsScreen(ExplorerScreen):
         """What the running server serves (None for plain HTTP)."""
         self.probe_result: ProbeResult | None = None
         """The last probe's result."""
+        self.probe_roots: bytes = b""
+        """The CA certificates the last probe trusted (empty: the system's roots)."""
         self.scenario_results: dict[str, ScenarioResult] = {}
         """The board's outcomes by scenario id."""
         self.analysis: WireAnalysis | None = None
@@ -163,7 +178,7 @@ class TlsScreen(ExplorerScreen):
                 with Horizontal(classes="row"):
                     yield Input(str(DEFAULT_PORT), id="port", type="integer")
                     yield Input(placeholder="client CA PEM: mutual TLS (empty: off)", id="client-ca")
-                    yield Checkbox("Plain HTTP (no TLS)", id="plain")
+                    yield Checkbox("Plain HTTP", id="plain")
                     yield Button("Start", id="start", variant="success")
                     yield Button("Stop", id="stop", variant="error")
                 yield Static(Text("stopped", style="dim"), id="server-status", classes="panel")
@@ -174,9 +189,11 @@ class TlsScreen(ExplorerScreen):
                     yield Input(placeholder="SNI / name to check (default: host)", id="servername")
                     yield Button("Probe", id="probe", variant="primary")
                 with Horizontal(classes="row"):
-                    yield Checkbox("Trust Charlie's root CA (the sample CA)", True, id="trust-sample")
+                    yield Checkbox("trust", True, id="trust-sample")
+                    yield Input(placeholder="CA certificate PEM (empty: Charlie's sample root)",
+                                id="probe-ca")
                     yield Checkbox("--insecure", id="insecure")
-                    yield Checkbox("strict (Python 3.13+)", id="strict")
+                    yield Checkbox("strict", id="strict")
                 with VerticalScroll(id="probe-scroll"):
                     yield Static(
                         Text("Start the server (ctrl+s), then probe it (ctrl+r). Untick the CA to see "
@@ -198,7 +215,7 @@ class TlsScreen(ExplorerScreen):
                 with Horizontal(classes="row"):
                     yield Button("Record HTTPS", id="record-tls", variant="primary")
                     yield Button("Record plain HTTP", id="record-plain", variant="warning")
-                    yield Checkbox("server stops at TLS 1.2 (certificates in the clear)", id="tls12")
+                    yield Checkbox("TLS 1.2 (certificates visible)", id="tls12")
                 with Horizontal(id="wire-panes"):
                     with VerticalScroll(id="wire-scroll"):
                         yield Static(
@@ -215,8 +232,15 @@ class TlsScreen(ExplorerScreen):
         """Titles, and the scenario board with every scenario not yet run."""
         for widget_id, title in (("cert", "certificate"), ("key", "key"), ("passphrase", "passphrase"),
                                  ("port", "port"), ("target", "target"), ("servername", "servername"),
-                                 ("client-ca", "client CA")):
+                                 ("client-ca", "client CA"), ("probe-ca", "CA to trust")):
             self.query_one(f"#{widget_id}").border_title = title
+        for widget_id, tip in (
+            ("plain", "no TLS: the page and its secret cross the wire in the clear"),
+            ("trust-sample", "untick: trust only the system's roots, like plain curl"),
+            ("strict", "VERIFY_X509_STRICT, the default from Python 3.13"),
+            ("tls12", "the lab server stops at TLS 1.2, which sends the certificates in the clear"),
+        ):
+            self.query_one(f"#{widget_id}", Checkbox).tooltip = tip
         board = self.query_one("#board", DataTable)
         board.add_column("scenario", key="title", width=58)
         board.add_column("result", key="result", width=10)
@@ -316,6 +340,11 @@ class TlsScreen(ExplorerScreen):
             text.append(f"\ncertificate {started.files.cert.name}, key {started.files.key.name}", style="dim")
             if started.files == SAMPLE_FILES:
                 text.append(f"\ntry: curl --cacert {ROOT_PEM} {server.url}", style="cyan")
+            else:
+                ca_file = _ca_of(started.files.cert)
+                if ca_file is not None:
+                    self.query_one("#probe-ca", Input).value = str(ca_file)
+                    text.append(f"\ntry: curl --cacert {ca_file} {server.url}", style="cyan")
             if server.context is not None and server.context.verify_mode == ssl.CERT_REQUIRED:
                 text.append("\nmutual TLS: clients must present a certificate from the client CA",
                             style="bold magenta")
@@ -362,33 +391,36 @@ class TlsScreen(ExplorerScreen):
             return
         servername = self.query_one("#servername", Input).value.strip() or None
         trust = self.query_one("#trust-sample", Checkbox).value
+        ca_text = self.query_one("#probe-ca", Input).value.strip()
+        ca_file = Path(ca_text).expanduser() if ca_text else ROOT_PEM
         insecure = self.query_one("#insecure", Checkbox).value
         strict = self.query_one("#strict", Checkbox).value
         self.show_tab("tab-probe", "#target")
         self.query_one("#probe-result", Static).update(Text(f"probing {host}:{port}…", style="dim"))
-        self._probe_worker(host, port, servername, trust, insecure, strict)
+        self._probe_worker(host, port, servername, ca_file if trust else None, insecure, strict)
 
     @work(thread=True, exclusive=True, group="tls-probe", exit_on_error=False)
-    def _probe_worker(self, host: str, port: int, servername: str | None, trust: bool, insecure: bool,
-                      strict: bool) -> None:
+    def _probe_worker(self, host: str, port: int, servername: str | None, ca_file: Path | None,
+                      insecure: bool, strict: bool) -> None:
+        from tlsexplorer.core.files import read_file
         from tlsexplorer.core.tls_probe import probe
 
-        ca = [ROOT_PEM.read_bytes()] if trust else []
         try:
+            ca = [read_file(ca_file, 10 * 1024 * 1024)] if ca_file is not None else []
             result = probe(host, port, ca_pems=ca, insecure=insecure, servername=servername, strict=strict,
                            timeout=4.0, now=self._now())
         except (TlsxError, OSError, ValueError) as exc:
             self.app.call_from_thread(self.query_one("#probe-result", Static).update, _error(str(exc)))
             return
-        self.app.call_from_thread(self.show_probe, result)
+        self.app.call_from_thread(self.show_probe, result, b"".join(ca))
 
     def _now(self) -> Any:
         now = getattr(self.app, "now", None)
         return now() if callable(now) else None
 
-    def show_probe(self, result: ProbeResult) -> None:
-        """Show a probe's result."""
-        self.probe_result = result
+    def show_probe(self, result: ProbeResult, roots: bytes = b"") -> None:
+        """Show a probe's result (``roots``: the CA certificates it trusted)."""
+        self.probe_result, self.probe_roots = result, roots
         hints = []
         if result.peer_chain and _has_explorer("inspector"):
             hints.append("ctrl+o: the sent chain in the Inspector")
@@ -426,7 +458,7 @@ class TlsScreen(ExplorerScreen):
             return
         from tlsexplorer.tui.payloads import VerifyChain
 
-        roots = ROOT_PEM.read_bytes() if "given CA" in result.trust else b""
+        roots = self.probe_roots if "given CA" in result.trust else b""
         payload = VerifyChain(
             leaf=result.peer_chain[0].pem,
             intermediates=b"".join(c.pem for c in result.peer_chain[1:]),
