@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -100,3 +102,30 @@ def test_parse_target(text: str, expected: tuple[str, int]) -> None:
 def test_parse_target_rejects(text: str) -> None:
     with pytest.raises(UsageError):
         parse_target(text)
+
+
+def test_cn_only_accepted_by_openssl_is_flagged_by_the_explainer(tmp_path: Path) -> None:
+    """OpenSSL (so Python's ssl and curl) still falls back to the CN when there is no SAN; the probe
+    says so instead of showing a bare 'verified' next to the explainer's refusal."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tlsexplorer.core import ca_store
+    from tlsexplorer.core.tls_server import ServerFiles
+
+    now = dt.datetime.now(dt.timezone.utc)
+    folder = tmp_path / "ca"
+    ca_store.save(ca_store.build_root(folder, ca_store.CaRequest(cn="Probe Root"), now,
+                                      ec.generate_private_key(ec.SECP256R1())))
+    leaf = ca_store.LeafRequest("localhost", flaw="cn-only")
+    ca_store.save(ca_store.build_leaf(ca_store.load_ca(folder), leaf, now,
+                                      ec.generate_private_key(ec.SECP256R1())))
+    paths = ca_store.issued_paths(folder, "localhost")
+    assert paths.certificate.read_bytes().count(b"BEGIN") == 1
+    ca_pem = (folder / "ca.pem").read_bytes()
+    with lab_server(ServerFiles(paths.fullchain, paths.key)) as server:
+        result = probe("localhost", server.port, ca_pems=[ca_pem], now=now)
+    assert result.verified  # the same answer curl --cacert gives
+    if result.explained is not None:
+        assert not result.explained.valid
+        assert any("Chain explainer" in w and "refuses it" in w for w in result.warnings), result.warnings
+        assert result.to_json()["warnings"] == list(result.warnings)

@@ -430,8 +430,10 @@ FLAWS: dict[str, Flaw] = {
         Flaw("not-yet-valid", "BROKEN: not yet valid",
              "its validity starts in 30 days; clients refuse it until then"),
         Flaw("cn-only", "BROKEN: CN only, no SAN",
-             "the name is only in the subject's CN; clients have matched host names against the "
-             "SAN alone since 2017 (RFC 6125, CA/B Forum), so no host name matches"),
+             "the name is only in the subject's CN; browsers (Chrome since 58, in 2017) and the "
+             "cryptography verifier match host names against the SAN alone (RFC 6125, CA/B Forum) and "
+             "refuse it, while OpenSSL-based clients (curl, openssl, Python's ssl) still fall back to "
+             "the CN"),
         Flaw("wrong-eku", "BROKEN: wrong extended key usage",
              "a server certificate that says clientAuth only (or a client one that says serverAuth), "
              "so it may not be used for the other purpose"),

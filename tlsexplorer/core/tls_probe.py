@@ -438,7 +438,15 @@ def _with_explanation(
             report = _explain(result, ca_pems, use_system, host, now, verify_chain)
     except Exception:  # the explanation is extra; the verdict stands without it
         return result
-    return ProbeResult(**{**result.__dict__, "explained": report})
+    extra: tuple[str, ...] = ()
+    if result.verified and not getattr(report, "valid", True):
+        failed = next((f for f in getattr(report, "findings", ()) if not f.ok), None)
+        why = f": {failed.message}" if failed is not None else ""
+        extra = (
+            "Python's ssl (OpenSSL, as curl uses it) accepted this certificate, but the Chain explainer, "
+            f"which applies the stricter rules of browsers and of the cryptography verifier, refuses it{why}",
+        )
+    return ProbeResult(**{**result.__dict__, "explained": report, "warnings": result.warnings + extra})
 
 
 def _explain(
