@@ -164,6 +164,12 @@ def test_bad_san_is_a_usage_error(root: ca_store.LoadedCa) -> None:
         issue(root, sans=("has space",))
 
 
+@pytest.mark.parametrize("value", ["300.1.1.1", "127.0.0.256", "10.1"])
+def test_a_broken_ip_address_is_not_taken_for_a_dns_name(value: str) -> None:
+    with pytest.raises(UsageError, match="looks like an IP address"):
+        ca.parse_san(value)
+
+
 # The break-it lab --------------------------------------------------------------------------
 
 

@@ -115,6 +115,8 @@ def parse_san(value: str) -> x509.GeneralName:
         raise UsageError(
             f"{value!r} is not a DNS name, an IP address or an email address"
         )
+    if text.rstrip(".").rsplit(".", 1)[-1].isdigit():
+        raise UsageError(f"{value!r} looks like an IP address but is not one (four parts 0-255: 127.0.0.1)")
     if "*" in text and not (text.startswith("*.") and "*" not in text[1:]):
         raise UsageError(f"{value!r}: a wildcard may only be the whole leftmost label (*.example.net)")
     return x509.DNSName(text.lower())
