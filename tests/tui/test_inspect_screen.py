@@ -215,3 +215,73 @@ async def test_every_row_of_a_folder_of_damaged_files_can_be_shown(tmp_path: Pat
             for index in range(len(screen.rows)):
                 await choose(pilot, screen, index)
         assert app.is_running
+
+
+async def test_v_sends_the_certificate_to_the_chain_screen_with_the_open_files() -> None:
+    from tlsexplorer.tui.screens.chain import ChainScreen
+
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_inspector(pilot)
+        await choose(pilot, screen, row_of(screen, "alice.example.net.fullchain.pem"))
+        screen.query_one("#insp-objects", VirtualTable).focus()
+        await pilot.press("v")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        chain = app.screen
+        assert isinstance(chain, ChainScreen)
+        report = chain.report
+        assert report is not None and report.valid  # the open root was sent as the trust anchor
+        assert [c.subject.rfc4514_string().split(",")[0] for c in report.chain] == [
+            "CN=alice.example.net",
+            "CN=Charlie's Intermediate CA",
+            "CN=Charlie's Certificate Authority",
+        ]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_s_sends_an_rsa_signed_certificate_and_its_issuer_to_the_rsa_screen() -> None:
+    from tlsexplorer.tui.screens.rsa import RsaScreen
+
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_inspector(pilot)
+        await choose(pilot, screen, row_of(screen, "alice.example.net.pem"))
+        screen.query_one("#insp-objects", VirtualTable).focus()
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        rsa = app.screen
+        assert isinstance(rsa, RsaScreen)
+        check = rsa.signature
+        assert check is not None and check.valid
+        # Something that is not a certificate is refused with a message, not sent.
+        await pilot.press("escape")
+        await pilot.pause()
+        await choose(pilot, screen, row_of(screen, "bob.example.net.csr.pem"))
+        screen.query_one("#insp-objects", VirtualTable).focus()
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_unlocking_a_key_sweeps_the_folder_again() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_inspector(pilot)
+        before = screen.report
+        assert before is not None
+        index = row_of(screen, "charlies-root-ca.key.pem")
+        await choose(pilot, screen, index)
+        screen.query_one("#insp-objects", VirtualTable).focus()
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press(*"secret_password")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        after = screen.report
+        assert after is not None and after is not before
+        assert "flag" in str(screen.query_one("#insp-objects", VirtualTable)._rows[0][2])

@@ -707,6 +707,13 @@ class InspectorScreen(ExplorerScreen):
         table.move_cursor(row=min(cursor, len(self.rows) - 1), animate=False)
         self._select(table.cursor_row)
         self.notify("Unlocked", severity="information")
+        if with_sweep:  # the opened key now pairs with its certificate: sweep again
+            self._resweep([f.result for f in self.files])
+
+    @work(thread=True, exclusive=True, group="inspector-sweep", exit_on_error=False)
+    def _resweep(self, results: list[Any]) -> None:
+        report = sweep(results, self.app_now())
+        self.app.call_from_thread(self._set_sweep, report)
 
     def _has_explorer(self, explorer_id: str) -> bool:
         from tlsexplorer.tui.explorers import EXPLORERS
