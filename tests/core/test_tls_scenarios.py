@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -96,3 +98,41 @@ def test_openssl_reproduces_each_client_scenario(scenario_id: str, tmp_path: Pat
                               cwd=ROOT.parent)
     assert (done.returncode == 0) == expect, (command, done.stdout[-400:], done.stderr[-400:])
     assert says in done.stdout + done.stderr
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
+@pytest.mark.parametrize("scenario_id", ["expired", "cn_only"])
+def test_the_boards_server_command_reproduces_the_scenario(scenario_id: str, tmp_path: Path) -> None:
+    """The 'server' line, run as written in a copy of the samples folder, serves what the client
+    line then refuses for the board's reason."""
+    import os
+    import signal
+    import sys
+    import time
+
+    from tests.tls_support import closed_port
+
+    samples = tmp_path / "samples"
+    shutil.copytree(ROOT.parent, samples, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    port = closed_port()
+    commands = dict(commands_for(scenario_id, port))
+    assert next(iter(commands)) == "server"
+    serve = commands["server"].replace("tlsexplorer ", f"{sys.executable} -m tlsexplorer ")
+    server = subprocess.Popen(["bash", "-c", f"exec {serve}" if "&&" not in serve else serve],
+                              cwd=samples, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              start_new_session=True)
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+            assert server.poll() is None, server.communicate()
+            time.sleep(0.05)
+        client = commands["openssl"].replace(" </dev/null", "")
+        done = subprocess.run(client.split(), input="", capture_output=True, text=True, timeout=10,
+                              cwd=samples)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.communicate(timeout=10)
+    _name, expect, says = OPENSSL_EXPECTATIONS[scenario_id]
+    assert (done.returncode == 0) == expect and says in done.stdout + done.stderr, (done.stdout, done.stderr)

@@ -138,7 +138,21 @@ def _q(text: str) -> str:
 
 
 def commands_for(scenario_id: str, port: int, ca: str = ROOT_FILE) -> tuple[tuple[str, str], ...]:
-    """The curl, openssl and Python commands that reproduce a scenario by hand."""
+    """The curl, openssl and Python commands that reproduce a scenario by hand, after the command that
+    starts its server (run in the samples folder, in another terminal)."""
+    serve = f"tlsexplorer tls serve --port {port}"
+    servers = {
+        "expired": ("cat expired.pem charlies-intermediate-ca.pem > expired.fullchain.pem && "
+                    f"{serve} --cert expired.fullchain.pem --key expired.key.pem"),
+        "cn_only": f"{serve} --cert alice-course-style.pem --key alice.example.net.key.pem",
+    }
+    if scenario_id in ("no_ca", "with_ca", "insecure", "ip_mismatch", "expired", "cn_only"):
+        first = (("server", servers.get(scenario_id, f"{serve}   # the built-in alice.example.net")),)
+        return first + _client_commands(scenario_id, port, ca)
+    return _client_commands(scenario_id, port, ca)
+
+
+def _client_commands(scenario_id: str, port: int, ca: str) -> tuple[tuple[str, str], ...]:
     url = f"https://localhost:{port}/"
     s_client = f"openssl s_client -connect localhost:{port} -servername localhost"
     quiet = " -brief </dev/null"

@@ -211,7 +211,11 @@ def scenario_detail(result: ScenarioResult) -> RenderableType:
     commands.add_column(overflow="fold")
     for tool, command in result.commands:
         commands.add_row(tool, command)
-    parts.append(Text("reproduce it (files from the built-in samples):", style="bold"))
+    parts.append(Text.assemble(
+        ("reproduce it: ", "bold"),
+        "start the server in one terminal, then run a client, both in the built-in samples folder "
+        "(tlsexplorer/samples, shown by 'tlsexplorer tls serve'):",
+    ))
     parts.append(commands)
     return Group(*parts)
 
