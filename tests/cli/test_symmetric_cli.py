@@ -187,3 +187,11 @@ def test_a_subcommand_builds_only_its_own_parser() -> None:
     assert {"caesar", "fernet"} <= everything
     assert commands(cli._parser_for(["no-such"])) == everything
     assert commands(cli._parser_for([])) == everything
+
+
+def test_key_file_and_text_cannot_both_read_stdin() -> None:
+    # Before, the key swallowed stdin and an empty message was encrypted without a word.
+    for action in ("encrypt", "decrypt", "explain"):
+        result = run("fernet", action, "--key-file", "-", "-", stdin=SPEC_KEY.encode() + b"\nhello\n")
+        assert result.returncode == 2 and result.stdout == b""
+        assert "both read standard input" in one_error_line(result)

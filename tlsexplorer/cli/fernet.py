@@ -159,6 +159,13 @@ def _load_key(args: argparse.Namespace) -> FernetKey | None:
     from tlsexplorer.core.fernet_steps import parse_key
 
     if getattr(args, "key_file", None):
+        if args.key_file == "-" and "-" in (getattr(args, "text", None), getattr(args, "token", None)):
+            from tlsexplorer.core.errors import UsageError
+
+            raise UsageError(
+                "--key-file - and the message/token - would both read standard input; "
+                "put one of them in a file or on the command line"
+            )
         return parse_key(read_source(args.key_file, limit=64 * 1024))
     if getattr(args, "key", None):
         return parse_key(args.key)
