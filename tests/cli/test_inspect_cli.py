@@ -162,7 +162,6 @@ def test_large_output_one_object_per_line_and_parallel_equals_serial(
     [
         (["inspect"], 2, "the following arguments are required"),
         (["inspect", "x.pem", "--at", "yesterday"], 2, "not an ISO 8601 date"),
-        (["open", "-"], 2, "cannot read standard input"),
     ],
 )
 def test_usage_errors_are_one_line(
@@ -196,3 +195,52 @@ def test_big_bundle_in_human_output_is_brief_after_the_first(
     code, out, _ = run(capsys, "inspect", str(path))
     assert code == 0 and "5 more, one line each" in out
     assert f"b{inspect_cli.DETAILED_LIMIT + 4}.example.net  until" in out
+
+
+def test_open_dash_shows_the_pipe_in_the_tui(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    from tlsexplorer.core.recent import add_recent, load_recent
+
+    monkeypatch.setenv("TLSEXPLORER_STATE_DIR", str(tmp_path / "state"))
+    data = sample_path("alice.example.net.fullchain.pem").read_bytes()
+
+    class Stdin(io.StringIO):
+        buffer = io.BytesIO(data)
+
+    monkeypatch.setattr("sys.stdin", Stdin(""))
+    seen: dict[str, object] = {}
+
+    def fake_tui(paths: list[str]) -> int:
+        (path,) = paths
+        seen["data"] = Path(path).read_bytes()
+        seen["mode"] = stat.S_IMODE(os.stat(path).st_mode)
+        seen["path"] = path
+        add_recent([Path(path)])  # what the Inspector does with what it opened
+        return 0
+
+    monkeypatch.setattr("tlsexplorer.cli.launch_tui", fake_tui)
+    monkeypatch.setattr(inspect_cli, "_stdin_from_terminal", lambda: None)
+    code, _out, err = run(capsys, "open", "-")
+    assert code == 0 and err == ""
+    assert seen["data"] == data and seen["mode"] == 0o600
+    assert not Path(str(seen["path"])).exists()  # removed when the TUI exits
+    assert load_recent() == []  # a pipe is not a recent file
+
+
+def test_open_dash_without_a_terminal_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from tlsexplorer.core.errors import UsageError
+
+    def no_tty(*_args: object) -> int:
+        raise OSError(6, "No such device or address")
+
+    monkeypatch.setattr(os, "open", no_tty)
+    with pytest.raises(UsageError, match="no terminal"):
+        inspect_cli._stdin_from_terminal()

@@ -71,21 +71,57 @@ def register(subparsers: Any) -> None:
         "open",
         help="open the Inspector (TUI) on files or folders",
         description="Launch the terminal UI with the Inspector showing these files and folders.",
-        epilog=example_epilog("tlsexplorer open server.pem", "tlsexplorer open ~/certs"),
+        epilog=example_epilog(
+            "tlsexplorer open server.pem",
+            "tlsexplorer open ~/certs",
+            "openssl s_client -showcerts -connect example.net:443 </dev/null | tlsexplorer open -",
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    opener.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    opener.add_argument("paths", nargs="*", metavar="PATH", help="files or folders ('-': what is piped in)")
     opener.set_defaults(handler=run_open)
 
 
 def run_open(args: argparse.Namespace) -> int:
-    """Launch the TUI on the paths."""
+    """Launch the TUI on the paths; ``-`` is what arrives on stdin (a pipe), shown as ``stdin``."""
+    import os
+    import shutil
+    import tempfile
+
     from tlsexplorer.cli import launch_tui
+    from tlsexplorer.cli.base import read_source
+    from tlsexplorer.core.errors import UsageError
+    from tlsexplorer.core.recent import STDIN_FOLDER_PREFIX
+
+    if "-" not in args.paths:
+        return launch_tui(args.paths)
+    if stdin_is_interactive():
+        raise UsageError("'-' reads a pipe: e.g. openssl s_client -showcerts ... | tlsexplorer open -")
+    data = read_source("-")
+    folder = tempfile.mkdtemp(prefix=STDIN_FOLDER_PREFIX)  # 0700: it may hold a private key
+    try:
+        stdin_file = os.path.join(folder, "stdin")
+        fd = os.open(stdin_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        _stdin_from_terminal()
+        return launch_tui([stdin_file if p == "-" else p for p in args.paths])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stdin_from_terminal() -> None:
+    """Point file descriptor 0 at the controlling terminal (the pipe is read): the TUI needs keys."""
+    import os
+
     from tlsexplorer.core.errors import UsageError
 
-    if "-" in args.paths:
-        raise UsageError("the TUI cannot read standard input; use 'tlsexplorer inspect -' for that")
-    return launch_tui(args.paths)
+    try:
+        tty = os.open("/dev/tty", os.O_RDWR)
+    except OSError:
+        raise UsageError("no terminal to show the TUI on; use 'tlsexplorer inspect -' instead") from None
+    os.dup2(tty, 0)
+    os.close(tty)
 
 
 def _load_all(args: argparse.Namespace, password: bytes | None) -> tuple[list[LoadResult], bool, list[str]]:

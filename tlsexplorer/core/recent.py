@@ -20,6 +20,9 @@ from tlsexplorer.core.files import FileToWrite, write_files
 #: How many paths are kept.
 MAX_RECENT = 20
 FILE_NAME = "recent.json"
+#: Prefix of the temporary folder holding what ``tlsexplorer open -`` read from a pipe
+#: (removed when the TUI exits, so never remembered).
+STDIN_FOLDER_PREFIX = "tlsexplorer-stdin-"
 
 
 def state_dir() -> Path:
@@ -49,7 +52,7 @@ def add_recent(paths: list[Path]) -> list[Path]:
     Saving is best effort: a read-only home must not stop the Inspector.
     """
     current = load_recent()
-    fresh = [p.resolve() for p in paths]
+    fresh = [p.resolve() for p in paths if not p.parent.name.startswith(STDIN_FOLDER_PREFIX)]
     merged = fresh + [p for p in current if p not in fresh]
     merged = merged[:MAX_RECENT]
     payload = json.dumps([str(p) for p in merged], indent=1).encode()
@@ -58,4 +61,4 @@ def add_recent(paths: list[Path]) -> list[Path]:
     return merged
 
 
-__all__ = ["MAX_RECENT", "add_recent", "load_recent", "state_dir"]
+__all__ = ["MAX_RECENT", "STDIN_FOLDER_PREFIX", "add_recent", "load_recent", "state_dir"]
