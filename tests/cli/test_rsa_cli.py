@@ -182,3 +182,17 @@ def test_json_prints_integers_up_to_the_limit(capsys: pytest.CaptureFixture[str]
     path.write_bytes(too_big)
     code, _, err = run(capsys, "rsa", "--key", str(path))
     assert code == 1 and "the limit is 16384 bits" in err
+
+
+def test_key_and_password_file_cannot_both_read_stdin() -> None:
+    # Before, the key swallowed stdin and the passphrase came out empty ("a password is needed").
+    key = sample_path("charlies-root-ca.key.pem").read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-m", "tlsexplorer", "rsa", "--key", "-", "--password-file", "-"],
+        input=key + b"secret_password\n", capture_output=True, timeout=60,
+    )
+    assert result.returncode == 2 and result.stdout == b""
+    lines = result.stderr.decode().strip().splitlines()
+    assert lines == [
+        "tlsexplorer: error: only one of --key and --password-file can be read from standard input"
+    ]

@@ -240,6 +240,8 @@ def run_rsa(args: argparse.Namespace) -> int:
 def _run_key(args: argparse.Namespace) -> int:
     from tlsexplorer.core.rsa_math import load_rsa_key
 
+    if args.key == "-" and args.password_file == "-":
+        raise UsageError("only one of --key and --password-file can be read from standard input")
     data = read_source(args.key)
     name = "standard input" if args.key == "-" else args.key
     password = None
