@@ -217,3 +217,41 @@ def test_sweep_reads_a_symlinked_file_once_and_links_sha1_roots(tmp_path: Path) 
     (tmp_path / "a.pem").write_bytes(pem(root))
     report = sweep(read_paths([tmp_path]), NOW)
     assert [c.complete for c in report.chains] == [True]
+
+
+def test_aki_without_key_identifier_is_what_strict_openssl_rejects(tmp_path: Path) -> None:
+    """An AKI with only the issuer's name and serial: OpenSSL's X509_STRICT wants the key id."""
+    import datetime as dt
+
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    root = x509.load_pem_x509_certificate(sample_path("charlies-root-ca.pem").read_bytes())
+    root_key = serialization.load_pem_private_key(
+        sample_path("charlies-root-ca.key.pem").read_bytes(), b"secret_password"
+    )
+    leaf_key = serialization.load_pem_private_key(sample_path("alice.example.net.key.pem").read_bytes(), None)
+    start = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name.from_rfc4514_string("CN=alice.example.net"))
+        .issuer_name(root.subject)
+        .public_key(leaf_key.public_key())  # type: ignore[arg-type]
+        .serial_number(0x5EED)
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=3650))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("alice.example.net")]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier(None, [x509.DirectoryName(root.subject)], root.serial_number),
+            critical=False,
+        )
+        .sign(root_key, hashes.SHA256())  # type: ignore[arg-type]
+    )
+    chain = tmp_path / "leaf.pem"
+    chain.write_bytes(pem(cert))
+    handshake(chain, sample_path("alice.example.net.key.pem"), strict=False)
+    with pytest.raises(ssl.SSLCertVerificationError, match="Missing Authority Key Identifier"):
+        handshake(chain, sample_path("alice.example.net.key.pem"), strict=True)
+    info = certificate_info(cert, NOW)
+    found = {f.rule: f for f in info.lint}
+    assert found["aki-without-key-id"].strict and "missing-aki" not in found
+    assert strict_verdict(info.lint) is not None

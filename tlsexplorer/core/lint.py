@@ -214,6 +214,19 @@ def lint_certificate(info: CertificateInfo) -> tuple[Finding, ...]:
                 strict=True,
             )
         )
+    aki = _ext(info, "authorityKeyIdentifier")
+    aki_key_id = aki.value.get("key_identifier") if aki is not None and isinstance(aki.value, dict) else None
+    if not self_signed and aki is not None and not aki_key_id:
+        out.append(
+            Finding(
+                "aki-without-key-id",
+                "error",
+                "the authorityKeyIdentifier names the issuer only by name and serial, without a key "
+                'identifier (RFC 5280 §4.2.1.1). OpenSSL: "Missing Authority Key Identifier"',
+                STRICT,
+                strict=True,
+            )
+        )
     for name, rule in (("authorityKeyIdentifier", "aki-critical"), ("subjectKeyIdentifier", "ski-critical")):
         ext = _ext(info, name)
         if ext is not None and ext.critical:
