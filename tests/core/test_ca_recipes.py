@@ -169,3 +169,57 @@ def test_openssl_commands_make_what_strict_clients_accept(tmp_path: Path, root_d
     result = subprocess.run([OPENSSL, "verify", "-x509_strict", "-CAfile", str(ca_copy / "ca.pem"),
                              str(paths.certificate)], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_issue_recipe_with_a_pkcs12_bundle(tmp_path: Path, root_dir: Path) -> None:
+    """--p12: both recipes also make the bundle, with the password from $P12_PASSWORD (never embedded)."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    now = _now()
+    ca_copy = tmp_path / "ca"
+    shutil.copytree(root_dir, ca_copy)
+    root = ca_store.load_ca(ca_copy)
+    request = ca_store.LeafRequest("localhost", sans=("127.0.0.1",), p12=True, p12_password=b"bundle-pw",
+                                   password=b"key-pw")
+    product = ca_store.build_leaf(root, request, now)
+    recipe = ca_recipes.recipe_for(product, now, ca_dir=ca_copy)
+    assert "bundle-pw" not in recipe.python + "\n".join(recipe.openssl)
+    env = {"P12_PASSWORD": "bundle-pw", "KEY_PASSPHRASE": "key-pw"}
+    run_python(recipe.python, tmp_path / "py", env=env)
+    bundle = pkcs12.load_pkcs12((tmp_path / "py" / "localhost.p12").read_bytes(), b"bundle-pw")
+    assert bundle.cert is not None and product.certificate is not None
+    same_kind(product.certificate, bundle.cert.certificate)
+    assert oct((tmp_path / "py" / "localhost.p12").stat().st_mode & 0o777) == "0o600"
+    if OPENSSL is None:
+        return  # openssl is not installed here; its recipe is not run
+    for command in recipe.openssl:
+        result = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True,
+                                timeout=60, env={**os.environ, **env})
+        assert result.returncode == 0, f"{command}\n{result.stderr}"
+    p12 = ca_store.issued_paths(ca_copy, "localhost").p12
+    bundle = pkcs12.load_pkcs12(p12.read_bytes(), b"bundle-pw")
+    assert bundle.cert is not None and bundle.key is not None
+    assert oct(p12.stat().st_mode & 0o777) == "0o600"
+
+
+def test_openssl_recipe_reads_passphrases_from_the_environment(tmp_path: Path) -> None:
+    """An encrypted CA key and an encrypted new key: the openssl lines run without a prompt
+    ($CA_PASSPHRASE, $KEY_PASSPHRASE), as the Python does."""
+    if OPENSSL is None:
+        pytest.skip("openssl is not installed here; the openssl recipe is not run")
+    now = _now()
+    folder = tmp_path / "ca"
+    ca_store.save(ca_store.build_root(folder, ca_store.CaRequest(cn="Locked Root", key_type="p256",
+                                                                 password=b"ca-pw"), now))
+    root = ca_store.load_ca(folder, b"ca-pw")
+    product = ca_store.build_leaf(root, ca_store.LeafRequest("localhost", password=b"key-pw"), now)
+    recipe = ca_recipes.recipe_for(product, now, ca_dir=folder, ca_key_encrypted=True)
+    env = {**os.environ, "CA_PASSPHRASE": "ca-pw", "KEY_PASSPHRASE": "key-pw"}
+    for command in recipe.openssl:
+        assert "ca-pw" not in command and "key-pw" not in command
+        result = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True,
+                                timeout=60, env=env, stdin=subprocess.DEVNULL)
+        assert result.returncode == 0, f"{command}\n{result.stderr}"
+    key = ca_store.issued_paths(folder, "localhost").key.read_bytes()
+    assert b"ENCRYPTED" in key
+    serialization.load_pem_private_key(key, b"key-pw")

@@ -7,7 +7,7 @@ that was actually made, extension by extension, so it makes the same kind of
 certificate; it runs as-is in an empty folder (a test does exactly that),
 reads the CA from its folder by absolute path, and writes its output next to
 itself without overwriting anything. Passphrases are never embedded: the
-script reads them from the environment (``CA_PASSPHRASE``, ``KEY_PASSPHRASE``).
+script reads them from the environment (``CA_PASSPHRASE``, ``KEY_PASSPHRASE``, ``P12_PASSWORD``).
 """
 
 from __future__ import annotations
@@ -381,7 +381,20 @@ def _python(product: Product, now: dt.datetime, ca_dir: Path | None, ca_key_encr
     body += f"chain = [{lab_list}*(c for c in ca_chain if c.subject != c.issuer)]\n"
     body += f'write("{stem}.pem", pem(cert))\nwrite("{stem}.key.pem", key_pem, private=True)\n'
     body += f'write("{stem}.fullchain.pem", pem(cert, *chain))\nprint("wrote {outputs}")\n'
+    if _has_p12(product):
+        cn = str(cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value)
+        body += (
+            "\n# The PKCS#12 bundle (key, certificate and chain), locked with the password in $P12_PASSWORD\n"
+            "from cryptography.hazmat.primitives.serialization import pkcs12\n\n"
+            f"bundle = pkcs12.serialize_key_and_certificates(\n    {cn.encode()!r}, key, cert, chain,\n"
+            '    serialization.BestAvailableEncryption(os.environ["P12_PASSWORD"].encode()),\n)\n'
+            f'write("{stem}.p12", bundle, private=True)\nprint("wrote {stem}.p12")\n'
+        )
     return body
+
+
+def _has_p12(product: Product) -> bool:
+    return any(f.kind == "pkcs12" for f in product.files)
 
 
 # openssl --------------------------------------------------------------------------
@@ -454,17 +467,19 @@ def _days(cert: x509.Certificate) -> int:
 
 def _openssl_cert(
     cert: x509.Certificate, key_out: str, cert_out: str, *, ca: tuple[str, str] | None, now: dt.datetime,
-    encrypted: bool, sha1: bool = False, csr_in: str | None = None,
+    encrypted: bool, sha1: bool = False, csr_in: str | None = None, passin: bool = False,
 ) -> tuple[str, list[str]]:
     notes: list[str] = []
     if csr_in is not None:
         argv = ["openssl", "x509", "-req", "-in", csr_in]
     else:
         argv = ["openssl", "req", "-x509", "-new", *newkey_arg(cert.public_key())]
-        argv += ["-keyout", key_out] + ([] if encrypted else ["-noenc"])
+        argv += ["-keyout", key_out] + (["-passout", "env:KEY_PASSPHRASE"] if encrypted else ["-noenc"])
     argv += ["-out", cert_out]
     if ca is not None:
         argv += (["-CA", ca[0], "-CAkey", ca[1]])
+        if passin:
+            argv += ["-passin", "env:CA_PASSPHRASE"]
     start = as_utc(cert.not_valid_before_utc)
     if abs((start - as_utc(now)).total_seconds()) > 60:
         argv += ["-not_before", f"{start:%Y%m%d%H%M%SZ}",
@@ -491,8 +506,10 @@ def _openssl_cert(
     return shlex.join(argv), notes
 
 
-def _openssl(product: Product, now: dt.datetime, ca_dir: Path | None, out_dir: Path | None,
-             csr_path: Path | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _openssl(
+    product: Product, now: dt.datetime, ca_dir: Path | None, out_dir: Path | None, csr_path: Path | None,
+    ca_key_encrypted: bool = False,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     cert = product.certificate
     notes: list[str] = []
     if product.action == "csr":
@@ -502,7 +519,7 @@ def _openssl(product: Product, now: dt.datetime, ca_dir: Path | None, out_dir: P
         folder = out_dir or Path(".")
         argv = ["openssl", "req", "-new", *newkey_arg(csr.public_key()),
                 "-keyout", str(folder / f"{stem}.key.pem")]
-        argv += [] if product.key_encrypted else ["-noenc"]
+        argv += ["-passout", "env:KEY_PASSPHRASE"] if product.key_encrypted else ["-noenc"]
         argv += ["-out", str(folder / f"{stem}.csr.pem"), "-subj", subject_arg(csr.subject)]
         for ext in openssl_extensions(csr):
             argv += ["-addext", ext]
@@ -520,7 +537,7 @@ def _openssl(product: Product, now: dt.datetime, ca_dir: Path | None, out_dir: P
     if product.action == "intermediate":
         folder = out_dir or Path(".")
         line, extra = _openssl_cert(cert, str(folder / CA_KEY), str(folder / CA_CERT), ca=ca_pair, now=now,
-                                    encrypted=encrypted)
+                                    encrypted=encrypted, passin=ca_key_encrypted)
         cat = (f"cat {shlex.quote(str(folder / CA_CERT))} {shlex.quote(str(ca_dir / CHAIN))} "
                f"> {shlex.quote(str(folder / CHAIN))}")
         return (f"mkdir -p {shlex.quote(str(folder))}", line, cat), tuple(extra)
@@ -532,7 +549,8 @@ def _openssl(product: Product, now: dt.datetime, ca_dir: Path | None, out_dir: P
     lab = _lab_certs(product)
     for index, lab_cert in enumerate(reversed(lab), start=1):
         key_out, cert_out = f"lab{index}.key.pem", f"lab{index}.pem"
-        line, extra = _openssl_cert(lab_cert, key_out, cert_out, ca=signer, now=now, encrypted=False)
+        line, extra = _openssl_cert(lab_cert, key_out, cert_out, ca=signer, now=now, encrypted=False,
+                                    passin=ca_key_encrypted and signer == ca_pair)
         commands.append(line)
         notes += extra
         signer = (cert_out, key_out)
@@ -541,18 +559,29 @@ def _openssl(product: Product, now: dt.datetime, ca_dir: Path | None, out_dir: P
     if product.action == "sign":
         csr_path = csr_path or Path("request.csr.pem")
         line, extra = _openssl_cert(cert, "", target, ca=signer, now=now, encrypted=False,
-                                    csr_in=str(csr_path))
+                                    csr_in=str(csr_path), passin=ca_key_encrypted and signer == ca_pair)
         notes.append("-extfile <(...) is bash/zsh process substitution")
     else:
         sha1 = product.flaw is not None and product.flaw.kind == "sha1"
         line, extra = _openssl_cert(cert, str(issued / f"{stem}.key.pem"), target, ca=signer, now=now,
-                                    encrypted=encrypted, sha1=sha1)
+                                    encrypted=encrypted, sha1=sha1,
+                                    passin=ca_key_encrypted and signer == ca_pair)
     commands.append(line)
     notes += extra
     has_parent = any(not is_self_signed(c) for c in product.issuer_chain if c not in lab)
     rest = [shlex.quote(str(ca_dir / CA_CERT))] if has_parent else []
     cat_parts = [shlex.quote(target), *chain_files, *rest]
-    commands.append(f"cat {' '.join(cat_parts)} > {shlex.quote(str(issued / f'{stem}.fullchain.pem'))}")
+    fullchain = shlex.quote(str(issued / f'{stem}.fullchain.pem'))
+    commands.append(f"cat {' '.join(cat_parts)} > {fullchain}")
+    if _has_p12(product):
+        cn = str(cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value)
+        argv = ["openssl", "pkcs12", "-export", "-in", str(issued / f"{stem}.fullchain.pem"),
+                "-inkey", str(issued / f"{stem}.key.pem"), "-name", cn,
+                "-out", str(issued / f"{stem}.p12"), "-passout", "env:P12_PASSWORD"]
+        if encrypted:
+            argv += ["-passin", "env:KEY_PASSPHRASE"]
+        commands.append(f"(umask 077 && {shlex.join(argv)})")
+        notes.append("the PKCS#12 password comes from $P12_PASSWORD")
     return tuple(commands), tuple(dict.fromkeys(notes))
 
 
@@ -590,7 +619,7 @@ def recipe_for(
     if product.flaw is not None:
         title += f" ({product.flaw.label})"
     ca_dir = ca_dir.resolve() if ca_dir is not None else None
-    openssl, notes = _openssl(product, now, ca_dir, out_dir, csr_path)
+    openssl, notes = _openssl(product, now, ca_dir, out_dir, csr_path, ca_key_encrypted)
     python = _python(product, now, ca_dir, ca_key_encrypted, csr_path, title,
                      command or f"tlsexplorer ca {product.action}")
     extra = list(notes)
