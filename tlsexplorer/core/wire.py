@@ -637,10 +637,12 @@ class _TlsState:
         client_done = self._encrypted_seen("client") > 0
         if self.tls13:
             if direction == "server" and not client_done:
+                # The flight is EncryptedExtensions, Certificate, CertificateVerify, Finished; how it is
+                # cut into records is the server's choice, so the first record does not hold it all.
                 if self._encrypted_seen("server") == 0:
-                    return ("encrypted handshake: EncryptedExtensions, Certificate, "
-                            "CertificateVerify, Finished")
-                return "encrypted handshake (continued)"
+                    return ("encrypted handshake begins: EncryptedExtensions, then Certificate, "
+                            "CertificateVerify, Finished here or in the next records")
+                return "encrypted handshake (the same flight, continued)"
             if direction == "client" and not client_done:
                 return "encrypted handshake: the client's Finished"
             if direction == "client":
