@@ -344,8 +344,8 @@ class LabServer:
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise UsageError(
-                    f"port {self.requested_port} on {LOOPBACK} is already in use; pick another with "
-                    "--port (or --port 0 for any free port), or stop the program using it"
+                    f"port {self.requested_port} on {LOOPBACK} is already in use; pick another port "
+                    "(0 picks any free one), or stop the program using it"
                 ) from None
             if exc.errno == errno.EACCES:
                 raise UsageError(
