@@ -251,3 +251,29 @@ async def test_each_input_takes_effect() -> None:
         screen.query_one("#purpose", Select).value = "client"
         report = await verify(anchors="charlies-root-ca.pem")
         assert report.purpose == "client" and not report.valid  # alice's EKU is serverAuth only
+
+
+async def test_sent_material_survives_editing_and_verifying_again() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_explorer(
+            "chain",
+            VerifyChain(
+                leaf=(SAMPLES_DIR / "alice.example.net.fullchain.pem").read_bytes(),
+                roots=(SAMPLES_DIR / "charlies-root-ca.pem").read_bytes(),
+                label="alice's server",
+            ),
+        )
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChainScreen) and screen.report is not None and screen.report.valid
+        screen.query_one("#host", Input).value = "evil.example.net"
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        report = screen.report
+        assert report is not None, _text(screen, "#verdict")
+        assert not report.valid and report.host == "evil.example.net"
+        # Typing a path instead drops the sent material.
+        screen.query_one("#leaf", Input).value = "expired.pem"
+        await pilot.pause()
+        assert screen.sent is None

@@ -284,7 +284,9 @@ class ChainScreen(ExplorerScreen):
 
     @on(Input.Changed, "#leaf")
     def _leaf_changed(self, event: Input.Changed) -> None:
-        if self.sent is not None and not event.value.startswith(SENT_PREFIX):
+        # The field's value now, not the event's: the Changed of the initial demo value can
+        # arrive after a payload was applied, and must not drop it.
+        if self.sent is not None and not event.input.value.startswith(SENT_PREFIX):
             self.sent = None
 
     @on(Input.Submitted)
