@@ -285,3 +285,37 @@ async def test_unlocking_a_key_sweeps_the_folder_again() -> None:
         after = screen.report
         assert after is not None and after is not before
         assert "flag" in str(screen.query_one("#insp-objects", VirtualTable)._rows[0][2])
+
+
+async def test_v_does_not_trust_a_root_inside_the_leafs_own_bundle(tmp_path: Path) -> None:
+    from textual.widgets import Checkbox
+
+    from tlsexplorer.samples import SAMPLES_DIR
+    from tlsexplorer.tui.screens.chain import ChainScreen
+
+    bundle = tmp_path / "full.pem"
+    bundle.write_bytes(
+        (SAMPLES_DIR / "alice.example.net.fullchain.pem").read_bytes()
+        + (SAMPLES_DIR / "charlies-root-ca.pem").read_bytes()
+    )
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_inspector(pilot)
+        screen.open_paths([bundle])
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await choose(pilot, screen, row_of(screen, "full.pem"))
+        screen.query_one("#insp-objects", VirtualTable).focus()
+        await pilot.press("v")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        chain = app.screen
+        assert isinstance(chain, ChainScreen)
+        assert chain.report is not None and not chain.report.valid  # the server's own root proves nothing
+        chain.query_one("#system-roots", Checkbox).value = False
+        chain.query_one("#bundle-root", Checkbox).value = True
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert chain.report is not None, str(chain.query_one("#verdict").render())
+        assert chain.report.valid and chain.report.bundle_anchors

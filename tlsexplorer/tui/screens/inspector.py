@@ -750,9 +750,17 @@ class InspectorScreen(ExplorerScreen):
         from cryptography.hazmat.primitives.serialization import Encoding
 
         leaf = obj.value
-        others = [o.value for o in self._certificates() if o.value != leaf]
-        roots = [c for c in others if c.subject == c.issuer]
-        inter = [c for c in others if c.subject != c.issuer]
+        row = self._current
+        # A root in the leaf's own file is part of what a server sends: not trusted unless the
+        # person ticks "trust the root in the bundle". Roots in other open files are anchors they hold.
+        same_file = (
+            {id(o) for _d, o in self.files[row.file].result.flat()}
+            if row is not None and 0 <= row.file < len(self.files)
+            else set()
+        )
+        others = [o for o in self._certificates() if o.value != leaf]
+        roots = [o.value for o in others if o.value.subject == o.value.issuer and id(o) not in same_file]
+        inter = [o.value for o in others if o.value.subject != o.value.issuer or id(o) in same_file]
         payload = VerifyChain(
             leaf=leaf.public_bytes(Encoding.PEM),
             intermediates=b"".join(c.public_bytes(Encoding.PEM) for c in inter),
