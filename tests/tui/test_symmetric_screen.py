@@ -158,6 +158,9 @@ async def test_rotation() -> None:
         await app.workers.wait_for_complete()
         screen.query_one("#tabs", TabbedContent).active = "tab-rotation"
         await pilot.pause()
+        await pilot.click("#rotate")  # no keys yet: say how to start, not just "needs at least one key"
+        await pilot.pause()
+        assert "Add a new key on top" in text_of(screen, "rotate-result")
         await pilot.click("#rotate-add")
         await pilot.pause()
         keys = screen.query_one("#rotate-keys", TextArea).text.splitlines()

@@ -595,6 +595,11 @@ class SymmetricScreen(ExplorerScreen):
         lines = [line.strip() for line in self.query_one("#rotate-keys", TextArea).text.splitlines()]
         try:
             keys = [fs.parse_key(line) for line in lines if line]
+            if not keys:
+                raise InvalidInput(
+                    "no keys yet: type them one per line, newest first, or press 'Add a new key on top' "
+                    "to start from the Fernet tab's key"
+                )
             if not self.token:
                 raise InvalidInput("no token: encrypt a message or paste a token in the Fernet tab")
             rotation = fs.rotate(self.token, keys)
