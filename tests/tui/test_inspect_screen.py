@@ -319,3 +319,12 @@ async def test_v_does_not_trust_a_root_inside_the_leafs_own_bundle(tmp_path: Pat
         await pilot.pause()
         assert chain.report is not None, str(chain.query_one("#verdict").render())
         assert chain.report.valid and chain.report.bundle_anchors
+
+
+async def test_small_terminal_keeps_room_for_the_details() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_inspector(pilot)
+        assert screen.query_one("#insp-right", TabbedContent).region.width >= 40
+        table = screen.query_one("#insp-objects", VirtualTable)
+        assert table.width_needed <= table.scrollable_content_region.width  # status column on screen

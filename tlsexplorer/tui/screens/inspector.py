@@ -223,6 +223,7 @@ class InspectorScreen(ExplorerScreen):
     #insp-path { margin: 0 1; }
     #insp-main { height: 1fr; }
     #insp-left { width: 46; }
+    InspectorScreen.-narrow #insp-left { width: 36; }
     #insp-right { width: 1fr; }
     #insp-objects { height: 1fr; }
     #insp-status { height: 1; padding: 0 1; color: $text-muted; }
@@ -231,6 +232,9 @@ class InspectorScreen(ExplorerScreen):
     #insp-der-hex { height: 12; border-top: solid $primary; }
     #insp-pem { padding: 0 1; }
     """
+
+    #: Below 100 columns the object list narrows so the details keep room.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Screen declares it)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+o", "focus_path", "Open path"),
@@ -266,7 +270,7 @@ class InspectorScreen(ExplorerScreen):
             with TabbedContent(id="insp-left"):
                 with TabPane("Objects", id="tab-objects"):
                     yield Static("", id="insp-status")
-                    yield VirtualTable([("kind", 4), ("object", 30), ("status", 8)], id="insp-objects")
+                    yield VirtualTable([("kind", 4), ("object", 0), ("status", 8)], id="insp-objects")
                 with TabPane("Files", id="tab-files"):
                     # The tree is mounted when the tab is first shown: its loader worker
                     # never ends, which would keep "wait for workers" waiting forever.
