@@ -224,6 +224,7 @@ def test_open_dash_shows_the_pipe_in_the_tui(
 
     monkeypatch.setattr("tlsexplorer.cli.launch_tui", fake_tui)
     monkeypatch.setattr(inspect_cli, "_stdin_from_terminal", lambda: None)
+    monkeypatch.setattr(inspect_cli, "_need_terminal", lambda **_kw: None)
     code, _out, err = run(capsys, "open", "-")
     assert code == 0 and err == ""
     assert seen["data"] == data and seen["mode"] == 0o600
@@ -244,3 +245,8 @@ def test_open_dash_without_a_terminal_is_one_line(
     monkeypatch.setattr(os, "open", no_tty)
     with pytest.raises(UsageError, match="no terminal"):
         inspect_cli._stdin_from_terminal()
+
+
+def test_open_without_a_terminal_is_one_line_not_a_hung_tui(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "open", str(SAMPLES_DIR))
+    assert code == 2 and out == "" and "needs a terminal" in err and err.count("\n") == 1
