@@ -277,3 +277,18 @@ async def test_sent_material_survives_editing_and_verifying_again() -> None:
         screen.query_one("#leaf", Input).value = "expired.pem"
         await pilot.pause()
         assert screen.sent is None
+
+
+async def test_openssl_line_for_sent_material_names_the_system_roots() -> None:
+    from tlsexplorer.core.trust import system_roots_file
+
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        leaf = (SAMPLES_DIR / "alice.example.net.fullchain.pem").read_bytes()
+        app.open_explorer("chain", VerifyChain(leaf=leaf))
+        await _settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChainScreen) and screen.report is not None
+        command = screen.report.openssl_command
+        assert "roots.pem" not in command.replace(system_roots_file() or "system-roots.pem", "")
+        assert (system_roots_file() or "system-roots.pem") in command

@@ -127,13 +127,19 @@ def _compute(request: _Request) -> ChainReport:
 
 def _files(request: _Request, leaf_is_bundle: bool) -> OpensslFiles:
     """File names for the openssl command, as typed (sent material gets placeholders)."""
+    from tlsexplorer.core.trust import system_roots_file
+
     if request.sent is not None:
+        cafile = ["roots.pem"] if request.sent.roots or request.anchors_field.strip() else []
+        if request.system_roots:
+            cafile.append(system_roots_file() or "system-roots.pem")
+        if request.bundle_root:
+            cafile.append("chain.pem")
         return OpensslFiles(
             leaf="leaf.pem",
             untrusted=("chain.pem",) if leaf_is_bundle or request.sent.intermediates else (),
-            cafile=("roots.pem",),
+            cafile=tuple(cafile),
         )
-    from tlsexplorer.core.trust import system_roots_file
 
     leaf = [str(p) for p in _paths(request.leaf_field)]
     untrusted = [str(p) for p in _paths(request.chain_field)]
