@@ -102,3 +102,11 @@ def test_password_never_prompts_without_a_terminal(monkeypatch: pytest.MonkeyPat
     with pytest.raises(PasswordRequired, match="--password-file"):
         read_password(None, option="--password-file", prompt="Password: ")
     assert read_password(None, option="--password-file", prompt="x", required=False) is None
+
+
+def test_no_arguments_without_a_terminal_is_one_line_not_a_hang() -> None:
+    result = run()
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "tlsexplorer: error: the TUI needs a terminal; for text output use a subcommand (see --help)"
+    )

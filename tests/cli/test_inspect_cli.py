@@ -224,7 +224,7 @@ def test_open_dash_shows_the_pipe_in_the_tui(
 
     monkeypatch.setattr("tlsexplorer.cli.launch_tui", fake_tui)
     monkeypatch.setattr(inspect_cli, "_stdin_from_terminal", lambda: None)
-    monkeypatch.setattr(inspect_cli, "_need_terminal", lambda **_kw: None)
+    monkeypatch.setattr("tlsexplorer.cli.require_terminal", lambda **_kw: None)
     code, _out, err = run(capsys, "open", "-")
     assert code == 0 and err == ""
     assert seen["data"] == data and seen["mode"] == 0o600

@@ -73,8 +73,27 @@ def _parser_for(args_list: Sequence[str]) -> ArgumentParser:
     return build_parser()
 
 
+def require_terminal(*, stdin: bool = True) -> None:
+    """Refuse to start the TUI on a pipe or a file: it draws on stdout and reads keys from stdin.
+
+    Raises:
+        UsageError: stdout (or, with ``stdin``, stdin) is not a terminal.
+    """
+    from tlsexplorer.core.errors import UsageError
+
+    def tty(stream: object) -> bool:
+        try:
+            return stream is not None and bool(stream.isatty())  # type: ignore[attr-defined]
+        except (AttributeError, ValueError):
+            return False
+
+    if not tty(sys.stdout) or (stdin and not tty(sys.stdin)):
+        raise UsageError("the TUI needs a terminal; for text output use a subcommand (see --help)")
+
+
 def launch_tui(paths: Sequence[str] = ()) -> int:
     """Open the TUI (the only place the CLI imports Textual)."""
+    require_terminal()
     from tlsexplorer.tui.app import TlsExplorerApp
 
     app = TlsExplorerApp(open_paths=tuple(paths))
@@ -94,4 +113,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-__all__ = ["COMMAND_MODULES", "build_parser", "launch_tui", "main"]
+__all__ = ["COMMAND_MODULES", "build_parser", "launch_tui", "main", "require_terminal"]

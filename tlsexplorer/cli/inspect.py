@@ -88,12 +88,12 @@ def run_open(args: argparse.Namespace) -> int:
     import shutil
     import tempfile
 
-    from tlsexplorer.cli import launch_tui
+    from tlsexplorer.cli import launch_tui, require_terminal
     from tlsexplorer.cli.base import read_source
     from tlsexplorer.core.errors import UsageError
     from tlsexplorer.core.recent import STDIN_FOLDER_PREFIX
 
-    _need_terminal(stdin="-" not in args.paths)
+    require_terminal(stdin="-" not in args.paths)
     if "-" not in args.paths:
         return launch_tui(args.paths)
     if stdin_is_interactive():
@@ -109,20 +109,6 @@ def run_open(args: argparse.Namespace) -> int:
         return launch_tui([stdin_file if p == "-" else p for p in args.paths])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _need_terminal(*, stdin: bool) -> None:
-    """The TUI draws on stdout and reads keys from stdin: refuse to start it on a pipe or a file."""
-    from tlsexplorer.core.errors import UsageError
-
-    def tty(stream: Any) -> bool:
-        try:
-            return stream is not None and bool(stream.isatty())
-        except (AttributeError, ValueError):
-            return False
-
-    if not tty(sys.stdout) or (stdin and not tty(sys.stdin)):
-        raise UsageError("the TUI needs a terminal; for text output use 'tlsexplorer inspect PATH...'")
 
 
 def _stdin_from_terminal() -> None:
