@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.support import run_cli
 from tlsexplorer.cli import main
 from tlsexplorer.samples import SAMPLES_DIR
 
@@ -20,9 +21,7 @@ AT = "2026-06-01T12:00:00Z"
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(["verify", *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(capsys, "verify", *args)
 
 
 @pytest.mark.parametrize("host", ["localhost", "alice.example.net"])

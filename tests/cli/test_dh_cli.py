@@ -6,20 +6,11 @@ import json
 
 import pytest
 
-from tlsexplorer.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli.support import run_cli
 
 
 def test_dh_json_defaults(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "dh", "--json")
+    code, out, _ = run_cli(capsys, "dh", "--json")
     doc = json.loads(out)
     assert code == 0
     got = (doc["p"], doc["g"], doc["alice_public"], doc["bob_public"], doc["shared_secret"])
@@ -30,7 +21,8 @@ def test_dh_json_defaults(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_dh_custom_numbers_and_human_output(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "dh", "--p", "1019", "--g", "2", "--a", "345", "--b", "678", "--text", "hi")
+    args = ("dh", "--p", "1019", "--g", "2", "--a", "345", "--b", "678", "--text", "hi")
+    code, out, _ = run_cli(capsys, *args)
     assert code == 0
     assert str(pow(pow(2, 345, 1019), 678, 1019)) in out and "Eve" in out and "X25519" in out
 
@@ -44,5 +36,5 @@ def test_dh_custom_numbers_and_human_output(capsys: pytest.CaptureFixture[str]) 
     ],
 )
 def test_dh_bad_input(capsys: pytest.CaptureFixture[str], args: list[str], code: int, message: str) -> None:
-    got, out, err = run(capsys, "dh", *args)
+    got, out, err = run_cli(capsys, "dh", *args)
     assert got == code and out == "" and message in err and err.count("\n") == 1

@@ -10,9 +10,9 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
+from tests.cli.support import run_cli
 from tests.inspect_factory import make_cert, pem
 from tlsexplorer.cli import inspect as inspect_cli
-from tlsexplorer.cli import main
 from tlsexplorer.samples import SAMPLES_DIR, sample_path
 
 CERT_KEYS = {
@@ -37,18 +37,9 @@ def no_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_certificate_json_matches_the_library(capsys: pytest.CaptureFixture[str]) -> None:
     path = sample_path("alice.example.net.pem")
-    code, out, err = run(capsys, "inspect", str(path), "--json", "--at", "2026-06-01")
+    code, out, err = run_cli(capsys, "inspect", str(path), "--json", "--at", "2026-06-01")
     assert code == 0 and err == ""
     doc = json.loads(out)
     (file,) = doc["files"]
@@ -66,7 +57,7 @@ def test_certificate_json_matches_the_library(capsys: pytest.CaptureFixture[str]
 
 
 def test_course_sample_lint_in_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "inspect", str(sample_path("alice-course-style.pem")), "--json")
+    code, out, _ = run_cli(capsys, "inspect", str(sample_path("alice-course-style.pem")), "--json")
     lint = {f["rule"]: f for f in json.loads(out)["files"][0]["objects"][0]["lint"]}
     assert (
         code == 0
@@ -78,7 +69,7 @@ def test_course_sample_lint_in_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_encrypted_key_without_password_is_listed_and_counts_as_read(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, err = run(capsys, "inspect", str(sample_path("charlies-root-ca.key.pem")), "--json")
+    code, out, err = run_cli(capsys, "inspect", str(sample_path("charlies-root-ca.key.pem")), "--json")
     assert code == 0 and err == ""
     obj = json.loads(out)["files"][0]["objects"][0]
     assert obj["kind"] == "private_key" and obj["encrypted"] is True
@@ -92,10 +83,10 @@ def test_password_file_opens_it_and_a_wrong_one_exits_1(
     good.write_text("secret_password\n")
     bad.write_text("nope\n")
     key = str(sample_path("charlies-root-ca.key.pem"))
-    code, out, _ = run(capsys, "inspect", key, "--json", "--password-file", str(good))
+    code, out, _ = run_cli(capsys, "inspect", key, "--json", "--password-file", str(good))
     obj = json.loads(out)["files"][0]["objects"][0]
     assert code == 0 and obj["public_key"]["type"] == "RSA" and obj["bits"] == 2048
-    code, out, _ = run(capsys, "inspect", key, "--json", "--password-file", str(bad))
+    code, out, _ = run_cli(capsys, "inspect", key, "--json", "--password-file", str(bad))
     assert code == 1 and "does not open" in json.loads(out)["files"][0]["errors"][0]
 
 
@@ -107,23 +98,23 @@ def test_damaged_file_exit_1_and_the_rest_is_shown(
         pem(make_cert("a.example.net", san=["a.example.net"])) + b"-----BEGIN CERTIFICATE-----\n!!\n"
         b"-----END CERTIFICATE-----\n"
     )
-    code, out, _ = run(capsys, "inspect", str(path), "--json")
+    code, out, _ = run_cli(capsys, "inspect", str(path), "--json")
     file = json.loads(out)["files"][0]
     assert code == 1 and len(file["objects"]) == 1 and "base64" in file["errors"][0]
-    code, out, _ = run(capsys, "inspect", str(path))
+    code, out, _ = run_cli(capsys, "inspect", str(path))
     assert code == 1 and "a.example.net" in out and "problem: line" in out
 
 
 def test_missing_file_and_folder_sweep(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _ = run(capsys, "inspect", str(tmp_path / "nope.pem"), "--json")
+    code, out, _ = run_cli(capsys, "inspect", str(tmp_path / "nope.pem"), "--json")
     assert code == 1 and "no such file" in json.loads(out)["files"][0]["errors"][0]
-    code, out, _ = run(capsys, "inspect", str(SAMPLES_DIR), "--json", "--at", "2026-06-01")
+    code, out, _ = run_cli(capsys, "inspect", str(SAMPLES_DIR), "--json", "--at", "2026-06-01")
     doc = json.loads(out)
     assert code == 0  # __init__.py and manifest.json are skipped, not errors
     assert {Path(f["path"]).name for f in doc["files"]} >= {"alice.example.net.pem", "expired.pem"}
     assert any(f["kind"] == "expired" for f in doc["sweep"]["flags"])
     assert any(n.endswith("skipped, not crypto material") for n in doc["notes"])
-    code, out, _ = run(capsys, "inspect", str(SAMPLES_DIR), "--at", "2026-06-01")
+    code, out, _ = run_cli(capsys, "inspect", str(SAMPLES_DIR), "--at", "2026-06-01")
     assert code == 0 and "Sweep" in out and "Keys and what carries them" in out
 
 
@@ -134,7 +125,7 @@ def test_stdin_and_der_tree(capsys: pytest.CaptureFixture[str], monkeypatch: pyt
         buffer = io.BytesIO(data)
 
     monkeypatch.setattr("sys.stdin", Stdin(""))
-    code, out, _ = run(capsys, "inspect", "-", "--der")
+    code, out, _ = run_cli(capsys, "inspect", "-", "--der")
     assert code == 0 and "bob.example.net" in out and "OBJECT IDENTIFIER" in out and "signature checks" in out
 
 
@@ -148,9 +139,9 @@ def test_large_output_one_object_per_line_and_parallel_equals_serial(
     path = tmp_path / "bundle.pem"
     path.write_bytes(pem(*certs))
     monkeypatch.setattr(inspect_cli, "PARALLEL_LIMIT", 10**9)
-    code, serial_out, _ = run(capsys, "inspect", str(path), "--json", "--at", "2026-06-01")
+    code, serial_out, _ = run_cli(capsys, "inspect", str(path), "--json", "--at", "2026-06-01")
     monkeypatch.setattr(inspect_cli, "PARALLEL_LIMIT", 10)
-    code2, parallel_out, _ = run(capsys, "inspect", str(path), "--json", "--at", "2026-06-01")
+    code2, parallel_out, _ = run_cli(capsys, "inspect", str(path), "--json", "--at", "2026-06-01")
     assert code == code2 == 0 and serial_out == parallel_out
     objects = json.loads(serial_out)["files"][0]["objects"]
     assert [o["subject"] for o in objects] == [f"CN=h{i}.example.net" for i in range(250)]
@@ -167,18 +158,18 @@ def test_large_output_one_object_per_line_and_parallel_equals_serial(
 def test_usage_errors_are_one_line(
     capsys: pytest.CaptureFixture[str], args: list[str], code: int, words: str
 ) -> None:
-    got, _out, err = run(capsys, *args)
+    got, _out, err = run_cli(capsys, *args)
     assert got == code and words in err and err.count("\n") == 1 and "Traceback" not in err
 
 
 def test_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "inspect", "--help")
+    code, out, _ = run_cli(capsys, "inspect", "--help")
     assert code == 0 and "examples:" in out and "--password-file" in out
 
 
 def test_keys_are_matched_to_certificates(capsys: pytest.CaptureFixture[str]) -> None:
     paths = [str(sample_path("alice.example.net.key.pem")), str(sample_path("alice.example.net.pem"))]
-    code, out, _ = run(capsys, "inspect", *paths, "--json")
+    code, out, _ = run_cli(capsys, "inspect", *paths, "--json")
     key = json.loads(out)["files"][0]["objects"][0]
     assert code == 0 and [m["title"] for m in key["matches"]] == ["alice.example.net"]
 
@@ -192,7 +183,7 @@ def test_big_bundle_in_human_output_is_brief_after_the_first(
     ]
     path = tmp_path / "b.pem"
     path.write_bytes(pem(*certs))
-    code, out, _ = run(capsys, "inspect", str(path))
+    code, out, _ = run_cli(capsys, "inspect", str(path))
     assert code == 0 and "5 more, one line each" in out
     assert f"b{inspect_cli.DETAILED_LIMIT + 4}.example.net  until" in out
 
@@ -225,7 +216,7 @@ def test_open_dash_shows_the_pipe_in_the_tui(
     monkeypatch.setattr("tlsexplorer.cli.launch_tui", fake_tui)
     monkeypatch.setattr(inspect_cli, "_stdin_from_terminal", lambda: None)
     monkeypatch.setattr("tlsexplorer.cli.require_terminal", lambda **_kw: None)
-    code, _out, err = run(capsys, "open", "-")
+    code, _out, err = run_cli(capsys, "open", "-")
     assert code == 0 and err == ""
     assert seen["data"] == data and seen["mode"] == 0o600
     assert not Path(str(seen["path"])).exists()  # removed when the TUI exits
@@ -248,5 +239,5 @@ def test_open_dash_without_a_terminal_is_one_line(
 
 
 def test_open_without_a_terminal_is_one_line_not_a_hung_tui(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "open", str(SAMPLES_DIR))
+    code, out, err = run_cli(capsys, "open", str(SAMPLES_DIR))
     assert code == 2 and out == "" and "needs a terminal" in err and err.count("\n") == 1

@@ -11,24 +11,15 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from tlsexplorer.cli import main
+from tests.cli.support import run_cli
 from tlsexplorer.samples import sample_path
 
 INTERMEDIATE = str(sample_path("charlies-intermediate-ca.pem"))
 ALICE = str(sample_path("alice.example.net.pem"))
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_worked_example_json_has_the_issue_keys(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "rsa", "--p", "61", "--q", "53", "--e", "17", "--message", "65", "--json")
+    code, out, _ = run_cli(capsys, "rsa", "--p", "61", "--q", "53", "--e", "17", "--message", "65", "--json")
     assert code == 0
     doc = json.loads(out)
     for key in ("p", "q", "n", "phi", "lambda", "e", "d", "dp", "dq", "qinv", "message", "ciphertext",
@@ -47,16 +38,16 @@ def test_worked_example_json_has_the_issue_keys(capsys: pytest.CaptureFixture[st
 
 
 def test_presets_and_text(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "rsa", "--preset", "tiny", "--json")
+    code, out, _ = run_cli(capsys, "rsa", "--preset", "tiny", "--json")
     assert code == 0 and json.loads(out)["n"] == 143 and json.loads(out)["message"] == 9
-    code, out, _ = run(capsys, "rsa", "--p", "1000003", "--q", "1000033", "--text", "hi", "--json")
+    code, out, _ = run_cli(capsys, "rsa", "--p", "1000003", "--q", "1000033", "--text", "hi", "--json")
     doc = json.loads(out)
     assert code == 0 and doc["message"] == int.from_bytes(b"hi", "big") and doc["message_bytes"] == "6869"
     assert doc["e"] == 65537
 
 
 def test_human_output_shows_the_steps(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "rsa", "--preset", "wikipedia")
+    code, out, _ = run_cli(capsys, "rsa", "--preset", "wikipedia")
     assert code == 0
     for text in ("n = p · q", "3233", "2753", "Extended Euclid", "Miller-Rabin", "insecure on purpose"):
         assert text in out
@@ -80,7 +71,7 @@ def test_human_output_shows_the_steps(capsys: pytest.CaptureFixture[str]) -> Non
 def test_bad_input_is_one_line_with_the_right_exit_code(
     capsys: pytest.CaptureFixture[str], args: list[str], code: int, message: str
 ) -> None:
-    got, out, err = run(capsys, "rsa", *args)
+    got, out, err = run_cli(capsys, "rsa", *args)
     assert got == code and out == ""
     assert err.count("\n") == 1 and err.startswith("tlsexplorer: error: ") and message in err
 
@@ -89,12 +80,12 @@ def test_real_key_identities(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     pw = tmp_path / "pw"
     pw.write_text("secret_password\n")
     key = str(sample_path("charlies-root-ca.key.pem"))
-    code, out, _ = run(capsys, "rsa", "--key", key, "--password-file", str(pw), "--json")
+    code, out, _ = run_cli(capsys, "rsa", "--key", key, "--password-file", str(pw), "--json")
     doc = json.loads(out)
     assert code == 0 and doc["ok"] and doc["kind"] == "private" and doc["bits"] == 2048
     assert doc["p"] * doc["q"] == doc["n"]
     assert {"name", "ok", "detail"} == set(doc["identities"][0])
-    code, out, _ = run(capsys, "rsa", "--key", key, "--password-file", str(pw))
+    code, out, _ = run_cli(capsys, "rsa", "--key", key, "--password-file", str(pw))
     assert code == 0 and "qInv·q = 1 mod p" in out
 
 
@@ -102,24 +93,24 @@ def test_real_key_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     bad = tmp_path / "bad"
     bad.write_text("nope\n")
     key = str(sample_path("charlies-root-ca.key.pem"))
-    code, _, err = run(capsys, "rsa", "--key", key, "--password-file", str(bad))
+    code, _, err = run_cli(capsys, "rsa", "--key", key, "--password-file", str(bad))
     assert code == 1 and "passphrase does not open" in err
-    code, _, err = run(capsys, "rsa", "--key", str(sample_path("expired.key.pem")))
+    code, _, err = run_cli(capsys, "rsa", "--key", str(sample_path("expired.key.pem")))
     assert code == 1 and "not an RSA key" in err
-    code, _, err = run(capsys, "rsa", "--key", key, "--p", "61")
+    code, _, err = run_cli(capsys, "rsa", "--key", key, "--p", "61")
     assert code == 2 and "cannot be combined" in err
 
 
 def test_public_key_from_a_certificate(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "rsa", "--key", ALICE, "--json")
+    code, out, _ = run_cli(capsys, "rsa", "--key", ALICE, "--json")
     doc = json.loads(out)
     assert code == 0 and doc["kind"] == "public" and doc["p"] is None and doc["e"] == 65537
 
 
 def test_signature_matches_exit_0_with_the_hash_named(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "rsa", "signature", ALICE, "--issuer", INTERMEDIATE)
+    code, out, _ = run_cli(capsys, "rsa", "signature", ALICE, "--issuer", INTERMEDIATE)
     assert code == 0 and "sha256" in out and "signature valid (by hand)" in out
-    code, out, _ = run(capsys, "rsa", "signature", ALICE, "--issuer", INTERMEDIATE, "--json")
+    code, out, _ = run_cli(capsys, "rsa", "signature", ALICE, "--issuer", INTERMEDIATE, "--json")
     doc = json.loads(out)
     assert code == 0 and doc["valid"] and doc["by_hand"] and doc["library"]
     assert doc["hash_algorithm"] == "sha256" and doc["digest_info"]["hash_algorithm"] == "sha256"
@@ -128,31 +119,32 @@ def test_signature_matches_exit_0_with_the_hash_named(capsys: pytest.CaptureFixt
 
 
 def test_signature_json_flag_before_the_action(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "rsa", "--json", "signature", ALICE, "--issuer", INTERMEDIATE)
+    code, out, _ = run_cli(capsys, "rsa", "--json", "signature", ALICE, "--issuer", INTERMEDIATE)
     assert code == 0 and json.loads(out)["scheme"] == "pkcs1v15"
 
 
 def test_signature_mismatch_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     root = str(sample_path("charlies-root-ca.pem"))
-    code, out, _ = run(capsys, "rsa", "signature", ALICE, "--issuer", root)
+    code, out, _ = run_cli(capsys, "rsa", "signature", ALICE, "--issuer", root)
     assert code == 1 and "INVALID" in out
     der = bytearray(x509.load_pem_x509_certificate(Path(ALICE).read_bytes()).public_bytes(
         serialization.Encoding.DER))
     der[der.find(b"alice.example.net")] = ord("b")
     tampered = tmp_path / "tampered.der"
     tampered.write_bytes(bytes(der))
-    code, out, _ = run(capsys, "rsa", "signature", str(tampered), "--issuer", INTERMEDIATE, "--json")
+    code, out, _ = run_cli(capsys, "rsa", "signature", str(tampered), "--issuer", INTERMEDIATE, "--json")
     assert code == 1 and json.loads(out)["by_hand"] is False
 
 
 def test_signature_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = run(capsys, "rsa", "signature", ALICE)
+    code, _, err = run_cli(capsys, "rsa", "signature", ALICE)
     assert code == 2 and "--issuer" in err
-    code, _, err = run(capsys, "rsa", "signature", str(tmp_path / "missing.pem"), "--issuer", INTERMEDIATE)
+    missing = str(tmp_path / "missing.pem")
+    code, _, err = run_cli(capsys, "rsa", "signature", missing, "--issuer", INTERMEDIATE)
     assert code == 2 and err.count("\n") == 1
     garbage = tmp_path / "garbage.pem"
     garbage.write_bytes(b"\x00\x01garbage")
-    code, _, err = run(capsys, "rsa", "signature", str(garbage), "--issuer", INTERMEDIATE)
+    code, _, err = run_cli(capsys, "rsa", "signature", str(garbage), "--issuer", INTERMEDIATE)
     assert code == 1 and "no certificate" in err
 
 
@@ -173,14 +165,14 @@ def test_json_prints_integers_up_to_the_limit(capsys: pytest.CaptureFixture[str]
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     path = tmp_path / "big.pem"
     path.write_bytes(pem)
-    code, out, _ = run(capsys, "rsa", "--key", str(path), "--json")
+    code, out, _ = run_cli(capsys, "rsa", "--key", str(path), "--json")
     assert code == 0 and '"bits": 16001' in out
     digits = out.split('"n": ')[1].split(",")[0].strip()
     assert len(digits) == 4817 and digits.endswith(str(n % 10**6).zfill(6))
     too_big = rsa.RSAPublicNumbers(65537, (1 << 16400) + 1).public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     path.write_bytes(too_big)
-    code, _, err = run(capsys, "rsa", "--key", str(path))
+    code, _, err = run_cli(capsys, "rsa", "--key", str(path))
     assert code == 1 and "the limit is 16384 bits" in err
 
 

@@ -13,45 +13,40 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from tests.cli.support import run_cli
 from tests.tls_support import ALICE, ROOT, closed_port, https_get, lab_server
 from tlsexplorer.cli import main
 from tlsexplorer.core.ca import private_key_pem
 
 
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_probe_json_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     with lab_server() as server:
         target = f"localhost:{server.port}"
-        code, out, err = _run(capsys, "tls", "probe", target, "--json")
+        code, out, err = run_cli(capsys, "tls", "probe", target, "--json")
         assert code == 1
         document = json.loads(out)
         assert document["connected"] is True and document["verified"] is False
         assert document["error"] == "certificate verify failed: unable to get local issuer certificate"
-        code, out, _ = _run(capsys, "tls", "probe", target, "--ca", str(ROOT), "--json")
+        code, out, _ = run_cli(capsys, "tls", "probe", target, "--ca", str(ROOT), "--json")
         assert code == 0
         document = json.loads(out)
         assert document["tls_version"] == "TLSv1.3" and document["verified"] is True
         assert [c["subject"].split(",")[0] for c in document["peer_chain"]] == [
             "CN=alice.example.net", "CN=Charlie's Intermediate CA"]
         assert all(len(c["fingerprint_sha256"]) == 64 for c in document["peer_chain"])
-        code, out, err = _run(capsys, "tls", "probe", target, "--insecure", "--json")
+        code, out, err = run_cli(capsys, "tls", "probe", target, "--insecure", "--json")
         assert code == 0 and "warning: --insecure" in err
         json.loads(out)
-        code, out, _ = _run(capsys, "tls", "probe", target, "--ca", str(ROOT), "--pem")
+        code, out, _ = run_cli(capsys, "tls", "probe", target, "--ca", str(ROOT), "--pem")
         assert code == 0 and out.count("-----BEGIN CERTIFICATE-----") == 2 and "TLSv1.3" in out
 
 
 def test_probe_faults_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "tls", "probe", f"127.0.0.1:{closed_port()}", "--timeout", "1")
+    code, out, _ = run_cli(capsys, "tls", "probe", f"127.0.0.1:{closed_port()}", "--timeout", "1")
     assert code == 1 and "connection refused" in out
-    code, _, err = _run(capsys, "tls", "probe", "localhost:notaport")
+    code, _, err = run_cli(capsys, "tls", "probe", "localhost:notaport")
     assert code == 2 and err.startswith("tlsexplorer: error:") and err.count("\n") == 1
-    code, _, err = _run(capsys, "tls", "probe", "localhost:8443", "--ca", "/nonexistent/ca.pem")
+    code, _, err = run_cli(capsys, "tls", "probe", "localhost:8443", "--ca", "/nonexistent/ca.pem")
     assert code == 2 and "no such file" in err and "Traceback" not in err
 
 
@@ -64,16 +59,16 @@ def test_serve_refuses_bad_keys_without_a_traceback(
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("wrong\n")
     base = ["tls", "serve", "--port", "0", "--cert", str(ALICE.cert)]
-    code, _, err = _run(capsys, *base, "--key", str(encrypted))
+    code, _, err = run_cli(capsys, *base, "--key", str(encrypted))
     assert code == 1 and "stdin is not a terminal" in err and "--key-password-file" in err
-    code, _, err = _run(capsys, *base, "--key", str(encrypted), "--key-password-file", str(wrong))
+    code, _, err = run_cli(capsys, *base, "--key", str(encrypted), "--key-password-file", str(wrong))
     assert code == 1 and "passphrase does not open" in err
-    code, _, err = _run(capsys, *base, "--key", str(ROOT.parent / "expired.key.pem"))
+    code, _, err = run_cli(capsys, *base, "--key", str(ROOT.parent / "expired.key.pem"))
     assert code == 1 and "does not belong to the certificate" in err
-    code, _, err = _run(capsys, "tls", "serve", "--cert", str(ALICE.cert))
+    code, _, err = run_cli(capsys, "tls", "serve", "--cert", str(ALICE.cert))
     assert code == 2 and "go together" in err
     with lab_server() as server:
-        code, _, err = _run(capsys, "tls", "serve", "--port", str(server.port))
+        code, _, err = run_cli(capsys, "tls", "serve", "--port", str(server.port))
         assert code == 2 and "already in use" in err
 
 
@@ -104,27 +99,27 @@ def test_serve_logs_connections_and_stops_on_ctrl_c(tmp_path: Path) -> None:
 
 
 def test_scenarios_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "tls", "scenarios", "--only", "no_ca", "with_ca", "--json")
+    code, out, _ = run_cli(capsys, "tls", "scenarios", "--only", "no_ca", "with_ca", "--json")
     assert code == 0
     document = json.loads(out)
     assert [d["id"] for d in document] == ["no_ca", "with_ca"]
     assert document[0]["ok"] is False and document[1]["ok"] is True
     assert all(d["as_expected"] for d in document)
     assert {"curl", "openssl", "python"} <= set(document[0]["commands"])
-    code, _, err = _run(capsys, "tls", "scenarios", "--only", "nope")
+    code, _, err = run_cli(capsys, "tls", "scenarios", "--only", "nope")
     assert code == 2 and "unknown scenario" in err
 
 
 def test_wire_plain_shows_the_secret_and_tls_hides_it(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "tls", "wire", "--plain", "--json")
+    code, out, _ = run_cli(capsys, "tls", "wire", "--plain", "--json")
     plain = json.loads(out)
     assert code == 0 and plain["kind"] == "http" and plain["secret_visible"] is True
-    code, out, _ = _run(capsys, "tls", "wire", "--json")
+    code, out, _ = run_cli(capsys, "tls", "wire", "--json")
     tls = json.loads(out)
     assert code == 0 and tls["kind"] == "tls" and tls["secret_visible"] is False
     assert tls["tls_version"] == "TLS 1.3" and tls["sni"] == "localhost"
     assert tls["records"][0]["messages"] == ["ClientHello"]
-    code, out, _ = _run(capsys, "tls", "wire", "--tls-max", "1.2")
+    code, out, _ = run_cli(capsys, "tls", "wire", "--tls-max", "1.2")
     assert code == 0 and "Certificate" in out and "in the clear" in out
 
 
@@ -141,14 +136,14 @@ def test_the_course_story_with_a_ca_made_by_the_workbench(
     files = ca_issued_files(ca_dir, "localhost")
     assert files.cert.name == "localhost.fullchain.pem" and files.key.name == "localhost.key.pem"
     with LabServer(load_server_context(files), port=0) as server:
-        code, out, _ = _run(capsys, "tls", "probe", f"127.0.0.1:{server.port}", "--json")
+        code, out, _ = run_cli(capsys, "tls", "probe", f"127.0.0.1:{server.port}", "--json")
         assert code == 1 and "unable to get local issuer certificate" in json.loads(out)["error"]
         target = f"127.0.0.1:{server.port}"
         ca_pem = str(ca_dir / "ca.pem")
-        code, out, _ = _run(capsys, "tls", "probe", target, "--ca", ca_pem, "--strict", "--json")
+        code, out, _ = run_cli(capsys, "tls", "probe", target, "--ca", ca_pem, "--strict", "--json")
         document = json.loads(out)
         assert code == 0 and document["verified"] is True  # IP SAN, and strict clients accept it
         assert document["peer_chain"][0]["subject"] == "CN=localhost"
-    code, _, err = _run(capsys, "tls", "serve", "--ca", str(ca_dir), "--name", "nosuch.example",
+    code, _, err = run_cli(capsys, "tls", "serve", "--ca", str(ca_dir), "--name", "nosuch.example",
                         "--port", "0")
     assert code == 2 and "no such file" in err
