@@ -332,20 +332,15 @@ class _Reader:
             or b"Proc-Type: 4,ENCRYPTED" in pem
             or (label == "OPENSSH PRIVATE KEY" and _openssh_encrypted(pem))
         )
-        if encrypted and self.password is None:
+
+        def locked(note: str) -> LoadedObject:
             return LoadedObject(
-                "private_key",
-                fmt,
-                where,
-                line,
-                offset,
-                der,
-                pem,
-                None,
-                encrypted=True,
-                label=label,
-                note=f"encrypted, needs a passphrase ({PASSWORD_HINT})",
+                "private_key", fmt, where, line, offset, der, pem, None,
+                encrypted=True, label=label, note=note,
             )
+
+        if encrypted and self.password is None:
+            return locked(f"encrypted, needs a passphrase ({PASSWORD_HINT})")
         password = self.password if encrypted else None
         comment = ""
         try:
@@ -358,19 +353,7 @@ class _Reader:
         except (ValueError, TypeError) as exc:
             if encrypted:
                 self.problems.append(f"{where}: the passphrase given does not open this private key")
-                return LoadedObject(
-                    "private_key",
-                    fmt,
-                    where,
-                    line,
-                    offset,
-                    der,
-                    pem,
-                    None,
-                    encrypted=True,
-                    label=label,
-                    note="encrypted; the passphrase given does not open it",
-                )
+                return locked("encrypted; the passphrase given does not open it")
             raise InvalidInput(
                 f"{where}: the {label or 'private key'} is unreadable ({_reason(exc)})"
             ) from None
