@@ -164,3 +164,11 @@ def test_help_has_an_example() -> None:
                                 capture_output=True, text=True, timeout=60)
         assert result.returncode == 0
         assert "examples:" in result.stdout and "tlsexplorer ca" in result.stdout
+
+
+def test_cli_choices_are_the_cores() -> None:
+    from tlsexplorer.cli import ca as ca_cli
+    from tlsexplorer.core import ca as ca_core
+
+    assert ca_cli.KEY_TYPES == ca_core.KEY_TYPES
+    assert set(ca_cli.FLAWS) == set(ca_core.FLAWS)

@@ -31,6 +31,8 @@ from tlsexplorer.cli.base import (
 if TYPE_CHECKING:
     from tlsexplorer.core.ca_store import LoadedCa, Product
 
+# The core's KEY_TYPES and FLAWS, spelled out so that building the parser (and
+# so `tlsexplorer --help`) does not import cryptography; a test keeps them equal.
 KEY_TYPES = ("rsa2048", "rsa3072", "rsa4096", "p256", "p384", "ed25519")
 FLAWS = (
     "expired", "not-yet-valid", "cn-only", "wrong-eku", "no-key-usage", "sha1", "path-length",
