@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +106,8 @@ def write_files(files: Iterable[FileToWrite], *, force: bool = False) -> list[Pa
         FileAccessError: a target exists (without ``force``), is a folder, or
             a write failed.
     """
+    import tempfile  # only writers need it; every CLI command imports this module
+
     group = list(files)
     folders = [f.path for f in group if f.path.is_dir()]
     if folders:
