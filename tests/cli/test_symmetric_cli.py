@@ -164,6 +164,8 @@ def test_fernet_bad_input_is_one_line() -> None:
     assert "16" in one_error_line(run("fernet", "encrypt", "--key", SPEC_KEY, "--iv", "00", "x"))
     missing = run("fernet", "encrypt", "x")
     assert missing.returncode == 2
+    for action in ("encrypt", "decrypt", "explain"):
+        assert run("fernet", action, "--key", "notakey", SPEC_TOKEN).returncode == 2, action
 
 
 def test_fernet_rotate() -> None:

@@ -72,7 +72,7 @@ def test_key_split(key: fs.FernetKey) -> None:
     ],
 )
 def test_bad_keys_are_explained(text: str, message: str) -> None:
-    with pytest.raises(InvalidInput, match=message):
+    with pytest.raises(UsageError, match=message):
         fs.parse_key(text)
 
 

@@ -149,36 +149,37 @@ def parse_key(text: bytes | str) -> FernetKey:
     """Read a key written as url-safe base64 (surrounding whitespace ignored).
 
     Raises:
-        InvalidInput: not base64, or not 32 bytes once decoded.
+        UsageError: not base64, or not 32 bytes once decoded (a key is a
+            parameter, so a bad one is a usage error: exit 2 from the CLI).
     """
     if isinstance(text, str):
         text = text.strip()
         if not text.isascii():
-            raise InvalidInput("the key is not url-safe base64 (it has non-ASCII characters)")
+            raise UsageError("the key is not url-safe base64 (it has non-ASCII characters)")
         data = text.encode("ascii")
     else:
         data = text.strip()
     if not data:
-        raise InvalidInput("the key is empty; a Fernet key is 44 characters of url-safe base64")
+        raise UsageError("the key is empty; a Fernet key is 44 characters of url-safe base64")
     if len(data) > 1024:
-        raise InvalidInput(
+        raise UsageError(
             f"the key is {len(data)} characters long; a Fernet key is 44 characters of url-safe base64"
         )
     bad = next((i for i, b in enumerate(data) if b not in _KEY_ALPHABET), None)
     if bad is not None:
-        raise InvalidInput(
+        raise UsageError(
             f"the key is not url-safe base64: character {bad + 1} is {chr(data[bad])!r}; "
             "a Fernet key uses only A-Z a-z 0-9 - _ and = (make one with 'fernet keygen')"
         )
     try:
         raw = _b64decode(data)
     except ValueError:
-        raise InvalidInput(
+        raise UsageError(
             "the key is not url-safe base64; a Fernet key is 44 characters like "
             "'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=' (make one with 'fernet keygen')"
         ) from None
     if len(raw) != KEY_BYTES:
-        raise InvalidInput(
+        raise UsageError(
             f"the key decodes to {len(raw)} bytes; a Fernet key is {KEY_BYTES} bytes "
             "(16 signing + 16 encryption) written as 44 characters of url-safe base64"
         )
