@@ -23,9 +23,26 @@ async def test_app_opens_on_home_with_a_card_per_explorer() -> None:
         cards = list(app.screen.query(ExplorerCard))
         assert [c.explorer.id for c in cards] == [e.id for e in EXPLORERS]
         for card in cards:
+            assert card.border_title == card.explorer.title
+            assert card.border_subtitle == card.explorer.key.upper()
             text = str(card.render())
-            assert card.explorer.title in text
-            assert card.explorer.key.upper() in text
+            assert card.explorer.concept in text and card.explorer.actions in text
+
+
+async def test_home_fits_a_120x40_terminal_without_scrolling() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        home = app.screen.query_one("#home")
+        assert home.virtual_size.height <= home.size.height
+        assert not home.show_vertical_scrollbar
+        hint = app.screen.query_one("#hint")
+        assert hint.region.bottom <= home.region.bottom, "the last line of Home is cut off"
+        # Cards of a row are equally tall.
+        rows: dict[int, set[int]] = {}
+        for card in app.screen.query(ExplorerCard):
+            rows.setdefault(card.region.y, set()).add(card.region.height)
+        assert all(len(heights) == 1 for heights in rows.values())
 
 
 async def test_help_lists_bindings_and_closes_with_escape() -> None:

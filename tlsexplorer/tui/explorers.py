@@ -61,10 +61,10 @@ EXPLORERS: tuple[Explorer, ...] = (
         key="f3",
         concept=(
             "RSA hides a message in modular arithmetic: easy to compute with n, hard to undo without "
-            "its factors p and q. Walk every step from toy primes to a real key and a real signature."
+            "its factors p and q. Walk every step, from toy primes to your own keys."
         ),
-        actions="Worked example step by step, square-and-multiply traces, real keys and certificate "
-        "signatures by hand, textbook attacks, Diffie-Hellman and hybrid encryption",
+        actions="Toy primes step by step, square-and-multiply traces, your own keys and signatures "
+        "checked by hand, textbook attacks, Diffie-Hellman",
         screen="tlsexplorer.tui.screens.rsa:RsaScreen",
     ),
     Explorer(
@@ -76,8 +76,8 @@ EXPLORERS: tuple[Explorer, ...] = (
             "tagged bytes. Read every object in your files, see what each field means and what "
             "strict clients reject."
         ),
-        actions="Open files and folders (PEM, DER, PKCS#7, PKCS#12, OpenSSH), details and lint, PEM, hex "
-        "and DER tree, folder sweep pairing keys with certificates",
+        actions="Open PEM, DER, PKCS#7, PKCS#12 and OpenSSH files or folders: details, lint, hex, "
+        "DER tree, keys matched to certificates",
         screen="tlsexplorer.tui.screens.inspector:InspectorScreen",
     ),
     Explorer(
@@ -109,10 +109,10 @@ EXPLORERS: tuple[Explorer, ...] = (
         key="f7",
         concept=(
             "HTTPS is HTTP inside TLS: the server proves its name with a certificate the client must trust. "
-            "Serve your own certificates on loopback, watch clients refuse or accept, and see the bytes."
+            "Serve your own on loopback, watch clients accept or refuse it, and see the bytes."
         ),
-        actions="HTTPS server on 127.0.0.1, a probe like openssl s_client, the course's trust scenarios "
-        "with curl/openssl/requests commands, plain HTTP vs TLS records on the wire",
+        actions="HTTPS on 127.0.0.1, a probe like openssl s_client, the course's trust errors with "
+        "curl and openssl, plain HTTP vs TLS on the wire",
         screen="tlsexplorer.tui.screens.tls:TlsScreen",
     ),
 )

@@ -62,6 +62,12 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
+    # A clicked Button looks pressed ("-active") until a short timer ends; a
+    # picture taken before or after it would differ from run to run.
+    for _ in range(40):
+        if not pilot.app.screen.query("Button.-active"):
+            break
+        await pilot.pause(0.05)
 
 
 __all__ = ["SCENE_SIZE", "RunBefore", "Scene", "all_scenes", "make_app", "settle"]

@@ -17,7 +17,6 @@ from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Header,
     Input,
     Label,
@@ -49,6 +48,7 @@ from tlsexplorer.core.timeutil import parse_iso8601
 from tlsexplorer.render.ca import headline, openssl_view, product_view, python_view
 from tlsexplorer.tui.explorers import EXPLORERS
 from tlsexplorer.tui.screens.base import ExplorerScreen
+from tlsexplorer.tui.widgets.footer import KeyFooter
 
 ACTIONS: tuple[tuple[str, str], ...] = (
     ("Root CA", "root"),
@@ -245,7 +245,7 @@ class CaScreen(ExplorerScreen):
                     yield Static("Make something to see the openssl commands.", id="openssl")
                 with TabPane("Python", id="tab-python"), VerticalScroll():
                     yield Static("Make something to see the Python code.", id="python")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Show the rows of the default action; the cursor starts in the folder field."""

@@ -22,7 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static, Tree
+from textual.widgets import Button, Checkbox, Header, Input, Select, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from tlsexplorer.core.chain import ChainReport, OpensslFiles, split_bundle_roots, verify_chain
@@ -34,6 +34,7 @@ from tlsexplorer.render import chain as render
 from tlsexplorer.samples import SAMPLES_DIR
 from tlsexplorer.tui.payloads import VerifyChain
 from tlsexplorer.tui.screens.base import ExplorerScreen
+from tlsexplorer.tui.widgets.footer import KeyFooter
 
 #: The demonstration the screen opens on: a full chain whose leaf has expired.
 DEMO_LEAF = "expired.pem"
@@ -246,7 +247,7 @@ class ChainScreen(ExplorerScreen):
             with VerticalScroll(id="details"):
                 yield Static(id="checklist")
         yield Static(id="command")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the time with the app's clock and verify the demonstration."""

@@ -10,9 +10,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tlsexplorer.tui.explorers import EXPLORERS, Explorer, explorer_bindings
+from tlsexplorer.tui.widgets.footer import KeyFooter
 
 INTRO = (
     "[b]tlsexplorer[/b] explores cryptography and TLS on real material: ciphers you can "
@@ -35,12 +36,10 @@ class ExplorerCard(Static, can_focus=True):
             """The explorer to open."""
 
     def __init__(self, item: Explorer) -> None:
-        key = item.key.upper()
-        text = (
-            f"[b]{item.title}[/b]  [dim]({key})[/dim]\n\n"
-            f"{item.concept}\n\n[i]{item.actions}[/i]"
-        )
-        super().__init__(text, id=f"card-{item.id}", classes="card")
+        super().__init__(f"{item.concept}\n\n[i]{item.actions}[/i]", id=f"card-{item.id}", classes="card")
+        # Title and key sit in the border, so Home fits a 120x40 terminal without scrolling.
+        self.border_title = item.title
+        self.border_subtitle = item.key.upper()
         self.explorer = item
         """The explorer this card opens."""
 
@@ -68,7 +67,9 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         """Lay out the intro and the cards."""
         yield Header()
-        with VerticalScroll(id="home"):
+        # Not focusable itself: arrows and Tab cycle through the cards only, and
+        # focusing a card scrolls it into view on a small terminal.
+        with VerticalScroll(id="home", can_focus=False):
             yield Static(INTRO, id="intro")
             if EXPLORERS:
                 with Grid(id="cards"):
@@ -79,7 +80,7 @@ class HomeScreen(Screen[None]):
                 "Esc goes back · ctrl+q quits[/dim]",
                 id="hint",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_explorer_card_chosen(self, message: ExplorerCard.Chosen) -> None:
         """Open the explorer whose card was chosen."""

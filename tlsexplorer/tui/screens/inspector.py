@@ -26,7 +26,6 @@ from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     DirectoryTree,
-    Footer,
     Header,
     Input,
     Label,
@@ -49,6 +48,7 @@ from tlsexplorer.render.x509 import KIND_LABEL, object_heading, render_info, ren
 from tlsexplorer.samples import SAMPLES_DIR, manifest
 from tlsexplorer.tui.payloads import CheckSignature, OpenFiles, OpenPem, VerifyChain
 from tlsexplorer.tui.screens.base import ExplorerScreen
+from tlsexplorer.tui.widgets.footer import KeyFooter
 from tlsexplorer.tui.widgets.hexview import HexView
 from tlsexplorer.tui.widgets.virtual_table import VirtualTable
 
@@ -291,7 +291,7 @@ class InspectorScreen(ExplorerScreen):
                     yield VirtualTable(
                         [("serial", 42), ("revoked at", 17), ("reason", 22)], id="insp-revoked"
                     )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Set up the tables; open what was sent, or the samples."""

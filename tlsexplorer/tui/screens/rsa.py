@@ -23,7 +23,6 @@ from textual.widget import Widget
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Header,
     Input,
     Static,
@@ -51,6 +50,7 @@ from tlsexplorer.core.rsa_math import (
 )
 from tlsexplorer.tui.payloads import CheckSignature
 from tlsexplorer.tui.screens.base import ExplorerScreen
+from tlsexplorer.tui.widgets.footer import KeyFooter
 from tlsexplorer.tui.widgets.virtual_table import VirtualTable
 
 SHORT = 48
@@ -281,7 +281,7 @@ class RsaScreen(ExplorerScreen):
                 yield Static("", id="dh-error", classes="error")
                 with VerticalScroll(classes="out"):
                     yield Static("", id="dh-out")
-        yield Footer()
+        yield KeyFooter()
 
     FIELD_TITLES: ClassVar[dict[str, str]] = {
         "p": "p", "q": "q", "e": "e", "m": "m", "text": "or text",

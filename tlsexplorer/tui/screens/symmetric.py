@@ -21,7 +21,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Header,
     Input,
     Static,
@@ -39,6 +38,7 @@ from tlsexplorer.core.hazmat.fernet_fixed import UNSAFE_WARNING, encrypt_fixed, 
 from tlsexplorer.core.timeutil import format_iso8601, parse_iso8601
 from tlsexplorer.render import symmetric as render
 from tlsexplorer.tui.screens.base import ExplorerScreen
+from tlsexplorer.tui.widgets.footer import KeyFooter
 
 #: Text longer than this is cut for the live Caesar views (the crack still counts it all).
 LIVE_LIMIT = 20_000
@@ -192,7 +192,7 @@ class SymmetricScreen(ExplorerScreen):
                     yield Button("Add a new key on top", id="rotate-add")
                     yield Button("Rotate the token", id="rotate", variant="primary")
                 yield Static(id="rotate-result", classes="panel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Start with the course's example and the clock in the fixed-time field."""

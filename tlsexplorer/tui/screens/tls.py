@@ -29,7 +29,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Footer,
     Header,
     Input,
     RichLog,
@@ -53,6 +52,7 @@ from tlsexplorer.render import tls as render
 from tlsexplorer.samples import SAMPLES_DIR
 from tlsexplorer.tui.explorers import EXPLORERS
 from tlsexplorer.tui.screens.base import ExplorerScreen
+from tlsexplorer.tui.widgets.footer import KeyFooter
 
 ROOT_PEM = SAMPLES_DIR / "charlies-root-ca.pem"
 SAMPLE_FILES = ServerFiles(
@@ -226,7 +226,7 @@ class TlsScreen(ExplorerScreen):
                         )
                     with VerticalScroll(id="wire-side"):
                         yield Static(id="wire-hellos")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Titles, and the scenario board with every scenario not yet run."""
