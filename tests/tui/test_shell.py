@@ -144,3 +144,22 @@ async def test_home_footer_lists_explorer_keys_and_explorers_keep_theirs() -> No
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_home_on_a_small_terminal_shows_the_intro_and_fewer_wider_cards() -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home = app.screen.query_one("#home")
+        intro = app.screen.query_one("#intro")
+        assert home.scroll_y == 0 and intro.region.y < home.region.bottom, "the intro is scrolled away"
+        cards = list(app.screen.query(ExplorerCard))
+        assert len({card.region.x for card in cards}) == 2
+        assert all(card.content_region.width >= 30 for card in cards)
+        # Widening the terminal brings back three columns; very narrow, one.
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert len({card.region.x for card in cards}) == 3
+        await pilot.resize_terminal(60, 30)
+        await pilot.pause()
+        assert len({card.region.x for card in cards}) == 1

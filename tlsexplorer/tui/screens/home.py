@@ -22,6 +22,16 @@ INTRO = (
 )
 
 
+#: Narrowest terminal for each number of card columns (3 from 110, 2 from 74):
+#: a card's text gets at least 30 columns.
+CARD_COLUMNS = ((110, 3), (74, 2))
+
+
+def card_columns(width: int) -> int:
+    """How many cards fit side by side on a terminal ``width`` columns wide."""
+    return next((columns for least, columns in CARD_COLUMNS if width >= least), 1)
+
+
 class ExplorerCard(Static, can_focus=True):
     """A card that opens one explorer when chosen (Enter or a click)."""
 
@@ -72,7 +82,8 @@ class HomeScreen(Screen[None]):
         with VerticalScroll(id="home", can_focus=False):
             yield Static(INTRO, id="intro")
             if EXPLORERS:
-                with Grid(id="cards"):
+                with Grid(id="cards") as cards:
+                    cards.styles.grid_size_columns = card_columns(self.app.size.width)
                     for item in EXPLORERS:
                         yield ExplorerCard(item)
             yield Static(
@@ -81,6 +92,13 @@ class HomeScreen(Screen[None]):
                 id="hint",
             )
         yield KeyFooter()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Fewer, wider cards on a narrow terminal."""
+        cards = self.query("#cards")
+        columns = card_columns(event.size.width)
+        if cards and cards.first().styles.grid_size_columns != columns:
+            cards.first().styles.grid_size_columns = columns
 
     def on_explorer_card_chosen(self, message: ExplorerCard.Chosen) -> None:
         """Open the explorer whose card was chosen."""
