@@ -38,3 +38,18 @@ def test_dh_custom_numbers_and_human_output(capsys: pytest.CaptureFixture[str]) 
 def test_dh_bad_input(capsys: pytest.CaptureFixture[str], args: list[str], code: int, message: str) -> None:
     got, out, err = run_cli(capsys, "dh", *args)
     assert got == code and out == "" and message in err and err.count("\n") == 1
+
+
+def test_dh_big_numbers_are_never_cut_in_an_80_column_table(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 127-bit p used to end in '…' inside the table: digits silently lost."""
+    monkeypatch.setenv("COLUMNS", "80")
+    p = 2**127 - 1
+    code, out, _ = run_cli(capsys, "dh", "--p", str(p), "--g", "3", "--a", "12345", "--b", "67890")
+    assert code == 0
+    table = out.split("Eve (the eavesdropper)")[0]
+    digits = "".join(ch for ch in table if ch.isdigit())
+    shared = pow(pow(3, 12345, p), 67890, p)
+    assert str(p) in digits and str(shared) in digits
+    assert "…" not in table

@@ -419,7 +419,8 @@ def dh_renderable(small: SmallDh, x: X25519Exchange | None = None, hybrid: Hybri
     steps = _table("Diffie-Hellman with small numbers")
     steps.add_column("who", style="bold")
     steps.add_column("computes")
-    steps.add_column("value", justify="right")
+    # fold, never cut: a number shortened by the table's ellipsis would teach a wrong value
+    steps.add_column("value", justify="right", overflow="fold")
     steps.add_row("both", "agree in public on a prime p and a generator g",
                   f"p = {fmt(small.p)}, g = {fmt(small.g)}")
     steps.add_row("Alice", "picks a secret a", fmt(small.a))
