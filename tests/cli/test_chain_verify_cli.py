@@ -136,6 +136,14 @@ def test_usage_errors_and_unreadable_input_exit_2_with_one_line(
     assert "Traceback" not in err
 
 
+def test_a_folder_as_leaf_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder used to be read as a bundle: the leaf was whichever certificate sorted first."""
+    code, out, err = run(capsys, str(SAMPLES_DIR), "--ca", ROOT, "--host", "alice.example.net")
+    assert code == 2 and out == ""
+    assert err.startswith("tlsexplorer: error: LEAF ") and "is a folder" in err and "--chain" in err
+    assert err.count("\n") == 1
+
+
 def test_garbage_leaf_is_unreadable(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     junk = tmp_path / "junk.pem"
     junk.write_bytes(b"\x00\x01 not a certificate")

@@ -160,6 +160,14 @@ def _verify(args: argparse.Namespace) -> int:
     if not (args.ca or args.system_roots or args.trust_bundle_root):
         raise CliError("no trust anchor: give --ca FILE, --system-roots or --trust-bundle-root")
 
+    from pathlib import Path
+
+    if args.leaf != "-" and Path(args.leaf).is_dir():
+        # A folder has no "first certificate": the leaf would be whichever file sorts first.
+        raise CliError(
+            f"LEAF {args.leaf} is a folder; give the leaf's file (or a bundle starting with it), "
+            "and folders of intermediates with --chain, of roots with --ca"
+        )
     bundle = _load(args.leaf)
     leaf, intermediates = bundle[0], list(bundle[1:])
     for path in args.chain:
