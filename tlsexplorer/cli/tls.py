@@ -2,7 +2,8 @@
 
 ``serve`` runs the lab's web server on 127.0.0.1 (HTTPS, or plain HTTP with
 ``--plain``) and logs every connection; ``probe`` connects like
-``openssl s_client`` and explains the verdict; ``scenarios`` plays the
+``openssl s_client`` (presenting a client certificate with ``--cert``/``--key``
+for mutual TLS) and explains the verdict; ``scenarios`` plays the
 course's story (no CA, the CA, --insecure, an IP not in the SAN, expired,
 CN-only vs a strict client, a wrong passphrase); ``wire`` records one request
 and shows the bytes a sniffer would see.
@@ -57,6 +58,8 @@ def register(subparsers: Any) -> None:
         epilog=example_epilog(
             "tlsexplorer tls serve --ca myca --name localhost",
             "tlsexplorer tls probe localhost:8443 --ca myca/ca.pem",
+            "tlsexplorer tls probe localhost:8443 --ca myca/ca.pem --cert myca/issued/laptop.fullchain.pem "
+            "--key myca/issued/laptop.key.pem",
             "tlsexplorer tls scenarios",
             "tlsexplorer tls wire --plain",
         ),
@@ -87,11 +90,16 @@ def register(subparsers: Any) -> None:
         actions, "probe", "Connect to a TLS server and explain what it sent",
         "Connect like 'openssl s_client -showcerts': TLS version, cipher suite, ALPN, the "
         "certificates exactly as the server sent them, and the verdict explained. With no --ca "
-        "the system's roots are trusted, as curl does. Exit 0 when connected and verified (or "
-        "with --insecure), 1 otherwise.",
+        "the system's roots are trusted, as curl does. For mutual TLS (a server started with "
+        "--client-ca) present a client certificate with --cert and --key, like curl --cert --key "
+        "and openssl s_client -cert -key. Exit 0 when connected and verified (or with "
+        "--insecure), 1 otherwise.",
         "tlsexplorer tls probe localhost:8443 --ca tlsexplorer/samples/charlies-root-ca.pem",
         "tlsexplorer tls probe 127.0.0.1:8443 --servername localhost --ca ca.pem --json",
         "tlsexplorer tls probe localhost:8443 --insecure --pem",
+        "tlsexplorer ca issue myca laptop --client",
+        "tlsexplorer tls probe localhost:8443 --ca myca/ca.pem \\\n"
+        "      --cert myca/issued/laptop.fullchain.pem --key myca/issued/laptop.key.pem",
     )
     probe.add_argument("target", metavar="HOST:PORT", help="where to connect")
     probe.add_argument("--ca", action="append", default=[], metavar="FILE",
@@ -106,6 +114,12 @@ def register(subparsers: Any) -> None:
     probe.add_argument("--timeout", type=float, default=5.0, metavar="S",
                        help="seconds for connecting and for each handshake (default 5)")
     probe.add_argument("--pem", action="store_true", help="also print the sent certificates as PEM")
+    probe.add_argument("--cert", metavar="FILE",
+                       help="mutual TLS: present this client certificate (PEM, leaf first; may hold the key)")
+    probe.add_argument("--key", metavar="FILE",
+                       help="the client certificate's private key (PEM; default: the --cert file, like curl)")
+    probe.add_argument("--key-password-file", metavar="FILE",
+                       help="passphrase of an encrypted client key (default: ask, without echo)")
     add_json_flag(probe)
     probe.set_defaults(handler=_probe)
 
@@ -242,8 +256,10 @@ def _probe(args: argparse.Namespace) -> int:
     if args.timeout <= 0 or args.timeout > 120:
         raise CliError("--timeout must be between 0 and 120 seconds")
     ca_pems = [read_source(path, limit=16 * 1024 * 1024) for path in args.ca]
+    password = _client_key_password(args)
     result = probe(host, port, ca_pems=ca_pems, system_roots=args.system_roots, insecure=args.insecure,
-                   servername=args.servername, strict=args.strict, timeout=args.timeout)
+                   servername=args.servername, strict=args.strict, timeout=args.timeout,
+                   client_cert=args.cert, client_key=args.key, client_key_password=password)
     for warning in result.warnings:
         warn(warning)
     if args.json:
@@ -259,6 +275,28 @@ def _probe(args: argparse.Namespace) -> int:
                 console.print(f"# {cert.subject}", highlight=False)
                 sys.stdout.write(cert.pem.decode())
     return 0 if result.ok else 1
+
+
+def _client_key_password(args: argparse.Namespace) -> bytes | None:
+    """The client key's passphrase: from --key-password-file, or asked (without echo) only when the
+    key turns out to be encrypted. Checks the option combination first."""
+    if not args.cert:
+        if args.key or args.key_password_file:
+            raise CliError("--key and --key-password-file go with --cert FILE (the client certificate)")
+        return None
+    if "-" in (args.cert, args.key):
+        raise CliError("--cert and --key need files (not -): Python's ssl loads them by path")
+    if args.key_password_file:
+        return read_password(args.key_password_file, option="--key-password-file", prompt="")
+    from tlsexplorer.core.errors import PasswordRequired
+    from tlsexplorer.core.tls_probe import load_client_identity
+
+    try:
+        load_client_identity(args.cert, args.key)
+    except PasswordRequired:
+        return read_password(None, option="--key-password-file",
+                             prompt=f"Passphrase for {args.key or args.cert}: ")
+    return None
 
 
 def _scenarios(args: argparse.Namespace) -> int:

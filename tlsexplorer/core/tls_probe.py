@@ -16,6 +16,14 @@ handshake message, which TLS 1.2 sends in the clear (TLS 1.3 encrypts it).
 A server that refuses TLS 1.2 gets its leaf shown alone, and the result says
 so in :attr:`ProbeResult.chain_method`.
 
+Mutual TLS: the probe can present a client certificate and its key
+(:func:`load_client_identity` checks them first, so a wrong passphrase or a
+key of another certificate gets its own message). In TLS 1.3 the server
+judges the client's certificate only after the client has finished its half
+of the handshake, so a refusal (alert certificate_required, unknown_ca...)
+arrives just after it; the probe waits briefly for that verdict, or for the
+session ticket a server sends once it has accepted the client.
+
 Every network step has a timeout; nothing here blocks for longer.
 """
 
@@ -26,20 +34,38 @@ import hashlib
 import importlib
 import socket
 import ssl
+import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from tlsexplorer.core.errors import UsageError
+from tlsexplorer.core.errors import (
+    FileAccessError,
+    InvalidInput,
+    PasswordRequired,
+    TlsxError,
+    UsageError,
+    WrongPassword,
+)
 from tlsexplorer.core.timeutil import utcnow
 from tlsexplorer.core.wire import Exchange, Segment, analyse_exchange
 
 #: Seconds for connecting and for the handshake, each.
 DEFAULT_TIMEOUT = 5.0
+
+#: Longest wait (seconds) after a TLS 1.3 handshake for the server's verdict on the client.
+VERDICT_WAIT = 1.0
+
+#: The option that gives a client key's passphrase (named in messages).
+KEY_PASSWORD_HINT = "--key-password-file FILE"
+
+#: Largest client certificate or key file read.
+MAX_IDENTITY_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -107,6 +133,8 @@ class ProbeResult:
     """Things the person must know (what --insecure skipped)."""
     explained: Any = field(default=None, compare=False)
     """The Chain explainer's report on the sent chain (None when unavailable)."""
+    client_certificate: PeerCertificate | None = None
+    """The client certificate the probe presented (mutual TLS; sent when the server asks for one)."""
 
     @property
     def ok(self) -> bool:
@@ -134,6 +162,11 @@ class ProbeResult:
                 for c in self.peer_chain
             ],
             "explained": self._explained_json(),
+            "client_certificate": None if self.client_certificate is None else {
+                "subject": self.client_certificate.subject,
+                "issuer": self.client_certificate.issuer,
+                "fingerprint_sha256": self.client_certificate.fingerprint_sha256,
+            },
         }
 
     def _explained_json(self) -> dict[str, Any] | None:
@@ -188,8 +221,150 @@ def is_ip_address(host: str) -> bool:
     return True
 
 
-def describe_client_error(exc: BaseException, host: str, port: int, timeout: float) -> str:
-    """One line on why a connection or handshake failed."""
+@dataclass(frozen=True)
+class ClientIdentity:
+    """A client certificate chain and its private key, checked and ready to present (mutual TLS)."""
+
+    cert_path: Path
+    """PEM file: the client certificate first, then its intermediates."""
+    key_path: Path
+    """PEM file with its private key (the same file when it holds both)."""
+    certificate: PeerCertificate
+    """The client certificate (the first one in :attr:`cert_path`)."""
+    chain_length: int
+    """How many certificates :attr:`cert_path` holds (intermediates are sent too)."""
+    password: bytes | None = field(default=None, repr=False, compare=False)
+    """The key's passphrase (never shown)."""
+
+    def load_into(self, context: ssl.SSLContext) -> None:
+        """Give ``context`` this certificate and key (``load_cert_chain``).
+
+        Raises:
+            InvalidInput: OpenSSL refuses the pair.
+            PasswordRequired: the key needs a passphrase and none was given
+                (OpenSSL is never left to prompt on the terminal).
+            FileAccessError: a file went away since it was checked.
+        """
+        password: bytes | Any = self.password if self.password is not None else self._no_password
+        try:
+            context.load_cert_chain(str(self.cert_path), str(self.key_path), password=password)
+        except ssl.SSLError as exc:
+            if (exc.reason or "").upper() == "KEY_VALUES_MISMATCH":
+                raise InvalidInput(self._mismatch()) from None
+            if self.password is not None:
+                raise WrongPassword(_wrong_password(self.key_path)) from None
+            raise InvalidInput(
+                f"OpenSSL refused {self.cert_path} with {self.key_path}: {exc.reason or exc}"
+            ) from None
+        except OSError as exc:
+            raise FileAccessError(f"{exc.filename or self.cert_path}: {exc.strerror or exc}") from None
+
+    def _no_password(self) -> bytes:
+        raise PasswordRequired(f"{self.key_path} is encrypted; give its passphrase with {KEY_PASSWORD_HINT}")
+
+    def _mismatch(self) -> str:
+        return (f"{self.key_path} does not match the client certificate in {self.cert_path} "
+                f"({self.certificate.subject}): it is another certificate's key; "
+                "give the key it was issued for")
+
+
+def _wrong_password(key_path: Path) -> str:
+    return f"the passphrase does not open {key_path}; check the one given ({KEY_PASSWORD_HINT})"
+
+
+def load_client_identity(
+    cert: str | Path, key: str | Path | None = None, password: bytes | None = None
+) -> ClientIdentity:
+    """Read and check a client certificate chain and its key before any connection.
+
+    Like ``curl --cert --key``: without ``key`` the key is looked for in the
+    certificate file. The files are read with :func:`tlsexplorer.core.files.read_file`
+    and :func:`tlsexplorer.core.loader.load_objects`, so each problem has its
+    own message: no certificate, no key, an encrypted key without (or with a
+    wrong) passphrase, a key that belongs to another certificate, a format
+    Python's ssl cannot read (it takes PEM only).
+
+    Raises:
+        FileAccessError: a file is missing, unreadable or too large.
+        InvalidInput: no PEM certificate or key, or a key that does not match.
+        UsageError: no ``key`` given and the certificate file holds none.
+        PasswordRequired: the key is encrypted and no passphrase was given.
+        WrongPassword: the passphrase does not open the key.
+    """
+    from tlsexplorer.core.files import read_file
+    from tlsexplorer.core.loader import load_objects
+
+    cert_path = Path(cert).expanduser()
+    key_path = Path(key).expanduser() if key else cert_path
+    cert_data = read_file(cert_path, MAX_IDENTITY_BYTES)
+    found = load_objects(cert_data, str(cert_path))
+    certs = [o for o in found.objects if o.kind == "certificate" and o.value is not None]
+    if not certs:
+        kinds = {o.kind for o in found.objects}
+        if "pkcs12" in kinds:
+            raise InvalidInput(
+                f"{cert_path} is a PKCS#12 bundle; Python's ssl reads PEM: convert it with "
+                f"'openssl pkcs12 -in {cert_path} -out client.pem' and give --cert client.pem"
+            )
+        raise InvalidInput(f"{cert_path}: no certificate found; give the client certificate in PEM "
+                           "(leaf first, then its intermediates)")
+    if not certs[0].pem:
+        raise InvalidInput(f"{cert_path} is DER; Python's ssl reads PEM: convert it with "
+                           f"'openssl x509 -inform der -in {cert_path} -out client.pem'")
+    key_data = cert_data if key_path == cert_path else read_file(key_path, MAX_IDENTITY_BYTES)
+    keys = [o for o in load_objects(key_data, str(key_path), password).objects if o.kind == "private_key"]
+    if not keys:
+        if key is None:
+            raise UsageError(f"{cert_path} holds no private key; give the key with --key FILE")
+        raise InvalidInput(f"{key_path}: no private key found; give the client certificate's key (PEM)")
+    found_key = keys[0]
+    if found_key.format == "OpenSSH" or not found_key.pem:
+        raise InvalidInput(
+            f"{key_path} holds a {found_key.format} key in a form Python's ssl cannot read; "
+            "give it as PEM (PKCS#8: 'openssl pkey -in KEY -out key.pem')"
+        )
+    if found_key.value is None:
+        if found_key.encrypted and password is None:
+            raise PasswordRequired(f"{key_path} is encrypted; give its passphrase with {KEY_PASSWORD_HINT}")
+        if found_key.encrypted:
+            raise WrongPassword(_wrong_password(key_path))
+        raise InvalidInput(f"{key_path}: the private key cannot be read ({found_key.note or 'unsupported'})")
+    leaf = certs[0].value
+    identity = ClientIdentity(
+        cert_path, key_path, PeerCertificate.from_der(leaf.public_bytes(serialization.Encoding.DER)),
+        len(certs), password if found_key.encrypted else None,
+    )
+    spki = serialization.PublicFormat.SubjectPublicKeyInfo
+    try:
+        own = found_key.value.public_key().public_bytes(serialization.Encoding.DER, spki)
+    except (AttributeError, TypeError, ValueError):
+        raise InvalidInput(f"{key_path}: not a private key TLS can sign with") from None
+    if leaf.public_key().public_bytes(serialization.Encoding.DER, spki) != own:
+        raise InvalidInput(identity._mismatch())
+    return identity
+
+
+#: Alerts a server sends about the client's certificate (mutual TLS), in words.
+CLIENT_CERT_ALERTS = {
+    "UNKNOWN_CA": "it does not trust the CA that issued it; present one from a CA the server trusts",
+    "BAD_CERTIFICATE": "it found the certificate bad (a wrong key usage, or a broken signature?)",
+    "CERTIFICATE_UNKNOWN": "it would not accept it (for a client certificate: is its EKU clientAuth?)",
+    "UNSUPPORTED_CERTIFICATE": "it does not accept this kind of certificate (is its EKU clientAuth?)",
+    "CERTIFICATE_EXPIRED": "it has expired (or is not valid yet); issue a new one",
+    "CERTIFICATE_REVOKED": "it has been revoked",
+    "DECRYPT_ERROR": "the signature made with its key did not verify",
+    "ACCESS_DENIED": "the certificate verified, but this client is not allowed in",
+}
+
+
+def describe_client_error(
+    exc: BaseException, host: str, port: int, timeout: float, *, client_cert: str | None = None
+) -> str:
+    """One line on why a connection or handshake failed.
+
+    ``client_cert`` is the subject of the client certificate presented (None
+    when there was none), so a server's refusal can say whose fault it is.
+    """
     where = f"{host}:{port}"
     if isinstance(exc, ssl.SSLCertVerificationError):
         return f"certificate verify failed: {exc.verify_message}"
@@ -207,6 +382,19 @@ def describe_client_error(exc: BaseException, host: str, port: int, timeout: flo
             return f"{where} does not speak TLS (its answer is not a TLS record; plain HTTP?)"
         if isinstance(exc, ssl.SSLEOFError | ssl.SSLZeroReturnError):
             return f"{where} closed the connection during the handshake"
+        if reason.endswith("ALERT_CERTIFICATE_REQUIRED"):
+            if client_cert is None:
+                return ("the server requires a client certificate (mutual TLS) and none was given: "
+                        "pass --cert FILE --key FILE (alert certificate_required)")
+            return (f"the server requires a client certificate and did not take {client_cert} "
+                    "(alert certificate_required)")
+        alert = reason.split("ALERT_", 1)[-1]
+        if "ALERT" in reason and client_cert is not None and alert in CLIENT_CERT_ALERTS:
+            return (f"the server refused our client certificate {client_cert}: {CLIENT_CERT_ALERTS[alert]} "
+                    f"(alert {alert.lower()})")
+        if reason.endswith("ALERT_HANDSHAKE_FAILURE") and client_cert is None:
+            return ("the server refused the handshake (alert handshake_failure); if it requires a client "
+                    "certificate (mutual TLS), pass --cert FILE --key FILE")
         if "ALERT" in reason:
             alert = reason.split("ALERT_", 1)[-1].lower()
             return f"the server refused the handshake (alert {alert})"
@@ -225,17 +413,24 @@ def client_context(
     insecure: bool = False,
     strict: bool = False,
     alpn: Sequence[str] = ("http/1.1",),
+    client: ClientIdentity | None = None,
 ) -> tuple[ssl.SSLContext, str]:
     """A client context as a probe uses it, and a description of its trust.
 
     With no CA files and no ``system_roots`` the system's roots are used, as
-    curl, requests and openssl do by default.
+    curl, requests and openssl do by default. ``client`` (from
+    :func:`load_client_identity`) is the certificate and key to present when
+    the server asks for one (mutual TLS).
 
     Raises:
         UsageError: a CA file holds no PEM certificate.
+        InvalidInput, PasswordRequired, WrongPassword, FileAccessError: the
+            client certificate and key cannot be loaded.
     """
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.set_alpn_protocols(list(alpn))
+    if client is not None:
+        client.load_into(context)
     if insecure:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
@@ -275,26 +470,65 @@ def _system_roots_file() -> str | None:
 def _handshake(
     context: ssl.SSLContext, host: str, port: int, server_hostname: str | None, timeout: float
 ) -> tuple[str | None, str | None, str | None, bytes | None]:
-    """Connect and handshake; return (version, cipher, alpn, leaf DER). Raises on failure."""
+    """Connect and handshake; return (version, cipher, alpn, leaf DER). Raises on failure,
+    including a TLS 1.3 server's refusal of the client (see :func:`await_server_verdict`)."""
     with socket.create_connection((host, port), timeout=timeout) as sock:
         sock.settimeout(timeout)
         with context.wrap_socket(sock, server_hostname=server_hostname) as tls:
             cipher = tls.cipher()
-            return tls.version(), cipher[0] if cipher else None, tls.selected_alpn_protocol(), \
+            version = tls.version()
+            if version == "TLSv1.3":
+                await_server_verdict(tls, min(timeout, VERDICT_WAIT))
+            return version, cipher[0] if cipher else None, tls.selected_alpn_protocol(), \
                 tls.getpeercert(binary_form=True)
+
+
+def await_server_verdict(tls: ssl.SSLSocket, wait: float) -> None:
+    """After a TLS 1.3 handshake, wait up to ``wait`` seconds for the server's verdict on us.
+
+    In TLS 1.3 the client's handshake is done when it sends its Finished; the
+    server checks the client's certificate (or its absence) only then, and a
+    refusal comes back as an alert the client reads afterwards. A server that
+    accepts sends a session ticket (OpenSSL, Go, nginx... do) or data, which
+    ends the wait early; a silent one costs ``wait``.
+
+    Raises:
+        ssl.SSLError: the server's alert (certificate_required, unknown_ca...).
+    """
+    deadline = time.monotonic() + wait
+    previous = tls.gettimeout()
+    tls.settimeout(0.02)
+    try:
+        while time.monotonic() < deadline:
+            session = tls.session
+            if session is not None and session.has_ticket:
+                return
+            try:
+                tls.recv(1)
+                return  # data, or a clean close: the server got past the handshake
+            except (TimeoutError, ssl.SSLWantReadError):
+                continue
+            except (ssl.SSLEOFError, ssl.SSLZeroReturnError):
+                return
+    finally:
+        tls.settimeout(previous)
 
 
 def capture_handshake(
     host: str, port: int, server_hostname: str | None, *, timeout: float = DEFAULT_TIMEOUT,
-    max_version: ssl.TLSVersion = ssl.TLSVersion.TLSv1_2,
+    max_version: ssl.TLSVersion = ssl.TLSVersion.TLSv1_2, client: ClientIdentity | None = None,
 ) -> Exchange:
     """Make an unverified handshake over an in-memory BIO and keep every byte.
 
     Capped at TLS 1.2 by default, so the server's Certificate message crosses
     in the clear and :func:`tlsexplorer.core.wire.analyse_exchange` can read
-    the chain exactly as sent. Raises what the connection raises.
+    the chain exactly as sent. ``client`` is presented when the server asks
+    (a server that requires one refuses the handshake otherwise). Raises what
+    the connection raises.
     """
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if client is not None:
+        client.load_into(context)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     context.maximum_version = max_version
@@ -335,6 +569,9 @@ def probe(
     timeout: float = DEFAULT_TIMEOUT,
     now: dt.datetime | None = None,
     explain: bool = True,
+    client_cert: str | Path | None = None,
+    client_key: str | Path | None = None,
+    client_key_password: bytes | None = None,
 ) -> ProbeResult:
     """Connect to ``host:port``, verify, and report what was negotiated and sent.
 
@@ -352,15 +589,34 @@ def probe(
         timeout: seconds for connecting and for each handshake.
         now: the time for the Chain explainer's checks.
         explain: run the Chain explainer on the sent chain when it exists.
+        client_cert: mutual TLS: a PEM file with the client certificate (then
+            its intermediates) to present when the server asks for one.
+        client_key: its private key (PEM); default: looked for in ``client_cert``.
+        client_key_password: the key's passphrase, when it is encrypted.
 
     Raises:
         UsageError: a bad CA file.
+        InvalidInput, PasswordRequired, WrongPassword, FileAccessError: a
+            client certificate or key that cannot be used (checked before
+            connecting, see :func:`load_client_identity`).
     """
     name = servername or host
     sni = None if is_ip_address(name) else name
-    context, trust = client_context(ca_pems, system_roots=system_roots, insecure=insecure, strict=strict)
+    identity = None
+    if client_cert is not None:
+        identity = load_client_identity(client_cert, client_key, client_key_password)
+    elif client_key is not None:
+        raise UsageError("a client key needs its certificate: give --cert FILE too")
+    context, trust = client_context(ca_pems, system_roots=system_roots, insecure=insecure, strict=strict,
+                                    client=identity)
+    presented = identity.certificate if identity is not None else None
     base = {"host": host, "port": port, "servername": sni, "trust": trust, "insecure": insecure,
-            "strict": strict}
+            "strict": strict, "client_certificate": presented}
+
+    def describe(exc: BaseException) -> str:
+        return describe_client_error(exc, host, port, timeout,
+                                     client_cert=presented.subject if presented is not None else None)
+
     verified = False
     error: str | None = None
     warnings: list[str] = []
@@ -368,31 +624,29 @@ def probe(
         version, cipher, alpn, leaf = _handshake(context, host, port, name, timeout)
         verified = not insecure
     except ssl.SSLCertVerificationError as exc:
-        error = describe_client_error(exc, host, port, timeout)
+        error = describe(exc)
         try:
-            loose, _ = client_context(insecure=True)
+            loose, _ = client_context(insecure=True, client=identity)
             version, cipher, alpn, leaf = _handshake(loose, host, port, name, timeout)
         except (OSError, ssl.SSLError) as again:
-            return ProbeResult(connected=False, error=describe_client_error(again, host, port, timeout),
-                               **base)  # type: ignore[arg-type]
+            return ProbeResult(connected=False, error=describe(again), **base)  # type: ignore[arg-type]
     except (OSError, ssl.SSLError, ValueError) as exc:
-        return ProbeResult(connected=False, error=describe_client_error(exc, host, port, timeout),
-                           **base)  # type: ignore[arg-type]
+        return ProbeResult(connected=False, error=describe(exc), **base)  # type: ignore[arg-type]
     if insecure:
-        check, _ = client_context(ca_pems, system_roots=system_roots, strict=strict)
+        check, _ = client_context(ca_pems, system_roots=system_roots, strict=strict, client=identity)
         try:
             _handshake(check, host, port, name, timeout)
             would = "a verifying client would have accepted it"
         except ssl.SSLCertVerificationError as exc:
-            refused = describe_client_error(exc, host, port, timeout)
+            refused = describe(exc)
             would = f"a verifying client would have refused it: {refused}"
         except (OSError, ssl.SSLError) as exc:
-            would = f"the check could not be repeated ({describe_client_error(exc, host, port, timeout)})"
+            would = f"the check could not be repeated ({describe(exc)})"
         warnings.append(
             "--insecure: the certificate was NOT checked (who issued it, whether it expired, whether it "
             f"names {name}); anyone in the middle could have answered. {would[:1].upper()}{would[1:]}."
         )
-    chain, method = _sent_chain(host, port, sni, leaf, timeout)
+    chain, method = _sent_chain(host, port, sni, leaf, timeout, identity)
     result = ProbeResult(
         connected=True, tls_version=version, cipher=cipher, alpn=alpn, verified=verified, error=error,
         peer_chain=chain, chain_method=method, warnings=tuple(warnings), **base,  # type: ignore[arg-type]
@@ -403,11 +657,12 @@ def probe(
 
 
 def _sent_chain(
-    host: str, port: int, sni: str | None, leaf: bytes | None, timeout: float
+    host: str, port: int, sni: str | None, leaf: bytes | None, timeout: float,
+    client: ClientIdentity | None = None,
 ) -> tuple[tuple[PeerCertificate, ...], str]:
     try:
-        exchange = capture_handshake(host, port, sni, timeout=timeout)
-    except (OSError, ssl.SSLError):
+        exchange = capture_handshake(host, port, sni, timeout=timeout, client=client)
+    except (OSError, ssl.SSLError, TlsxError):
         exchange = None
     if exchange is not None:
         certs = analyse_exchange(exchange).certificates
@@ -468,13 +723,20 @@ def _explain(
 
 
 __all__ = [
+    "CLIENT_CERT_ALERTS",
     "DEFAULT_TIMEOUT",
+    "KEY_PASSWORD_HINT",
+    "MAX_IDENTITY_BYTES",
+    "VERDICT_WAIT",
+    "ClientIdentity",
     "PeerCertificate",
     "ProbeResult",
+    "await_server_verdict",
     "capture_handshake",
     "client_context",
     "describe_client_error",
     "is_ip_address",
+    "load_client_identity",
     "parse_target",
     "probe",
 ]

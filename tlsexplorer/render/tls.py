@@ -58,6 +58,11 @@ HINTS: tuple[tuple[str, str], ...] = (
      "key identifiers: reissue with the CA workbench's defaults"),
     ("connection refused", "start the server first (tlsexplorer tls serve), or check the port"),
     ("does not speak TLS", "this port serves something else, plain HTTP perhaps: try http://"),
+    ("requires a client certificate", "issue one from the CA the server trusts (tlsexplorer ca issue DIR "
+     "NAME --client) and present it: --cert FILE --key FILE (curl --cert --key, openssl s_client "
+     "-cert -key)"),
+    ("refused our client certificate", "present a client certificate (EKU clientAuth) issued by the CA "
+     "the server trusts (for tlsexplorer tls serve: the one given to --client-ca)"),
 )
 """(words in an error, what to do about it)."""
 
@@ -82,6 +87,11 @@ def probe_summary(result: ProbeResult) -> Table:
     table.add_row("trusting", result.trust or "-")
     if result.strict:
         table.add_row("strict", "VERIFY_X509_STRICT on (as Python 3.13+ by default)")
+    if result.client_certificate is not None:
+        client = result.client_certificate
+        table.add_row("client cert", Text.assemble(
+            (client.subject, "magenta"), f" from {client.issuer}",
+            ("  (mutual TLS: sent when the server asks for one)", "dim")))
     table.add_row("connected", _verdict(result.connected, "TLS handshake done", "no TLS connection"))
     if result.connected:
         table.add_row("TLS version", result.tls_version or "-")
