@@ -262,3 +262,39 @@ async def test_small_terminal_keeps_every_button_on_screen_and_fields_are_named(
         await pilot.click("#preset-tiny")  # reachable by mouse on a small terminal
         await settle(pilot)
         assert screen.book is not None and screen.book.n == 143
+
+
+async def test_abbreviated_values_fit_the_steps_table_at_120_columns() -> None:
+    """An 18-digit n showed as '99…71 (18 di': the step table was too narrow for its own abbreviations."""
+    app = TlsExplorerApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_rsa(pilot)
+        screen.query_one("#p", Input).value = "1000000007"
+        screen.query_one("#q", Input).value = "998244353"
+        screen.query_one("#e", Input).value = ""  # 17 divides q - 1: 65537 is chosen instead
+        await pilot.click("#compute")
+        await settle(pilot)
+        assert screen.book is not None and screen.book.n == 1000000007 * 998244353
+        table = screen.query_one("#steps", DataTable)
+        cells = [str(table.get_cell_at((row, 2))) for row in range(table.row_count)]
+        assert "99…71 (18 digits)" in cells
+        # every column is inside the table: nothing hidden past its right edge
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        # a real 2048-bit key's numbers ('12…34 (617 digits)'), in decimal and in hex
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+        from tlsexplorer.core.rsa_math import build_workbook
+
+        key = load_pem_private_key(sample_path("alice.example.net.key.pem").read_bytes(), None)
+        assert isinstance(key, rsa.RSAPrivateKey)
+        numbers = key.private_numbers()
+        screen.show_workbook(build_workbook(numbers.p, numbers.q, 65537, message=65))
+        await settle(pilot)
+        cells = [str(table.get_cell_at((row, 2))) for row in range(table.row_count)]
+        assert any(cell.endswith("(617 digits)") for cell in cells)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        await pilot.press("f8")
+        await settle(pilot)
+        assert str(table.get_cell_at((2, 2))).startswith("0x")
+        assert table.virtual_size.width <= table.scrollable_content_region.width

@@ -169,7 +169,10 @@ class RsaScreen(ExplorerScreen):
     RsaScreen .error { color: $error; text-style: bold; height: auto; padding: 0 1; }
     RsaScreen .warning { color: $warning; height: auto; padding: 0 1; }
     RsaScreen #walk { height: 1fr; }
-    RsaScreen #steps { width: 52; height: 1fr; }
+    /* 60: the '#' and step columns take 39, and an abbreviated value up to 19
+       ('12…34 (1233 digits)', a 4096-bit n) with its padding 21 */
+    RsaScreen #steps { width: 60; height: 1fr; }
+    RsaScreen.-narrow #steps { width: 52; }
     RsaScreen #explain-box { width: 1fr; height: 1fr; border: round $primary; padding: 0 1; }
     RsaScreen #trace-explain-box { height: 7; border: round $secondary; padding: 0 1; }
     RsaScreen #trace-title { height: auto; padding: 0 1; }
