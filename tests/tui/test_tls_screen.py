@@ -216,3 +216,56 @@ async def test_probe_trusts_your_own_ca_folder(tmp_path: Path) -> None:
             await pilot.press("ctrl+s")
             await _settle(pilot)
         assert screen.server is None
+
+
+async def test_probe_presents_a_client_certificate_for_mutual_tls(tmp_path: Path) -> None:
+    """A server that requires client certificates: without one the probe says what to fill in; the
+    client certificate and key fields complete the handshake; an encrypted key asks for the passphrase
+    field by name."""
+    import datetime as dt
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tests.tls_support import lab_server
+    from tlsexplorer.core import ca_store
+
+    folder = tmp_path / "clients"
+    now = dt.datetime.now(dt.timezone.utc)  # the server checks the client certificate at the real time
+    ca_store.save(ca_store.build_root(folder, ca_store.CaRequest(cn="Pilot Client CA"), now,
+                                      ec.generate_private_key(ec.SECP256R1())))
+    issuer = ca_store.load_ca(folder)
+    for request in (ca_store.LeafRequest("laptop", client=True),
+                    ca_store.LeafRequest("locked", client=True, password=b"pilot-pass")):
+        ca_store.save(ca_store.build_leaf(issuer, request, now, ec.generate_private_key(ec.SECP256R1())))
+    laptop, locked = ca_store.issued_paths(folder, "laptop"), ca_store.issued_paths(folder, "locked")
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    with lab_server(client_ca=folder / "ca.pem") as server:
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await _open(pilot)
+            screen.show_tab("tab-probe", "#target")
+            screen.query_one("#target", Input).value = f"localhost:{server.port}"
+            await pilot.press("ctrl+r")
+            await _settle(pilot)
+            shown = _text(screen, "#probe-result")
+            assert "requires a client certificate" in shown and "client certificate and client key" in shown
+            assert screen.query_one("#probe-cert", Input).region.bottom <= 40  # the row fits on screen
+            screen.query_one("#probe-cert", Input).value = str(laptop.fullchain)
+            screen.query_one("#probe-key", Input).value = str(laptop.key)
+            await pilot.press("ctrl+r")
+            await _settle(pilot)
+            result = screen.probe_result
+            assert result is not None and result.ok and result.client_certificate is not None
+            assert result.client_certificate.subject == "CN=laptop"
+            assert "client cert" in _text(screen, "#probe-result")
+            screen.query_one("#probe-cert", Input).value = str(locked.fullchain)
+            screen.query_one("#probe-key", Input).value = str(locked.key)
+            await pilot.press("ctrl+r")
+            await _settle(pilot)
+            assert "passphrase field" in _text(screen, "#probe-result")
+            screen.query_one("#probe-passphrase", Input).value = "pilot-pass"
+            await pilot.press("ctrl+r")
+            await _settle(pilot)
+            result = screen.probe_result
+            assert result is not None and result.ok and result.client_certificate is not None
+            assert result.client_certificate.subject == "CN=locked"
+            assert "pilot-pass" not in _text(screen, "#probe-result")

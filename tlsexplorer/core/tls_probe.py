@@ -235,6 +235,8 @@ class ClientIdentity:
     """How many certificates :attr:`cert_path` holds (intermediates are sent too)."""
     password: bytes | None = field(default=None, repr=False, compare=False)
     """The key's passphrase (never shown)."""
+    password_hint: str = field(default=KEY_PASSWORD_HINT, repr=False, compare=False)
+    """Where the person gives the passphrase (named in messages)."""
 
     def load_into(self, context: ssl.SSLContext) -> None:
         """Give ``context`` this certificate and key (``load_cert_chain``).
@@ -252,7 +254,7 @@ class ClientIdentity:
             if (exc.reason or "").upper() == "KEY_VALUES_MISMATCH":
                 raise InvalidInput(self._mismatch()) from None
             if self.password is not None:
-                raise WrongPassword(_wrong_password(self.key_path)) from None
+                raise WrongPassword(_wrong_password(self.key_path, self.password_hint)) from None
             raise InvalidInput(
                 f"OpenSSL refused {self.cert_path} with {self.key_path}: {exc.reason or exc}"
             ) from None
@@ -260,7 +262,7 @@ class ClientIdentity:
             raise FileAccessError(f"{exc.filename or self.cert_path}: {exc.strerror or exc}") from None
 
     def _no_password(self) -> bytes:
-        raise PasswordRequired(f"{self.key_path} is encrypted; give its passphrase with {KEY_PASSWORD_HINT}")
+        raise PasswordRequired(_needs_password(self.key_path, self.password_hint))
 
     def _mismatch(self) -> str:
         return (f"{self.key_path} does not match the client certificate in {self.cert_path} "
@@ -268,12 +270,20 @@ class ClientIdentity:
                 "give the key it was issued for")
 
 
-def _wrong_password(key_path: Path) -> str:
-    return f"the passphrase does not open {key_path}; check the one given ({KEY_PASSWORD_HINT})"
+def _wrong_password(key_path: Path, hint: str) -> str:
+    return f"the passphrase does not open {key_path}; check the one given ({hint})"
+
+
+def _needs_password(key_path: Path, hint: str) -> str:
+    return f"{key_path} is encrypted; give its passphrase with {hint}"
 
 
 def load_client_identity(
-    cert: str | Path, key: str | Path | None = None, password: bytes | None = None
+    cert: str | Path,
+    key: str | Path | None = None,
+    password: bytes | None = None,
+    *,
+    password_hint: str = KEY_PASSWORD_HINT,
 ) -> ClientIdentity:
     """Read and check a client certificate chain and its key before any connection.
 
@@ -282,7 +292,8 @@ def load_client_identity(
     and :func:`tlsexplorer.core.loader.load_objects`, so each problem has its
     own message: no certificate, no key, an encrypted key without (or with a
     wrong) passphrase, a key that belongs to another certificate, a format
-    Python's ssl cannot read (it takes PEM only).
+    Python's ssl cannot read (it takes PEM only). ``password_hint`` says where
+    the passphrase is given (the CLI option, or the TUI's field).
 
     Raises:
         FileAccessError: a file is missing, unreadable or too large.
@@ -325,14 +336,14 @@ def load_client_identity(
         )
     if found_key.value is None:
         if found_key.encrypted and password is None:
-            raise PasswordRequired(f"{key_path} is encrypted; give its passphrase with {KEY_PASSWORD_HINT}")
+            raise PasswordRequired(_needs_password(key_path, password_hint))
         if found_key.encrypted:
-            raise WrongPassword(_wrong_password(key_path))
+            raise WrongPassword(_wrong_password(key_path, password_hint))
         raise InvalidInput(f"{key_path}: the private key cannot be read ({found_key.note or 'unsupported'})")
     leaf = certs[0].value
     identity = ClientIdentity(
         cert_path, key_path, PeerCertificate.from_der(leaf.public_bytes(serialization.Encoding.DER)),
-        len(certs), password if found_key.encrypted else None,
+        len(certs), password if found_key.encrypted else None, password_hint,
     )
     spki = serialization.PublicFormat.SubjectPublicKeyInfo
     try:
@@ -572,6 +583,7 @@ def probe(
     client_cert: str | Path | None = None,
     client_key: str | Path | None = None,
     client_key_password: bytes | None = None,
+    password_hint: str = KEY_PASSWORD_HINT,
 ) -> ProbeResult:
     """Connect to ``host:port``, verify, and report what was negotiated and sent.
 
@@ -593,6 +605,7 @@ def probe(
             its intermediates) to present when the server asks for one.
         client_key: its private key (PEM); default: looked for in ``client_cert``.
         client_key_password: the key's passphrase, when it is encrypted.
+        password_hint: where the passphrase is given, for the messages.
 
     Raises:
         UsageError: a bad CA file.
@@ -604,9 +617,10 @@ def probe(
     sni = None if is_ip_address(name) else name
     identity = None
     if client_cert is not None:
-        identity = load_client_identity(client_cert, client_key, client_key_password)
+        identity = load_client_identity(client_cert, client_key, client_key_password,
+                                        password_hint=password_hint)
     elif client_key is not None:
-        raise UsageError("a client key needs its certificate: give --cert FILE too")
+        raise UsageError("a client key needs its certificate (mutual TLS): give the client certificate too")
     context, trust = client_context(ca_pems, system_roots=system_roots, insecure=insecure, strict=strict,
                                     client=identity)
     presented = identity.certificate if identity is not None else None

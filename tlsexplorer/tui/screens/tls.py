@@ -2,8 +2,9 @@
 scenarios, and the bytes on the wire.
 
 Tabs: Server (start/stop the lab server in the background, its connection
-log), Probe (connect like openssl s_client; the sent chain opens in the
-Inspector, the verdict in the Chain explainer), Scenarios (the course's story,
+log), Probe (connect like openssl s_client, presenting a client certificate
+for mutual TLS when one is given; the sent chain opens in the Inspector, the
+verdict in the Chain explainer), Scenarios (the course's story,
 each with its reason and the commands that reproduce it), Wire (one request
 recorded through a loopback relay: plain HTTP shows the secret, HTTPS shows
 records). Network work runs in thread workers; the server runs in its own
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import ssl
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -99,6 +100,15 @@ class ScenarioFinished(Message):
 
 
 @dataclass(frozen=True)
+class ClientFields:
+    """The Probe tab's client certificate fields (mutual TLS), as typed."""
+
+    cert: str = ""
+    key: str = ""
+    passphrase: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
 class ServerStarted:
     """What the start worker hands back."""
 
@@ -132,6 +142,7 @@ class TlsScreen(ExplorerScreen):
     TlsScreen #port { width: 14; }
     TlsScreen #client-ca { width: 1fr; }
     TlsScreen #probe-ca { width: 1fr; }
+    TlsScreen #probe-passphrase { width: 28; }
     TlsScreen #passphrase { width: 28; }
     TlsScreen #servername { width: 30; }
     TlsScreen .panel { height: auto; margin-bottom: 1; }
@@ -194,6 +205,10 @@ class TlsScreen(ExplorerScreen):
                                 id="probe-ca")
                     yield Checkbox("--insecure", id="insecure")
                     yield Checkbox("strict", id="strict")
+                with Horizontal(classes="row"):
+                    yield Input(placeholder="PEM, leaf first (empty: none, no mutual TLS)", id="probe-cert")
+                    yield Input(placeholder="PEM (empty: in the certificate file)", id="probe-key")
+                    yield Input(placeholder="key passphrase", id="probe-passphrase", password=True)
                 with VerticalScroll(id="probe-scroll"):
                     yield Static(
                         Text("Start the server (ctrl+s), then probe it (ctrl+r). Untick the CA to see "
@@ -232,7 +247,9 @@ class TlsScreen(ExplorerScreen):
         """Titles, and the scenario board with every scenario not yet run."""
         for widget_id, title in (("cert", "certificate"), ("key", "key"), ("passphrase", "passphrase"),
                                  ("port", "port"), ("target", "target"), ("servername", "servername"),
-                                 ("client-ca", "client CA"), ("probe-ca", "CA to trust")):
+                                 ("client-ca", "client CA"), ("probe-ca", "CA to trust"),
+                                 ("probe-cert", "client certificate"), ("probe-key", "client key"),
+                                 ("probe-passphrase", "passphrase")):
             self.query_one(f"#{widget_id}").border_title = title
         for widget_id, tip in (
             ("plain", "no TLS: the page and its secret cross the wire in the clear"),
@@ -395,20 +412,30 @@ class TlsScreen(ExplorerScreen):
         ca_file = Path(ca_text).expanduser() if ca_text else ROOT_PEM
         insecure = self.query_one("#insecure", Checkbox).value
         strict = self.query_one("#strict", Checkbox).value
+        client = ClientFields(
+            self.query_one("#probe-cert", Input).value.strip(),
+            self.query_one("#probe-key", Input).value.strip(),
+            self.query_one("#probe-passphrase", Input).value,
+        )
         self.show_tab("tab-probe", "#target")
         self.query_one("#probe-result", Static).update(Text(f"probing {host}:{port}…", style="dim"))
-        self._probe_worker(host, port, servername, ca_file if trust else None, insecure, strict)
+        self._probe_worker(host, port, servername, ca_file if trust else None, insecure, strict, client)
 
     @work(thread=True, exclusive=True, group="tls-probe", exit_on_error=False)
     def _probe_worker(self, host: str, port: int, servername: str | None, ca_file: Path | None,
-                      insecure: bool, strict: bool) -> None:
+                      insecure: bool, strict: bool, client: ClientFields | None = None) -> None:
         from tlsexplorer.core.files import read_file
         from tlsexplorer.core.tls_probe import probe
 
+        client = client or ClientFields()
         try:
             ca = [read_file(ca_file, 10 * 1024 * 1024)] if ca_file is not None else []
             result = probe(host, port, ca_pems=ca, insecure=insecure, servername=servername, strict=strict,
-                           timeout=4.0, now=self._now())
+                           timeout=4.0, now=self._now(),
+                           client_cert=Path(client.cert).expanduser() if client.cert else None,
+                           client_key=Path(client.key).expanduser() if client.key else None,
+                           client_key_password=client.passphrase.encode() or None,
+                           password_hint="the passphrase field beside the client key")
         except (TlsxError, OSError, ValueError) as exc:
             self.app.call_from_thread(self.query_one("#probe-result", Static).update, _error(str(exc)))
             return
@@ -422,6 +449,9 @@ class TlsScreen(ExplorerScreen):
         """Show a probe's result (``roots``: the CA certificates it trusted)."""
         self.probe_result, self.probe_roots = result, roots
         hints = []
+        if result.error and "requires a client certificate" in result.error:
+            hints.append("mutual TLS: fill in the client certificate and client key fields (issue one in the "
+                         "CA workbench as a client certificate)")
         if result.peer_chain and _has_explorer("inspector"):
             hints.append("ctrl+o: the sent chain in the Inspector")
         if result.peer_chain and _has_explorer("chain"):
