@@ -251,6 +251,37 @@ def test_public_key_and_certificate_give_n_and_e_only() -> None:
     assert load_rsa_key(der).n == ids.n
 
 
+def test_openssh_keys_as_ssh_keygen_writes_them() -> None:
+    """id_rsa and id_rsa.pub (OpenSSH formats) were 'not a readable PEM or DER key'."""
+    key = serialization.load_pem_private_key(_bytes("alice.example.net.key.pem"), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    numbers = key.private_numbers()
+    openssh = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()
+    )
+    ids = load_rsa_key(openssh)
+    assert ids.kind == "private" and ids.ok
+    assert (ids.n, ids.p, ids.q, ids.d) == (numbers.public_numbers.n, numbers.p, numbers.q, numbers.d)
+    pub = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+    ids = load_rsa_key(pub + b" me@example.net\n")
+    assert ids.kind == "public" and ids.n == numbers.public_numbers.n and ids.e == 65537
+    locked = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.OpenSSH,
+        serialization.BestAvailableEncryption(b"ssh passphrase"),
+    )
+    with pytest.raises(PasswordRequired):
+        load_rsa_key(locked)
+    with pytest.raises(WrongPassword):
+        load_rsa_key(locked, b"wrong")
+    assert load_rsa_key(locked, b"ssh passphrase").d == numbers.d
+    ed = ed25519.Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()
+    )
+    with pytest.raises(InvalidInput, match="Ed25519 key, not an RSA key"):
+        load_rsa_key(ed)
+
+
 def test_broken_identities_are_reported() -> None:
     ids = key_identities(3233, 17, 61, 53, 2753, 52, 49, 38)
     assert not ids.ok

@@ -48,7 +48,7 @@ def register(subparsers: Any) -> None:
     group.add_argument("--text", metavar="TEXT", help="the message as text (UTF-8 bytes, big endian)")
     parser.add_argument("--preset", metavar="NAME", help="a named example: wikipedia (p=61, q=53, e=17, "
                         "m=65) or tiny (p=11, q=13, e=7, m=9)")
-    parser.add_argument("--key", metavar="FILE", help="a real RSA key (PEM or DER, private or public) "
+    parser.add_argument("--key", metavar="FILE", help="a real RSA key (PEM, DER or OpenSSH; private or public) "
                         "or certificate: show its numbers and check its identities")
     parser.add_argument("--password-file", metavar="F", help="file whose first line is the key's passphrase")
     parser.add_argument("--hex", action="store_true", help="show numbers in hex")

@@ -939,7 +939,8 @@ def load_rsa_key(data: bytes, password: bytes | None = None, name: str = "the ke
     pem = b"-----BEGIN " in data
     key: object = None
     errors: list[str] = []
-    if pem and b"CERTIFICATE-----" in data and b"PRIVATE KEY-----" not in data:
+    key = _load_openssh(data, password, name)
+    if key is None and pem and b"CERTIFICATE-----" in data and b"PRIVATE KEY-----" not in data:
         try:
             key = x509.load_pem_x509_certificate(data).public_key()
         except ValueError as exc:
@@ -971,7 +972,7 @@ def load_rsa_key(data: bytes, password: bytes | None = None, name: str = "the ke
         with contextlib.suppress(ValueError):
             key = x509.load_der_x509_certificate(data).public_key()
     if key is None:
-        raise InvalidInput(f"{name} is not a readable PEM or DER key or certificate")
+        raise InvalidInput(f"{name} is not a readable PEM, DER or OpenSSH key or certificate")
     if isinstance(key, rsa.RSAPrivateKey):
         numbers = key.private_numbers()
         pub = numbers.public_numbers
@@ -982,6 +983,40 @@ def load_rsa_key(data: bytes, password: bytes | None = None, name: str = "the ke
         pub = key.public_numbers()
         return key_identities(pub.n, pub.e)
     raise InvalidInput(f"{name} holds an {_key_kind(key)} key, not an RSA key; RSA arithmetic needs RSA")
+
+
+def _load_openssh(data: bytes, password: bytes | None, name: str) -> object:
+    """A key in ssh-keygen's formats (``id_rsa``, ``id_rsa.pub``), or None when ``data`` is not one.
+
+    Raises:
+        PasswordRequired: the private key is encrypted and no password was given.
+        WrongPassword: the password does not open it.
+    """
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+
+    from tlsexplorer.core.errors import PasswordRequired, WrongPassword
+
+    text = data.strip()
+    if text.startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----"):
+        try:
+            return serialization.load_ssh_private_key(text, password)
+        except TypeError as exc:
+            if "not encrypted" in str(exc):
+                with contextlib.suppress(ValueError, TypeError):
+                    return serialization.load_ssh_private_key(text, None)
+                return None
+            raise PasswordRequired(f"{name} is encrypted; give its passphrase") from None
+        except ValueError:
+            if password is not None:
+                raise WrongPassword(f"the passphrase does not open {name}") from None
+            return None
+        except UnsupportedAlgorithm:
+            return None
+    if text.startswith((b"ssh-", b"ecdsa-sha2-")) and b"\n" not in text:
+        with contextlib.suppress(ValueError, UnsupportedAlgorithm):
+            return serialization.load_ssh_public_key(text)
+    return None
 
 
 def _key_kind(key: object) -> str:
