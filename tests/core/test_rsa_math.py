@@ -324,6 +324,19 @@ def test_wrong_issuer_fails_with_a_bad_block() -> None:
     assert check.block is not None and check.block.problem is not None
 
 
+def test_issuer_from_a_bundle_is_the_certificate_the_leaf_names() -> None:
+    """A full chain as --issuer used its first certificate (the leaf itself): 'INVALID'."""
+    fullchain = _bytes("alice.example.net.fullchain.pem")
+    check = check_certificate_signature(fullchain, fullchain)
+    assert check.issuer.startswith("CN=Charlie's Intermediate CA")
+    assert check.by_hand is True and check.library is True and check.valid
+    roots_first = _bytes("charlies-root-ca.pem") + _bytes("charlies-intermediate-ca.pem")
+    assert check_certificate_signature(_bytes("alice.example.net.pem"), roots_first).valid
+    # no certificate with the right name: the first one is used, and the check fails
+    wrong = check_certificate_signature(_bytes("alice.example.net.pem"), _bytes("charlies-root-ca.pem"))
+    assert not wrong.valid
+
+
 def test_ec_key_leaf_signed_by_rsa_is_still_pkcs1() -> None:
     check = check_certificate_signature(_bytes("expired.pem"), _bytes("charlies-intermediate-ca.pem"))
     assert check.kind == "pkcs1v15" and check.by_hand is True and check.library is True

@@ -48,8 +48,8 @@ def register(subparsers: Any) -> None:
     group.add_argument("--text", metavar="TEXT", help="the message as text (UTF-8 bytes, big endian)")
     parser.add_argument("--preset", metavar="NAME", help="a named example: wikipedia (p=61, q=53, e=17, "
                         "m=65) or tiny (p=11, q=13, e=7, m=9)")
-    parser.add_argument("--key", metavar="FILE", help="a real RSA key (PEM, DER or OpenSSH; private or public) "
-                        "or certificate: show its numbers and check its identities")
+    parser.add_argument("--key", metavar="FILE", help="a real RSA key (PEM, DER or OpenSSH; private or "
+                        "public) or certificate: show its numbers and check its identities")
     parser.add_argument("--password-file", metavar="F", help="file whose first line is the key's passphrase")
     parser.add_argument("--hex", action="store_true", help="show numbers in hex")
     parser.add_argument("--full", action="store_true", help="print whole numbers and every trace row")
@@ -72,7 +72,8 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sig.add_argument("cert", metavar="CERT", help="the certificate (PEM or DER; - for stdin)")
-    sig.add_argument("--issuer", metavar="CERT", required=True, help="its issuer's certificate")
+    sig.add_argument("--issuer", metavar="CERT", required=True,
+                     help="its issuer's certificate, or a bundle holding it (a full chain, a CA bundle)")
     sig.add_argument("--hex", action="store_true", default=argparse.SUPPRESS, help="show numbers in hex")
     sig.add_argument("--full", action="store_true", default=argparse.SUPPRESS, help="print whole numbers")
     sig.add_argument("--json", action="store_true", default=argparse.SUPPRESS,

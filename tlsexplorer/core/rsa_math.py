@@ -1264,8 +1264,10 @@ def check_certificate_signature(
     For PKCS#1 v1.5 RSA: s^e mod n, split the recovered block, read the hash
     named in the DigestInfo and compare its digest with the hash of the
     certificate's to-be-signed bytes. Other schemes are named, explained and
-    checked with the library only. Either input may be PEM or DER (the first
-    certificate is used).
+    checked with the library only. Either input may be PEM or DER: the
+    certificate checked is the first of ``certificate``; the issuer is the
+    certificate in ``issuer`` whose subject is the checked one's issuer name
+    (so a full chain or a CA bundle can be given), else its first.
 
     Raises:
         InvalidInput: an input holds no certificate.
@@ -1276,7 +1278,8 @@ def check_certificate_signature(
     from tlsexplorer.core.loader import load_certificates
 
     cert = load_certificates(certificate, names[0])[0]
-    issuer_cert = load_certificates(issuer, names[1])[0]
+    candidates = load_certificates(issuer, names[1])
+    issuer_cert = next((c for c in candidates if c.subject == cert.issuer), candidates[0])
     key = issuer_cert.public_key()
     oid = cert.signature_algorithm_oid
     algorithm = getattr(oid, "_name", None) or oid.dotted_string
