@@ -118,6 +118,26 @@ def test_missing_file_and_folder_sweep(capsys: pytest.CaptureFixture[str], tmp_p
     assert code == 0 and "Sweep" in out and "Keys and what carries them" in out
 
 
+def test_empty_file_in_a_folder_is_skipped_but_named_alone_is_a_problem(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An openssl CA folder's empty index.txt made 'inspect FOLDER' exit 1 ('unreadable')."""
+    (tmp_path / "alice.pem").write_bytes(sample_path("alice.example.net.pem").read_bytes())
+    (tmp_path / "index.txt").write_bytes(b"")
+    (tmp_path / "blank.pem").write_bytes(b"\n  \n")
+    code, out, _ = run_cli(capsys, "inspect", str(tmp_path), "--json", "--at", "2026-06-01")
+    doc = json.loads(out)
+    assert code == 0
+    assert [Path(f["path"]).name for f in doc["files"]] == ["alice.pem"]
+    assert not any(f["kind"] == "unreadable" for f in doc["sweep"]["flags"])
+    assert {n for n in doc["notes"] if "skipped" in n} == {
+        f"{tmp_path / 'blank.pem'}: skipped, not crypto material",
+        f"{tmp_path / 'index.txt'}: skipped, not crypto material",
+    }
+    code, out, _ = run_cli(capsys, "inspect", str(tmp_path / "index.txt"), "--json")
+    assert code == 1 and json.loads(out)["files"][0]["errors"] == ["the file is empty"]
+
+
 def test_stdin_and_der_tree(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     data = sample_path("bob.example.net.csr.pem").read_bytes()
 

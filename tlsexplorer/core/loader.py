@@ -647,6 +647,8 @@ class _Reader:
     def read(self) -> LoadResult:
         data = self.data
         if not data.strip():
+            # not crypto material: a folder's empty file (openssl ca's index.txt) is skipped like a text file
+            self.recognised = False
             self.problems.append("the file is empty" if not data else "the file holds only white space")
         elif looks_like_pem(data):
             self.read_pem()
