@@ -146,6 +146,21 @@ async def test_bad_input_is_shown_not_crashed() -> None:
         assert app.is_running
 
 
+async def test_a_folder_as_the_leaf_is_refused_with_where_folders_go() -> None:
+    """A folder in the leaf field verified whichever certificate sorted first in it."""
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#leaf", Input).value = str(SAMPLES_DIR)
+        screen.query_one("#anchors", Input).value = "charlies-root-ca.pem"
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        assert screen.report is None
+        verdict = _text(screen, "#verdict")
+        assert "is a folder" in verdict and "Intermediates" in verdict and "Anchors" in verdict
+        assert _text(screen, "#command") == ""
+
+
 async def test_alternative_paths_branch_in_the_tree(tmp_path: Path) -> None:
     start, end = (
         dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc),

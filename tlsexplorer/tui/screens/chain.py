@@ -95,6 +95,13 @@ def _compute(request: _Request) -> ChainReport:
     if request.sent is not None:
         bundle = load_certificates(request.sent.leaf, request.sent.label or "sent chain")
     else:
+        for path in map(_resolve, _paths(request.leaf_field)):
+            if path.is_dir():
+                # a folder has no first certificate: the leaf would be whichever file sorts first
+                raise UsageError(
+                    f"{path} is a folder: give the leaf's file (or a fullchain bundle); folders of "
+                    "intermediates go in Intermediates, folders of roots in Anchors"
+                )
         bundle = _read_certs(request.leaf_field)
         if not bundle:
             raise UsageError("give the leaf: a certificate file (or a fullchain bundle)")
