@@ -219,3 +219,21 @@ async def test_ca_name_fields_and_dates(tmp_path: Path) -> None:
         cert = ca_store.load_ca(tmp_path / "named").certificate
         assert cert.subject.rfc4514_string() == "CN=Named Root,OU=Lab,L=Berlin,ST=Berlin,C=DE"
         assert cert.not_valid_after_utc == dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+
+
+async def test_result_values_are_readable_at_80_columns(ca_dir: Path) -> None:
+    """At 80x24 the field names took the whole result pane and every value was invisible."""
+    import io
+
+    from rich.console import Console
+
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ca(pilot)
+        fill(screen, folder=str(ca_dir), name="localhost", sans="127.0.0.1")
+        await make(pilot)
+        result = screen.query_one("#result", Static)
+        console = Console(width=result.content_size.width, record=True, file=io.StringIO())
+        console.print(result.content)
+        shown = console.export_text()
+        assert "CA:FALSE" in shown and "serverAuth" in shown and "CN=Pilot" in shown

@@ -145,15 +145,17 @@ def product_view(product: Product, written: Sequence[WrittenFile] = ()) -> Rende
         parts.append(changes_table(product.changes))
     if product.certificate is not None:
         table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
-        table.add_column("field", style="bold", no_wrap=True)
-        table.add_column("value", overflow="fold")
+        # both columns may wrap: at 80 columns the result pane is about 30 wide, and an
+        # unwrappable field column left the values no room at all
+        table.add_column("field", style="bold", overflow="fold", min_width=10)
+        table.add_column("value", overflow="fold", min_width=12)
         for field, value in certificate_rows(product.certificate):
             table.add_row(field, value)
         parts.append(table)
     elif product.csr is not None:
         table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
-        table.add_column("field", style="bold", no_wrap=True)
-        table.add_column("value", overflow="fold")
+        table.add_column("field", style="bold", overflow="fold", min_width=10)
+        table.add_column("value", overflow="fold", min_width=12)
         table.add_row("subject", product.csr.subject.rfc4514_string())
         table.add_row("public key", ca.describe_key(product.csr.public_key()))  # type: ignore[arg-type]
         for ext in product.csr.extensions:
