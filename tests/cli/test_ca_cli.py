@@ -135,6 +135,9 @@ def test_csr_then_sign_shows_what_the_ca_did(ca_dir: Path, tmp_path: Path,
     [
         (["issue", "{ca}", "x.test", "--san", "not valid"], 2, "not a DNS name"),
         (["issue", "{tmp}/missing", "x.test"], 2, "not a CA folder"),
+        # a folder 'ca init' did not make: said so, not "ca.key.pem: no such file"
+        (["issue", "{tmp}", "x.test"], 2, "is not a CA folder: it has no ca.pem or ca.key.pem"),
+        (["sign", "{tmp}", "{ca}/ca.pem"], 2, "is not a CA folder"),
         (["issue", "{ca}", "x.test", "--days", "0"], 2, "at least one day"),
         (["issue", "{ca}", "x.test", "--not-after", "tomorrow"], 2, "ISO 8601"),
         (["sign", "{ca}", "{ca}/ca.pem"], 1, "not a certificate signing request"),

@@ -146,6 +146,12 @@ def ca_key_is_encrypted(ca_dir: str | Path) -> bool:
 def _require_ca_folder(folder: Path) -> None:
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a CA folder (make one with 'tlsexplorer ca init {folder}')")
+    if not (folder / CA_CERT).exists() and not (folder / CA_KEY).exists():
+        # a folder, but not one 'ca init' made: say so rather than "ca.key.pem: no such file"
+        raise UsageError(
+            f"{folder} is not a CA folder: it has no {CA_CERT} or {CA_KEY} "
+            f"(make one with 'tlsexplorer ca init DIR', or give the folder it made)"
+        )
 
 
 def load_private_key(data: bytes, password: bytes | None, what: str) -> ca.PrivateKey:
