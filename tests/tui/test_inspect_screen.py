@@ -96,6 +96,8 @@ async def test_unlock_the_encrypted_sample_with_a_hidden_prompt() -> None:
         index = row_of(screen, "charlies-root-ca.key.pem")
         await choose(pilot, screen, index)
         assert "secret_password" in details_text(screen)  # the sample's passphrase is shown
+        # the TUI's way to give it, not the CLI's option
+        assert "Press u" in details_text(screen) and "--password-file" not in details_text(screen)
         screen.query_one("#insp-objects", VirtualTable).focus()
         await pilot.press("u")
         await pilot.pause()

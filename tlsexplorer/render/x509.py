@@ -16,7 +16,7 @@ from rich.tree import Tree
 
 from tlsexplorer.core.der import DerNode
 from tlsexplorer.core.lint import Finding, strict_verdict
-from tlsexplorer.core.loader import LoadedObject, LoadResult
+from tlsexplorer.core.loader import PASSWORD_HINT, LoadedObject, LoadResult
 from tlsexplorer.core.sweep import SweepReport
 from tlsexplorer.core.x509_inspect import (
     CertificateInfo,
@@ -186,14 +186,21 @@ def render_crl(info: CrlInfo, limit: int | None = 50) -> RenderableType:
 def render_key(
     info: KeyInfo, matches: Sequence[str] = (), password_hint: str | None = None
 ) -> RenderableType:
-    """A key: type, size, encryption, and which certificates carry it."""
+    """A key: type, size, encryption, and which certificates carry it.
+
+    ``password_hint`` says how to give the passphrase where the key is shown (the
+    TUI's "press u"); the loader's CLI hint "(--password-file FILE)" is then left out.
+    """
+    def told(text: str) -> str:
+        return text.replace(f" ({PASSWORD_HINT})", "") if password_hint else text
+
     fields = _fields()
     fields.add_row("Kind", "private key" if info.private else "public key")
     fields.add_row("Format", info.format)
     fields.add_row("Type", info.describe())
     enc = Text("yes", style="yellow") if info.encrypted else Text("no")
     if info.note:
-        enc.append(f"  ({info.note})", style="dim")
+        enc.append(f"  ({told(info.note)})", style="dim")
     fields.add_row("Encrypted", enc)
     if info.public_key is not None:
         fields.add_row("SPKI SHA-256", info.public_key.spki_sha256)
@@ -207,15 +214,18 @@ def render_key(
         else:
             owner = Text("no certificate or CSR here", style="dim")
         fields.add_row("Belongs to", owner)
-    parts: list[RenderableType] = [Text(info.sentence(), style="bold"), Text(""), fields]
+    parts: list[RenderableType] = [Text(told(info.sentence()), style="bold"), Text(""), fields]
     if password_hint:
         parts += [Text(""), Text(password_hint, style="yellow")]
     return Group(*parts)
 
 
-def render_container(info: ContainerInfo) -> RenderableType:
+def render_container(info: ContainerInfo, password_hint: str | None = None) -> RenderableType:
     """A PKCS#7 or PKCS#12 container (its items are shown one by one)."""
-    return Text(info.sentence(), style="bold")
+    if not password_hint:
+        return Text(info.sentence(), style="bold")
+    sentence = info.sentence().replace(f" ({PASSWORD_HINT})", "")
+    return Group(Text(sentence, style="bold"), Text(""), Text(password_hint, style="yellow"))
 
 
 def render_info(
@@ -230,7 +240,7 @@ def render_info(
         return render_crl(info, crl_limit)
     if isinstance(info, KeyInfo):
         return render_key(info, matches, password_hint)
-    return render_container(info)
+    return render_container(info, password_hint)
 
 
 def object_heading(obj: LoadedObject, title: str) -> Text:
