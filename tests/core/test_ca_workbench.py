@@ -95,6 +95,20 @@ def test_intermediate_path_length_constraints_and_chain(tmp_path: Path, root: ca
         ca_store.build_intermediate(inter, tmp_path / "deeper", ca_store.CaRequest(cn="x"), NOW)
 
 
+def test_intermediate_made_after_its_root_ends_with_it_unless_told_otherwise(
+    tmp_path: Path, root: ca_store.LoadedCa
+) -> None:
+    later = NOW + dt.timedelta(minutes=5)  # made a few minutes after the root, with the defaults
+    product = ca_store.build_intermediate(root, tmp_path / "inter", ca_store.CaRequest(cn="I"), later)
+    assert product.certificate.not_valid_after_utc == root.certificate.not_valid_after_utc
+    assert not any("outlives" in note for note in product.notes)
+    # Asked for explicitly, a longer validity is kept and the person is told why it buys nothing.
+    request = ca_store.CaRequest(cn="I", days=3650)
+    longer = ca_store.build_intermediate(root, tmp_path / "long", request, later)
+    assert longer.certificate.not_valid_after_utc > root.certificate.not_valid_after_utc
+    assert any("outlives its parent" in note for note in longer.notes)
+
+
 @pytest.mark.parametrize(("client", "eku"), [(False, ExtendedKeyUsageOID.SERVER_AUTH),
                                              (True, ExtendedKeyUsageOID.CLIENT_AUTH)])
 def test_leaf_extensions(root: ca_store.LoadedCa, client: bool, eku: x509.ObjectIdentifier) -> None:

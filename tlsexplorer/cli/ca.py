@@ -61,7 +61,7 @@ def _ca_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--state", metavar="ST", help="state or province (ST)")
     parser.add_argument("--locality", metavar="L", help="city (L)")
     parser.add_argument("--key-type", choices=KEY_TYPES, default="rsa2048", help="key type (default rsa2048)")
-    _validity(parser, "3650")
+    _validity(parser, "3650; an intermediate's ends no later than its parent's")
     parser.add_argument("--path-len", type=int, metavar="N", help="how many CAs may follow below it")
     parser.add_argument("--permit-dns", action="append", default=[], metavar="NAME",
                         help="name constraint: permitted DNS domain (repeatable)")

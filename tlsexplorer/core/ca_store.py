@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -264,7 +264,7 @@ class CaRequest:
     key_type: ca.KeyType = "rsa2048"
     """Key type of the new CA key."""
     days: int | None = None
-    """Validity in days (default 10 years)."""
+    """Validity in days (default 10 years; an intermediate's default ends no later than its parent)."""
     not_before: dt.datetime | None = None
     """Explicit start."""
     not_after: dt.datetime | None = None
@@ -512,11 +512,15 @@ def build_intermediate(
     if limit is not None and request.path_length is not None and request.path_length >= limit:
         raise UsageError(f"the parent allows at most {limit - 1} CA(s) below this one; lower --path-len")
     spec = _ca_spec(request, "intermediate", now)
+    parent_end = parent.certificate.not_valid_after_utc
+    if request.days is None and request.not_after is None and spec.not_before < parent_end < spec.not_after:
+        # By default an intermediate ends with its parent: longer buys nothing.
+        spec = replace(spec, not_after=parent_end)
     key = key or ca.generate_private_key(request.key_type)
     cert = ca.issue_certificate(spec, key.public_key(), parent.key, parent.certificate)
     folder = Path(directory)
     notes = list(_key_notes(request.password, folder / CA_KEY))
-    if cert.not_valid_after_utc > parent.certificate.not_valid_after_utc:
+    if cert.not_valid_after_utc > parent_end:
         notes.append("it outlives its parent: it stops being trusted when the parent expires")
     return Product(
         "intermediate", _ca_files(folder, cert, key, request.password, parent.chain), cert,
