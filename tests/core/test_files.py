@@ -82,3 +82,16 @@ def test_a_folder_in_the_way_is_refused(tmp_path: Path) -> None:
     (tmp_path / "cert.pem").mkdir()
     with pytest.raises(FileAccessError, match="is a folder"):
         write_files([FileToWrite(tmp_path / "cert.pem", b"x")], force=True)
+
+
+def test_a_file_where_a_folder_should_be_is_named(tmp_path: Path) -> None:
+    # `ca init myca` where myca is a file: say so, write nothing, even with force.
+    (tmp_path / "myca").write_bytes(b"notes")
+    (tmp_path / "other.pem").write_bytes(b"keep")
+    with pytest.raises(FileAccessError, match=r"myca is a file, not a folder"):
+        write_files(
+            [FileToWrite(tmp_path / "new.pem", b"x"), FileToWrite(tmp_path / "myca" / "ca.pem", b"x")],
+            force=True,
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["myca", "other.pem"]
+    assert (tmp_path / "myca").read_bytes() == b"notes"

@@ -112,6 +112,12 @@ def write_files(files: Iterable[FileToWrite], *, force: bool = False) -> list[Pa
     folders = [f.path for f in group if f.path.is_dir()]
     if folders:
         raise FileAccessError(f"{folders[0]} is a folder; nothing was written")
+    for item in group:
+        blocker = next((p for p in item.path.parents if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            raise FileAccessError(
+                f"{blocker} is a file, not a folder: {item.path} cannot go inside it; nothing was written"
+            )
     if not force:
         existing = [f.path for f in group if f.path.exists()]
         if existing:
