@@ -64,6 +64,9 @@ def test_caesar_crack_human_and_errors() -> None:
     bad = run("caesar", "crack", "-", stdin=b"\xff\xfe abc")
     assert bad.returncode == 2 and "not UTF-8" in one_error_line(bad)
     assert run("caesar").returncode == 2
+    for top in ("0", "-3", "x"):
+        wrong = run("caesar", "crack", "--top", top, "Wkh vhfuhw")
+        assert wrong.returncode == 2 and "--top" in one_error_line(wrong), top
 
 
 def test_fernet_keygen_is_a_library_key(tmp_path: Path) -> None:
@@ -162,6 +165,8 @@ def test_fernet_bad_input_is_one_line() -> None:
     )
     assert "ISO 8601" in one_error_line(run("fernet", "encrypt", "--key", SPEC_KEY, "--at", "yesterday", "x"))
     assert "16" in one_error_line(run("fernet", "encrypt", "--key", SPEC_KEY, "--iv", "00", "x"))
+    negative = run("fernet", "decrypt", "--key", SPEC_KEY, "--ttl", "-5", SPEC_TOKEN)
+    assert negative.returncode == 2 and "--ttl" in one_error_line(negative)
     missing = run("fernet", "encrypt", "x")
     assert missing.returncode == 2
     for action in ("encrypt", "decrypt", "explain"):

@@ -170,6 +170,21 @@ def read_password(
     return first.encode()
 
 
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number of at least ``minimum`` (else exit 2, one line)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {value}")
+        return value
+
+    return parse
+
+
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     """Add the shared ``--json`` flag."""
     parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
@@ -222,4 +237,5 @@ __all__ = [
     "stdin_is_interactive",
     "to_jsonable",
     "warn",
+    "whole_number",
 ]

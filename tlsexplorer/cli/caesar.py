@@ -13,6 +13,7 @@ from tlsexplorer.cli.base import (
     emit_json,
     example_epilog,
     read_text_argument,
+    whole_number,
 )
 
 RANKING_PREVIEW = 10_000
@@ -60,7 +61,7 @@ def register(subparsers: Any) -> None:
     crack.add_argument("text", metavar="TEXT", help="the ciphertext, or - to read stdin")
     crack.add_argument(
         "--top",
-        type=int,
+        type=whole_number(1),
         default=5,
         metavar="N",
         help="how many candidates to list (default 5; --json lists all 26)",

@@ -14,6 +14,7 @@ from tlsexplorer.cli.base import (
     example_epilog,
     read_source,
     warn,
+    whole_number,
 )
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def _add_key_options(parser: argparse.ArgumentParser, *, required: bool) -> None
 def _add_time_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ttl",
-        type=int,
+        type=whole_number(0),
         metavar="SECONDS",
         help="reject tokens older than SECONDS (and more than 60 s in the future)",
     )

@@ -41,7 +41,7 @@ def parse_iv(text: str) -> bytes:
     except ValueError:
         raise UsageError(f"the IV {text!r} is not hex; give 32 hex digits (16 bytes)") from None
     if len(iv) != 16:
-        raise UsageError(f"the IV is {len(iv)} bytes; AES-CBC needs 16 (32 hex digits)")
+        raise UsageError(f"the IV is {len(iv)} byte(s); AES-CBC needs 16 (32 hex digits)")
     return iv
 
 
@@ -56,7 +56,7 @@ def encrypt_fixed(key: FernetKey, data: bytes, *, iv: bytes, at: dt.datetime | i
         UsageError: the IV is not 16 bytes or the time is before 1970.
     """
     if len(iv) != 16:
-        raise UsageError(f"the IV is {len(iv)} bytes; AES-CBC needs 16")
+        raise UsageError(f"the IV is {len(iv)} byte(s); AES-CBC needs 16")
     timestamp = to_epoch(at)
     if not 0 <= timestamp < 2**64:
         raise UsageError("the time must be between 1970 and the year 9999")
