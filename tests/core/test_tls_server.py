@@ -145,3 +145,34 @@ def test_silent_peer_helper_is_bounded() -> None:
     with silent_peer() as port, socket.create_connection(("127.0.0.1", port), timeout=0.2) as sock, \
             pytest.raises(TimeoutError):
         sock.recv(1)
+
+
+def test_what_a_client_sends_reaches_the_log_with_control_characters_escaped() -> None:
+    # A request line or SNI holding ESC sequences must not reach the operator's terminal raw.
+    evil_name = "evil\x1b]0;pwned\x07.test"
+    with lab_server(plain=True) as plain:
+        with socket.create_connection(("127.0.0.1", plain.port), timeout=5) as sock:
+            sock.sendall(b"GET /\x1b[31mred HTTP/1.1\r\n\r\n")
+            sock.recv(100)
+        with socket.create_connection(("127.0.0.1", plain.port), timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\n\n")  # bare LF, as typed into nc or openssl s_client
+            sock.recv(100)
+        deadline = time.monotonic() + 5
+        while len(plain.events) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    with lab_server() as server:
+        context = ssl.create_default_context(cafile=ROOT)
+        context.check_hostname = False
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock, \
+                context.wrap_socket(sock, server_hostname=evil_name) as tls:
+            tls.sendall(b"GET / HTTP/1.1\r\n\r\n")
+            tls.recv(100)
+        deadline = time.monotonic() + 5
+        while not server.events and time.monotonic() < deadline:
+            time.sleep(0.01)
+    escape, lf = sorted(plain.events, key=lambda e: e.number)
+    assert escape.request == "GET /\\x1b[31mred HTTP/1.1" and escape.status == 404
+    assert lf.request == "GET / HTTP/1.1" and lf.status == 200
+    assert server.events[-1].sni == "evil\\x1b]0;pwned\\x07.test"
+    for event in [*plain.events, *server.events]:
+        assert not any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in event.summary())

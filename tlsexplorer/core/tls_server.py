@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import itertools
+import re
 import socket
 import socketserver
 import ssl
@@ -24,7 +25,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -404,7 +405,7 @@ class LabServer:
                 tls.do_handshake()
                 cipher = tls.cipher()
                 info = {
-                    "sni": getattr(tls, "tlsx_sni", None),
+                    "sni": printable(getattr(tls, "tlsx_sni", None)),
                     "tls_version": tls.version(),
                     "cipher": cipher[0] if cipher else None,
                     "alpn": tls.selected_alpn_protocol(),
@@ -418,7 +419,9 @@ class LabServer:
                 # Answer like any web server would, so the client learns at once that this is not TLS.
                 conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 raise
-            line = request.split(b"\r\n", 1)[0].decode("latin-1", "replace")[:200]
+            # The first line alone (a client may end it with a bare LF), with any control character
+            # escaped: it goes straight to a terminal, and escape sequences there are an attack.
+            line = printable(request.split(b"\n", 1)[0].rstrip(b"\r").decode("latin-1")[:200])
             status, body = self._respond(line)
             reason = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 400: "Bad Request"}[status]
             head = (
@@ -444,6 +447,24 @@ class LabServer:
         return 200, self._pages[self.tls]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@overload
+def printable(text: str) -> str: ...
+@overload
+def printable(text: None) -> None: ...
+def printable(text: str | None) -> str | None:
+    r"""``text`` with every control character written as ``\xNN``, safe to print on a terminal.
+
+    What a client sends (its request line, its SNI) reaches the log as text: a raw ESC there
+    would let any client recolour, retitle or rewrite the operator's terminal.
+    """
+    if text is None:
+        return None
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _remember_sni(sslobj: Any, server_name: str | None, _context: ssl.SSLContext) -> None:
     # The SSLSocket is a plain Python object: keep the SNI on it for the log.
     with contextlib.suppress(AttributeError):
@@ -455,7 +476,7 @@ def _client_subject(tls: ssl.SSLSocket) -> str | None:
     if not der:
         return None
     try:
-        return x509.load_der_x509_certificate(der).subject.rfc4514_string()
+        return printable(x509.load_der_x509_certificate(der).subject.rfc4514_string())
     except ValueError:
         return "(unreadable certificate)"
 
@@ -506,4 +527,5 @@ __all__ = [
     "key_is_encrypted",
     "load_server_context",
     "page",
+    "printable",
 ]
