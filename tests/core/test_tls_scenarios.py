@@ -136,3 +136,30 @@ def test_the_boards_server_command_reproduces_the_scenario(scenario_id: str, tmp
         server.communicate(timeout=10)
     _name, expect, says = OPENSSL_EXPECTATIONS[scenario_id]
     assert (done.returncode == 0) == expect and says in done.stdout + done.stderr, (done.stdout, done.stderr)
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
+def test_the_wrong_passphrase_lines_run_as_written_fail_on_the_passphrase(tmp_path: Path) -> None:
+    """The encrypted key is the lab's own file: the board's server line makes it in the samples folder
+    first, so running it as written ends on the passphrase, not on 'no such file'; openssl and Python
+    then fail on the same key the same way."""
+    import sys
+
+    from tests.tls_support import closed_port
+
+    samples = tmp_path / "samples"
+    shutil.copytree(ROOT.parent, samples, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    commands = dict(commands_for("wrong_passphrase", closed_port()))
+    assert next(iter(commands)) == "server"
+    serve = commands["server"].replace("tlsexplorer ", f"{sys.executable} -m tlsexplorer ")
+    done = subprocess.run(["bash", "-c", serve], cwd=samples, stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, timeout=30)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "passphrase does not open alice.encrypted.key.pem" in done.stderr
+    assert b"ENCRYPTED" in (samples / "alice.encrypted.key.pem").read_bytes()
+    s_server = subprocess.run(commands["openssl"].split(), cwd=samples, stdin=subprocess.DEVNULL,
+                              capture_output=True, text=True, timeout=10)
+    assert s_server.returncode != 0 and "private key" in s_server.stdout + s_server.stderr
+    python = commands["python"].replace("python3 ", f"{sys.executable} ", 1)
+    loaded = subprocess.run(["bash", "-c", python], cwd=samples, capture_output=True, text=True, timeout=10)
+    assert loaded.returncode != 0 and "SSLError" in loaded.stderr

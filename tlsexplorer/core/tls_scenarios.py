@@ -191,7 +191,10 @@ def _client_commands(scenario_id: str, port: int, ca: str) -> tuple[tuple[str, s
                  f"socket.create_connection(('localhost', {port})), server_hostname='localhost')\""
                  "   # Python 3.13+ is strict by default"))
     if scenario_id == "wrong_passphrase":
-        return (("tlsexplorer", f"tlsexplorer tls serve --port {port} --cert alice.example.net.fullchain.pem "
+        # The lab's encrypted copy of alice's key lives in its own folder: the line makes it first.
+        return (("server", "openssl pkey -in alice.example.net.key.pem -aes256 -passout pass:secret_password "
+                 "-out alice.encrypted.key.pem && echo wrong > wrong.txt && "
+                 f"tlsexplorer tls serve --port {port} --cert alice.example.net.fullchain.pem "
                  "--key alice.encrypted.key.pem --key-password-file wrong.txt"),
                 ("openssl", f"openssl s_server -accept {port} -cert alice.example.net.fullchain.pem "
                  "-key alice.encrypted.key.pem -pass pass:wrong -www"),
