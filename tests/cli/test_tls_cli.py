@@ -147,3 +147,29 @@ def test_the_course_story_with_a_ca_made_by_the_workbench(
     code, _, err = run_cli(capsys, "tls", "serve", "--ca", str(ca_dir), "--name", "nosuch.example",
                         "--port", "0")
     assert code == 2 and "no such file" in err
+
+
+def test_wire_with_your_own_ca_or_certificate_records_a_whole_exchange(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """wire --ca DIR --name NAME and --cert/--key: the recording client trusts what is served (it
+    trusted only Charlie's root, so the handshake failed and no request crossed)."""
+    ca_dir = tmp_path / "myca"
+    assert main(["ca", "init", str(ca_dir), "--cn", "My Local CA", "--key-type", "p256"]) == 0
+    assert main(["ca", "issue", str(ca_dir), "localhost", "--key-type", "p256"]) == 0
+    assert main(["ca", "issue", str(ca_dir), "www.shop.test", "--key-type", "p256"]) == 0
+    capsys.readouterr()
+    issued = ca_dir / "issued"
+    for args, sni in [
+        (["--ca", str(ca_dir), "--name", "localhost"], "localhost"),
+        (["--ca", str(ca_dir), "--name", "www.shop.test"], "www.shop.test"),  # no localhost in its SAN
+        (["--cert", str(issued / "localhost.fullchain.pem"), "--key", str(issued / "localhost.key.pem")],
+         "localhost"),
+    ]:
+        code, out, err = run_cli(capsys, "tls", "wire", *args, "--json")
+        document = json.loads(out)
+        assert code == 0 and "request failed" not in err, (args, err)
+        assert document["sni"] == sni and document["secret_visible"] is False
+        assert any(r["content_type"] == "ApplicationData" for r in document["records"]
+                   if r["direction"] == "client" and not r["messages"])
+        assert len(document["records"]) >= 6  # the whole exchange, not a refused handshake

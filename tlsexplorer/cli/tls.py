@@ -142,9 +142,12 @@ def register(subparsers: Any) -> None:
         "Start the lab server (HTTPS, or plain HTTP with --plain) on 127.0.0.1, send one request "
         "through a recorder, and show the exchange: over plain HTTP the request and the response "
         "with the secret in the clear; over HTTPS the TLS records, the handshake messages still in "
-        "the clear, and the rest as opaque bytes.",
+        "the clear, and the rest as opaque bytes. The recording client trusts what the server "
+        "serves (Charlie's root for the built-in sample, the folder's chain.pem with --ca DIR, the "
+        "served certificate itself with --cert FILE) and asks for a name in its SAN.",
         "tlsexplorer tls wire --plain",
         "tlsexplorer tls wire --tls-max 1.2",
+        "tlsexplorer tls wire --ca myca --name localhost",
     )
     _server_options(wire)
     wire.add_argument("--tls-max", choices=("1.2", "1.3"), default="1.3",
@@ -333,18 +336,37 @@ def _scenarios(args: argparse.Namespace) -> int:
 def _wire(args: argparse.Namespace) -> int:
     import ssl
 
+    from tlsexplorer.core.files import read_file
     from tlsexplorer.core.tls_server import DEFAULT_SECRET, LabServer
-    from tlsexplorer.core.wire import analyse_exchange, cipher_suite_name, record_request, version_name
+    from tlsexplorer.core.wire import (
+        analyse_exchange,
+        cipher_suite_name,
+        record_request,
+        recorder_client_for,
+        version_name,
+    )
     from tlsexplorer.samples import SAMPLES_DIR
 
     context: Any = None
+    client: Any = None
+    host = "localhost"
     if not args.plain:
-        context, _files = _context(args)
+        context, files = _context(args)
         if args.tls_max == "1.2":
             context.maximum_version = ssl.TLSVersion.TLSv1_2
-    root = (SAMPLES_DIR / "charlies-root-ca.pem").read_text()
+        # The recorder's client trusts what this server serves: Charlie's root for the built-in
+        # sample, the CA folder's chain for --ca DIR, the served certificate itself for --cert FILE.
+        if args.ca_dir:
+            chain = Path(args.ca_dir) / "chain.pem"
+            trusted: bytes | None = read_file(chain if chain.is_file() else Path(args.ca_dir) / "ca.pem")
+        elif args.cert:
+            trusted = None
+        else:
+            trusted = (SAMPLES_DIR / "charlies-root-ca.pem").read_bytes()
+        client, host = recorder_client_for(read_file(files.cert), trusted)
     with LabServer(context, port=0) as server:
-        exchange, error = record_request(server.port, tls=not args.plain, cadata=root)
+        exchange, error = record_request(server.port, tls=not args.plain, client_context=client,
+                                         server_hostname=host)
     analysis = analyse_exchange(exchange)
     if error:
         warn(f"the client's request failed: {error}")

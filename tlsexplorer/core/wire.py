@@ -867,6 +867,39 @@ class WireRecorder:
             relay.join(timeout=self.idle_timeout + 1)
 
 
+def recorder_client_for(chain_pem: bytes, ca_pem: bytes | None = None) -> tuple[ssl.SSLContext, str]:
+    """A client context that trusts the lab server serving ``chain_pem`` (leaf first), and the
+    host name to ask for (a name from the leaf's SAN: localhost when it has it).
+
+    With ``ca_pem`` (a CA folder's chain.pem, its root included) the chain is verified to that CA.
+    Without it the client trusts the served certificates themselves (the leaf is pinned, with
+    ``VERIFY_X509_PARTIAL_CHAIN``): it is our own server on loopback, and the name is still checked.
+    """
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    try:
+        certificates = x509.load_pem_x509_certificates(chain_pem)
+    except ValueError:
+        raise InvalidInput("no PEM certificate in the server's certificate file") from None
+    try:
+        san = certificates[0].extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        dns = [n for n in san.get_values_for_type(x509.DNSName) if not n.startswith("*.")]
+        wildcards = [n[2:] for n in san.get_values_for_type(x509.DNSName) if n.startswith("*.")]
+        ips = [str(ip) for ip in san.get_values_for_type(x509.IPAddress)]
+    except x509.ExtensionNotFound:
+        dns, wildcards, ips = [], [], []
+    names = [*dns, *(f"lab.{w}" for w in wildcards), *ips]
+    host = "localhost" if "localhost" in names or not names else names[0]
+    if ca_pem is not None:
+        context = ssl.create_default_context(cadata=ca_pem.decode("ascii", "replace"))
+    else:
+        pinned = "".join(c.public_bytes(Encoding.PEM).decode("ascii") for c in certificates)
+        context = ssl.create_default_context(cadata=pinned)
+        context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
+    return context, host
+
+
 def record_request(
     target_port: int,
     *,
@@ -875,12 +908,13 @@ def record_request(
     server_hostname: str = "localhost",
     path: str = "/",
     timeout: float = 5.0,
+    client_context: ssl.SSLContext | None = None,
 ) -> tuple[Exchange, str | None]:
     """Send one GET through a :class:`WireRecorder` to 127.0.0.1:``target_port`` and keep the bytes.
 
-    Over TLS the client trusts ``cadata`` (PEM) and checks ``server_hostname``;
-    a failed handshake is recorded too (its alert is on the wire). Returns
-    the exchange and the client's error, if any.
+    Over TLS the client trusts ``cadata`` (PEM), or uses ``client_context`` when given, and
+    checks ``server_hostname``; a failed handshake is recorded too (its alert is on the wire).
+    Returns the exchange and the client's error, if any.
     """
     error: str | None = None
     with WireRecorder(target_port, idle_timeout=timeout) as recorder:
@@ -888,7 +922,7 @@ def record_request(
             with socket.create_connection((LOOPBACK, recorder.port), timeout=timeout) as sock:
                 conn: socket.socket = sock
                 if tls:
-                    context = ssl.create_default_context(cadata=cadata)
+                    context = client_context or ssl.create_default_context(cadata=cadata)
                     conn = context.wrap_socket(sock, server_hostname=server_hostname)
                 request = (
                     f"GET {path} HTTP/1.1\r\nHost: {server_hostname}\r\n"
@@ -936,5 +970,6 @@ __all__ = [
     "parse_http",
     "parse_server_hello",
     "record_request",
+    "recorder_client_for",
     "version_name",
 ]
