@@ -269,3 +269,42 @@ async def test_probe_presents_a_client_certificate_for_mutual_tls(tmp_path: Path
             assert result is not None and result.ok and result.client_certificate is not None
             assert result.client_certificate.subject == "CN=locked"
             assert "pilot-pass" not in _text(screen, "#probe-result")
+
+
+async def test_encrypted_key_and_ctrl_s_from_another_tab_say_what_happened(tmp_path: Path) -> None:
+    """An encrypted key without its passphrase names the passphrase field (not the CLI's
+    --key-password-file); ctrl+s pressed on the Probe tab, as its hint says, pops up the outcome
+    (it changed only the hidden Server tab's status)."""
+    from cryptography.hazmat.primitives import serialization
+
+    from tests.tls_support import ALICE
+    from tlsexplorer.core.ca import private_key_pem
+
+    key = serialization.load_pem_private_key(ALICE.key.read_bytes(), None)
+    encrypted = tmp_path / "alice.enc.key.pem"
+    encrypted.write_bytes(private_key_pem(key, b"right horse"))  # type: ignore[arg-type]
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#port", Input).value = "0"
+        screen.query_one("#cert", Input).value = str(ALICE.cert)
+        screen.query_one("#key", Input).value = str(encrypted)
+        screen.show_tab("tab-probe", "#target")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        status = _text(screen, "#server-status")
+        assert screen.server is None and "passphrase field" in status and "--key-password-file" not in status
+        notes = [n.message for n in app._notifications]
+        assert any("not started" in n and "passphrase field" in n for n in notes), notes
+        screen.query_one("#passphrase", Input).value = "right horse"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        server = screen.server
+        assert server is not None and server.running
+        assert any(f"running: {server.url}" in n.message for n in app._notifications)
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert not server.running
+        assert any("stopped after 0 connection(s)" in n.message for n in app._notifications)
+        assert app.screen is screen and screen.query_one("#tabs").active == "tab-probe"  # type: ignore[attr-defined]

@@ -104,12 +104,14 @@ def load_server_context(
     password: bytes | None = None,
     *,
     client_ca: Path | None = None,
+    password_hint: str = "--key-password-file FILE (or type it at the prompt)",
 ) -> ssl.SSLContext:
     """Check the certificate and key, then build the server's SSL context.
 
     The checks come first so each problem has its own message: no
     certificate in the file, an encrypted key without a passphrase, a wrong
-    passphrase, a key that does not belong to the certificate.
+    passphrase, a key that does not belong to the certificate. ``password_hint``
+    says where the passphrase is given (the CLI's option, or the TUI's field).
 
     Raises:
         InvalidInput: unreadable PEM, or a key that does not match.
@@ -126,8 +128,7 @@ def load_server_context(
                            "(its full chain, leaf first)") from None
     encrypted = key_is_encrypted(key_data)
     if encrypted and not password:
-        raise PasswordRequired(f"{files.key} is encrypted; give its passphrase with "
-                               "--key-password-file FILE (or type it at the prompt)")
+        raise PasswordRequired(f"{files.key} is encrypted; give its passphrase with {password_hint}")
     try:
         key = serialization.load_pem_private_key(key_data, password if encrypted else None)
     except ValueError as exc:

@@ -278,8 +278,12 @@ class TlsScreen(ExplorerScreen):
 
     # Server -----------------------------------------------------------------
 
-    def _status(self, renderable: RenderableType) -> None:
+    def _status(self, renderable: RenderableType, *, notice: str = "", error: bool = False) -> None:
+        """Show the server's state on the Server tab; ``notice`` also pops it up when another tab
+        is showing (ctrl+s works from every tab, and its outcome must not go unseen)."""
         self.query_one("#server-status", Static).update(renderable)
+        if notice and self.query_one("#tabs", TabbedContent).active != "tab-server":
+            self.notify(notice, title="Server", severity="error" if error else "information")
 
     def action_toggle_server(self) -> None:
         """Start the server, or stop it when it runs."""
@@ -304,7 +308,8 @@ class TlsScreen(ExplorerScreen):
             if not 0 <= port < 65536:
                 raise ValueError
         except ValueError:
-            self._status(_error(f"{port_text!r} is not a port number (0-65535; 0 picks a free one)"))
+            message = f"{port_text!r} is not a port number (0-65535; 0 picks a free one)"
+            self._status(_error(message), notice=message, error=True)
             return
         cert = self.query_one("#cert", Input).value.strip()
         key = self.query_one("#key", Input).value.strip()
@@ -330,10 +335,13 @@ class TlsScreen(ExplorerScreen):
                     raise TlsxError("give both a certificate and its key (or neither, for the sample)")
                 files = ServerFiles(Path(cert).expanduser(), Path(key).expanduser()) if cert else SAMPLE_FILES
                 mutual = Path(client_ca).expanduser() if client_ca else None
-                context = load_server_context(files, passphrase.encode() or None, client_ca=mutual)
+                context = load_server_context(files, passphrase.encode() or None, client_ca=mutual,
+                                              password_hint="the passphrase field beside the key")
             server = LabServer(context, port=port, on_event=self._post_event).start()
         except (TlsxError, OSError, ValueError) as exc:
-            self.app.call_from_thread(self._status, _error(str(exc)))
+            message = str(exc)
+            self.app.call_from_thread(
+                lambda: self._status(_error(message), notice=f"not started: {message}", error=True))
             return
         self.app.call_from_thread(self._server_started, ServerStarted(server, files))
 
@@ -365,7 +373,7 @@ class TlsScreen(ExplorerScreen):
             if server.context is not None and server.context.verify_mode == ssl.CERT_REQUIRED:
                 text.append("\nmutual TLS: clients must present a certificate from the client CA",
                             style="bold magenta")
-        self._status(text)
+        self._status(text, notice=f"running: {server.url}")
         self.query_one("#target", Input).value = f"localhost:{server.port}"
         log = self.query_one("#server-log", RichLog)
         log.write(Text(f"listening on 127.0.0.1:{server.port}", style="dim"))
@@ -385,8 +393,8 @@ class TlsScreen(ExplorerScreen):
     @work(thread=True, exclusive=True, group="tls-server-stop", exit_on_error=False)
     def _stop_worker(self, server: LabServer) -> None:
         server.stop()
-        count = server.connections
-        self.app.call_from_thread(self._status, Text(f"stopped after {count} connection(s)", style="dim"))
+        message = f"stopped after {server.connections} connection(s)"
+        self.app.call_from_thread(lambda: self._status(Text(message, style="dim"), notice=message))
 
     def _stop_now(self) -> None:
         server, self.server = self.server, None
