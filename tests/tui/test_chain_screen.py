@@ -307,3 +307,32 @@ async def test_openssl_line_for_sent_material_names_the_system_roots() -> None:
         command = screen.report.openssl_command
         assert "roots.pem" not in command.replace(system_roots_file() or "system-roots.pem", "")
         assert (system_roots_file() or "system-roots.pem") in command
+
+
+async def test_openssl_line_for_folders_names_their_files_and_openssl_agrees(tmp_path: Path) -> None:
+    import shlex
+    import shutil
+    import subprocess
+
+    anchors, chain = tmp_path / "anchors", tmp_path / "chain"
+    anchors.mkdir()
+    chain.mkdir()
+    shutil.copy(SAMPLES_DIR / "charlies-root-ca.pem", anchors / "root.pem")
+    shutil.copy(SAMPLES_DIR / "charlies-intermediate-ca.pem", chain / "inter.pem")
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#leaf", Input).value = str(SAMPLES_DIR / "alice.example.net.pem")
+        screen.query_one("#chain-files", Input).value = str(chain)
+        screen.query_one("#anchors", Input).value = str(anchors)
+        screen.query_one("#host", Input).value = "localhost"
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        assert screen.report is not None and screen.report.valid
+        command = screen.report.openssl_command
+    assert f"-trusted {anchors / 'root.pem'}" in command
+    assert f"-untrusted {chain / 'inter.pem'}" in command
+    openssl = shutil.which("openssl")
+    if openssl is not None:  # the line as shown gives openssl's same verdict
+        argv = [openssl, *shlex.split(command)[1:]]
+        assert subprocess.run(argv, capture_output=True, timeout=60).returncode == 0, command

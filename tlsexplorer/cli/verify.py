@@ -12,9 +12,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from tlsexplorer.cli.base import CliError, add_json_flag, emit_json, example_epilog, read_source, warn
-
-#: File name suffixes read from a folder given to --chain or --ca.
-CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der", ".p7b", ".p7c")
+from tlsexplorer.core.files import CERT_SUFFIXES, certificate_files
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -110,16 +108,22 @@ def _load_quiet(path: str) -> list[x509.Certificate]:
     folder = Path(path)
     if path != "-" and folder.is_dir():
         certs: list[x509.Certificate] = []
-        for item in sorted(folder.iterdir()):
-            if item.is_file() and item.suffix.lower() in CERT_SUFFIXES:
-                try:
-                    certs.extend(_load_file(str(item)))
-                except CliError:
-                    warn(f"{item}: skipped, no certificate in it")
+        for item in certificate_files(folder):
+            try:
+                certs.extend(_load_file(str(item)))
+            except CliError:
+                warn(f"{item}: skipped, no certificate in it")
         if not certs:
             raise CliError(f"{path}: no certificate file ({', '.join(CERT_SUFFIXES)}) in this folder")
         return certs
     return _load_file(path)
+
+
+def _openssl_names(path: str) -> list[str]:
+    """The files openssl must be given for ``path`` (it reads files, not folders)."""
+    from pathlib import Path
+
+    return [path] if path == "-" else [str(p) for p in certificate_files(Path(path))]
 
 
 def _load_file(path: str) -> list[x509.Certificate]:
@@ -176,7 +180,7 @@ def _verify(args: argparse.Namespace) -> int:
     cafiles: list[str] = []
     for path in args.ca:
         roots.extend(_load(path))
-        cafiles.append(path)
+        cafiles.extend(_openssl_names(path))
     if args.system_roots:
         trust = system_trust()
         if not trust.certificates:
@@ -196,9 +200,9 @@ def _verify(args: argparse.Namespace) -> int:
             warn("--trust-bundle-root: no self-signed root found in the bundle")
         else:
             warn("trusting the root found in the bundle itself: this proves nothing about who sent it")
-            cafiles.extend(p for p in [args.leaf, *args.chain] if p != "-")
+            cafiles.extend(name for p in [args.leaf, *args.chain] if p != "-" for name in _openssl_names(p))
 
-    untrusted = list(args.chain)
+    untrusted = [name for path in args.chain for name in _openssl_names(path)]
     if len(bundle) > 1 and args.leaf != "-":
         untrusted.insert(0, args.leaf)
     files = OpensslFiles(

@@ -1622,7 +1622,15 @@ def openssl_command(
     purpose: Purpose,
     max_depth: int,
 ) -> str:
-    """The ``openssl verify`` command line that checks the same thing."""
+    """The ``openssl verify`` command line that checks the same thing.
+
+    Anchors are given with ``-trusted``, not ``-CAfile``: ``-CAfile FILE``
+    still trusts the system's CA folder too (OpenSSL loads its default
+    CApath unless told not to), so a chain to any system root would pass in
+    openssl while it fails here; ``-trusted`` trusts exactly the files given,
+    and reads DER as well as PEM. With no anchors, the system's are turned
+    off explicitly for the same reason.
+    """
     parts = [
         "openssl",
         "verify",
@@ -1638,7 +1646,9 @@ def openssl_command(
             parts += ["-verify_hostname", host]
     parts += ["-attime", str(int(as_utc(at).timestamp())), "-verify_depth", str(max_depth)]
     for name in files.cafile:
-        parts += ["-CAfile", name]
+        parts += ["-trusted", name]
+    if not files.cafile:
+        parts += ["-no-CAfile", "-no-CApath", "-no-CAstore"]
     for name in files.untrusted:
         parts += ["-untrusted", name]
     parts.append(files.leaf)

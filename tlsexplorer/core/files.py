@@ -86,6 +86,18 @@ class FileToWrite:
     """What it is, for reports (``certificate``, ``private_key``...)."""
 
 
+#: File name suffixes of certificate files taken from a folder (``--chain DIR``, ``--ca DIR``).
+CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der", ".p7b", ".p7c")
+
+
+def certificate_files(path: Path) -> list[Path]:
+    """The certificate files a path stands for: the file itself, or a folder's
+    files with a certificate suffix (:data:`CERT_SUFFIXES`), sorted by name."""
+    if not path.is_dir():
+        return [path]
+    return sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in CERT_SUFFIXES)
+
+
 def write_files(files: Iterable[FileToWrite], *, force: bool = False) -> list[Path]:
     """Write a group of files all-or-nothing.
 
@@ -164,10 +176,12 @@ def write_files(files: Iterable[FileToWrite], *, force: bool = False) -> list[Pa
 
 
 __all__ = [
+    "CERT_SUFFIXES",
     "MAX_INPUT_BYTES",
     "PRIVATE_MODE",
     "PUBLIC_MODE",
     "FileToWrite",
+    "certificate_files",
     "check_size",
     "human_size",
     "read_file",

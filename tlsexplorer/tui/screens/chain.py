@@ -27,7 +27,7 @@ from textual.widgets.tree import TreeNode
 
 from tlsexplorer.core.chain import ChainReport, OpensslFiles, split_bundle_roots, verify_chain
 from tlsexplorer.core.errors import TlsxError, UsageError
-from tlsexplorer.core.files import read_file
+from tlsexplorer.core.files import certificate_files, read_file
 from tlsexplorer.core.loader import load_certificates
 from tlsexplorer.core.timeutil import format_iso8601, parse_iso8601
 from tlsexplorer.render import chain as render
@@ -41,8 +41,6 @@ DEMO_LEAF = "expired.pem"
 DEMO_CHAIN = "charlies-intermediate-ca.pem"
 DEMO_ROOT = "charlies-root-ca.pem"
 DEMO_HOST = "old.example.net"
-#: File name suffixes read from a folder.
-CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der", ".p7b", ".p7c")
 #: Prefix of the leaf field when the material was sent by another screen.
 SENT_PREFIX = "sent: "
 
@@ -77,8 +75,7 @@ def _read_certs(field: str) -> list[x509.Certificate]:
     for raw in _paths(field):
         path = _resolve(raw)
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in CERT_SUFFIXES)
-            for item in files:
+            for item in certificate_files(path):
                 try:
                     certs.extend(load_certificates(read_file(item), item.name))
                 except TlsxError:
@@ -133,6 +130,15 @@ def _compute(request: _Request) -> ChainReport:
     )
 
 
+def _openssl_names(field: str) -> list[str]:
+    """The files of a field as typed, a folder replaced by its certificate files (openssl reads files)."""
+    names: list[str] = []
+    for path in _paths(field):
+        resolved = _resolve(path)
+        names.extend(map(str, certificate_files(resolved)) if resolved.is_dir() else [str(path)])
+    return names
+
+
 def _files(request: _Request, leaf_is_bundle: bool) -> OpensslFiles:
     """File names for the openssl command, as typed (sent material gets placeholders)."""
     from tlsexplorer.core.trust import system_roots_file
@@ -150,14 +156,14 @@ def _files(request: _Request, leaf_is_bundle: bool) -> OpensslFiles:
         )
 
     leaf = [str(p) for p in _paths(request.leaf_field)]
-    untrusted = [str(p) for p in _paths(request.chain_field)]
+    untrusted = _openssl_names(request.chain_field)
     if leaf_is_bundle and leaf:
         untrusted.insert(0, leaf[0])
-    cafile = [str(p) for p in _paths(request.anchors_field)]
+    cafile = _openssl_names(request.anchors_field)
     if request.system_roots:
         cafile.append(system_roots_file() or "system-roots.pem")
     if request.bundle_root:
-        cafile.extend(leaf[:1] + [str(p) for p in _paths(request.chain_field)])
+        cafile.extend(leaf[:1] + _openssl_names(request.chain_field))
     return OpensslFiles(
         leaf=leaf[0] if leaf else "leaf.pem", untrusted=tuple(untrusted), cafile=tuple(cafile)
     )
