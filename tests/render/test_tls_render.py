@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from rich.console import Console, RenderableType
 
@@ -57,3 +58,13 @@ def test_event_line() -> None:
                             "http/1.1", None, "GET / HTTP/1.1", 200)
     line = event_text(event).plain
     assert "#3" in line and "SNI=localhost" in line and "200" in line
+
+
+def test_hints_in_the_tls_labs_words_name_no_cli_option() -> None:
+    from tlsexplorer.render.tls import HINTS
+
+    for words, cli_hint in HINTS:
+        tui_hint = hint_for(f"certificate verify failed: {words}", ui="tui")
+        assert tui_hint is not None and hint_for(words) == cli_hint
+        # (curl's --cacert and openssl's -CAfile are fine: they are what the other tools call it)
+        assert not re.search(r"--(ca|servername|cert|client-ca)\b|tlsexplorer (tls|ca)", tui_hint), words

@@ -90,10 +90,17 @@ async def test_probe_without_the_ca_shows_the_course_error() -> None:
         assert not screen.query_one("#trust-sample", Checkbox).value
         await pilot.press("ctrl+r")
         await _settle(pilot)
-        assert "unable to get local issuer certificate" in _text(screen, "#probe-result")
+        shown = _text(screen, "#probe-result")
+        assert "unable to get local issuer certificate" in shown
+        # The advice names this screen's controls, not the CLI's options.
+        assert "tick trust" in shown and "'CA to trust'" in shown and "--ca FILE" not in shown
         await pilot.press("ctrl+s")
         await _settle(pilot)
         assert screen.server is None and "stopped" in _text(screen, "#server-status")
+        await pilot.press("ctrl+r")  # nothing listens there now
+        await _settle(pilot)
+        shown = _text(screen, "#probe-result")
+        assert "connection refused" in shown and "ctrl+s" in shown and "tlsexplorer tls serve" not in shown
 
 
 async def test_scenario_board_fills_in() -> None:

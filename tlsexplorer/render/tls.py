@@ -66,18 +66,35 @@ HINTS: tuple[tuple[str, str], ...] = (
 )
 """(words in an error, what to do about it)."""
 
+TUI_HINTS: dict[str, str] = {
+    "unable to get local issuer certificate":
+        "the client trusts no CA at the top of this chain: tick trust and name the CA certificate in "
+        "'CA to trust' (curl --cacert, requests verify=, openssl -CAfile)",
+    "self-signed certificate":
+        "the chain ends in a self-signed certificate the client does not trust: tick trust and name it "
+        "in 'CA to trust'",
+    "mismatch": "the certificate does not name the host connected to: connect by a name in its SAN (or "
+        "put one in the servername field), or issue it with that name",
+    "connection refused": "start the server first (ctrl+s, on the Server tab), or check the port",
+    "requires a client certificate": "issue one from the CA the server trusts (CA workbench: a client "
+        "certificate) and fill in the client certificate and client key fields",
+    "refused our client certificate": "present a client certificate (EKU clientAuth) issued by the CA "
+        "the server trusts (for this lab's server: the one in its client CA field)",
+}
+"""The same advice in the TLS lab's words, where the CLI's names options the screen does not have."""
 
-def hint_for(error: str | None) -> str | None:
-    """What to do about a probe's error, when we know."""
+
+def hint_for(error: str | None, *, ui: str = "cli") -> str | None:
+    """What to do about a probe's error, when we know (``ui="tui"``: in the TLS lab's words)."""
     if not error:
         return None
     for words, hint in HINTS:
         if words.lower() in error.lower():
-            return hint
+            return TUI_HINTS.get(words, hint) if ui == "tui" else hint
     return None
 
 
-def probe_summary(result: ProbeResult) -> Table:
+def probe_summary(result: ProbeResult, *, ui: str = "cli") -> Table:
     """Target, negotiated parameters, trust and the verdict."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
@@ -104,7 +121,7 @@ def probe_summary(result: ProbeResult) -> Table:
     table.add_row("verified", verdict)
     if result.error:
         table.add_row("error", Text(result.error, style=BAD))
-        hint = hint_for(result.error)
+        hint = hint_for(result.error, ui=ui)
         if hint:
             table.add_row("what to do", Text(hint, style="cyan"))
     return table
@@ -148,9 +165,10 @@ def explanation_view(report: Any) -> RenderableType:
     return Group(*lines)
 
 
-def probe_view(result: ProbeResult) -> RenderableType:
-    """Everything a probe found, like ``openssl s_client`` but explained."""
-    parts: list[RenderableType] = [probe_summary(result)]
+def probe_view(result: ProbeResult, *, ui: str = "cli") -> RenderableType:
+    """Everything a probe found, like ``openssl s_client`` but explained (``ui="tui"``: the advice
+    names the TLS lab's fields and keys instead of the CLI's options)."""
+    parts: list[RenderableType] = [probe_summary(result, ui=ui)]
     for warning in result.warnings:
         parts.append(Panel(Text(warning), title="warning", border_style="yellow", title_align="left"))
     if result.peer_chain:

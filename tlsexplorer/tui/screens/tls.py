@@ -457,14 +457,11 @@ class TlsScreen(ExplorerScreen):
         """Show a probe's result (``roots``: the CA certificates it trusted)."""
         self.probe_result, self.probe_roots = result, roots
         hints = []
-        if result.error and "requires a client certificate" in result.error:
-            hints.append("mutual TLS: fill in the client certificate and client key fields (issue one in the "
-                         "CA workbench as a client certificate)")
         if result.peer_chain and _has_explorer("inspector"):
             hints.append("ctrl+o: the sent chain in the Inspector")
         if result.peer_chain and _has_explorer("chain"):
             hints.append("ctrl+l: every check in the Chain explainer")
-        parts: list[RenderableType] = [render.probe_view(result)]
+        parts: list[RenderableType] = [render.probe_view(result, ui="tui")]
         if hints:
             parts.append(Text("   ".join(hints), style="dim"))
         from rich.console import Group
