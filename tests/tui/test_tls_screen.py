@@ -315,3 +315,23 @@ async def test_encrypted_key_and_ctrl_s_from_another_tab_say_what_happened(tmp_p
         assert not server.running
         assert any("stopped after 0 connection(s)" in n.message for n in app._notifications)
         assert app.screen is screen and screen.query_one("#tabs").active == "tab-probe"  # type: ignore[attr-defined]
+
+
+async def test_wire_at_80_columns_puts_the_hello_details_under_the_records() -> None:
+    """Beside the records, the 53-column ClientHello panel left the records 25 columns at 80."""
+    from tlsexplorer.core.wire import analyse_exchange
+    from tlsexplorer.tui.scenes._tls_capture import recorded_exchange
+
+    for size, records_at_least, beside in (((80, 24), 70, False), ((120, 40), 60, True)):
+        app = TlsExplorerApp(now=SAMPLE_NOW)
+        async with app.run_test(size=size) as pilot:
+            screen = await _open(pilot)
+            screen.show_tab("tab-wire", "#record-tls")
+            screen.show_wire(analyse_exchange(recorded_exchange()))
+            await pilot.pause()
+            await pilot.pause()
+            records = screen.query_one("#wire-scroll").region
+            side = screen.query_one("#wire-side").region
+            assert records.width >= records_at_least and side.width >= 50, (size, records, side)
+            assert (side.x > records.x) is beside, (size, records, side)
+            assert (side.y > records.y) is not beside, (size, records, side)

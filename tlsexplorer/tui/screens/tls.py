@@ -122,6 +122,9 @@ class TlsScreen(ExplorerScreen):
     EXPLORER_ID = "tls"
     TITLE = "TLS lab"
     AUTO_FOCUS = "#cert"
+    # Below 110 columns the Wire tab's ClientHello details go under the records instead of beside
+    # them (beside, they left the records 25 columns at 80).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (Screen types it oddly)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "toggle_server", "Start/stop"),
@@ -153,6 +156,8 @@ class TlsScreen(ExplorerScreen):
     TlsScreen #wire-scroll { width: 1fr; }
     TlsScreen #wire-side { width: 53; display: none; padding-left: 1; }
     TlsScreen #wire-side.shown { display: block; }
+    TlsScreen.-narrow #wire-panes { layout: vertical; }
+    TlsScreen.-narrow #wire-side { width: 1fr; height: 1fr; padding-left: 0; border-top: solid $primary; }
     """
 
     def __init__(self) -> None:
