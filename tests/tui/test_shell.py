@@ -163,3 +163,47 @@ async def test_home_on_a_small_terminal_shows_the_intro_and_fewer_wider_cards() 
         await pilot.resize_terminal(60, 30)
         await pilot.pause()
         assert len({card.region.x for card in cards}) == 1
+
+
+@pytest.mark.parametrize("item", EXPLORERS, ids=[e.id for e in EXPLORERS])
+async def test_palette_lists_the_keys_of_the_screen_it_was_opened_on(item: object) -> None:
+    """README: the palette has 'every command'; an explorer's own keys were missing from it."""
+    from tlsexplorer.tui.explorers import Explorer
+
+    assert isinstance(item, Explorer)
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(item.key)
+        await pilot.pause()
+        screen = app.screen
+        titles = [c.title for c in app.get_system_commands(screen)]
+        own = [binding for bindings in screen._bindings.key_to_bindings.values() for binding in bindings]
+        for binding in own:
+            if binding.show and binding.description and not binding.system:
+                assert f"{screen.title}: {binding.description}" in titles, (binding, titles)
+
+
+async def test_palette_runs_a_screen_command() -> None:
+    from textual.widgets import Input
+
+    from tlsexplorer.tui.screens.tls import TlsScreen
+
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TlsScreen)
+        screen.query_one("#port", Input).value = "0"
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"start/stop")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if screen.server is not None:
+                break
+        server = screen.server
+        assert app.screen is screen and server is not None and server.running
+    assert not server.running

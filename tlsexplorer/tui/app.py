@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
@@ -154,6 +155,22 @@ class TlsExplorerApp(App[int]):
                 lambda explorer_id=item.id: self.open_explorer(explorer_id),
             )
         yield SystemCommand("Help", "Show every key binding (F1)", self.action_help)
+        # The keys of the screen the palette was opened on (the TLS lab's Probe, Start/stop...).
+        title = str(screen.title or "")
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if active.node is not screen or binding.system or not binding.show or not binding.description:
+                continue
+            if binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = binding.key_display or self.get_key_display(binding)
+            yield SystemCommand(
+                f"{title}: {binding.description}" if title else binding.description,
+                f"{binding.tooltip or binding.description}: {key} on this screen",
+                partial(screen.run_action, binding.action),
+            )
         yield from super().get_system_commands(screen)
 
     def action_home(self) -> None:
