@@ -129,3 +129,25 @@ def test_cn_only_accepted_by_openssl_is_flagged_by_the_explainer(tmp_path: Path)
         assert not result.explained.valid
         assert any("Chain explainer" in w and "refuses it" in w for w in result.warnings), result.warnings
         assert result.to_json()["warnings"] == list(result.warnings)
+
+
+def test_bad_input_messages_name_no_cli_option_and_no_codec(tmp_path: Path) -> None:
+    """The TLS lab shows these messages too: 'a --ca file' and 'for --client-ca' named options its fields
+    do not have, and an over-long servername surfaced the IDNA codec's message alone."""
+    from tlsexplorer.core.errors import InvalidInput
+    from tlsexplorer.core.tls_server import load_server_context
+
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate\n")
+    with pytest.raises(UsageError) as refused:
+        probe("localhost", closed_port(), ca_pems=[junk.read_bytes()], timeout=1)
+    message = str(refused.value)
+    assert "CA file to trust holds no PEM certificate" in message and "--" not in message
+    with pytest.raises(InvalidInput) as refused_ca:
+        load_server_context(ALICE, client_ca=junk)
+    assert "client CA" in str(refused_ca.value) and "--client-ca" not in str(refused_ca.value)
+    with lab_server() as server:
+        result = probe("localhost", server.port, servername="x" * 70, ca_pems=[root_pem()], timeout=3)
+    assert not result.connected and result.error is not None
+    assert result.error.startswith("not a valid host name") and "63 characters" in result.error
+    assert "codec" not in result.error

@@ -410,6 +410,10 @@ def describe_client_error(
             alert = reason.split("ALERT_", 1)[-1].lower()
             return f"the server refused the handshake (alert {alert})"
         return f"TLS error: {exc.reason or exc}"
+    if isinstance(exc, UnicodeError):  # the name for SNI and the check, refused by the IDNA codec
+        detail = exc.__cause__ or exc
+        return (f"not a valid host name to send and check ({detail}): each dot-separated label has 1 to "
+                "63 characters")
     if isinstance(exc, ConnectionResetError):
         return f"{where} reset the connection"
     if isinstance(exc, OSError):
@@ -451,7 +455,7 @@ def client_context(
             context.load_verify_locations(cadata=pem.decode("ascii", "replace"))
         except (ssl.SSLError, ValueError):
             raise UsageError(
-                "a --ca file holds no PEM certificate; give the CA's certificate in PEM"
+                "the CA file to trust holds no PEM certificate; give the CA's certificate in PEM"
             ) from None
         trusted.append("the given CA")
     if system_roots or not ca_pems:

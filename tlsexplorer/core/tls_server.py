@@ -161,7 +161,9 @@ def load_server_context(
         try:
             context.load_verify_locations(cadata=read_file(client_ca).decode("ascii", "replace"))
         except ssl.SSLError:
-            raise InvalidInput(f"{client_ca}: no PEM CA certificate found for --client-ca") from None
+            raise InvalidInput(
+                f"{client_ca}: no PEM CA certificate found (the client CA, for mutual TLS)"
+            ) from None
         context.verify_mode = ssl.CERT_REQUIRED
     return context
 
