@@ -239,6 +239,9 @@ def describe_server_error(exc: BaseException) -> str:
             "CERTIFICATE_VERIFY_FAILED": "mutual TLS: the client's certificate did not verify",
             "TLSV13_ALERT_CERTIFICATE_REQUIRED": "mutual TLS: the client sent no certificate",
         }
+        if isinstance(exc, ssl.SSLCertVerificationError) and exc.verify_message:
+            # Say which check the client's certificate failed (its issuer, its purpose, its dates).
+            return f"mutual TLS: the client's certificate did not verify: {exc.verify_message}"
         if reason in table:
             return table[reason]
         if isinstance(exc, ssl.SSLEOFError | ssl.SSLZeroReturnError):
