@@ -176,3 +176,20 @@ def test_what_a_client_sends_reaches_the_log_with_control_characters_escaped() -
     assert server.events[-1].sni == "evil\\x1b]0;pwned\\x07.test"
     for event in [*plain.events, *server.events]:
         assert not any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in event.summary())
+
+
+def test_plain_http_on_the_https_port_gets_a_plain_answer_saying_use_https() -> None:
+    """Like nginx's '400 The plain HTTP request was sent to HTTPS port': curl http:// shows why,
+    instead of 'Recv failure: Connection reset by peer'."""
+    with lab_server() as server:
+        port = server.port
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            answer = b""
+            while chunk := sock.recv(4096):
+                answer += chunk
+        body, version = https_get(port)  # and the port still serves HTTPS
+    assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert f"Use https://localhost:{port}/".encode() in answer
+    assert DEFAULT_SECRET.encode() not in answer
+    assert b"200 OK" in body and version == "TLSv1.3"

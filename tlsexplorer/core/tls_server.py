@@ -21,6 +21,7 @@ import socket
 import socketserver
 import ssl
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -437,6 +438,8 @@ class LabServer:
             conn.sendall(head + body)
             self._emit(ConnectionEvent(number, peer, self.tls, request=line, status=status, **info))
         except (OSError, ssl.SSLError, ValueError) as exc:
+            if isinstance(exc, ssl.SSLError) and exc.reason == "HTTP_REQUEST":
+                _answer_plain_http(conn, self.port)
             self._emit(ConnectionEvent(number, peer, self.tls, error=describe_server_error(exc), **info))
         finally:
             with contextlib.suppress(OSError):
@@ -469,6 +472,31 @@ def printable(text: str | None) -> str | None:
     if text is None:
         return None
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _answer_plain_http(conn: socket.socket, port: int) -> None:
+    """Answer a plain HTTP request that reached the HTTPS port in plain HTTP, as nginx does, so
+    curl shows why (instead of 'Connection reset by peer')."""
+    body = (f"This port speaks HTTPS: a plain HTTP request was sent to it. "
+            f"Use https://localhost:{port}/\n").encode()
+    head = (f"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+    # The handshake failed before any TLS record was sent: the socket under the SSLSocket is
+    # still a clean TCP stream, written to directly.
+    with contextlib.suppress(OSError):
+        socket.socket.sendall(conn, head + body)
+        socket.socket.shutdown(conn, socket.SHUT_WR)
+        # Read what is left of the request before closing: closing with unread bytes sends a TCP
+        # reset, which can make the client drop the answer unread.
+        # (at most 16 KiB and 1 s, so a trickling client cannot hold the thread)
+        deadline = time.monotonic() + 1.0
+        left = MAX_REQUEST
+        while left > 0 and (wait := deadline - time.monotonic()) > 0:
+            conn.settimeout(wait)
+            chunk = socket.socket.recv(conn, 4096)
+            if not chunk:
+                break
+            left -= len(chunk)
 
 
 def _remember_sni(sslobj: Any, server_name: str | None, _context: ssl.SSLContext) -> None:
