@@ -92,13 +92,15 @@ def test_json_document_has_the_documented_keys() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("localhost:8443", ("localhost", 8443)), ("[::1]:443", ("::1", 443)),
-     ("example.net", ("example.net", 443)), ("https://localhost:8443/x", ("localhost", 8443))],
+     ("example.net", ("example.net", 443)), ("https://localhost:8443/x", ("localhost", 8443)),
+     ("HTTPS://localhost:8443", ("localhost", 8443)), ("http://localhost:8080/", ("localhost", 8080))],
 )
 def test_parse_target(text: str, expected: tuple[str, int]) -> None:
     assert parse_target(text) == expected
 
 
-@pytest.mark.parametrize("text", [":8443", "localhost:0", "localhost:99999", "localhost:http"])
+@pytest.mark.parametrize("text", [":8443", "localhost:0", "localhost:99999", "localhost:http", "[::1",
+                                  "[::1]8443"])
 def test_parse_target_rejects(text: str) -> None:
     with pytest.raises(UsageError):
         parse_target(text)

@@ -191,11 +191,14 @@ def parse_target(text: str, default_port: int = 443) -> tuple[str, int]:
         UsageError: an empty host or a port that is not 1..65535.
     """
     raw = text.strip()
-    if raw.startswith("https://"):
-        raw = raw[len("https://"):].split("/", 1)[0]
+    for scheme in ("https://", "http://"):  # a pasted URL (an http:// one then shows it is not TLS)
+        if raw.lower().startswith(scheme):
+            raw = raw[len(scheme):].split("/", 1)[0]
     host, port_text = raw, ""
     if raw.startswith("["):
-        host, _, rest = raw[1:].partition("]")
+        host, bracket, rest = raw[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            raise UsageError(f"{text!r}: an IPv6 address goes in brackets, then the port: [::1]:8443")
         port_text = rest.removeprefix(":")
     elif raw.count(":") == 1:
         host, _, port_text = raw.partition(":")
