@@ -335,3 +335,49 @@ async def test_wire_at_80_columns_puts_the_hello_details_under_the_records() -> 
             assert records.width >= records_at_least and side.width >= 50, (size, records, side)
             assert (side.x > records.x) is beside, (size, records, side)
             assert (side.y > records.y) is not beside, (size, records, side)
+
+
+async def test_the_ca_to_trust_follows_the_server_unless_typed_in(tmp_path: Path) -> None:
+    """Serving a CA folder's certificate fills in its chain.pem; serving the built-in sample next
+    must clear it again (the stale folder CA made the sample's probe fail 'unable to get local issuer
+    certificate'), but a CA file the user typed stays."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tlsexplorer.core import ca_store
+
+    folder = tmp_path / "myca"
+    ca_store.save(ca_store.build_root(folder, ca_store.CaRequest(cn="Pilot Root"), SAMPLE_NOW,
+                                      ec.generate_private_key(ec.SECP256R1())))
+    issuer = ca_store.load_ca(folder)
+    ca_store.save(ca_store.build_leaf(issuer, ca_store.LeafRequest("localhost"), SAMPLE_NOW,
+                                      ec.generate_private_key(ec.SECP256R1())))
+    paths = ca_store.issued_paths(folder, "localhost")
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#port", Input).value = "0"
+        probe_ca = screen.query_one("#probe-ca", Input)
+
+        async def serve(cert: str, key: str) -> None:
+            if screen.server is not None:
+                await pilot.press("ctrl+s")
+                await _settle(pilot)
+            screen.query_one("#cert", Input).value = cert
+            screen.query_one("#key", Input).value = key
+            await pilot.press("ctrl+s")
+            await _settle(pilot)
+            assert screen.server is not None
+
+        await serve(str(paths.fullchain), str(paths.key))
+        assert probe_ca.value == str(folder / "chain.pem")
+        await serve("", "")  # the built-in sample
+        assert probe_ca.value == ""
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        assert screen.probe_result is not None and screen.probe_result.verified, screen.probe_result
+        probe_ca.value = str(ROOT)  # typed in: kept whatever is served next
+        await serve(str(paths.fullchain), str(paths.key))
+        assert probe_ca.value == str(ROOT)
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        assert screen.server is None

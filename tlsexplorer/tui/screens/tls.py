@@ -174,6 +174,8 @@ class TlsScreen(ExplorerScreen):
         """The board's outcomes by scenario id."""
         self.analysis: WireAnalysis | None = None
         """The last recorded exchange, analysed."""
+        self._auto_probe_ca = ""
+        """What starting the server last put in the Probe tab's 'CA to trust' ("" when nothing)."""
 
     # Layout ---------------------------------------------------------------
 
@@ -368,13 +370,16 @@ class TlsScreen(ExplorerScreen):
                         style="bold yellow")
         else:
             text.append(f"\ncertificate {started.files.cert.name}, key {started.files.key.name}", style="dim")
+            ca_file = None if started.files == SAMPLE_FILES else _ca_of(started.files.cert)
+            # The CA to trust follows the server, unless it was typed in: a CA folder's chain left
+            # there by an earlier server made probing the built-in sample fail.
+            probe_ca = self.query_one("#probe-ca", Input)
+            if probe_ca.value.strip() in ("", self._auto_probe_ca):
+                probe_ca.value = self._auto_probe_ca = str(ca_file) if ca_file is not None else ""
             if started.files == SAMPLE_FILES:
                 text.append(f"\ntry: curl --cacert {ROOT_PEM} {server.url}", style="cyan")
-            else:
-                ca_file = _ca_of(started.files.cert)
-                if ca_file is not None:
-                    self.query_one("#probe-ca", Input).value = str(ca_file)
-                    text.append(f"\ntry: curl --cacert {ca_file} {server.url}", style="cyan")
+            elif ca_file is not None:
+                text.append(f"\ntry: curl --cacert {ca_file} {server.url}", style="cyan")
             if server.context is not None and server.context.verify_mode == ssl.CERT_REQUIRED:
                 text.append("\nmutual TLS: clients must present a certificate from the client CA",
                             style="bold magenta")
