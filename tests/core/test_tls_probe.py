@@ -153,3 +153,12 @@ def test_bad_input_messages_name_no_cli_option_and_no_codec(tmp_path: Path) -> N
     assert not result.connected and result.error is not None
     assert result.error.startswith("not a valid host name") and "63 characters" in result.error
     assert "codec" not in result.error
+
+
+def test_an_ipv6_target_is_written_back_in_brackets() -> None:
+    from tlsexplorer.core.tls_probe import describe_client_error, host_port
+
+    assert host_port("::1", 8443) == "[::1]:8443" and host_port("localhost", 8443) == "localhost:8443"
+    assert parse_target(host_port("::1", 8443)) == ("::1", 8443)
+    message = describe_client_error(ConnectionRefusedError(), "::1", 8443, 1.0)
+    assert "nothing is listening on [::1]:8443" in message

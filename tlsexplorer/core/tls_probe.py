@@ -213,6 +213,11 @@ def parse_target(text: str, default_port: int = 443) -> tuple[str, int]:
     return host, int(port_text)
 
 
+def host_port(host: str, port: int) -> str:
+    """``host:port`` as it is written back in a target: ``[::1]:8443`` for an IPv6 address."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 def is_ip_address(host: str) -> bool:
     """True for a literal IPv4 or IPv6 address."""
     import ipaddress
@@ -379,7 +384,7 @@ def describe_client_error(
     ``client_cert`` is the subject of the client certificate presented (None
     when there was none), so a server's refusal can say whose fault it is.
     """
-    where = f"{host}:{port}"
+    where = host_port(host, port)
     if isinstance(exc, ssl.SSLCertVerificationError):
         return f"certificate verify failed: {exc.verify_message}"
     if isinstance(exc, ConnectionRefusedError):
@@ -756,6 +761,7 @@ __all__ = [
     "capture_handshake",
     "client_context",
     "describe_client_error",
+    "host_port",
     "is_ip_address",
     "load_client_identity",
     "parse_target",

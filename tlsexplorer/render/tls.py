@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from tlsexplorer.core.tls_probe import ProbeResult
+from tlsexplorer.core.tls_probe import ProbeResult, host_port
 from tlsexplorer.core.tls_scenarios import ScenarioResult
 from tlsexplorer.core.tls_server import ConnectionEvent
 from tlsexplorer.core.wire import (
@@ -99,7 +99,7 @@ def probe_summary(result: ProbeResult, *, ui: str = "cli") -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("target", f"{result.host}:{result.port}")
+    table.add_row("target", host_port(result.host, result.port))
     table.add_row("SNI sent", result.servername or "(none: an IP address has no SNI)")
     table.add_row("trusting", result.trust or "-")
     if result.strict:
