@@ -381,3 +381,25 @@ async def test_the_ca_to_trust_follows_the_server_unless_typed_in(tmp_path: Path
         await pilot.press("ctrl+s")
         await _settle(pilot)
         assert screen.server is None
+
+
+async def test_scenario_board_leaves_room_for_what_the_client_said_at_80_columns() -> None:
+    """The 58-wide scenario column left 'the client said' 5 columns at 80 ('unabl', 'IP ad')."""
+    from textual.widgets.data_table import ColumnKey
+
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot)
+        screen.show_tab("tab-scenarios", "#board")
+        await pilot.pause()
+        board = screen.query_one("#board", DataTable)
+
+        def room_for_said() -> int:
+            used = sum(board.columns[ColumnKey(k)].get_render_width(board) for k in ("title", "result"))
+            return board.region.width - used
+
+        assert room_for_said() >= 30, room_for_said()
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert board.columns[ColumnKey("title")].width == 58  # whole titles when there is room

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -37,6 +37,7 @@ from textual.widgets import (
     TabbedContent,
     TabPane,
 )
+from textual.widgets.data_table import ColumnKey
 
 from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.core.tls_probe import ProbeResult
@@ -266,12 +267,27 @@ class TlsScreen(ExplorerScreen):
         ):
             self.query_one(f"#{widget_id}", Checkbox).tooltip = tip
         board = self.query_one("#board", DataTable)
-        board.add_column("scenario", key="title", width=58)
+        board.add_column("scenario", key="title", width=self._title_width(self.app.size.width))
         board.add_column("result", key="result", width=10)
         board.add_column("the client said", key="error")
         for scenario in SCENARIOS:
             board.add_row(scenario.title, Text("not run", style="dim"), "", key=scenario.id)
         self._show_scenario(SCENARIOS[0].id)
+
+    @staticmethod
+    def _title_width(width: int) -> int:
+        """The board's scenario column: whole titles from 110 columns; below, room is left for what
+        the client said (at 80 columns a 58-wide title left it 5)."""
+        return 58 if width >= 110 else 30
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Fit the board's scenario column to the terminal."""
+        board = self.query_one("#board", DataTable)
+        column = board.columns.get(ColumnKey("title"))
+        wanted = self._title_width(event.size.width)
+        if column is not None and column.width != wanted:
+            column.width = wanted
+            board.refresh(layout=True)
 
     def show_tab(self, tab_id: str, focus: str) -> None:
         """Switch tabs and move the focus into the new tab (a focused widget left behind in a
