@@ -403,3 +403,28 @@ async def test_scenario_board_leaves_room_for_what_the_client_said_at_80_columns
         await pilot.pause()
         await pilot.pause()
         assert board.columns[ColumnKey("title")].width == 58  # whole titles when there is room
+
+
+async def test_leaving_the_lab_with_the_server_running_says_it_still_listens() -> None:
+    """Esc to Home leaves the server running (by design); nothing on Home showed it. Help and the
+    palette over the lab say nothing."""
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot)
+        screen.query_one("#port", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await _settle(pilot)
+        server = screen.server
+        assert server is not None and server.running
+        app._notifications.clear()
+        await pilot.press("f1")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and not any("still listens" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen and server.running
+        notes = [n.message for n in app._notifications]
+        assert any(f"still listens on {server.url}" in n and "ctrl+s" in n for n in notes), notes
+    assert not server.running

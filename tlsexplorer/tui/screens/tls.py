@@ -26,6 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
+from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -298,6 +299,17 @@ class TlsScreen(ExplorerScreen):
     def on_unmount(self) -> None:
         """The server never outlives the screen (the app exiting unmounts it)."""
         self._stop_now()
+
+    def on_screen_suspend(self, _event: events.ScreenSuspend) -> None:
+        """Leaving the lab (Esc, another explorer) with the server running: say that it still
+        listens, and how to stop it, since nothing on the other screens shows it."""
+        server = self.server
+        if isinstance(self.app.screen, ModalScreen):  # help or the palette over the lab: still here
+            return
+        if server is not None and server.running:
+            self.app.notify(f"The lab server still listens on {server.url} (127.0.0.1:{server.port}). "
+                            "Stop it with ctrl+s in the TLS lab (F7); quitting stops it too.",
+                            title="TLS lab", timeout=8)
 
     # Server -----------------------------------------------------------------
 
