@@ -162,3 +162,29 @@ def test_an_ipv6_target_is_written_back_in_brackets() -> None:
     assert parse_target(host_port("::1", 8443)) == ("::1", 8443)
     message = describe_client_error(ConnectionRefusedError(), "::1", 8443, 1.0)
     assert "nothing is listening on [::1]:8443" in message
+
+
+@pytest.mark.skipif(__import__("shutil").which("openssl") is None, reason="openssl is not installed")
+def test_the_explainers_openssl_line_on_the_saved_chain_gives_the_same_verdict(tmp_path: Path) -> None:
+    import shlex
+    import shutil
+    import subprocess
+
+    with lab_server() as server:
+        trusted = probe("localhost", server.port, ca_pems=[root_pem()])
+        untrusted = probe("localhost", server.port)  # the system's roots only
+    for result, valid in ((trusted, True), (untrusted, False)):
+        document = result.to_json()["explained"]
+        assert document is not None and document["valid"] is valid
+        # What the line names: the chain saved with --pem as sent.pem, the CA given as ca.pem.
+        sent = b"".join(
+            x509.load_der_x509_certificate(c.der).public_bytes(serialization.Encoding.PEM)
+            for c in result.peer_chain
+        )
+        (tmp_path / "sent.pem").write_bytes(sent)
+        (tmp_path / "ca.pem").write_bytes(root_pem())
+        command = document["openssl_command"]
+        argv = [shutil.which("openssl") or "openssl", *shlex.split(command)[1:]]
+        verdict = subprocess.run(argv, cwd=tmp_path, capture_output=True, timeout=60)
+        assert (verdict.returncode == 0) is valid, (command, verdict.stderr)
+    assert "no chain to a trust anchor" in (untrusted.to_json()["explained"]["error"] or "")

@@ -1817,6 +1817,13 @@ def verify_chain(
             "it as a trust anchor (--ca FILE) instead.",
         )
 
+    if error is not None and "candidates exhausted" in error:
+        # The library's words for "no path to an anchor"; say which issuer is missing.
+        where = (f"{missing.issuer}, the issuer of [{missing.certificate}], is neither among the "
+                 "intermediates nor the trust anchors" if missing is not None else
+                 "every path the verifier tried failed; the checklist says where")
+        error = f"no chain to a trust anchor: {where}. The verifier: {error}"
+
     command = openssl_command(
         files or OpensslFiles(untrusted=("chain.pem",) if intermediates else (), cafile=("roots.pem",)),
         at=when,

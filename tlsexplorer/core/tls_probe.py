@@ -58,6 +58,10 @@ from tlsexplorer.core.wire import Exchange, Segment, analyse_exchange
 #: Seconds for connecting and for the handshake, each.
 DEFAULT_TIMEOUT = 5.0
 
+#: The Chain explainer's openssl line names the sent chain saved as PEM, and the CA file trusted.
+SENT_CHAIN_NAME = "sent.pem"
+SENT_CA_NAME = "ca.pem"
+
 #: Longest wait (seconds) after a TLS 1.3 handshake for the server's verdict on the client.
 VERDICT_WAIT = 1.0
 
@@ -181,6 +185,7 @@ class ProbeResult:
                 {"certificate": f.certificate, "check": f.check, "message": f.message, "fix": f.fix}
                 for f in getattr(report, "findings", ()) if not f.ok
             ],
+            "openssl_command": getattr(report, "openssl_command", None),
         }
 
 
@@ -742,10 +747,17 @@ def _explain(
     roots: list[x509.Certificate] = []
     for pem in ca_pems:
         roots.extend(x509.load_pem_x509_certificates(pem))
+    cafile: list[str] = [SENT_CA_NAME] if ca_pems else []
     if use_system:
         trust = importlib.import_module("tlsexplorer.core.trust")
         roots.extend(trust.system_roots())
-    return verify_chain(certs[0], tuple(certs[1:]), tuple(roots), at=now, host=host, purpose="server")
+        cafile.append(trust.system_roots_file() or "system-roots.pem")
+    # The openssl line works on files: the sent chain saved (tls probe --pem), the CA given.
+    files = importlib.import_module("tlsexplorer.core.chain").OpensslFiles(
+        leaf=SENT_CHAIN_NAME, untrusted=(SENT_CHAIN_NAME,) if len(certs) > 1 else (), cafile=tuple(cafile)
+    )
+    return verify_chain(certs[0], tuple(certs[1:]), tuple(roots), at=now, host=host, purpose="server",
+                        files=files)
 
 
 __all__ = [

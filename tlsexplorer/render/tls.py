@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from tlsexplorer.core.tls_probe import ProbeResult, host_port
+from tlsexplorer.core.tls_probe import SENT_CA_NAME, SENT_CHAIN_NAME, ProbeResult, host_port
 from tlsexplorer.core.tls_scenarios import ScenarioResult
 from tlsexplorer.core.tls_server import ConnectionEvent
 from tlsexplorer.core.wire import (
@@ -161,7 +161,10 @@ def explanation_view(report: Any) -> RenderableType:
         lines.append(Text(f"  missing issuer: {missing.issuer}. {missing.fix}"))
     command = getattr(report, "openssl_command", "")
     if command:
-        lines.append(Text(f"  same check by hand: {command}", style="dim"))
+        names = f"{SENT_CHAIN_NAME}: the certificates as sent, in PEM"
+        if f" {SENT_CA_NAME} " in command:
+            names += f"; {SENT_CA_NAME}: the CA trusted"
+        lines.append(Text(f"  same check by hand ({names}): {command}", style="dim"))
     return Group(*lines)
 
 
