@@ -307,6 +307,13 @@ async def test_openssl_line_for_sent_material_names_the_system_roots() -> None:
         command = screen.report.openssl_command
         assert "roots.pem" not in command.replace(system_roots_file() or "system-roots.pem", "")
         assert (system_roots_file() or "system-roots.pem") in command
+        # leaf.pem and chain.pem are not on disk: the screen says what they stand for.
+        shown = str(screen.query_one("#command", Static).render())
+        assert "leaf.pem, chain.pem: the certificates sent from" in shown
+        # Typed paths are real files: no legend.
+        screen.action_demo()
+        await _settle(pilot)
+        assert "sent from" not in str(screen.query_one("#command", Static).render())
 
 
 async def test_openssl_line_for_folders_names_their_files_and_openssl_agrees(tmp_path: Path) -> None:

@@ -180,10 +180,13 @@ def paths_text(report: ChainReport) -> Text | None:
     return text
 
 
-def command_text(report: ChainReport) -> Text:
-    """The equivalent openssl command line."""
+def command_text(report: ChainReport, legend: str = "") -> Text:
+    """The equivalent openssl command line, and what its file names stand for when they are not
+    files on disk (``legend``)."""
     text = Text("openssl equivalent: ", style="bold")
     text.append(report.openssl_command, style="cyan")
+    if legend:
+        text.append(f"\n{legend}", style="dim")
     return text
 
 

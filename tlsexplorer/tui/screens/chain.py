@@ -139,19 +139,23 @@ def _openssl_names(field: str) -> list[str]:
     return names
 
 
+#: The file names the openssl line gives material sent by another screen (leaf, chain, roots).
+SENT_NAMES = SENT_LEAF, SENT_CHAIN, SENT_ROOTS = ("leaf.pem", "chain.pem", "roots.pem")
+
+
 def _files(request: _Request, leaf_is_bundle: bool) -> OpensslFiles:
-    """File names for the openssl command, as typed (sent material gets placeholders)."""
+    """File names for the openssl command, as typed (sent material gets :data:`SENT_NAMES`)."""
     from tlsexplorer.core.trust import system_roots_file
 
     if request.sent is not None:
-        cafile = ["roots.pem"] if request.sent.roots or request.anchors_field.strip() else []
+        cafile = [SENT_ROOTS] if request.sent.roots or request.anchors_field.strip() else []
         if request.system_roots:
             cafile.append(system_roots_file() or "system-roots.pem")
         if request.bundle_root:
-            cafile.append("chain.pem")
+            cafile.append(SENT_CHAIN)
         return OpensslFiles(
-            leaf="leaf.pem",
-            untrusted=("chain.pem",) if leaf_is_bundle or request.sent.intermediates else (),
+            leaf=SENT_LEAF,
+            untrusted=(SENT_CHAIN,) if leaf_is_bundle or request.sent.intermediates else (),
             cafile=tuple(cafile),
         )
 
@@ -416,7 +420,16 @@ class ChainScreen(ExplorerScreen):
         if target is not None:
             tree.move_cursor(target)
         self._show_details()
-        self.query_one("#command", Static).update(render.command_text(report))
+        self.query_one("#command", Static).update(render.command_text(report, self._legend(report)))
+
+    def _legend(self, report: ChainReport) -> str:
+        """What the openssl line's file names stand for, when the material was sent, not read."""
+        if self.sent is None:
+            return ""
+        words = report.openssl_command.split()
+        names = [name for name in SENT_NAMES if name in words]
+        source = self.sent.label or "another screen"
+        return f"{', '.join(names)}: the certificates sent from {source}, saved as PEM" if names else ""
 
     @on(Tree.NodeHighlighted, "#tree")
     def _highlighted(self, event: Tree.NodeHighlighted[Any]) -> None:
