@@ -255,6 +255,7 @@ async def test_probe_presents_a_client_certificate_for_mutual_tls(tmp_path: Path
             await _settle(pilot)
             shown = _text(screen, "#probe-result")
             assert "requires a client certificate" in shown and "client certificate and client key" in shown
+            assert "--cert" not in shown, "the TLS lab has fields, not command-line options"
             assert screen.query_one("#probe-cert", Input).region.bottom <= 40  # the row fits on screen
             screen.query_one("#probe-cert", Input).value = str(laptop.fullchain)
             screen.query_one("#probe-key", Input).value = str(laptop.key)

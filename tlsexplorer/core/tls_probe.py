@@ -68,6 +68,9 @@ VERDICT_WAIT = 1.0
 #: The option that gives a client key's passphrase (named in messages).
 KEY_PASSWORD_HINT = "--key-password-file FILE"
 
+#: Where a client certificate and its key are given (named in messages; the TLS lab names its fields).
+CLIENT_CERT_HINT = "--cert FILE --key FILE"
+
 #: Largest client certificate or key file read.
 MAX_IDENTITY_BYTES = 1024 * 1024
 
@@ -382,12 +385,14 @@ CLIENT_CERT_ALERTS = {
 
 
 def describe_client_error(
-    exc: BaseException, host: str, port: int, timeout: float, *, client_cert: str | None = None
+    exc: BaseException, host: str, port: int, timeout: float, *, client_cert: str | None = None,
+    cert_hint: str = CLIENT_CERT_HINT,
 ) -> str:
     """One line on why a connection or handshake failed.
 
     ``client_cert`` is the subject of the client certificate presented (None
-    when there was none), so a server's refusal can say whose fault it is.
+    when there was none), so a server's refusal can say whose fault it is;
+    ``cert_hint`` says where one is given.
     """
     where = host_port(host, port)
     if isinstance(exc, ssl.SSLCertVerificationError):
@@ -409,7 +414,7 @@ def describe_client_error(
         if reason.endswith("ALERT_CERTIFICATE_REQUIRED"):
             if client_cert is None:
                 return ("the server requires a client certificate (mutual TLS) and none was given: "
-                        "pass --cert FILE --key FILE (alert certificate_required)")
+                        f"pass {cert_hint} (alert certificate_required)")
             return (f"the server requires a client certificate and did not take {client_cert} "
                     "(alert certificate_required)")
         alert = reason.split("ALERT_", 1)[-1]
@@ -418,7 +423,7 @@ def describe_client_error(
                     f"(alert {alert.lower()})")
         if reason.endswith("ALERT_HANDSHAKE_FAILURE") and client_cert is None:
             return ("the server refused the handshake (alert handshake_failure); if it requires a client "
-                    "certificate (mutual TLS), pass --cert FILE --key FILE")
+                    f"certificate (mutual TLS), pass {cert_hint}")
         if "ALERT" in reason:
             alert = reason.split("ALERT_", 1)[-1].lower()
             return f"the server refused the handshake (alert {alert})"
@@ -601,6 +606,7 @@ def probe(
     client_key: str | Path | None = None,
     client_key_password: bytes | None = None,
     password_hint: str = KEY_PASSWORD_HINT,
+    cert_hint: str = CLIENT_CERT_HINT,
 ) -> ProbeResult:
     """Connect to ``host:port``, verify, and report what was negotiated and sent.
 
@@ -623,6 +629,7 @@ def probe(
         client_key: its private key (PEM); default: looked for in ``client_cert``.
         client_key_password: the key's passphrase, when it is encrypted.
         password_hint: where the passphrase is given, for the messages.
+        cert_hint: where a client certificate and key are given, for the messages.
 
     Raises:
         UsageError: a bad CA file.
@@ -645,7 +652,7 @@ def probe(
             "strict": strict, "client_certificate": presented}
 
     def describe(exc: BaseException) -> str:
-        return describe_client_error(exc, host, port, timeout,
+        return describe_client_error(exc, host, port, timeout, cert_hint=cert_hint,
                                      client_cert=presented.subject if presented is not None else None)
 
     verified = False
@@ -762,6 +769,7 @@ def _explain(
 
 __all__ = [
     "CLIENT_CERT_ALERTS",
+    "CLIENT_CERT_HINT",
     "DEFAULT_TIMEOUT",
     "KEY_PASSWORD_HINT",
     "MAX_IDENTITY_BYTES",

@@ -481,7 +481,8 @@ class TlsScreen(ExplorerScreen):
                            client_cert=Path(client.cert).expanduser() if client.cert else None,
                            client_key=Path(client.key).expanduser() if client.key else None,
                            client_key_password=client.passphrase.encode() or None,
-                           password_hint="the passphrase field beside the client key")
+                           password_hint="the passphrase field beside the client key",
+                           cert_hint="the client certificate and client key fields")
         except (TlsxError, OSError, ValueError) as exc:
             self.app.call_from_thread(self.query_one("#probe-result", Static).update, _error(str(exc)))
             return
