@@ -51,6 +51,9 @@ def test_encrypted_key_needs_the_right_passphrase(encrypted_key: Path) -> None:
         load_server_context(files)
     with pytest.raises(WrongPassword, match="passphrase does not open"):
         load_server_context(files, b"wrong")
+    # Enter at the prompt gives b"": that person did answer; "type it at the prompt" would be wrong.
+    with pytest.raises(WrongPassword, match="an empty passphrase does not open"):
+        load_server_context(files, b"")
     assert isinstance(load_server_context(files, b"right horse"), ssl.SSLContext)
 
 

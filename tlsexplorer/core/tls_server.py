@@ -128,8 +128,11 @@ def load_server_context(
         raise InvalidInput(f"{files.cert}: no PEM certificate found; give the server's certificate "
                            "(its full chain, leaf first)") from None
     encrypted = key_is_encrypted(key_data)
-    if encrypted and not password:
+    if encrypted and password is None:
         raise PasswordRequired(f"{files.key} is encrypted; give its passphrase with {password_hint}")
+    if encrypted and not password:  # typed nothing at the prompt, or an empty file
+        raise WrongPassword(f"an empty passphrase does not open {files.key}; give the one it was "
+                            "written with")
     try:
         key = serialization.load_pem_private_key(key_data, password if encrypted else None)
     except ValueError as exc:
