@@ -44,15 +44,21 @@ async def _open(pilot: Any) -> TlsScreen:
     return screen
 
 
+async def _serve(pilot: Any, screen: TlsScreen) -> Any:
+    """Start the lab's server on a free port with what the Server tab holds; return it, running."""
+    screen.query_one("#port", Input).value = "0"
+    await pilot.press("ctrl+s")
+    await _settle(pilot)
+    server = screen.server
+    assert server is not None and server.running
+    return server
+
+
 async def test_server_runs_in_the_background_logs_and_stops_on_exit() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open(pilot)
-        screen.query_one("#port", Input).value = "0"
-        await pilot.press("ctrl+s")
-        await _settle(pilot)
-        server = screen.server
-        assert server is not None and server.running
+        server = await _serve(pilot, screen)
         assert "running" in _text(screen, "#server-status")
         assert screen.query_one("#target", Input).value == f"localhost:{server.port}"
         body, _ = await asyncio.to_thread(https_get, server.port)
@@ -81,9 +87,7 @@ async def test_probe_without_the_ca_shows_the_course_error() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open(pilot)
-        screen.query_one("#port", Input).value = "0"
-        await pilot.press("ctrl+s")
-        await _settle(pilot)
+        await _serve(pilot, screen)
         screen.show_tab("tab-probe", "#target")
         await pilot.pause()
         await pilot.click("#trust-sample")
@@ -204,11 +208,8 @@ async def test_probe_trusts_your_own_ca_folder(tmp_path: Path) -> None:
         screen = await _open(pilot)
         screen.query_one("#cert", Input).value = str(paths.fullchain)
         screen.query_one("#key", Input).value = str(paths.key)
-        screen.query_one("#port", Input).value = "0"
-        await pilot.press("ctrl+s")
-        await _settle(pilot)
+        await _serve(pilot, screen)
         try:
-            assert screen.server is not None
             assert screen.query_one("#probe-ca", Input).value == str(folder / "chain.pem")
             await pilot.press("ctrl+r")
             await _settle(pilot)
@@ -412,11 +413,7 @@ async def test_leaving_the_lab_with_the_server_running_says_it_still_listens() -
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open(pilot)
-        screen.query_one("#port", Input).value = "0"
-        await pilot.press("ctrl+s")
-        await _settle(pilot)
-        server = screen.server
-        assert server is not None and server.running
+        server = await _serve(pilot, screen)
         app._notifications.clear()
         await pilot.press("f1")
         await pilot.pause()
