@@ -207,3 +207,27 @@ async def test_palette_runs_a_screen_command() -> None:
         server = screen.server
         assert app.screen is screen and server is not None and server.running
     assert not server.running
+
+
+@pytest.mark.parametrize(("size", "columns"), [((120, 40), 3), ((80, 24), 2)])
+async def test_arrows_move_through_the_card_grid_as_it_is_drawn(size: tuple[int, int], columns: int) -> None:
+    app = TlsExplorerApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        cards = list(app.screen.query(ExplorerCard))
+        assert app.focused is cards[0]
+        await pilot.press("down")
+        assert app.focused is cards[columns]
+        assert cards[columns].region.x == cards[0].region.x  # the card drawn below
+        await pilot.press("right")
+        assert app.focused is cards[columns + 1]
+        await pilot.press("up")
+        assert app.focused is cards[1]
+        await pilot.press("up")  # no row above: stays
+        assert app.focused is cards[1]
+        for _ in range(len(cards)):
+            await pilot.press("down")
+        bottom = 1 + columns * ((len(cards) - 2) // columns)  # the last row's card in column 1
+        assert app.focused is cards[bottom]
+        await pilot.press("left", "left")  # left walks back through every card
+        assert app.focused is cards[bottom - 2]

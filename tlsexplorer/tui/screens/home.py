@@ -35,7 +35,15 @@ def card_columns(width: int) -> int:
 class ExplorerCard(Static, can_focus=True):
     """A card that opens one explorer when chosen (Enter or a click)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "choose", "Open", show=False)]
+    # On the card, not the screen: the scrolling container around the cards would take the
+    # arrows first on a terminal too small to show them all.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "choose", "Open", show=False),
+        Binding("right", "app.focus_next", "Next card", show=False),
+        Binding("left", "app.focus_previous", "Previous card", show=False),
+        Binding("down", "screen.move_row(1)", "Card below", show=False),
+        Binding("up", "screen.move_row(-1)", "Card above", show=False),
+    ]
 
     class Chosen(Message):
         """Posted when the card is chosen."""
@@ -70,8 +78,6 @@ class HomeScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *explorer_bindings(show=True),
-        Binding("down,right", "app.focus_next", "Next card", show=False),
-        Binding("up,left", "app.focus_previous", "Previous card", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -92,6 +98,19 @@ class HomeScreen(Screen[None]):
                 id="hint",
             )
         yield KeyFooter()
+
+    def action_move_row(self, rows: int) -> None:
+        """Focus the card in the same column ``rows`` rows down (up when negative), if there is one."""
+        cards = list(self.query(ExplorerCard))
+        if not cards:
+            return
+        if not isinstance(self.focused, ExplorerCard):
+            cards[0].focus()
+            return
+        grid = self.query_one("#cards", Grid)
+        target = cards.index(self.focused) + rows * (grid.styles.grid_size_columns or 1)
+        if 0 <= target < len(cards):
+            cards[target].focus()
 
     def on_resize(self, event: events.Resize) -> None:
         """Fewer, wider cards on a narrow terminal."""
