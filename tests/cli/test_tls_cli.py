@@ -173,3 +173,20 @@ def test_wire_with_your_own_ca_or_certificate_records_a_whole_exchange(
         assert any(r["content_type"] == "ApplicationData" for r in document["records"]
                    if r["direction"] == "client" and not r["messages"])
         assert len(document["records"]) >= 6  # the whole exchange, not a refused handshake
+
+
+def test_probe_pem_prints_a_hostile_certificate_name_as_text(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--pem's '# subject' line: a server's name with rich markup or an ESC is printed as text, escaped."""
+    from tests.render.test_tls_render import _hostile_certificate_der
+    from tlsexplorer.core import tls_probe
+
+    peer = tls_probe.PeerCertificate.from_der(_hostile_certificate_der())
+    result = tls_probe.ProbeResult("localhost", 8443, "localhost", True, "TLSv1.3", "TLS_AES_256_GCM_SHA384",
+                                   None, True, None, (peer,), "read from the Certificate message",
+                                   "the given CA")
+    monkeypatch.setattr(tls_probe, "probe", lambda *args, **kwargs: result)
+    code, out, err = run_cli(capsys, "tls", "probe", "localhost:8443", "--pem")
+    assert code == 0, err
+    assert "# CN=evil[/]x[bold]\\x1b[2J" in out and "\x1b" not in out

@@ -68,3 +68,30 @@ def test_hints_in_the_tls_labs_words_name_no_cli_option() -> None:
         assert tui_hint is not None and hint_for(words) == cli_hint
         # (curl's --cacert and openssl's -CAfile are fine: they are what the other tools call it)
         assert not re.search(r"--(ca|servername|cert|client-ca)\b|tlsexplorer (tls|ca)", tui_hint), words
+
+
+def _hostile_certificate_der() -> bytes:
+    """A self-signed certificate a hostile server could send: rich markup and an ESC in its names."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "evil[/]x[bold]\x1b[2J")])
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(start).not_valid_after(start + dt.timedelta(days=1))
+            .sign(key, hashes.SHA256()))
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+def test_a_server_certificate_name_is_shown_as_text_never_as_markup_or_terminal_codes() -> None:
+    peer = PeerCertificate.from_der(_hostile_certificate_der())
+    result = ProbeResult("localhost", 8443, "localhost", True, "TLSv1.3", "TLS_AES_256_GCM_SHA384", None,
+                         False, None, (peer,), "read from the Certificate message", "the given CA")
+    text = _plain(probe_view(result), width=200)  # a MarkupError here was a traceback in 'tls probe'
+    assert "evil[/]x[bold]" in text
+    assert "\x1b" not in text and "\\x1b[2J" in text

@@ -268,6 +268,7 @@ def _probe(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(result.to_json())
     else:
+        from tlsexplorer.core.tls_server import printable
         from tlsexplorer.render.console import make_console
         from tlsexplorer.render.tls import probe_view
 
@@ -275,7 +276,8 @@ def _probe(args: argparse.Namespace) -> int:
         console.print(probe_view(result))
         if args.pem:
             for cert in result.peer_chain:
-                console.print(f"# {cert.subject}", highlight=False)
+                # The server chose this name: printed as text, its control characters escaped.
+                console.print(f"# {printable(cert.subject)}", highlight=False, markup=False)
                 sys.stdout.write(cert.pem.decode())
     return 0 if result.ok else 1
 

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from tlsexplorer.core.tls_probe import SENT_CA_NAME, SENT_CHAIN_NAME, ProbeResult, host_port
 from tlsexplorer.core.tls_scenarios import ScenarioResult
-from tlsexplorer.core.tls_server import ConnectionEvent
+from tlsexplorer.core.tls_server import ConnectionEvent, printable
 from tlsexplorer.core.wire import (
     EXTENSIONS,
     GROUPS,
@@ -135,7 +135,10 @@ def peer_chain_table(result: ProbeResult) -> Table:
     table.add_column("issuer")
     table.add_column("SHA-256", no_wrap=True)
     for index, cert in enumerate(result.peer_chain):
-        table.add_row(str(index), cert.subject, cert.issuer, cert.fingerprint_sha256[:16] + "…")
+        # The names are the server's to choose: shown as text (never rich markup), control characters
+        # escaped (never terminal codes).
+        table.add_row(str(index), Text(printable(cert.subject)), Text(printable(cert.issuer)),
+                      cert.fingerprint_sha256[:16] + "…")
     if result.chain_method:
         table.caption = f"how: {result.chain_method}"
         table.caption_justify = "left"
