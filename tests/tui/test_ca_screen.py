@@ -237,3 +237,16 @@ async def test_result_values_are_readable_at_80_columns(ca_dir: Path) -> None:
         console.print(result.content)
         shown = console.export_text()
         assert "CA:FALSE" in shown and "serverAuth" in shown and "CN=Pilot" in shown
+
+
+async def test_an_intermediate_days_placeholder_says_it_ends_with_its_parent() -> None:
+    """The default validity of an intermediate is capped at its parent's end (10 years only for a root)."""
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_ca(pilot)
+        screen.query_one("#action", Select).value = "intermediate"
+        await pilot.pause()
+        assert "parent" in screen.query_one("#days", Input).placeholder
+        screen.query_one("#action", Select).value = "root"
+        await pilot.pause()
+        assert "parent" not in screen.query_one("#days", Input).placeholder

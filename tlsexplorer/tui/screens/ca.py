@@ -275,7 +275,9 @@ class CaScreen(ExplorerScreen):
         self.query_one("#label-name", Label).update("Common name" if action in ("root", "intermediate")
                                                     else "Name (CN)")
         default_days = ca.DEFAULT_CA_DAYS if action in ("root", "intermediate") else ca.DEFAULT_LEAF_DAYS
-        self.query_one("#days", Input).placeholder = f"default {default_days}"
+        # An intermediate's default ends with its parent's (ca_store.build_intermediate caps it).
+        cap = ", ≤ parent" if action == "intermediate" else ""
+        self.query_one("#days", Input).placeholder = f"default {default_days}{cap}"
         self._clear_errors()
 
     @on(Select.Changed, "#action")
