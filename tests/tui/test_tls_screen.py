@@ -426,3 +426,21 @@ async def test_leaving_the_lab_with_the_server_running_says_it_still_listens() -
         notes = [n.message for n in app._notifications]
         assert any(f"still listens on {server.url}" in n and "ctrl+s" in n for n in notes), notes
     assert not server.running
+
+
+async def test_a_client_certificate_without_its_key_names_the_client_key_field() -> None:
+    """A certificate file holding no key, the key field left empty: the message names the lab's field,
+    not the CLI's --key FILE (checked before connecting, so no server is needed)."""
+    from tests.tls_support import ALICE, closed_port
+
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot)
+        screen.show_tab("tab-probe", "#target")
+        screen.query_one("#target", Input).value = f"localhost:{closed_port()}"
+        screen.query_one("#probe-cert", Input).value = str(ALICE.cert)
+        await pilot.press("ctrl+r")
+        await _settle(pilot)
+        shown = _text(screen, "#probe-result")
+        assert "holds no private key" in shown and "the client key field" in shown
+        assert "--key" not in shown, "the TLS lab has fields, not command-line options"

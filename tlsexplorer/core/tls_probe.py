@@ -68,6 +68,9 @@ VERDICT_WAIT = 1.0
 #: The option that gives a client key's passphrase (named in messages).
 KEY_PASSWORD_HINT = "--key-password-file FILE"
 
+#: Where a client certificate's key is given, when the certificate file does not hold it (named in messages).
+CLIENT_KEY_HINT = "--key FILE"
+
 #: Where a client certificate and its key are given (named in messages; the TLS lab names its fields).
 CLIENT_CERT_HINT = "--cert FILE --key FILE"
 
@@ -300,6 +303,7 @@ def load_client_identity(
     password: bytes | None = None,
     *,
     password_hint: str = KEY_PASSWORD_HINT,
+    key_hint: str = CLIENT_KEY_HINT,
 ) -> ClientIdentity:
     """Read and check a client certificate chain and its key before any connection.
 
@@ -308,8 +312,8 @@ def load_client_identity(
     and :func:`tlsexplorer.core.loader.load_objects`, so each problem has its
     own message: no certificate, no key, an encrypted key without (or with a
     wrong) passphrase, a key that belongs to another certificate, a format
-    Python's ssl cannot read (it takes PEM only). ``password_hint`` says where
-    the passphrase is given (the CLI option, or the TUI's field).
+    Python's ssl cannot read (it takes PEM only). ``password_hint`` and ``key_hint``
+    say where the passphrase and the key are given (the CLI options, or the TUI's fields).
 
     Raises:
         FileAccessError: a file is missing, unreadable or too large.
@@ -331,7 +335,8 @@ def load_client_identity(
         if "pkcs12" in kinds:
             raise InvalidInput(
                 f"{cert_path} is a PKCS#12 bundle; Python's ssl reads PEM: convert it with "
-                f"'openssl pkcs12 -in {cert_path} -out client.pem' and give --cert client.pem"
+                f"'openssl pkcs12 -in {cert_path} -out client.pem' and give client.pem as the client "
+                "certificate"
             )
         raise InvalidInput(f"{cert_path}: no certificate found; give the client certificate in PEM "
                            "(leaf first, then its intermediates)")
@@ -342,7 +347,7 @@ def load_client_identity(
     keys = [o for o in load_objects(key_data, str(key_path), password).objects if o.kind == "private_key"]
     if not keys:
         if key is None:
-            raise UsageError(f"{cert_path} holds no private key; give the key with --key FILE")
+            raise UsageError(f"{cert_path} holds no private key; give the key with {key_hint}")
         raise InvalidInput(f"{key_path}: no private key found; give the client certificate's key (PEM)")
     found_key = keys[0]
     if found_key.format == "OpenSSH" or not found_key.pem:
@@ -607,6 +612,7 @@ def probe(
     client_key_password: bytes | None = None,
     password_hint: str = KEY_PASSWORD_HINT,
     cert_hint: str = CLIENT_CERT_HINT,
+    key_hint: str = CLIENT_KEY_HINT,
 ) -> ProbeResult:
     """Connect to ``host:port``, verify, and report what was negotiated and sent.
 
@@ -630,6 +636,7 @@ def probe(
         client_key_password: the key's passphrase, when it is encrypted.
         password_hint: where the passphrase is given, for the messages.
         cert_hint: where a client certificate and key are given, for the messages.
+        key_hint: where the client key is given, for the messages.
 
     Raises:
         UsageError: a bad CA file.
@@ -642,7 +649,7 @@ def probe(
     identity = None
     if client_cert is not None:
         identity = load_client_identity(client_cert, client_key, client_key_password,
-                                        password_hint=password_hint)
+                                        password_hint=password_hint, key_hint=key_hint)
     elif client_key is not None:
         raise UsageError("a client key needs its certificate (mutual TLS): give the client certificate too")
     context, trust = client_context(ca_pems, system_roots=system_roots, insecure=insecure, strict=strict,
@@ -770,6 +777,7 @@ def _explain(
 __all__ = [
     "CLIENT_CERT_ALERTS",
     "CLIENT_CERT_HINT",
+    "CLIENT_KEY_HINT",
     "DEFAULT_TIMEOUT",
     "KEY_PASSWORD_HINT",
     "MAX_IDENTITY_BYTES",

@@ -482,7 +482,8 @@ class TlsScreen(ExplorerScreen):
                            client_key=Path(client.key).expanduser() if client.key else None,
                            client_key_password=client.passphrase.encode() or None,
                            password_hint="the passphrase field beside the client key",
-                           cert_hint="the client certificate and client key fields")
+                           cert_hint="the client certificate and client key fields",
+                           key_hint="the client key field")
         except (TlsxError, OSError, ValueError) as exc:
             self.app.call_from_thread(self.query_one("#probe-result", Static).update, _error(str(exc)))
             return
