@@ -231,3 +231,24 @@ async def test_arrows_move_through_the_card_grid_as_it_is_drawn(size: tuple[int,
         assert app.focused is cards[bottom]
         await pilot.press("left", "left")  # left walks back through every card
         assert app.focused is cards[bottom - 2]
+
+
+async def test_on_a_small_terminal_up_on_the_top_row_brings_the_intro_back_and_down_the_hint() -> None:
+    """The cards take the arrows from the scrolling container, so an arrow with no row to go to must
+    still scroll: after walking down and back up, the intro was cut off for good."""
+    from textual.containers import VerticalScroll
+
+    app = TlsExplorerApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        home = app.screen.query_one("#home", VerticalScroll)
+        cards = list(app.screen.query(ExplorerCard))
+        assert home.max_scroll_y > 0, "the test needs a terminal too small for Home"
+        for _ in range(len(cards)):
+            await pilot.press("down")
+        await pilot.pause()
+        assert home.scroll_y == home.max_scroll_y  # the hint below the last row shows
+        for _ in range(len(cards)):
+            await pilot.press("up")
+        await pilot.pause()
+        assert app.focused is cards[0] and home.scroll_y == 0  # the intro shows again

@@ -111,6 +111,15 @@ class HomeScreen(Screen[None]):
         target = cards.index(self.focused) + rows * (grid.styles.grid_size_columns or 1)
         if 0 <= target < len(cards):
             cards[target].focus()
+        else:
+            # No row there: the arrow still scrolls to the intro above the cards or the hint below
+            # them, which a small terminal has scrolled away (the cards take the arrows from the
+            # scrolling container).
+            home = self.query_one("#home", VerticalScroll)
+            if rows < 0:
+                home.scroll_home(animate=False)
+            else:
+                home.scroll_end(animate=False)
 
     def on_resize(self, event: events.Resize) -> None:
         """Fewer, wider cards on a narrow terminal."""
