@@ -93,7 +93,8 @@ def test_json_document_has_the_documented_keys() -> None:
     ("text", "expected"),
     [("localhost:8443", ("localhost", 8443)), ("[::1]:443", ("::1", 443)),
      ("example.net", ("example.net", 443)), ("https://localhost:8443/x", ("localhost", 8443)),
-     ("HTTPS://localhost:8443", ("localhost", 8443)), ("http://localhost:8080/", ("localhost", 8080))],
+     ("HTTPS://localhost:8443", ("localhost", 8443)), ("http://localhost:8080/", ("localhost", 8080)),
+     ("https://example.net/", ("example.net", 443)), ("http://example.net/page", ("example.net", 80))],
 )
 def test_parse_target(text: str, expected: tuple[str, int]) -> None:
     assert parse_target(text) == expected

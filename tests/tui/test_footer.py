@@ -12,16 +12,18 @@ from tlsexplorer.tui.screens.home import ExplorerCard
 from tlsexplorer.tui.widgets.footer import KeyFooter
 
 
-def drawn(screen: Screen[object]) -> set[str]:
-    """The actions of the keys the footer draws."""
-    return {key.action for key in screen.query_one(KeyFooter).query(FooterKey)}
+def drawn(screen: Screen[object]) -> set[tuple[str, bool]]:
+    """The keys the footer draws: (action, drawn as enabled)."""
+    return {
+        (key.action, not key.has_class("-disabled")) for key in screen.query_one(KeyFooter).query(FooterKey)
+    }
 
 
-def expected(screen: Screen[object]) -> set[str]:
-    """The actions the footer should draw: every shown binding, and the palette."""
+def expected(screen: Screen[object]) -> set[tuple[str, bool]]:
+    """What the footer should draw: every shown binding and the palette, enabled or not as now."""
     palette = screen.app.COMMAND_PALETTE_BINDING
     return {
-        active.binding.action
+        (active.binding.action, active.enabled)
         for key, active in screen.active_bindings.items()
         if active.binding.show or key == palette
     }
@@ -33,7 +35,7 @@ async def test_moving_between_cards_keeps_the_same_footer() -> None:
         await pilot.pause()
         footer = app.screen.query_one(KeyFooter)
         keys_before = list(footer.query(FooterKey))
-        assert {f"app.open_explorer('{e.id}')" for e in EXPLORERS} <= drawn(app.screen)
+        assert {(f"app.open_explorer('{e.id}')", True) for e in EXPLORERS} <= drawn(app.screen)
         assert drawn(app.screen) == expected(app.screen)
         for _ in EXPLORERS:
             await pilot.press("right")
@@ -46,7 +48,7 @@ async def test_moving_between_cards_keeps_the_same_footer() -> None:
 async def test_footer_follows_the_focus_in_every_explorer() -> None:
     """Focus every focusable widget of every explorer: the footer always matches."""
     app = TlsExplorerApp(now=SAMPLE_NOW)
-    key_sets: set[frozenset[str]] = set()
+    key_sets: set[frozenset[tuple[str, bool]]] = set()
     async with app.run_test(size=(120, 40)) as pilot:
         for item in EXPLORERS:
             await pilot.press(item.key)

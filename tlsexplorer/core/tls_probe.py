@@ -205,6 +205,8 @@ def parse_target(text: str, default_port: int = 443) -> tuple[str, int]:
     for scheme in ("https://", "http://"):  # a pasted URL (an http:// one then shows it is not TLS)
         if raw.lower().startswith(scheme):
             raw = raw[len(scheme):].split("/", 1)[0]
+            if scheme == "http://":
+                default_port = 80  # where http:// goes: the probe then says it is not TLS
     host, port_text = raw, ""
     if raw.startswith("["):
         host, bracket, rest = raw[1:].partition("]")

@@ -109,7 +109,7 @@ EXPLORERS: tuple[Explorer, ...] = (
         key="f7",
         concept=(
             "HTTPS is HTTP inside TLS: the server proves its name with a certificate the client must trust. "
-            "Serve your own on loopback, watch clients accept or refuse it, and see the bytes."
+            "Serve your own certificate on loopback, find which clients accept it, and watch the bytes."
         ),
         actions="HTTPS on 127.0.0.1, a probe like openssl s_client, the course's trust errors with "
         "curl and openssl, plain HTTP vs TLS on the wire",
