@@ -337,6 +337,23 @@ def test_issuer_from_a_bundle_is_the_certificate_the_leaf_names() -> None:
     assert not wrong.valid
 
 
+
+def test_of_two_issuers_with_the_same_name_the_one_that_signed_is_used() -> None:
+    """A renewed CA keeps its name and gets a new key: a bundle may hold both."""
+    start, end = SAMPLE_NOW - dt.timedelta(days=1), SAMPLE_NOW + dt.timedelta(days=30)
+    name = ca.build_name("Renewed CA")
+    old_key, new_key = (rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(2))
+    old, new = (ca.issue_certificate(ca.CertificateSpec(name, "root", start, end), k.public_key(), k)
+                for k in (old_key, new_key))
+    leaf_spec = ca.CertificateSpec(ca.build_name("leaf.example"), "server", start, end,
+                                   sans=(ca.parse_san("leaf.example"),))
+    leaf = ca.issue_certificate(leaf_spec, ec.generate_private_key(ec.SECP256R1()).public_key(), new_key, new)
+    bundle = ca.certificate_pem(old, new)
+    check = check_certificate_signature(ca.certificate_pem(leaf), bundle)
+    assert check.valid and check.by_hand is True and check.library is True
+    # Only the old one given: the name matches, the key does not.
+    assert not check_certificate_signature(ca.certificate_pem(leaf), ca.certificate_pem(old)).valid
+
 def test_ec_key_leaf_signed_by_rsa_is_still_pkcs1() -> None:
     check = check_certificate_signature(_bytes("expired.pem"), _bytes("charlies-intermediate-ca.pem"))
     assert check.kind == "pkcs1v15" and check.by_hand is True and check.library is True

@@ -20,9 +20,12 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from tlsexplorer.core.errors import InvalidInput, UsageError
+
+if TYPE_CHECKING:  # cryptography is imported where it is used, to keep the toy arithmetic light
+    from cryptography import x509
 
 MAX_BITS = 16384
 """The largest number (p, q, n, e, m) the explorer accepts, in bits."""
@@ -1267,11 +1270,13 @@ def check_certificate_signature(
     checked with the library only. Either input may be PEM or DER: the
     certificate checked is the first of ``certificate``; the issuer is the
     certificate in ``issuer`` whose subject is the checked one's issuer name
-    (so a full chain or a CA bundle can be given), else its first.
+    (so a full chain or a CA bundle can be given; among several, the one
+    whose key made the signature), else its first.
 
     Raises:
         InvalidInput: an input holds no certificate.
     """
+    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
@@ -1279,7 +1284,17 @@ def check_certificate_signature(
 
     cert = load_certificates(certificate, names[0])[0]
     candidates = load_certificates(issuer, names[1])
-    issuer_cert = next((c for c in candidates if c.subject == cert.issuer), candidates[0])
+    named = [c for c in candidates if c.subject == cert.issuer]
+
+    def signed_it(candidate: x509.Certificate) -> bool:
+        try:
+            cert.verify_directly_issued_by(candidate)
+        except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+            return False
+        return True
+
+    # Several with the issuer's name (a renewed or cross-signed CA): the one whose key signed it.
+    issuer_cert = next((c for c in named if signed_it(c)), named[0] if named else candidates[0])
     key = issuer_cert.public_key()
     oid = cert.signature_algorithm_oid
     algorithm = getattr(oid, "_name", None) or oid.dotted_string
