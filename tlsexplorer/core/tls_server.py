@@ -459,7 +459,9 @@ class LabServer:
         return 200, self._pages[self.tls]
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Control characters, the invisible ones that reorder or hide text (bidi overrides, zero-width),
+#: and the backslash (so a client that sends the text "\x1b" is told apart from a real ESC).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\\]")
 
 
 @overload
@@ -467,14 +469,24 @@ def printable(text: str) -> str: ...
 @overload
 def printable(text: None) -> None: ...
 def printable(text: str | None) -> str | None:
-    r"""``text`` with every control character written as ``\xNN``, safe to print on a terminal.
+    r"""``text`` with every control character written as ``\xNN`` (``\uNNNN`` for the invisible
+    ones that reorder text, such as U+202E) and ``\`` as ``\\``, safe to print on a terminal.
 
     What a client sends (its request line, its SNI) reaches the log as text: a raw ESC there
-    would let any client recolour, retitle or rewrite the operator's terminal.
+    would let any client recolour, retitle or rewrite the operator's terminal, and a bidi
+    override would make the line read as something else.
     """
     if text is None:
         return None
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    if char == "\\":
+        return "\\\\"
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _answer_plain_http(conn: socket.socket, port: int) -> None:
