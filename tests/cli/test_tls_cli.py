@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -72,9 +73,17 @@ def test_serve_refuses_bad_keys_without_a_traceback(
         assert code == 2 and "already in use" in err
 
 
-def test_serve_logs_connections_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize("own_files", [False, True], ids=["sample", "own files"])
+def test_serve_logs_connections_and_stops_on_ctrl_c(tmp_path: Path, own_files: bool) -> None:
+    files: list[str] = []
+    if own_files:  # paths are printed as they are: "[bold]" in a name is not markup
+        folder = tmp_path / "site[1]"
+        folder.mkdir()
+        shutil.copy(ALICE.cert, folder / "cert[bold].pem")
+        shutil.copy(ALICE.key, folder / "key.pem")
+        files = ["--cert", str(folder / "cert[bold].pem"), "--key", str(folder / "key.pem")]
     process = subprocess.Popen(
-        [sys.executable, "-m", "tlsexplorer", "tls", "serve", "--port", "0"],
+        [sys.executable, "-m", "tlsexplorer", "tls", "serve", "--port", "0", *files],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
     )
@@ -96,6 +105,8 @@ def test_serve_logs_connections_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     assert "SNI=localhost" in out and '"GET / HTTP/1.1" 200' in out
     assert "stopped after 1 connection(s)" in out
     assert "Traceback" not in err
+    if own_files:
+        assert f"certificate: {tmp_path / 'site[1]' / 'cert[bold].pem'}" in out
 
 
 def test_scenarios_json(capsys: pytest.CaptureFixture[str]) -> None:

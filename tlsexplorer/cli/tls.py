@@ -233,12 +233,16 @@ def _serve(args: argparse.Namespace) -> int:
         if files is not None:
             from tlsexplorer.samples import SAMPLES_DIR
 
-            console.print(f"  certificate: {files.cert}\n  key:         {files.key}")
+            # Paths are the person's: print them as they are (a "[" is not markup).
+            console.print(f"  certificate: {files.cert}\n  key:         {files.key}", markup=False,
+                          highlight=False)
             if files.cert.parent == SAMPLES_DIR:
                 root = SAMPLES_DIR / "charlies-root-ca.pem"
-                console.print(f"  try:         curl --cacert {root} {server.url}", soft_wrap=True)
+                console.print(f"  try:         curl --cacert {root} {server.url}", soft_wrap=True,
+                              markup=False, highlight=False)
         if args.client_ca:
-            console.print(f"  mutual TLS:  clients need a certificate from {args.client_ca}")
+            console.print(f"  mutual TLS:  clients need a certificate from {args.client_ca}", markup=False,
+                          highlight=False)
         sys.stdout.flush()
         while True:
             time.sleep(0.5)
