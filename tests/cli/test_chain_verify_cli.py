@@ -199,3 +199,32 @@ def test_trust_bundle_root_with_a_self_signed_leaf(
     # Trusted as its own root, it is still refused: a leaf needs an AKI, and both say so.
     assert len(doc["chain"]) == 1 and doc["trusted"] is True
     assert [f["check"] for f in doc["findings"] if not f["ok"]] == ["extensions"]
+
+
+def test_names_a_certificate_maker_chose_cannot_drive_the_terminal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tlsexplorer.core import ca
+
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    end = start + dt.timedelta(days=365)
+    root_key, leaf_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    hostile = ca.build_name("Evil\x1b]0;pwned\x07 CA\x1b[2J")
+    root_spec = ca.CertificateSpec(hostile, "root", start, end)
+    root = ca.issue_certificate(root_spec, root_key.public_key(), root_key)
+    leaf_spec = ca.CertificateSpec(ca.build_name("site\u202etxt.exe"), "server", start, end,
+                                   sans=(ca.parse_san("site.example"),))
+    leaf = ca.issue_certificate(leaf_spec, leaf_key.public_key(), root_key, root)
+    (tmp_path / "leaf.pem").write_bytes(ca.certificate_pem(leaf))
+    (tmp_path / "other.pem").write_bytes(Path(ROOT).read_bytes())
+    # The issuer is missing (another root is trusted): its hostile name is in the explanation.
+    code, out, _ = run(capsys, str(tmp_path / "leaf.pem"), "--ca", str(tmp_path / "other.pem"),
+                       "--host", "site.example", "--at", "2026-06-01T12:00:00Z")
+    assert code == 1
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    # RFC 4514 writes the ';' as '\\;'; the control characters are spelled out, not sent.
+    assert "Evil\\x1b]0\\;pwned\\x07 CA\\x1b[2J" in out and "site\\u202etxt.exe" in out

@@ -272,7 +272,7 @@ def _probe(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(result.to_json())
     else:
-        from tlsexplorer.core.tls_server import printable
+        from tlsexplorer.core.text import printable
         from tlsexplorer.render.console import make_console
         from tlsexplorer.render.tls import probe_view
 

@@ -38,7 +38,9 @@ from cryptography.x509.oid import (
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from tlsexplorer.core.errors import UsageError
+from tlsexplorer.core.text import printable
 from tlsexplorer.core.timeutil import as_utc, format_iso8601
+from tlsexplorer.core.x509_inspect import name_text, short_name
 
 Purpose = Literal["server", "client"]
 
@@ -490,17 +492,13 @@ def _facts_unchecked(cert: x509.Certificate) -> _Facts:
 
 
 def describe(cert: x509.Certificate) -> str:
-    """A short name for a certificate: its CN, else its whole subject."""
-    cns = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    if cns:
-        value = cns[0].value
-        return value if isinstance(value, str) else value.decode(errors="replace")
-    text = cert.subject.rfc4514_string()
-    return text or "(empty subject)"
+    """A short name for a certificate: its CN, else its whole subject (control characters
+    escaped: a server chose it)."""
+    return short_name(cert.subject)
 
 
 def _name_text(name: x509.Name) -> str:
-    return name.rfc4514_string() or "(empty name)"
+    return name_text(name) or "(empty name)"
 
 
 def key_description(cert: x509.Certificate) -> str:
@@ -677,8 +675,8 @@ def _apply(kind: str, constraint: x509.GeneralName, san: x509.GeneralName) -> bo
 def _san_text(name: x509.GeneralName) -> str:
     value = name.value
     if isinstance(value, x509.Name):
-        return value.rfc4514_string()
-    return str(value)
+        return name_text(value)
+    return printable(str(value))
 
 
 def _check_constraints(
@@ -1056,7 +1054,8 @@ def _host(f: _Facts, s: _Settings, out: list[Finding]) -> None:
                 0,
                 "common_name",
                 True,
-                f"CN={cns[0]!s} is not used to match the host (RFC 6125, CA/B Forum): only the SAN counts.",
+                f"CN={printable(str(cns[0]))} is not used to match the host (RFC 6125, CA/B Forum): "
+                "only the SAN counts.",
             )
         )
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import itertools
-import re
 import socket
 import socketserver
 import ssl
@@ -26,7 +25,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -39,6 +38,7 @@ from tlsexplorer.core.errors import (
     WrongPassword,
 )
 from tlsexplorer.core.files import read_file
+from tlsexplorer.core.text import printable
 
 LOOPBACK = "127.0.0.1"
 """The only address the lab server listens on."""
@@ -459,36 +459,6 @@ class LabServer:
         return 200, self._pages[self.tls]
 
 
-#: Control characters, the invisible ones that reorder or hide text (bidi overrides, zero-width),
-#: and the backslash (so a client that sends the text "\x1b" is told apart from a real ESC).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\\]")
-
-
-@overload
-def printable(text: str) -> str: ...
-@overload
-def printable(text: None) -> None: ...
-def printable(text: str | None) -> str | None:
-    r"""``text`` with every control character written as ``\xNN`` (``\uNNNN`` for the invisible
-    ones that reorder text, such as U+202E) and ``\`` as ``\\``, safe to print on a terminal.
-
-    What a client sends (its request line, its SNI) reaches the log as text: a raw ESC there
-    would let any client recolour, retitle or rewrite the operator's terminal, and a bidi
-    override would make the line read as something else.
-    """
-    if text is None:
-        return None
-    return _CONTROL.sub(_escaped, text)
-
-
-def _escaped(match: re.Match[str]) -> str:
-    char = match.group()
-    if char == "\\":
-        return "\\\\"
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def _answer_plain_http(conn: socket.socket, port: int) -> None:
     """Answer a plain HTTP request that reached the HTTPS port in plain HTTP, as nginx does, so
     curl shows why (instead of 'Connection reset by peer')."""
@@ -576,5 +546,4 @@ __all__ = [
     "key_is_encrypted",
     "load_server_context",
     "page",
-    "printable",
 ]

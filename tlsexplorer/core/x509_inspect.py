@@ -25,6 +25,7 @@ from tlsexplorer.core.der import certificate_names
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.lint import Finding, lint_certificate, warning_findings
 from tlsexplorer.core.loader import LoadedObject
+from tlsexplorer.core.text import printable
 from tlsexplorer.core.timeutil import as_utc, describe_delta, format_iso8601
 
 
@@ -302,20 +303,22 @@ def _cn(name: x509.Name) -> str | None:
 
 
 def short_name(name: x509.Name) -> str:
-    """The CN, else the whole name, else ``(empty name)``."""
+    """The CN, else the whole name, else ``(empty name)``; control characters escaped
+    (whoever made the certificate chose it)."""
     cn = _cn(name)
     if cn:
-        return cn
+        return printable(cn)
     try:
         text = name.rfc4514_string()
     except ValueError:
         text = ""
-    return text or "(empty name)"
+    return printable(text, backslash=False) or "(empty name)"
 
 
-def _name_text(name: x509.Name) -> str:
+def name_text(name: x509.Name) -> str:
+    """The whole name (RFC 4514; empty when it has none), control characters escaped."""
     try:
-        return name.rfc4514_string()
+        return printable(name.rfc4514_string(), backslash=False)
     except ValueError as exc:
         return f"(unreadable name: {exc})"
 
@@ -466,7 +469,7 @@ def _issuer_strings(issuer_der: bytes, cert: x509.Certificate) -> tuple[str, str
     if issuer_der and issuer_der in _ISSUERS:
         return _ISSUERS[issuer_der]
     issuer = cert.issuer
-    strings = (_name_text(issuer), short_name(issuer))
+    strings = (name_text(issuer), short_name(issuer))
     if issuer_der:
         if len(_ISSUERS) > 4096:
             _ISSUERS.clear()
@@ -489,7 +492,7 @@ def certificate_info(
         serial = cert.serial_number
     extensions, ext_error = decode_extensions(lambda: cert.extensions, quiet=bool(warned))
     subject = cert.subject
-    subject_text, subject_short = _name_text(subject), short_name(subject)
+    subject_text, subject_short = name_text(subject), short_name(subject)
     try:
         issuer_der, subject_der = certificate_names(der)
     except InvalidInput:
@@ -585,7 +588,7 @@ def csr_info(csr: x509.CertificateSigningRequest, warned: tuple[str, ...] = ()) 
     except Exception:
         valid = False
     return CsrInfo(
-        subject=_name_text(csr.subject),
+        subject=name_text(csr.subject),
         subject_short=short_name(csr.subject),
         public_key=public_key_info(csr.public_key()),
         signature_algorithm=_signature_name(csr)[0],
@@ -682,7 +685,7 @@ def crl_info(crl: x509.CertificateRevocationList, now: dt.datetime) -> CrlInfo:
             entries.append(RevokedEntry(item.serial_number, item.revocation_date_utc, reason))
     extensions, _error = decode_extensions(lambda: crl.extensions)
     return CrlInfo(
-        issuer=_name_text(crl.issuer),
+        issuer=name_text(crl.issuer),
         issuer_short=short_name(crl.issuer),
         this_update=crl.last_update_utc,
         next_update=crl.next_update_utc,
@@ -855,6 +858,7 @@ __all__ = [
     "general_name",
     "key_info",
     "key_usage_names",
+    "name_text",
     "object_title",
     "public_key_info",
     "short_name",

@@ -12,6 +12,7 @@ from rich.tree import Tree
 
 from tlsexplorer.core.chain import ChainReport, Finding, describe, key_description
 from tlsexplorer.core.timeutil import format_iso8601
+from tlsexplorer.core.x509_inspect import name_text
 
 OK_MARK = "✔"
 FAIL_MARK = "✘"
@@ -154,8 +155,8 @@ def chain_tree(report: ChainReport, *, details: bool = True) -> Tree:
     node = tree
     for index, cert in enumerate(report.chain):
         child = node.add(certificate_label(report, index))
-        child.add(Text(f"subject {cert.subject.rfc4514_string() or '(empty)'}", style="dim"))
-        child.add(Text(f"issuer  {cert.issuer.rfc4514_string() or '(empty)'}", style="dim"))
+        child.add(Text(f"subject {name_text(cert.subject) or '(empty)'}", style="dim"))
+        child.add(Text(f"issuer  {name_text(cert.issuer) or '(empty)'}", style="dim"))
         if details:
             for finding in report.findings_for(index):
                 child.add(finding_text(finding))

@@ -30,6 +30,7 @@ from tlsexplorer.core.errors import TlsxError, UsageError
 from tlsexplorer.core.files import certificate_files, read_file
 from tlsexplorer.core.loader import load_certificates
 from tlsexplorer.core.timeutil import format_iso8601, parse_iso8601
+from tlsexplorer.core.x509_inspect import name_text
 from tlsexplorer.render import chain as render
 from tlsexplorer.samples import SAMPLES_DIR
 from tlsexplorer.tui.payloads import VerifyChain
@@ -459,7 +460,7 @@ class ChainScreen(ExplorerScreen):
         cert = paths[number][index]
         title = render.path_label(report, number, index, details=True)
         subject = Text(
-            f"subject {cert.subject.rfc4514_string()}\nissuer  {cert.issuer.rfc4514_string()}", "dim"
+            f"subject {name_text(cert.subject)}\nissuer  {name_text(cert.issuer)}", "dim"
         )
         parts: list[Any] = [title, subject]
         if number > 0:
