@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 from cryptography.x509.oid import ExtensionOID
 
 from tlsexplorer.core import ca
+from tlsexplorer.core.text import printable
 from tlsexplorer.core.timeutil import format_iso8601
+from tlsexplorer.core.x509_inspect import name_text
 
 SAN_OID = ExtensionOID.SUBJECT_ALTERNATIVE_NAME
 
@@ -53,7 +55,7 @@ def headline(product: Product) -> str:
         product.csr.subject if product.csr is not None else None
     )
     if subject is not None:
-        name = f" {subject.rfc4514_string()}"
+        name = f" {name_text(subject)}"
     text = f"{what}{name}"
     if product.flaw is not None:
         text = f"{product.flaw.label}: {text}"
@@ -64,8 +66,8 @@ def certificate_rows(cert: x509.Certificate) -> list[tuple[str, str]]:
     """(field, value) rows: names, serial, validity, key, signature, every extension."""
     sig = cert.signature_hash_algorithm
     rows = [
-        ("subject", cert.subject.rfc4514_string()),
-        ("issuer", cert.issuer.rfc4514_string()),
+        ("subject", name_text(cert.subject)),
+        ("issuer", name_text(cert.issuer)),
         ("serial", f"{cert.serial_number:x} ({(cert.serial_number.bit_length() + 7) // 8} bytes)"),
         ("not before", format_iso8601(cert.not_valid_before_utc)),
         ("not after", format_iso8601(cert.not_valid_after_utc)),
@@ -74,7 +76,7 @@ def certificate_rows(cert: x509.Certificate) -> list[tuple[str, str]]:
     ]
     for ext in cert.extensions:
         label = ca.extension_name(ext) + (" (critical)" if ext.critical else "")
-        rows.append((label, ca.describe_extension(ext.value)))
+        rows.append((label, printable(ca.describe_extension(ext.value), backslash=False)))
     return rows
 
 
@@ -96,7 +98,7 @@ def summary_lines(product: Product, written: Sequence[WrittenFile] = ()) -> list
         if product.action in ("init", "intermediate"):
             pass
         elif sans:
-            lines.append("  names " + ca.describe_extension(sans[0]))
+            lines.append("  names " + printable(ca.describe_extension(sans[0]), backslash=False))
         else:
             lines.append("  names (no subject alternative name)")
     if product.key_description:
@@ -108,6 +110,7 @@ def summary_lines(product: Product, written: Sequence[WrittenFile] = ()) -> list
             detail = change.issued or change.requested
             if change.status == "changed":
                 detail = f"{change.requested} -> {change.issued}"
+            detail = printable(detail, backslash=False)
             lines.append(f"  {change.status:<8} {change.field:<{width}}  {detail}")
     if written:
         lines.append("Wrote:")
@@ -150,16 +153,17 @@ def product_view(product: Product, written: Sequence[WrittenFile] = ()) -> Rende
         table.add_column("field", style="bold", overflow="fold", min_width=10)
         table.add_column("value", overflow="fold", min_width=12)
         for field, value in certificate_rows(product.certificate):
-            table.add_row(field, value)
+            table.add_row(field, Text(value))  # Text: a name holding "[/]" is not markup
         parts.append(table)
     elif product.csr is not None:
         table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
         table.add_column("field", style="bold", overflow="fold", min_width=10)
         table.add_column("value", overflow="fold", min_width=12)
-        table.add_row("subject", product.csr.subject.rfc4514_string())
+        table.add_row("subject", Text(name_text(product.csr.subject)))
         table.add_row("public key", ca.describe_key(product.csr.public_key()))  # type: ignore[arg-type]
         for ext in product.csr.extensions:
-            table.add_row("requests " + ca.extension_name(ext), ca.describe_extension(ext.value))
+            table.add_row("requests " + ca.extension_name(ext),
+                          Text(printable(ca.describe_extension(ext.value), backslash=False)))
         parts.append(table)
     if written:
         parts.append(files_table(written))
@@ -168,8 +172,8 @@ def product_view(product: Product, written: Sequence[WrittenFile] = ()) -> Rende
         planned.add_column("path", overflow="fold")
         planned.add_column("kind", no_wrap=True)
         for item in product.files:
-            planned.add_row(str(item.path), KIND_LABELS.get(item.kind, item.kind) + (" (0600)" if item.private
-                                                                                   else ""))
+            kind = KIND_LABELS.get(item.kind, item.kind) + (" (0600)" if item.private else "")
+            planned.add_row(Text(str(item.path)), kind)
         parts.append(planned)
     for note in product.notes:
         parts.append(Text(f"• {note}", style="yellow"))
@@ -188,20 +192,22 @@ def changes_table(changes: Sequence[ca.FieldChange]) -> RenderableType:
     table.add_column("issued", overflow="fold", ratio=3)
     for change in changes:
         table.add_row(Text(change.status, style=STATUS_STYLES[change.status]), change.field,
-                      change.requested or "-", change.issued or "-")
+                      Text(printable(change.requested, backslash=False) or "-"),
+                      Text(printable(change.issued, backslash=False) or "-"))
     return table
 
 
 def files_table(written: Sequence[WrittenFile]) -> RenderableType:
     """The files written, with kind and mode."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="Files written", title_justify="left", expand=True, box=None)
     table.add_column("path", overflow="fold")
     table.add_column("kind", no_wrap=True)
     table.add_column("mode", no_wrap=True)
     for item in written:
-        table.add_row(str(item.path), KIND_LABELS.get(item.kind, item.kind), _mode(item.path))
+        table.add_row(Text(str(item.path)), KIND_LABELS.get(item.kind, item.kind), _mode(item.path))
     return table
 
 
