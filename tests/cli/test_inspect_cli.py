@@ -261,3 +261,13 @@ def test_open_dash_without_a_terminal_is_one_line(
 def test_open_without_a_terminal_is_one_line_not_a_hung_tui(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli(capsys, "open", str(SAMPLES_DIR))
     assert code == 2 and out == "" and "needs a terminal" in err and err.count("\n") == 1
+
+
+def test_names_in_a_file_are_printed_as_text_not_markup_or_terminal_codes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "hostile.pem"
+    path.write_bytes(pem(make_cert("evil[/]x[bold]\x1b[2J.example")))
+    code, out, err = run_cli(capsys, "inspect", str(path))
+    assert code == 0, err  # a MarkupError traceback before
+    assert "CN=evil[/]x[bold]\\x1b[2J.example" in out and "\x1b[2J" not in out

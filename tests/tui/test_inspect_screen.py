@@ -330,3 +330,18 @@ async def test_small_terminal_keeps_room_for_the_details() -> None:
         assert screen.query_one("#insp-right", TabbedContent).region.width >= 40
         table = screen.query_one("#insp-objects", VirtualTable)
         assert table.width_needed <= table.scrollable_content_region.width  # status column on screen
+
+
+async def test_a_certificate_named_like_markup_or_terminal_codes_is_shown_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.pem"
+    path.write_bytes(pem(make_cert("evil[/]x[bold]\x1b[2J.example")))
+    app = TlsExplorerApp(now=SAMPLE_NOW, open_paths=[str(path)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InspectorScreen)
+        await choose(pilot, screen, row_of(screen, "hostile.pem"))
+        shown = details_text(screen)  # "[/]" taken as markup raised MarkupError here
+        assert "CN=evil[/]x[bold]\\x1b[2J.example" in shown
+        assert "\x1b[2J" not in shown

@@ -18,6 +18,7 @@ from tlsexplorer.core.der import DerNode
 from tlsexplorer.core.lint import Finding, strict_verdict
 from tlsexplorer.core.loader import PASSWORD_HINT, LoadedObject, LoadResult
 from tlsexplorer.core.sweep import SweepReport
+from tlsexplorer.core.text import printable
 from tlsexplorer.core.x509_inspect import (
     CertificateInfo,
     ContainerInfo,
@@ -40,8 +41,21 @@ KIND_LABEL = {
 }
 
 
+class _DataTable(Table):
+    """A table whose text cells are data from a file, not markup: "[/]" in a name stays as it
+    is (rich would raise on it), and control characters are spelled out (never sent)."""
+
+    def add_row(self, *renderables: RenderableType | None, **options: object) -> None:
+        super().add_row(*(_as_text(cell) if isinstance(cell, str) else cell for cell in renderables),
+                        **options)  # type: ignore[arg-type]
+
+
+def _as_text(value: str) -> Text:
+    return Text("\n".join(printable(line, backslash=False) for line in value.split("\n")))
+
+
 def _fields() -> Table:
-    table = Table.grid(padding=(0, 2))
+    table = _DataTable.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     return table
@@ -64,7 +78,7 @@ def render_extensions(extensions: Sequence[ExtensionInfo]) -> RenderableType:
     """A table of extensions: name, critical, value lines."""
     if not extensions:
         return Text("no extensions", style="dim")
-    table = Table(show_edge=False, box=None, padding=(0, 1), expand=False)
+    table = _DataTable(show_edge=False, box=None, padding=(0, 1), expand=False)
     table.add_column("extension", style="bold", no_wrap=True)
     table.add_column("crit", no_wrap=True)
     table.add_column("value", overflow="fold")
@@ -103,7 +117,10 @@ def render_certificate(info: CertificateInfo, keys: Sequence[str] = ()) -> Rende
         "Serial", _colon_hex(info.serial_hex if len(info.serial_hex) % 2 == 0 else "0" + info.serial_hex)
     )
     fields.add_row("Subject", info.subject or "(empty)")
-    fields.add_row("Issuer", info.issuer + ("  [dim](self-issued)[/dim]" if info.self_issued else ""))
+    issuer = _as_text(info.issuer)
+    if info.self_issued:
+        issuer.append("  (self-issued)", style="dim")
+    fields.add_row("Issuer", issuer)
     validity = Text(f"{info.not_before:%Y-%m-%d %H:%M:%S} to {info.not_after:%Y-%m-%d %H:%M:%S} UTC  ")
     validity.append(info.expiry_text(), style=expiry_style(info))
     fields.add_row("Validity", validity)
@@ -168,7 +185,7 @@ def render_crl(info: CrlInfo, limit: int | None = 50) -> RenderableType:
     fields.add_row("Next update", nxt)
     fields.add_row("Signature", info.signature_algorithm)
     fields.add_row("Revoked", str(len(info.revoked)))
-    revoked = Table(show_edge=False, box=None, padding=(0, 1))
+    revoked = _DataTable(show_edge=False, box=None, padding=(0, 1))
     revoked.add_column("serial", no_wrap=True)
     revoked.add_column("revoked at", no_wrap=True)
     revoked.add_column("reason")
@@ -262,7 +279,7 @@ def render_problems(result: LoadResult) -> RenderableType:
 def render_sweep(report: SweepReport) -> RenderableType:
     """The folder sweep: files, key pairs, chains, flags."""
     parts: list[RenderableType] = [Text("Files", style="bold underline")]
-    files = Table(show_edge=False, box=None, padding=(0, 1))
+    files = _DataTable(show_edge=False, box=None, padding=(0, 1))
     files.add_column("file", no_wrap=True)
     files.add_column("holds", overflow="fold")
     for path, classification in report.files:
@@ -293,7 +310,7 @@ def render_sweep(report: SweepReport) -> RenderableType:
         tree = Tree(Text(chain.members[0].describe(), style="bold"))
         node = tree
         for ref in chain.members[1:]:
-            node = node.add(f"issued by {ref.describe()}")
+            node = node.add(Text(f"issued by {ref.describe()}"))
         if not chain.complete:
             node.add(Text("issuer not found here", style="yellow"))
         parts.append(tree)
