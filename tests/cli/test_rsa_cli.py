@@ -188,3 +188,20 @@ def test_key_and_password_file_cannot_both_read_stdin() -> None:
     assert lines == [
         "tlsexplorer: error: only one of --key and --password-file can be read from standard input"
     ]
+
+
+def test_signature_names_are_printed_spelled_out(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import datetime as dt
+
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from tlsexplorer.core import ca
+
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    spec = ca.CertificateSpec(ca.build_name("Evil\x1b[2J CA"), "root", start, start + dt.timedelta(days=30))
+    path = tmp_path / "evil.pem"
+    path.write_bytes(ca.certificate_pem(ca.issue_certificate(spec, key.public_key(), key)))
+    code, out, _ = run_cli(capsys, "rsa", "signature", str(path), "--issuer", str(path))
+    assert code == 0
+    assert "\x1b" not in out and "CN=Evil\\x1b[2J CA" in out

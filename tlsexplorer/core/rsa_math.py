@@ -1281,6 +1281,7 @@ def check_certificate_signature(
     from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
     from tlsexplorer.core.loader import load_certificates
+    from tlsexplorer.core.x509_inspect import name_text
 
     cert = load_certificates(certificate, names[0])[0]
     candidates = load_certificates(issuer, names[1])
@@ -1307,8 +1308,8 @@ def check_certificate_signature(
         params = cert.signature_algorithm_parameters
     except Exception:
         params = None
-    subject = cert.subject.rfc4514_string()
-    issuer_name = issuer_cert.subject.rfc4514_string()
+    subject = name_text(cert.subject)  # control characters escaped: whoever made it chose it
+    issuer_name = name_text(issuer_cert.subject)
     tbs = cert.tbs_certificate_bytes
     library = _library_verifies(cert, key)
     common = {
