@@ -34,6 +34,15 @@ async def open_inspector(pilot: Any) -> InspectorScreen:
     return screen
 
 
+async def opened_inspector(pilot: Any) -> InspectorScreen:
+    """The Inspector the app opened on its command-line paths, once they are read."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, InspectorScreen)
+    return screen
+
+
 def details_text(screen: InspectorScreen) -> str:
     static = screen.query_one("#insp-details", Static)
     console = screen.app.console
@@ -125,10 +134,7 @@ async def test_damaged_file_shows_the_problem_and_the_rest(tmp_path: Path, state
     )
     app = TlsExplorerApp(now=SAMPLE_NOW, open_paths=[str(path)])
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, InspectorScreen)
+        screen = await opened_inspector(pilot)
         kinds = [r.kind for r in screen.rows]
         assert kinds == ["file", "object", "problem"]
         problem = kinds.index("problem")
@@ -337,10 +343,7 @@ async def test_a_certificate_named_like_markup_or_terminal_codes_is_shown_as_tex
     path.write_bytes(pem(make_cert("evil[/]x[bold]\x1b[2J.example")))
     app = TlsExplorerApp(now=SAMPLE_NOW, open_paths=[str(path)])
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, InspectorScreen)
+        screen = await opened_inspector(pilot)
         await choose(pilot, screen, row_of(screen, "hostile.pem"))
         shown = details_text(screen)  # "[/]" taken as markup raised MarkupError here
         assert "CN=evil[/]x[bold]\\x1b[2J.example" in shown
