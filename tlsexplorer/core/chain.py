@@ -40,7 +40,7 @@ from cryptography.x509.verification import PolicyBuilder, Store, VerificationErr
 from tlsexplorer.core.errors import UsageError
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.timeutil import as_utc, format_iso8601
-from tlsexplorer.core.x509_inspect import name_text, short_name
+from tlsexplorer.core.x509_inspect import key_usage_names, name_text, short_name
 
 Purpose = Literal["server", "client"]
 
@@ -938,18 +938,7 @@ def _ee_checks(f: _Facts, s: _Settings, out: list[Finding]) -> None:
 
 
 def _ku_text(ku: x509.KeyUsage) -> str:
-    names = [
-        "digital_signature",
-        "content_commitment",
-        "key_encipherment",
-        "data_encipherment",
-        "key_agreement",
-        "key_cert_sign",
-        "crl_sign",
-    ]
-    on = [n for n in names if getattr(ku, n)]
-    camel = {n: "".join(p.capitalize() if k else p for k, p in enumerate(n.split("_"))) for n in names}
-    return ", ".join(camel[n] for n in on) or "none"
+    return ", ".join(key_usage_names(ku)) or "none"
 
 
 def _host(f: _Facts, s: _Settings, out: list[Finding]) -> None:
