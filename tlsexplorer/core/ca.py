@@ -504,17 +504,23 @@ def describe_key(key: PrivateKey | PublicKey) -> str:
 
 
 def describe_general_name(name: x509.GeneralName) -> str:
-    """``DNS:alice.example.net``, ``IP:127.0.0.1``, ``email:bob@example.net``..."""
+    """``DNS:alice.example.net``, ``IP:127.0.0.1``, ``email:bob@example.net``, ``URI:``,
+    ``DirName:``, ``RID:``, ``othername:`` (openssl's prefixes)."""
+    value: object = name.value
     if isinstance(name, x509.DNSName):
-        return f"DNS:{name.value}"
+        return f"DNS:{value}"
     if isinstance(name, x509.IPAddress):
-        return f"IP:{name.value}"
+        return f"IP:{value}"
     if isinstance(name, x509.RFC822Name):
-        return f"email:{name.value}"
+        return f"email:{value}"
     if isinstance(name, x509.UniformResourceIdentifier):
-        return f"URI:{name.value}"
+        return f"URI:{value}"
     if isinstance(name, x509.DirectoryName):
         return f"DirName:{name.value.rfc4514_string()}"
+    if isinstance(name, x509.RegisteredID):
+        return f"RID:{name.value.dotted_string}"
+    if isinstance(name, x509.OtherName):
+        return f"othername:{name.type_id.dotted_string}:{name.value.hex()}"
     return str(name)
 
 

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, ec, ed448, ed25519, rsa, x448, x25519
 from cryptography.x509.oid import NameOID
 
+from tlsexplorer.core.ca import describe_general_name
 from tlsexplorer.core.der import certificate_names
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.lint import Finding, lint_certificate, warning_findings
@@ -109,24 +110,9 @@ class ExtensionInfo:
         return {"oid": self.oid, "name": self.name, "critical": self.critical, "value": self.value}
 
 
-def general_name(name: Any) -> str:
-    """``DNS:example.net``, ``IP:127.0.0.1``, ``URI:...``, ``email:...``, ``DirName:...``."""
-    t = type(name)
-    if t is x509.DNSName:
-        return f"DNS:{name.value}"
-    if t is x509.IPAddress:
-        return f"IP:{name.value}"
-    if t is x509.UniformResourceIdentifier:
-        return f"URI:{name.value}"
-    if t is x509.RFC822Name:
-        return f"email:{name.value}"
-    if t is x509.DirectoryName:
-        return f"DirName:{name.value.rfc4514_string()}"
-    if t is x509.RegisteredID:
-        return f"RID:{name.value.dotted_string}"
-    if t is x509.OtherName:
-        return f"othername:{name.type_id.dotted_string}:{name.value.hex()}"
-    return str(name)
+#: ``DNS:example.net``, ``IP:127.0.0.1``, ``URI:...``, ``email:...``, ``DirName:...`` (one
+#: function for the CA workbench and the Inspector).
+general_name = describe_general_name
 
 
 def _oid_label(oid: x509.ObjectIdentifier) -> str:
