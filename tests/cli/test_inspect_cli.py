@@ -271,3 +271,7 @@ def test_names_in_a_file_are_printed_as_text_not_markup_or_terminal_codes(
     code, out, err = run_cli(capsys, "inspect", str(path))
     assert code == 0, err  # a MarkupError traceback before
     assert "CN=evil[/]x[bold]\\x1b[2J.example" in out and "\x1b[2J" not in out
+    # --json carries the name as it is (JSON escapes the control character itself).
+    code, out, _ = run_cli(capsys, "inspect", str(path), "--json")
+    assert code == 0 and "\x1b" not in out
+    assert json.loads(out)["files"][0]["objects"][0]["subject"] == "CN=evil[/]x[bold]\x1b[2J.example"

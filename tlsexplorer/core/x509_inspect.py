@@ -301,12 +301,17 @@ def short_name(name: x509.Name) -> str:
     return printable(text, backslash=False) or "(empty name)"
 
 
-def name_text(name: x509.Name) -> str:
-    """The whole name (RFC 4514; empty when it has none), control characters escaped."""
+def _rfc4514(name: x509.Name) -> str:
+    """The whole name as it is (RFC 4514; empty when it has none): what --json carries."""
     try:
-        return printable(name.rfc4514_string(), backslash=False)
+        return name.rfc4514_string()
     except ValueError as exc:
         return f"(unreadable name: {exc})"
+
+
+def name_text(name: x509.Name) -> str:
+    """The whole name to show on a terminal: :func:`_rfc4514` with control characters escaped."""
+    return printable(_rfc4514(name), backslash=False)
 
 
 def _signature_name(obj: Any) -> tuple[str, str | None]:
@@ -455,7 +460,7 @@ def _issuer_strings(issuer_der: bytes, cert: x509.Certificate) -> tuple[str, str
     if issuer_der and issuer_der in _ISSUERS:
         return _ISSUERS[issuer_der]
     issuer = cert.issuer
-    strings = (name_text(issuer), short_name(issuer))
+    strings = (_rfc4514(issuer), short_name(issuer))
     if issuer_der:
         if len(_ISSUERS) > 4096:
             _ISSUERS.clear()
@@ -478,7 +483,7 @@ def certificate_info(
         serial = cert.serial_number
     extensions, ext_error = decode_extensions(lambda: cert.extensions, quiet=bool(warned))
     subject = cert.subject
-    subject_text, subject_short = name_text(subject), short_name(subject)
+    subject_text, subject_short = _rfc4514(subject), short_name(subject)
     try:
         issuer_der, subject_der = certificate_names(der)
     except InvalidInput:
@@ -574,7 +579,7 @@ def csr_info(csr: x509.CertificateSigningRequest, warned: tuple[str, ...] = ()) 
     except Exception:
         valid = False
     return CsrInfo(
-        subject=name_text(csr.subject),
+        subject=_rfc4514(csr.subject),
         subject_short=short_name(csr.subject),
         public_key=public_key_info(csr.public_key()),
         signature_algorithm=_signature_name(csr)[0],
@@ -671,7 +676,7 @@ def crl_info(crl: x509.CertificateRevocationList, now: dt.datetime) -> CrlInfo:
             entries.append(RevokedEntry(item.serial_number, item.revocation_date_utc, reason))
     extensions, _error = decode_extensions(lambda: crl.extensions)
     return CrlInfo(
-        issuer=name_text(crl.issuer),
+        issuer=_rfc4514(crl.issuer),
         issuer_short=short_name(crl.issuer),
         this_update=crl.last_update_utc,
         next_update=crl.next_update_utc,
