@@ -1281,7 +1281,7 @@ def check_certificate_signature(
     from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
     from tlsexplorer.core.loader import load_certificates
-    from tlsexplorer.core.x509_inspect import name_text
+    from tlsexplorer.core.text import name_text
 
     cert = load_certificates(certificate, names[0])[0]
     candidates = load_certificates(issuer, names[1])

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import overload
+from typing import TYPE_CHECKING, overload
+
+if TYPE_CHECKING:  # only for the annotation: this module stays free of cryptography
+    from cryptography import x509
 
 #: Control characters, and the invisible ones that reorder or hide text (bidi overrides, zero-width).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -37,4 +40,18 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-__all__ = ["printable"]
+def rfc4514(name: x509.Name) -> str:
+    """A certificate name as it is (RFC 4514; empty when it has none): what --json carries."""
+    try:
+        return name.rfc4514_string()
+    except ValueError as exc:
+        return f"(unreadable name: {exc})"
+
+
+def name_text(name: x509.Name) -> str:
+    """A certificate name to show on a terminal: :func:`rfc4514` with control characters
+    escaped (whoever made the certificate chose it)."""
+    return printable(rfc4514(name), backslash=False)
+
+
+__all__ = ["name_text", "printable", "rfc4514"]

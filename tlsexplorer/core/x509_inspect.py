@@ -26,7 +26,7 @@ from tlsexplorer.core.der import certificate_names
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.lint import Finding, lint_certificate, warning_findings
 from tlsexplorer.core.loader import LoadedObject
-from tlsexplorer.core.text import printable
+from tlsexplorer.core.text import printable, rfc4514
 from tlsexplorer.core.timeutil import as_utc, describe_delta, format_iso8601
 
 
@@ -301,19 +301,6 @@ def short_name(name: x509.Name) -> str:
     return printable(text, backslash=False) or "(empty name)"
 
 
-def _rfc4514(name: x509.Name) -> str:
-    """The whole name as it is (RFC 4514; empty when it has none): what --json carries."""
-    try:
-        return name.rfc4514_string()
-    except ValueError as exc:
-        return f"(unreadable name: {exc})"
-
-
-def name_text(name: x509.Name) -> str:
-    """The whole name to show on a terminal: :func:`_rfc4514` with control characters escaped."""
-    return printable(_rfc4514(name), backslash=False)
-
-
 def _signature_name(obj: Any) -> tuple[str, str | None]:
     oid = obj.signature_algorithm_oid
     name = _oid_label(oid)
@@ -460,7 +447,7 @@ def _issuer_strings(issuer_der: bytes, cert: x509.Certificate) -> tuple[str, str
     if issuer_der and issuer_der in _ISSUERS:
         return _ISSUERS[issuer_der]
     issuer = cert.issuer
-    strings = (_rfc4514(issuer), short_name(issuer))
+    strings = (rfc4514(issuer), short_name(issuer))
     if issuer_der:
         if len(_ISSUERS) > 4096:
             _ISSUERS.clear()
@@ -483,7 +470,7 @@ def certificate_info(
         serial = cert.serial_number
     extensions, ext_error = decode_extensions(lambda: cert.extensions, quiet=bool(warned))
     subject = cert.subject
-    subject_text, subject_short = _rfc4514(subject), short_name(subject)
+    subject_text, subject_short = rfc4514(subject), short_name(subject)
     try:
         issuer_der, subject_der = certificate_names(der)
     except InvalidInput:
@@ -579,7 +566,7 @@ def csr_info(csr: x509.CertificateSigningRequest, warned: tuple[str, ...] = ()) 
     except Exception:
         valid = False
     return CsrInfo(
-        subject=_rfc4514(csr.subject),
+        subject=rfc4514(csr.subject),
         subject_short=short_name(csr.subject),
         public_key=public_key_info(csr.public_key()),
         signature_algorithm=_signature_name(csr)[0],
@@ -676,7 +663,7 @@ def crl_info(crl: x509.CertificateRevocationList, now: dt.datetime) -> CrlInfo:
             entries.append(RevokedEntry(item.serial_number, item.revocation_date_utc, reason))
     extensions, _error = decode_extensions(lambda: crl.extensions)
     return CrlInfo(
-        issuer=_rfc4514(crl.issuer),
+        issuer=rfc4514(crl.issuer),
         issuer_short=short_name(crl.issuer),
         this_update=crl.last_update_utc,
         next_update=crl.next_update_utc,
@@ -849,7 +836,6 @@ __all__ = [
     "general_name",
     "key_info",
     "key_usage_names",
-    "name_text",
     "object_title",
     "public_key_info",
     "short_name",

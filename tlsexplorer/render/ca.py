@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 from cryptography.x509.oid import ExtensionOID
 
 from tlsexplorer.core import ca
-from tlsexplorer.core.text import printable
+from tlsexplorer.core.text import name_text, printable
 from tlsexplorer.core.timeutil import format_iso8601
-from tlsexplorer.core.x509_inspect import name_text
 
 SAN_OID = ExtensionOID.SUBJECT_ALTERNATIVE_NAME
 

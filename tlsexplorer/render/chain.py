@@ -11,8 +11,8 @@ from rich.text import Text
 from rich.tree import Tree
 
 from tlsexplorer.core.chain import ChainReport, Finding, describe, key_description
+from tlsexplorer.core.text import name_text
 from tlsexplorer.core.timeutil import format_iso8601
-from tlsexplorer.core.x509_inspect import name_text
 
 OK_MARK = "✔"
 FAIL_MARK = "✘"

@@ -29,8 +29,8 @@ from tlsexplorer.core.chain import ChainReport, OpensslFiles, split_bundle_roots
 from tlsexplorer.core.errors import TlsxError, UsageError
 from tlsexplorer.core.files import certificate_files, read_file
 from tlsexplorer.core.loader import load_certificates
+from tlsexplorer.core.text import name_text
 from tlsexplorer.core.timeutil import format_iso8601, parse_iso8601
-from tlsexplorer.core.x509_inspect import name_text
 from tlsexplorer.render import chain as render
 from tlsexplorer.samples import SAMPLES_DIR
 from tlsexplorer.tui.payloads import VerifyChain
