@@ -73,8 +73,7 @@ for name, data, mode in files:
 
 
 def _make_ca(folder: Path) -> Path:
-    from tlsexplorer.core import ca_store
-
+    from tlsexplorer.core.ca import store as ca_store
     now = dt.datetime.now(dt.timezone.utc)
     request = ca_store.CaRequest(cn="Benchmark Root", key_type="p256")
     ca_store.save(ca_store.build_root(folder / "ca", request, now))

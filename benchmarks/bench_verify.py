@@ -28,8 +28,8 @@ def make_files(folder: Path, pool_size: int = POOL_SIZE) -> tuple[Path, Path, Pa
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
-    from tlsexplorer.core.ca import CertificateSpec, build_name, issue_certificate, parse_san
-    from tlsexplorer.core.trust import system_trust
+    from tlsexplorer.core.ca.build import CertificateSpec, build_name, issue_certificate, parse_san
+    from tlsexplorer.core.chain.trust import system_trust
 
     start = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
     end = dt.datetime(2035, 1, 1, tzinfo=dt.timezone.utc)

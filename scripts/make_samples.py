@@ -7,7 +7,7 @@ Run from the repository root:
 
 It makes new keys each time (so fingerprints change) and overwrites the
 samples folder's PEM files and manifest.json. Everything is made with
-tlsexplorer.core.ca, the same code the CA workbench uses.
+tlsexplorer.core.ca.build, the same code the CA workbench uses.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from tlsexplorer.core import ca
+from tlsexplorer.core.ca import build as ca
 from tlsexplorer.core.files import FileToWrite, write_files
 
 OUT = Path(__file__).resolve().parent.parent / "tlsexplorer" / "samples"

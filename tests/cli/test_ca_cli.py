@@ -171,7 +171,6 @@ def test_help_has_an_example() -> None:
 
 def test_cli_choices_are_the_cores() -> None:
     from tlsexplorer.cli import ca as ca_cli
-    from tlsexplorer.core import ca as ca_core
-
+    from tlsexplorer.core.ca import build as ca_core
     assert ca_cli.KEY_TYPES == ca_core.KEY_TYPES
     assert set(ca_cli.FLAWS) == set(ca_core.FLAWS)

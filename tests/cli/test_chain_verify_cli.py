@@ -181,8 +181,7 @@ def test_trust_bundle_root_with_a_self_signed_leaf(
 ) -> None:
     import datetime as dt
 
-    from tlsexplorer.core import ca
-
+    from tlsexplorer.core.ca import build as ca
     key = ca.generate_private_key("p256")
     start, end = (
         dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
@@ -208,8 +207,7 @@ def test_names_a_certificate_maker_chose_cannot_drive_the_terminal(
 
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from tlsexplorer.core import ca
-
+    from tlsexplorer.core.ca import build as ca
     start = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
     end = start + dt.timedelta(days=365)
     root_key, leaf_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())

@@ -214,7 +214,7 @@ def test_open_dash_shows_the_pipe_in_the_tui(
     import os
     import stat
 
-    from tlsexplorer.core.recent import add_recent, load_recent
+    from tlsexplorer.core.x509.recent import add_recent, load_recent
 
     monkeypatch.setenv("TLSEXPLORER_STATE_DIR", str(tmp_path / "state"))
     data = sample_path("alice.example.net.fullchain.pem").read_bytes()

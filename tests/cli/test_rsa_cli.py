@@ -195,8 +195,7 @@ def test_signature_names_are_printed_spelled_out(capsys: pytest.CaptureFixture[s
 
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    from tlsexplorer.core import ca
-
+    from tlsexplorer.core.ca import build as ca
     start = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     spec = ca.CertificateSpec(ca.build_name("Evil\x1b[2J CA"), "root", start, start + dt.timedelta(days=30))

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from tests.cli.support import run_cli
 from tests.tls_support import ALICE, ROOT, closed_port, https_get, lab_server
 from tlsexplorer.cli import main
-from tlsexplorer.core.ca import private_key_pem
+from tlsexplorer.core.ca.build import private_key_pem
 
 
 def test_probe_json_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -138,7 +138,7 @@ def test_the_course_story_with_a_ca_made_by_the_workbench(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     """ca init + ca issue, then serve --ca DIR --name NAME, then probe with and without the CA."""
-    from tlsexplorer.core.tls_server import LabServer, ca_issued_files, load_server_context
+    from tlsexplorer.core.tls.server import LabServer, ca_issued_files, load_server_context
 
     ca_dir = tmp_path / "myca"
     assert main(["ca", "init", str(ca_dir), "--cn", "My Local CA", "--key-type", "p256"]) == 0
@@ -191,8 +191,7 @@ def test_probe_pem_prints_a_hostile_certificate_name_as_text(
 ) -> None:
     """--pem's '# subject' line: a server's name with rich markup or an ESC is printed as text, escaped."""
     from tests.render.test_tls_render import _hostile_certificate_der
-    from tlsexplorer.core import tls_probe
-
+    from tlsexplorer.core.tls import probe as tls_probe
     peer = tls_probe.PeerCertificate.from_der(_hostile_certificate_der())
     result = tls_probe.ProbeResult("localhost", 8443, "localhost", True, "TLSv1.3", "TLS_AES_256_GCM_SHA384",
                                    None, True, None, (peer,), "read from the Certificate message",

@@ -26,10 +26,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.cli.support import run_cli
 from tests.tls_support import ROOT, lab_server, root_pem
-from tlsexplorer.core import ca_store
+from tlsexplorer.core.ca import store as ca_store
 from tlsexplorer.core.errors import InvalidInput, PasswordRequired, UsageError, WrongPassword
-from tlsexplorer.core.tls_probe import ProbeResult, load_client_identity, probe
-from tlsexplorer.core.tls_server import DEFAULT_SECRET
+from tlsexplorer.core.tls.probe import ProbeResult, load_client_identity, probe
+from tlsexplorer.core.tls.server import DEFAULT_SECRET
 
 PASSPHRASE = b"correct horse"
 

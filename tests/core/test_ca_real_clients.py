@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tlsexplorer.core import ca_store
+from tlsexplorer.core.ca import store as ca_store
 
 pytestmark = pytest.mark.network
 

@@ -1,7 +1,7 @@
 """verify_chain on hand-made chains: every check of the checklist, and the
 checklist agreeing with the cryptography library's verifier on every case.
 
-Every bad certificate is built here with tlsexplorer.core.ca; EC P-256 keys
+Every bad certificate is built here with tlsexplorer.core.ca.build; EC P-256 keys
 keep it fast. "The checklist says all is well" must equal "the verifier
 accepts" on every case (``report.agrees``).
 """
@@ -18,8 +18,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, ObjectIdentifier
 
-from tlsexplorer.core import ca
-from tlsexplorer.core.ca import (
+from tlsexplorer.core.ca import build as ca
+from tlsexplorer.core.ca.build import (
     CertificateSpec,
     PrivateKey,
     build_name,
@@ -27,7 +27,7 @@ from tlsexplorer.core.ca import (
     parse_network,
     parse_san,
 )
-from tlsexplorer.core.chain import ChainReport, dns_pattern_matches, split_bundle_roots, verify_chain
+from tlsexplorer.core.chain.chain import ChainReport, dns_pattern_matches, split_bundle_roots, verify_chain
 from tlsexplorer.core.errors import UsageError
 
 UTC = dt.timezone.utc

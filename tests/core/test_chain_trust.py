@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tlsexplorer.core import trust
+from tlsexplorer.core.chain import trust
 from tlsexplorer.samples import SAMPLES_DIR
 
 

@@ -7,8 +7,8 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa, x25519
 
-from tlsexplorer.core.dh import DH_PRESET, hybrid_encrypt, small_dh, x25519_exchange
 from tlsexplorer.core.errors import InvalidInput, UsageError
+from tlsexplorer.core.rsa.dh import DH_PRESET, hybrid_encrypt, small_dh, x25519_exchange
 from tlsexplorer.samples import sample_path
 
 

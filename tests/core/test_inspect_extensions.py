@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import AuthorityInformationAccessOID, CertificatePoliciesOID, ObjectIdentifier
 
 from tests.inspect_factory import NOW, ec_key, name
-from tlsexplorer.core.x509_inspect import certificate_info
+from tlsexplorer.core.x509.summary import certificate_info
 
 
 def test_extensions_decoded() -> None:

@@ -12,10 +12,10 @@ from cryptography import x509
 from tests.inspect_factory import NOW, der, ec_key, make_cert, pem, rsa_key
 from tlsexplorer.core.der import parse_der, walk
 from tlsexplorer.core.errors import InvalidInput
-from tlsexplorer.core.lint import lint_certificate, strict_verdict
-from tlsexplorer.core.loader import load_objects
-from tlsexplorer.core.sweep import read_paths, sweep
-from tlsexplorer.core.x509_inspect import CertificateInfo, certificate_info, summarize
+from tlsexplorer.core.x509.lint import lint_certificate, strict_verdict
+from tlsexplorer.core.x509.loader import load_objects
+from tlsexplorer.core.x509.summary import CertificateInfo, certificate_info, summarize
+from tlsexplorer.core.x509.sweep import read_paths, sweep
 from tlsexplorer.samples import SAMPLES_DIR, sample_path
 
 
@@ -199,7 +199,7 @@ def test_sweep_flags_orphans_and_missing_issuers(tmp_path: Path) -> None:
 
 
 def test_sweep_reads_a_symlinked_file_once_and_links_sha1_roots(tmp_path: Path) -> None:
-    from tlsexplorer.core.sweep import collect_files
+    from tlsexplorer.core.x509.sweep import collect_files
 
     (tmp_path / "a.pem").write_bytes(sample_path("charlies-root-ca.pem").read_bytes())
     (tmp_path / "1a2b3c4d.0").symlink_to(tmp_path / "a.pem")

@@ -12,9 +12,9 @@ from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
 from tests.inspect_factory import NOW, ec_key, make_cert, name, pem, rsa_key, with_serial_bytes
 from tlsexplorer.core.files import MAX_INPUT_BYTES, human_size
-from tlsexplorer.core.loader import load_certificates, load_objects
-from tlsexplorer.core.sweep import read_path
-from tlsexplorer.core.x509_inspect import certificate_info, summarize
+from tlsexplorer.core.x509.loader import load_certificates, load_objects
+from tlsexplorer.core.x509.summary import certificate_info, summarize
+from tlsexplorer.core.x509.sweep import read_path
 from tlsexplorer.samples import manifest, sample, sample_path
 
 ENC = serialization.Encoding

@@ -6,7 +6,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
 
 from tlsexplorer.core.errors import InvalidInput
-from tlsexplorer.core.loader import load_certificates, pem_blocks
+from tlsexplorer.core.x509.loader import load_certificates, pem_blocks
 from tlsexplorer.samples import sample_path
 
 

@@ -11,9 +11,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.x509.oid import NameOID
 
-from tlsexplorer.core import ca
+from tlsexplorer.core.ca import build as ca
 from tlsexplorer.core.errors import InvalidInput, PasswordRequired, UsageError, WrongPassword
-from tlsexplorer.core.rsa_math import (
+from tlsexplorer.core.rsa.rsa_math import (
     HASH_OIDS,
     MAX_BITS,
     build_workbook,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tlsexplorer.core import caesar
 from tlsexplorer.core.errors import InvalidInput
+from tlsexplorer.core.symmetric import caesar
 
 SENTENCES = [
     "It was the best of times, it was the worst of times, it was the age of wisdom.",

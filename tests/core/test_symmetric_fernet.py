@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 
-from tlsexplorer.core import fernet_steps as fs
 from tlsexplorer.core.errors import InvalidInput, UsageError
 from tlsexplorer.core.hazmat.fernet_fixed import encrypt_fixed, parse_iv
+from tlsexplorer.core.symmetric import fernet as fs
 
 # The Fernet specification's generate.json / verify.json vector.
 SPEC_KEY = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 
 from tests.tls_support import ALICE, closed_port, lab_server, root_pem, silent_peer
 from tlsexplorer.core.errors import UsageError
-from tlsexplorer.core.tls_probe import parse_target, probe
+from tlsexplorer.core.tls.probe import parse_target, probe
 
 
 def _sent_ders() -> list[bytes]:
@@ -112,8 +112,8 @@ def test_cn_only_accepted_by_openssl_is_flagged_by_the_explainer(tmp_path: Path)
     says so instead of showing a bare 'verified' next to the explainer's refusal."""
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from tlsexplorer.core import ca_store
-    from tlsexplorer.core.tls_server import ServerFiles
+    from tlsexplorer.core.ca import store as ca_store
+    from tlsexplorer.core.tls.server import ServerFiles
 
     now = dt.datetime.now(dt.timezone.utc)
     folder = tmp_path / "ca"
@@ -138,7 +138,7 @@ def test_bad_input_messages_name_no_cli_option_and_no_codec(tmp_path: Path) -> N
     """The TLS lab shows these messages too: 'a --ca file' and 'for --client-ca' named options its fields
     do not have, and an over-long servername surfaced the IDNA codec's message alone."""
     from tlsexplorer.core.errors import InvalidInput
-    from tlsexplorer.core.tls_server import load_server_context
+    from tlsexplorer.core.tls.server import load_server_context
 
     junk = tmp_path / "junk.pem"
     junk.write_text("not a certificate\n")
@@ -157,7 +157,7 @@ def test_bad_input_messages_name_no_cli_option_and_no_codec(tmp_path: Path) -> N
 
 
 def test_an_ipv6_target_is_written_back_in_brackets() -> None:
-    from tlsexplorer.core.tls_probe import describe_client_error, host_port
+    from tlsexplorer.core.tls.probe import describe_client_error, host_port
 
     assert host_port("::1", 8443) == "[::1]:8443" and host_port("localhost", 8443) == "localhost:8443"
     assert parse_target(host_port("::1", 8443)) == ("::1", 8443)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.tls_support import ROOT, lab_server
-from tlsexplorer.core.tls_scenarios import SCENARIOS, ScenarioResult, commands_for, run_scenarios
+from tlsexplorer.core.tls.scenarios import SCENARIOS, ScenarioResult, commands_for, run_scenarios
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ OPENSSL_EXPECTATIONS = {
 @pytest.mark.parametrize("scenario_id", sorted(OPENSSL_EXPECTATIONS))
 def test_openssl_reproduces_each_client_scenario(scenario_id: str, tmp_path: Path) -> None:
     """The board's openssl command line, run for real, ends the same way."""
-    from tlsexplorer.core.tls_scenarios import LabMaterial
+    from tlsexplorer.core.tls.scenarios import LabMaterial
 
     server_name, expect, says = OPENSSL_EXPECTATIONS[scenario_id]
     material = LabMaterial(tmp_path).prepare()

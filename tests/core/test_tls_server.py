@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from tests.tls_support import ALICE, ROOT, https_get, lab_server, silent_peer
-from tlsexplorer.core.ca import (
+from tlsexplorer.core.ca.build import (
     CertificateSpec,
     build_name,
     certificate_pem,
@@ -22,7 +22,7 @@ from tlsexplorer.core.ca import (
     private_key_pem,
 )
 from tlsexplorer.core.errors import InvalidInput, PasswordRequired, UsageError, WrongPassword
-from tlsexplorer.core.tls_server import (
+from tlsexplorer.core.tls.server import (
     DEFAULT_SECRET,
     LabServer,
     ServerFiles,

@@ -11,8 +11,8 @@ from cryptography.hazmat.primitives import serialization
 
 from tests.tls_support import ALICE, ROOT, lab_server
 from tlsexplorer.core.errors import InvalidInput
-from tlsexplorer.core.tls_server import DEFAULT_SECRET
-from tlsexplorer.core.wire import (
+from tlsexplorer.core.tls.server import DEFAULT_SECRET
+from tlsexplorer.core.tls.wire import (
     Exchange,
     Segment,
     WireRecorder,

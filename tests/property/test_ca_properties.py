@@ -8,7 +8,8 @@ from cryptography import x509
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tlsexplorer.core import ca, ca_store
+from tlsexplorer.core.ca import build as ca
+from tlsexplorer.core.ca import store as ca_store
 from tlsexplorer.core.errors import UsageError
 from tlsexplorer.core.hazmat import sha1_certificate
 

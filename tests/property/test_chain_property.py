@@ -9,9 +9,9 @@ from cryptography import x509
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tlsexplorer.core import ca
-from tlsexplorer.core.ca import CertificateSpec, build_name, issue_certificate
-from tlsexplorer.core.chain import dns_pattern_matches, verify_chain
+from tlsexplorer.core.ca import build as ca
+from tlsexplorer.core.ca.build import CertificateSpec, build_name, issue_certificate
+from tlsexplorer.core.chain.chain import dns_pattern_matches, verify_chain
 
 UTC = dt.timezone.utc
 START, END, NOW = (dt.datetime(y, 1, 1, tzinfo=UTC) for y in (2025, 2030, 2026))

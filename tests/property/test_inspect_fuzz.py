@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from tlsexplorer.core.der import parse_der
 from tlsexplorer.core.errors import TlsxError
-from tlsexplorer.core.loader import LoadResult, load_objects
-from tlsexplorer.core.x509_inspect import summarize
+from tlsexplorer.core.x509.loader import LoadResult, load_objects
+from tlsexplorer.core.x509.summary import summarize
 from tlsexplorer.samples import SAMPLE_NOW, manifest
 
 SEEDS = [s.path.read_bytes() for s in manifest()]

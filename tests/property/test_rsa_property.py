@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tlsexplorer.core.rsa_math import (
+from tlsexplorer.core.rsa.rsa_math import (
     build_workbook,
     extended_euclid,
     miller_rabin,

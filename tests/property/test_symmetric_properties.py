@@ -10,9 +10,9 @@ from cryptography.hazmat.primitives.hmac import HMAC
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tlsexplorer.core import caesar
-from tlsexplorer.core import fernet_steps as fs
 from tlsexplorer.core.hazmat.fernet_fixed import encrypt_fixed
+from tlsexplorer.core.symmetric import caesar
+from tlsexplorer.core.symmetric import fernet as fs
 
 keys = st.binary(min_size=32, max_size=32)
 times = st.integers(min_value=0, max_value=4_000_000_000)

@@ -14,7 +14,7 @@ from cryptography.x509.oid import NameOID
 from rich.console import Console
 
 from tests.cli.support import run_cli
-from tlsexplorer.core import ca_store
+from tlsexplorer.core.ca import store as ca_store
 from tlsexplorer.render.ca import product_view
 
 HOSTILE_CN = "evil[/]x[bold]\x1b[2J.example"

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from textual.widgets import Checkbox, Input, Select, Static
 
-from tlsexplorer.core import ca_store
+from tlsexplorer.core.ca import store as ca_store
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.explorers import EXPLORERS

@@ -10,7 +10,7 @@ from cryptography import x509
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select, Static, Tree
 
-from tlsexplorer.core import ca
+from tlsexplorer.core.ca import build as ca
 from tlsexplorer.samples import SAMPLE_NOW, SAMPLES_DIR
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.payloads import VerifyChain
@@ -295,7 +295,7 @@ async def test_sent_material_survives_editing_and_verifying_again() -> None:
 
 
 async def test_openssl_line_for_sent_material_names_the_system_roots() -> None:
-    from tlsexplorer.core.trust import system_roots_file
+    from tlsexplorer.core.chain.trust import system_roots_file
 
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:

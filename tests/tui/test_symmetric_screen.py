@@ -9,7 +9,7 @@ from cryptography.fernet import Fernet
 from rich.console import Console
 from textual.widgets import Input, Static, TabbedContent, TextArea
 
-from tlsexplorer.core import caesar
+from tlsexplorer.core.symmetric import caesar
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.screens.symmetric import DEMO_KEY, SymmetricScreen

@@ -12,8 +12,8 @@ from rich.console import Console
 from textual.widgets import Checkbox, DataTable, Input, RichLog, Static
 
 from tests.tls_support import ROOT, https_get
-from tlsexplorer.core.tls_scenarios import SCENARIOS
-from tlsexplorer.core.tls_server import DEFAULT_SECRET
+from tlsexplorer.core.tls.scenarios import SCENARIOS
+from tlsexplorer.core.tls.server import DEFAULT_SECRET
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.explorers import EXPLORERS
@@ -194,8 +194,7 @@ async def test_probe_trusts_your_own_ca_folder(tmp_path: Path) -> None:
     trusting that CA (filled in from the folder), and see a CA file that does not exist reported."""
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from tlsexplorer.core import ca_store
-
+    from tlsexplorer.core.ca import store as ca_store
     folder = tmp_path / "myca"
     ca_store.save(ca_store.build_root(folder, ca_store.CaRequest(cn="Pilot Root"), SAMPLE_NOW,
                                       ec.generate_private_key(ec.SECP256R1())))
@@ -235,8 +234,7 @@ async def test_probe_presents_a_client_certificate_for_mutual_tls(tmp_path: Path
     from cryptography.hazmat.primitives.asymmetric import ec
 
     from tests.tls_support import lab_server
-    from tlsexplorer.core import ca_store
-
+    from tlsexplorer.core.ca import store as ca_store
     folder = tmp_path / "clients"
     now = dt.datetime.now(dt.timezone.utc)  # the server checks the client certificate at the real time
     ca_store.save(ca_store.build_root(folder, ca_store.CaRequest(cn="Pilot Client CA"), now,
@@ -287,7 +285,7 @@ async def test_encrypted_key_and_ctrl_s_from_another_tab_say_what_happened(tmp_p
     from cryptography.hazmat.primitives import serialization
 
     from tests.tls_support import ALICE
-    from tlsexplorer.core.ca import private_key_pem
+    from tlsexplorer.core.ca.build import private_key_pem
 
     key = serialization.load_pem_private_key(ALICE.key.read_bytes(), None)
     encrypted = tmp_path / "alice.enc.key.pem"
@@ -321,7 +319,7 @@ async def test_encrypted_key_and_ctrl_s_from_another_tab_say_what_happened(tmp_p
 
 async def test_wire_at_80_columns_puts_the_hello_details_under_the_records() -> None:
     """Beside the records, the 53-column ClientHello panel left the records 25 columns at 80."""
-    from tlsexplorer.core.wire import analyse_exchange
+    from tlsexplorer.core.tls.wire import analyse_exchange
     from tlsexplorer.tui.scenes._tls_capture import recorded_exchange
 
     for size, records_at_least, beside in (((80, 24), 70, False), ((120, 40), 60, True)):
@@ -345,8 +343,7 @@ async def test_the_ca_to_trust_follows_the_server_unless_typed_in(tmp_path: Path
     certificate'), but a CA file the user typed stays."""
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from tlsexplorer.core import ca_store
-
+    from tlsexplorer.core.ca import store as ca_store
     folder = tmp_path / "myca"
     ca_store.save(ca_store.build_root(folder, ca_store.CaRequest(cn="Pilot Root"), SAMPLE_NOW,
                                       ec.generate_private_key(ec.SECP256R1())))

@@ -29,7 +29,7 @@ from tlsexplorer.cli.base import (
 )
 
 if TYPE_CHECKING:
-    from tlsexplorer.core.ca_store import LoadedCa, Product
+    from tlsexplorer.core.ca.store import LoadedCa, Product
 
 # The core's KEY_TYPES and FLAWS, spelled out so that building the parser (and
 # so `tlsexplorer --help`) does not import cryptography; a test keeps them equal.
@@ -175,7 +175,7 @@ def _new_key_password(args: argparse.Namespace) -> bytes | None:
 
 
 def _load_ca(directory: str, password_file: str | None) -> LoadedCa:
-    from tlsexplorer.core.ca_store import ca_key_is_encrypted, load_ca
+    from tlsexplorer.core.ca.store import ca_key_is_encrypted, load_ca
     from tlsexplorer.core.errors import UsageError
 
     if not Path(directory).is_dir():
@@ -196,7 +196,7 @@ def _date(value: str | None) -> Any:
 
 
 def _ca_request(args: argparse.Namespace, default_cn: str) -> Any:
-    from tlsexplorer.core.ca_store import CaRequest
+    from tlsexplorer.core.ca.store import CaRequest
 
     return CaRequest(
         cn=args.cn or default_cn, o=args.org, ou=args.org_unit, c=args.country, st=args.state,
@@ -208,7 +208,7 @@ def _ca_request(args: argparse.Namespace, default_cn: str) -> Any:
 
 
 def _finish(args: argparse.Namespace, product: Product, now: Any, **recipe_args: Any) -> int:
-    from tlsexplorer.core.ca_store import save
+    from tlsexplorer.core.ca.store import save
 
     written = save(product, force=args.force)
     if args.json:
@@ -218,7 +218,7 @@ def _finish(args: argparse.Namespace, product: Product, now: Any, **recipe_args:
 
     sys.stdout.write("\n".join(summary_lines(product, written)) + "\n")
     if args.recipe:
-        from tlsexplorer.core.ca_recipes import recipe_for
+        from tlsexplorer.core.ca.recipes import recipe_for
         from tlsexplorer.render.ca import recipe_text
 
         command = "tlsexplorer " + " ".join(sys.argv[1:]) if sys.argv[1:] else ""
@@ -234,7 +234,7 @@ def _now() -> Any:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from tlsexplorer.core.ca_store import build_root
+    from tlsexplorer.core.ca.store import build_root
 
     now = _now()
     product = build_root(args.dir, _ca_request(args, "tlsexplorer local CA"), now)
@@ -242,7 +242,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _intermediate(args: argparse.Namespace) -> int:
-    from tlsexplorer.core.ca_store import build_intermediate, ca_key_is_encrypted
+    from tlsexplorer.core.ca.store import build_intermediate, ca_key_is_encrypted
 
     parent = _load_ca(args.dir, args.ca_password_file)
     now = _now()
@@ -252,7 +252,7 @@ def _intermediate(args: argparse.Namespace) -> int:
 
 
 def _issue(args: argparse.Namespace) -> int:
-    from tlsexplorer.core.ca_store import LeafRequest, build_leaf, ca_key_is_encrypted
+    from tlsexplorer.core.ca.store import LeafRequest, build_leaf, ca_key_is_encrypted
 
     issuer = _load_ca(args.dir, args.ca_password_file)
     p12_password = None
@@ -270,7 +270,7 @@ def _issue(args: argparse.Namespace) -> int:
 
 
 def _csr(args: argparse.Namespace) -> int:
-    from tlsexplorer.core.ca_store import build_csr
+    from tlsexplorer.core.ca.store import build_csr
 
     password = _new_key_password(args)
     product = build_csr(args.out, args.name, tuple(args.san), args.key_type, password, args.org)
@@ -278,7 +278,7 @@ def _csr(args: argparse.Namespace) -> int:
 
 
 def _sign(args: argparse.Namespace) -> int:
-    from tlsexplorer.core.ca_store import build_signed, ca_key_is_encrypted
+    from tlsexplorer.core.ca.store import build_signed, ca_key_is_encrypted
 
     data = read_source(args.csr, limit=1024 * 1024)
     issuer = _load_ca(args.dir, args.ca_password_file)

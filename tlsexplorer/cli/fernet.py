@@ -20,7 +20,7 @@ from tlsexplorer.cli.base import (
 if TYPE_CHECKING:
     import datetime as dt
 
-    from tlsexplorer.core.fernet_steps import FernetKey, TokenReport
+    from tlsexplorer.core.symmetric.fernet import FernetKey, TokenReport
 
 UNSAFE_HELP = "UNSAFE, for teaching and reproducible output only"
 SAMPLE_KEY = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="
@@ -157,7 +157,7 @@ def register(subparsers: Any) -> None:
 
 
 def _load_key(args: argparse.Namespace) -> FernetKey | None:
-    from tlsexplorer.core.fernet_steps import parse_key
+    from tlsexplorer.core.symmetric.fernet import parse_key
 
     if getattr(args, "key_file", None):
         if args.key_file == "-" and "-" in (getattr(args, "text", None), getattr(args, "token", None)):
@@ -197,7 +197,7 @@ def _write_bytes(*parts: bytes) -> None:
 
 
 def _keygen(args: argparse.Namespace) -> int:
-    from tlsexplorer.core.fernet_steps import generate_key
+    from tlsexplorer.core.symmetric.fernet import generate_key
 
     key = generate_key()
     if args.output:
@@ -261,7 +261,7 @@ def _decrypt(args: argparse.Namespace) -> int:
     from cryptography.fernet import InvalidToken
 
     from tlsexplorer.core.errors import InvalidInput
-    from tlsexplorer.core.fernet_steps import explain_token, rejection_message, to_epoch
+    from tlsexplorer.core.symmetric.fernet import explain_token, rejection_message, to_epoch
 
     key = _load_key(args)
     assert key is not None
@@ -293,7 +293,7 @@ def _decrypt(args: argparse.Namespace) -> int:
 
 def explain_document(report: TokenReport) -> dict[str, Any]:
     """The JSON document of ``fernet explain``."""
-    from tlsexplorer.core.fernet_steps import epoch_to_datetime
+    from tlsexplorer.core.symmetric.fernet import epoch_to_datetime
 
     fields = report.fields
     plaintext_text: str | None = None
@@ -325,7 +325,7 @@ def explain_document(report: TokenReport) -> dict[str, Any]:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from tlsexplorer.core.fernet_steps import explain_token
+    from tlsexplorer.core.symmetric.fernet import explain_token
 
     key = _load_key(args)
     token = _argument_bytes(args.token)
@@ -341,7 +341,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _rotate(args: argparse.Namespace) -> int:
-    from tlsexplorer.core.fernet_steps import parse_key, rotate
+    from tlsexplorer.core.symmetric.fernet import parse_key, rotate
 
     keys = [parse_key(text) for text in args.key]
     token = _argument_bytes(args.token)

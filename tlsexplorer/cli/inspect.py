@@ -21,8 +21,8 @@ from tlsexplorer.cli.base import add_json_flag, example_epilog, read_password, s
 if TYPE_CHECKING:
     import datetime as dt
 
-    from tlsexplorer.core.loader import LoadedObject, LoadResult
-    from tlsexplorer.core.sweep import ObjectRef
+    from tlsexplorer.core.x509.loader import LoadedObject, LoadResult
+    from tlsexplorer.core.x509.sweep import ObjectRef
 
 #: Objects of a file shown in full by the human output; the rest get one line each.
 DETAILED_LIMIT = 50
@@ -91,7 +91,7 @@ def run_open(args: argparse.Namespace) -> int:
     from tlsexplorer.cli import launch_tui, require_terminal
     from tlsexplorer.cli.base import read_source
     from tlsexplorer.core.errors import UsageError
-    from tlsexplorer.core.recent import STDIN_FOLDER_PREFIX
+    from tlsexplorer.core.x509.recent import STDIN_FOLDER_PREFIX
 
     require_terminal(stdin="-" not in args.paths)
     if "-" not in args.paths:
@@ -131,8 +131,8 @@ def _load_all(args: argparse.Namespace, password: bytes | None) -> tuple[list[Lo
 
     from tlsexplorer.cli.base import read_source
     from tlsexplorer.core.errors import TlsxError
-    from tlsexplorer.core.loader import LoadResult, load_objects
-    from tlsexplorer.core.sweep import collect_files, read_path
+    from tlsexplorer.core.x509.loader import LoadResult, load_objects
+    from tlsexplorer.core.x509.sweep import collect_files, read_path
 
     results: list[LoadResult] = []
     notes: list[str] = []
@@ -209,7 +209,7 @@ def run_inspect(args: argparse.Namespace) -> int:
 
 def object_json(obj: LoadedObject, now: dt.datetime, matches: dict[int, list[ObjectRef]]) -> dict[str, Any]:
     """The JSON object of one loaded object (containers hold theirs under ``objects``)."""
-    from tlsexplorer.core.x509_inspect import summarize
+    from tlsexplorer.core.x509.summary import summarize
 
     out: dict[str, Any] = {"kind": obj.kind, "where": obj.where, "format": obj.format}
     out["encrypted"] = obj.encrypted
@@ -234,7 +234,7 @@ def write_json(
     """
     import json
 
-    from tlsexplorer.core.sweep import match_keys, sweep
+    from tlsexplorer.core.x509.sweep import match_keys, sweep
 
     matches = match_keys(results)
     total = sum(len(r.objects) for r in results)
@@ -344,8 +344,8 @@ def print_human(
 
     from tlsexplorer.core.der import parse_der
     from tlsexplorer.core.errors import TlsxError
-    from tlsexplorer.core.sweep import match_keys, sweep
-    from tlsexplorer.core.x509_inspect import object_title, summarize
+    from tlsexplorer.core.x509.summary import object_title, summarize
+    from tlsexplorer.core.x509.sweep import match_keys, sweep
     from tlsexplorer.render.console import make_console
     from tlsexplorer.render.x509 import der_tree, object_heading, render_info, render_problems, render_sweep
 

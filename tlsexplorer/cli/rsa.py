@@ -18,7 +18,7 @@ from tlsexplorer.cli.base import add_json_flag, emit_json, example_epilog, read_
 from tlsexplorer.core.errors import PasswordRequired, UsageError
 
 if TYPE_CHECKING:
-    from tlsexplorer.core.rsa_math import KeyIdentities, ModexpTrace, RsaWorkbook, SignatureCheck
+    from tlsexplorer.core.rsa.rsa_math import KeyIdentities, ModexpTrace, RsaWorkbook, SignatureCheck
 
 
 def register(subparsers: Any) -> None:
@@ -188,15 +188,14 @@ def allow_big_integers() -> None:
 
 
 def _number_option(value: str | None, what: str) -> int | None:
-    from tlsexplorer.core.rsa_math import parse_int
+    from tlsexplorer.core.rsa.rsa_math import parse_int
 
     return None if value is None else parse_int(value, what)
 
 
 def run_rsa(args: argparse.Namespace) -> int:
     """The worked example, or a real key's identities with --key."""
-    from tlsexplorer.core import rsa_math
-
+    from tlsexplorer.core.rsa import rsa_math
     allow_big_integers()
     if args.key is not None:
         if any(v is not None for v in (args.p, args.q, args.e, args.message, args.text, args.preset)):
@@ -239,7 +238,7 @@ def run_rsa(args: argparse.Namespace) -> int:
 
 
 def _run_key(args: argparse.Namespace) -> int:
-    from tlsexplorer.core.rsa_math import load_rsa_key
+    from tlsexplorer.core.rsa.rsa_math import load_rsa_key
 
     if args.key == "-" and args.password_file == "-":
         raise UsageError("only one of --key and --password-file can be read from standard input")
@@ -266,7 +265,7 @@ def _run_key(args: argparse.Namespace) -> int:
 
 def run_signature(args: argparse.Namespace) -> int:
     """``rsa signature CERT --issuer CERT``."""
-    from tlsexplorer.core.rsa_math import check_certificate_signature
+    from tlsexplorer.core.rsa.rsa_math import check_certificate_signature
 
     allow_big_integers()
     if args.cert == "-" and args.issuer == "-":

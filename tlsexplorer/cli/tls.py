@@ -32,7 +32,7 @@ from tlsexplorer.cli.base import (
 )
 
 if TYPE_CHECKING:
-    from tlsexplorer.core.tls_server import ServerFiles
+    from tlsexplorer.core.tls.server import ServerFiles
 
 
 def _server_options(parser: argparse.ArgumentParser) -> None:
@@ -161,7 +161,7 @@ def register(subparsers: Any) -> None:
 
 
 def _server_files(args: argparse.Namespace) -> ServerFiles:
-    from tlsexplorer.core.tls_server import ServerFiles, ca_issued_files
+    from tlsexplorer.core.tls.server import ServerFiles, ca_issued_files
     from tlsexplorer.samples import SAMPLES_DIR
 
     if args.ca_dir or args.name:
@@ -181,7 +181,7 @@ def _server_files(args: argparse.Namespace) -> ServerFiles:
 
 def _context(args: argparse.Namespace, client_ca: str | None = None) -> Any:
     from tlsexplorer.core.files import read_file
-    from tlsexplorer.core.tls_server import key_is_encrypted, load_server_context
+    from tlsexplorer.core.tls.server import key_is_encrypted, load_server_context
 
     files = _server_files(args)
     password = None
@@ -192,7 +192,7 @@ def _context(args: argparse.Namespace, client_ca: str | None = None) -> Any:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from tlsexplorer.core.tls_server import DEFAULT_PORT, DEFAULT_SECRET, LabServer
+    from tlsexplorer.core.tls.server import DEFAULT_PORT, DEFAULT_SECRET, LabServer
     from tlsexplorer.render.console import make_console
     from tlsexplorer.render.tls import event_text
 
@@ -257,7 +257,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _probe(args: argparse.Namespace) -> int:
-    from tlsexplorer.core.tls_probe import parse_target, probe
+    from tlsexplorer.core.tls.probe import parse_target, probe
 
     host, port = parse_target(args.target)
     if args.timeout <= 0 or args.timeout > 120:
@@ -298,7 +298,7 @@ def _client_key_password(args: argparse.Namespace) -> bytes | None:
     if args.key_password_file:
         return read_password(args.key_password_file, option="--key-password-file", prompt="")
     from tlsexplorer.core.errors import PasswordRequired
-    from tlsexplorer.core.tls_probe import load_client_identity
+    from tlsexplorer.core.tls.probe import load_client_identity
 
     try:
         load_client_identity(args.cert, args.key)
@@ -311,7 +311,7 @@ def _client_key_password(args: argparse.Namespace) -> bytes | None:
 def _scenarios(args: argparse.Namespace) -> int:
     import tempfile
 
-    from tlsexplorer.core.tls_scenarios import SCENARIOS, run_scenarios
+    from tlsexplorer.core.tls.scenarios import SCENARIOS, run_scenarios
 
     known = {s.id for s in SCENARIOS}
     if args.only:
@@ -343,8 +343,8 @@ def _wire(args: argparse.Namespace) -> int:
     import ssl
 
     from tlsexplorer.core.files import read_file
-    from tlsexplorer.core.tls_server import DEFAULT_SECRET, LabServer
-    from tlsexplorer.core.wire import (
+    from tlsexplorer.core.tls.server import DEFAULT_SECRET, LabServer
+    from tlsexplorer.core.tls.wire import (
         analyse_exchange,
         cipher_suite_name,
         record_request,

@@ -17,7 +17,7 @@ from tlsexplorer.core.files import CERT_SUFFIXES, certificate_files
 if TYPE_CHECKING:
     from cryptography import x509
 
-    from tlsexplorer.core.chain import ChainReport
+    from tlsexplorer.core.chain.chain import ChainReport
 
 DESCRIPTION = """\
 Build the chain from LEAF to a trust anchor and verify it with the cryptography
@@ -128,7 +128,7 @@ def _openssl_names(path: str) -> list[str]:
 
 def _load_file(path: str) -> list[x509.Certificate]:
     from tlsexplorer.core.errors import InvalidInput
-    from tlsexplorer.core.loader import load_certificates
+    from tlsexplorer.core.x509.loader import load_certificates
 
     data = read_source(path)
     if data.count(b"-----BEGIN ") == data.count(b"-----BEGIN CERTIFICATE-----") > 0:
@@ -149,9 +149,9 @@ def _load_file(path: str) -> list[x509.Certificate]:
 def _verify(args: argparse.Namespace) -> int:
     import ipaddress
 
-    from tlsexplorer.core.chain import OpensslFiles, split_bundle_roots, verify_chain
+    from tlsexplorer.core.chain.chain import OpensslFiles, split_bundle_roots, verify_chain
+    from tlsexplorer.core.chain.trust import system_trust
     from tlsexplorer.core.timeutil import parse_iso8601, utcnow
-    from tlsexplorer.core.trust import system_trust
 
     if args.max_depth is not None and not 0 <= args.max_depth <= 255:
         raise CliError(f"--max-depth {args.max_depth} must be between 0 and 255")
@@ -231,7 +231,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def report_document(report: ChainReport) -> dict[str, Any]:
     """The ``--json`` document of a chain report."""
-    from tlsexplorer.core.chain import describe, fingerprint_hex
+    from tlsexplorer.core.chain.chain import describe, fingerprint_hex
 
     return {
         "valid": report.valid,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from cryptography.x509.oid import ExtensionOID
 
-from tlsexplorer.core import ca
+from tlsexplorer.core.ca import build as ca
 from tlsexplorer.core.text import name_text, printable
 from tlsexplorer.core.timeutil import format_iso8601
 
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from cryptography import x509
     from rich.console import RenderableType
 
-    from tlsexplorer.core.ca_recipes import Recipe
-    from tlsexplorer.core.ca_store import Product, WrittenFile
+    from tlsexplorer.core.ca.recipes import Recipe
+    from tlsexplorer.core.ca.store import Product, WrittenFile
 
 KIND_LABELS = {
     "certificate": "certificate",

@@ -14,9 +14,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tlsexplorer.core.dh import HybridEncryption, SmallDh, X25519Exchange
 from tlsexplorer.core.hazmat.textbook_rsa import WARNING, Attacks
-from tlsexplorer.core.rsa_math import (
+from tlsexplorer.core.rsa.dh import HybridEncryption, SmallDh, X25519Exchange
+from tlsexplorer.core.rsa.rsa_math import (
     EuclidTable,
     KeyIdentities,
     ModexpStep,

@@ -11,8 +11,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tlsexplorer.core.caesar import ALPHABET, ENGLISH_FREQUENCIES, CrackResult
-from tlsexplorer.core.fernet_steps import (
+from tlsexplorer.core.symmetric.caesar import ALPHABET, ENGLISH_FREQUENCIES, CrackResult
+from tlsexplorer.core.symmetric.fernet import (
     MAX_CLOCK_SKEW,
     FernetKey,
     TokenFields,

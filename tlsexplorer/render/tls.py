@@ -15,10 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from tlsexplorer.core.text import printable
-from tlsexplorer.core.tls_probe import SENT_CA_NAME, SENT_CHAIN_NAME, ProbeResult, host_port
-from tlsexplorer.core.tls_scenarios import ScenarioResult
-from tlsexplorer.core.tls_server import ConnectionEvent
-from tlsexplorer.core.wire import (
+from tlsexplorer.core.tls.probe import SENT_CA_NAME, SENT_CHAIN_NAME, ProbeResult, host_port
+from tlsexplorer.core.tls.scenarios import ScenarioResult
+from tlsexplorer.core.tls.server import ConnectionEvent
+from tlsexplorer.core.tls.wire import (
     EXTENSIONS,
     GROUPS,
     HttpMessage,

@@ -1,7 +1,7 @@
 """Rich renderables for the Inspector: certificates, CSRs, CRLs, keys, lint, raw bytes.
 
 Shared by ``tlsexplorer inspect`` and the Inspector screen. Every function
-takes core summaries (:mod:`tlsexplorer.core.x509_inspect`) and returns a
+takes core summaries (:mod:`tlsexplorer.core.x509.summary`) and returns a
 renderable; nothing here reads files or knows about Textual.
 """
 
@@ -15,11 +15,10 @@ from rich.text import Text
 from rich.tree import Tree
 
 from tlsexplorer.core.der import DerNode
-from tlsexplorer.core.lint import Finding, strict_verdict
-from tlsexplorer.core.loader import PASSWORD_HINT, LoadedObject, LoadResult
-from tlsexplorer.core.sweep import SweepReport
 from tlsexplorer.core.text import printable
-from tlsexplorer.core.x509_inspect import (
+from tlsexplorer.core.x509.lint import Finding, strict_verdict
+from tlsexplorer.core.x509.loader import PASSWORD_HINT, LoadedObject, LoadResult
+from tlsexplorer.core.x509.summary import (
     CertificateInfo,
     ContainerInfo,
     CrlInfo,
@@ -28,6 +27,7 @@ from tlsexplorer.core.x509_inspect import (
     Info,
     KeyInfo,
 )
+from tlsexplorer.core.x509.sweep import SweepReport
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 KIND_LABEL = {

@@ -3,7 +3,7 @@
 Reusing an IV under one key leaks which messages start alike, and a chosen
 timestamp defeats the TTL. This module exists so that screenshots, tests and
 lessons can show the same token every time; real encryption uses
-:func:`tlsexplorer.core.fernet_steps.encrypt` (a fresh random IV, the real clock).
+:func:`tlsexplorer.core.symmetric.fernet.encrypt` (a fresh random IV, the real clock).
 
 The token is built by hand from the primitives, exactly as the Fernet
 specification describes, and tests check it against the library and the
@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.hmac import HMAC
 
 from tlsexplorer.core.errors import UsageError
-from tlsexplorer.core.fernet_steps import VERSION, FernetKey, to_epoch
+from tlsexplorer.core.symmetric.fernet import VERSION, FernetKey, to_epoch
 
 UNSAFE_WARNING = (
     "UNSAFE: a fixed IV and a fixed time make the same token every time; "

@@ -30,8 +30,7 @@ def _sample_key(name: str) -> Any:
 
 def make_demo_ca(now: Any) -> Path:
     """Recreate the scene's root CA (fixed key, fixed serial) and return its folder."""
-    from tlsexplorer.core import ca_store
-
+    from tlsexplorer.core.ca import store as ca_store
     shutil.rmtree(SCENE_DIR, ignore_errors=True)
     serial = 0x3D2F6A1B9C0E4F7A8B5C6D1E2F3A4B5C6D7E8F90
     request = ca_store.CaRequest(cn="tlsexplorer demo CA", o="tlsexplorer", serial=serial)

@@ -16,7 +16,7 @@ from tlsexplorer.tui.scenes import Scene, settle
 
 async def _wire(pilot: Pilot[Any]) -> None:
     """F7, Wire tab, a TLS 1.3 exchange recorded once (fixed bytes): records and the hellos."""
-    from tlsexplorer.core.wire import analyse_exchange
+    from tlsexplorer.core.tls.wire import analyse_exchange
     from tlsexplorer.tui.scenes._tls_capture import recorded_exchange
     from tlsexplorer.tui.screens.tls import TlsScreen
 
@@ -31,7 +31,7 @@ async def _wire(pilot: Pilot[Any]) -> None:
 
 async def _board(pilot: Pilot[Any]) -> None:
     """F7, Scenarios tab, every scenario played for real; ports shown as 8443 so the picture is stable."""
-    from tlsexplorer.core.tls_scenarios import commands_for, run_scenarios
+    from tlsexplorer.core.tls.scenarios import commands_for, run_scenarios
     from tlsexplorer.tui.screens.tls import TlsScreen
 
     await pilot.press("f7")

@@ -26,9 +26,9 @@ from textual.widgets import (
     TabPane,
 )
 
-from tlsexplorer.core import ca
-from tlsexplorer.core.ca_recipes import Recipe, recipe_for
-from tlsexplorer.core.ca_store import (
+from tlsexplorer.core.ca import build as ca
+from tlsexplorer.core.ca.recipes import Recipe, recipe_for
+from tlsexplorer.core.ca.store import (
     CaRequest,
     LeafRequest,
     Product,
@@ -318,7 +318,7 @@ class CaScreen(ExplorerScreen):
         if "name" in fields and name:
             try:
                 if action in ("server", "client", "csr"):
-                    from tlsexplorer.core.ca_store import sanitize_name
+                    from tlsexplorer.core.ca.store import sanitize_name
 
                     sanitize_name(name)
             except TlsxError as exc:

@@ -25,12 +25,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Header, Input, Select, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from tlsexplorer.core.chain import ChainReport, OpensslFiles, split_bundle_roots, verify_chain
+from tlsexplorer.core.chain.chain import ChainReport, OpensslFiles, split_bundle_roots, verify_chain
 from tlsexplorer.core.errors import TlsxError, UsageError
 from tlsexplorer.core.files import certificate_files, read_file
-from tlsexplorer.core.loader import load_certificates
 from tlsexplorer.core.text import name_text
 from tlsexplorer.core.timeutil import format_iso8601, parse_iso8601
+from tlsexplorer.core.x509.loader import load_certificates
 from tlsexplorer.render import chain as render
 from tlsexplorer.samples import SAMPLES_DIR
 from tlsexplorer.tui.payloads import VerifyChain
@@ -88,7 +88,7 @@ def _read_certs(field: str) -> list[x509.Certificate]:
 
 def _compute(request: _Request) -> ChainReport:
     """Read the inputs and verify (runs in a worker thread)."""
-    from tlsexplorer.core.trust import system_roots
+    from tlsexplorer.core.chain.trust import system_roots
 
     if request.sent is not None:
         bundle = load_certificates(request.sent.leaf, request.sent.label or "sent chain")
@@ -146,7 +146,7 @@ SENT_NAMES = SENT_LEAF, SENT_CHAIN, SENT_ROOTS = ("leaf.pem", "chain.pem", "root
 
 def _files(request: _Request, leaf_is_bundle: bool) -> OpensslFiles:
     """File names for the openssl command, as typed (sent material gets :data:`SENT_NAMES`)."""
-    from tlsexplorer.core.trust import system_roots_file
+    from tlsexplorer.core.chain.trust import system_roots_file
 
     if request.sent is not None:
         cafile = [SENT_ROOTS] if request.sent.roots or request.anchors_field.strip() else []

@@ -40,10 +40,10 @@ from textual.widgets.tree import TreeNode
 
 from tlsexplorer.core.der import DerNode, parse_der
 from tlsexplorer.core.errors import TlsxError
-from tlsexplorer.core.loader import LoadedObject, LoadResult, load_objects
-from tlsexplorer.core.recent import add_recent, load_recent
-from tlsexplorer.core.sweep import SweepReport, collect_files, looks_crypto, match_keys, read_path, sweep
-from tlsexplorer.core.x509_inspect import CrlInfo, Info, object_title, summarize
+from tlsexplorer.core.x509.loader import LoadedObject, LoadResult, load_objects
+from tlsexplorer.core.x509.recent import add_recent, load_recent
+from tlsexplorer.core.x509.summary import CrlInfo, Info, object_title, summarize
+from tlsexplorer.core.x509.sweep import SweepReport, collect_files, looks_crypto, match_keys, read_path, sweep
 from tlsexplorer.render.x509 import KIND_LABEL, object_heading, render_info, render_sweep
 from tlsexplorer.samples import SAMPLES_DIR, manifest
 from tlsexplorer.tui.payloads import CheckSignature, OpenFiles, OpenPem, VerifyChain

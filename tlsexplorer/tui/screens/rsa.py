@@ -30,10 +30,10 @@ from textual.widgets import (
     TabPane,
 )
 
-from tlsexplorer.core.dh import HybridEncryption, SmallDh, X25519Exchange
 from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.core.hazmat.textbook_rsa import Attacks
-from tlsexplorer.core.rsa_math import (
+from tlsexplorer.core.rsa.dh import HybridEncryption, SmallDh, X25519Exchange
+from tlsexplorer.core.rsa.rsa_math import (
     PRESETS,
     KeyIdentities,
     ModexpTrace,
@@ -759,7 +759,7 @@ class RsaScreen(ExplorerScreen):
         self, fresh: bool, hybrid: bool, values: tuple[str, str, str, str] = ("23", "5", "6", "15")
     ) -> None:
         """Diffie-Hellman, X25519 and (on request) hybrid encryption, in a thread."""
-        from tlsexplorer.core.dh import hybrid_encrypt, small_dh, x25519_exchange
+        from tlsexplorer.core.rsa.dh import hybrid_encrypt, small_dh, x25519_exchange
 
         try:
             numbers = [parse_int(v, name) for v, name in zip(values, ("p", "g", "a", "b"), strict=True)]

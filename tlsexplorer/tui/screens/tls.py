@@ -41,16 +41,16 @@ from textual.widgets import (
 from textual.widgets.data_table import ColumnKey
 
 from tlsexplorer.core.errors import TlsxError
-from tlsexplorer.core.tls_probe import ProbeResult
-from tlsexplorer.core.tls_scenarios import SCENARIOS, ScenarioResult
-from tlsexplorer.core.tls_server import (
+from tlsexplorer.core.tls.probe import ProbeResult
+from tlsexplorer.core.tls.scenarios import SCENARIOS, ScenarioResult
+from tlsexplorer.core.tls.server import (
     DEFAULT_PORT,
     DEFAULT_SECRET,
     ConnectionEvent,
     LabServer,
     ServerFiles,
 )
-from tlsexplorer.core.wire import WireAnalysis
+from tlsexplorer.core.tls.wire import WireAnalysis
 from tlsexplorer.render import tls as render
 from tlsexplorer.samples import SAMPLES_DIR
 from tlsexplorer.tui.explorers import EXPLORERS
@@ -358,7 +358,7 @@ class TlsScreen(ExplorerScreen):
     def _start_worker(
         self, cert: str, key: str, passphrase: str, port: int, plain: bool, client_ca: str = ""
     ) -> None:
-        from tlsexplorer.core.tls_server import load_server_context
+        from tlsexplorer.core.tls.server import load_server_context
 
         try:
             files: ServerFiles | None = None
@@ -445,7 +445,7 @@ class TlsScreen(ExplorerScreen):
     @on(Input.Submitted, "#target")
     def action_probe(self) -> None:
         """Probe the target in a worker."""
-        from tlsexplorer.core.tls_probe import parse_target
+        from tlsexplorer.core.tls.probe import parse_target
 
         try:
             host, port = parse_target(self.query_one("#target", Input).value, default_port=DEFAULT_PORT)
@@ -471,7 +471,7 @@ class TlsScreen(ExplorerScreen):
     def _probe_worker(self, host: str, port: int, servername: str | None, ca_file: Path | None,
                       insecure: bool, strict: bool, client: ClientFields | None = None) -> None:
         from tlsexplorer.core.files import read_file
-        from tlsexplorer.core.tls_probe import probe
+        from tlsexplorer.core.tls.probe import probe
 
         client = client or ClientFields()
         try:
@@ -558,7 +558,7 @@ class TlsScreen(ExplorerScreen):
 
     @work(thread=True, exclusive=True, group="tls-scenarios", exit_on_error=False)
     def _scenario_worker(self) -> None:
-        from tlsexplorer.core.tls_scenarios import run_scenarios
+        from tlsexplorer.core.tls.scenarios import run_scenarios
 
         try:
             with tempfile.TemporaryDirectory(prefix="tlsexplorer-lab-") as workdir:
@@ -601,7 +601,7 @@ class TlsScreen(ExplorerScreen):
             detail.update(render.scenario_detail(result))
             return
         scenario = next(s for s in SCENARIOS if s.id == scenario_id)
-        from tlsexplorer.core.tls_scenarios import REASONS
+        from tlsexplorer.core.tls.scenarios import REASONS
 
         expected = "the client gets the page" if scenario.expect_ok else "it fails"
         detail.update(Text.assemble((scenario.title, "bold"), f"\nexpected: {expected}.\n",
@@ -628,8 +628,8 @@ class TlsScreen(ExplorerScreen):
 
     @work(thread=True, exclusive=True, group="tls-wire", exit_on_error=False)
     def _record_worker(self, tls: bool, tls12: bool) -> None:
-        from tlsexplorer.core.tls_server import load_server_context
-        from tlsexplorer.core.wire import analyse_exchange, record_request
+        from tlsexplorer.core.tls.server import load_server_context
+        from tlsexplorer.core.tls.wire import analyse_exchange, record_request
 
         try:
             context = load_server_context(SAMPLE_FILES) if tls else None

@@ -19,7 +19,7 @@ from cryptography import x509
 
 from tlsexplorer.core.errors import FileAccessError, InvalidInput
 from tlsexplorer.core.files import read_file
-from tlsexplorer.core.loader import load_certificates
+from tlsexplorer.core.x509.loader import load_certificates
 
 #: Bundles that Linux distributions, the BSDs and macOS ship, tried in order
 #: after the paths OpenSSL was built with.

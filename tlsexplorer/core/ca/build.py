@@ -472,7 +472,7 @@ def apply_flaw(spec: CertificateSpec, kind: FlawKind, now: dt.datetime) -> Certi
     """The spec changed for the flaws that live in the certificate's own fields.
 
     ``sha1``, ``path-length`` and ``name-constraints`` need a different
-    signature or extra CAs and are made by :mod:`tlsexplorer.core.ca_store`;
+    signature or extra CAs and are made by :mod:`tlsexplorer.core.ca.store`;
     for them the spec is returned unchanged.
     """
     now = as_utc(now)

@@ -30,7 +30,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tlsexplorer.core import ca
+from tlsexplorer.core.ca import build as ca
 from tlsexplorer.core.errors import (
     InvalidInput,
     PasswordRequired,

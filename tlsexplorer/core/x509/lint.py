@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tlsexplorer.core.x509_inspect import CertificateInfo
+    from tlsexplorer.core.x509.summary import CertificateInfo
 
 #: Who enforces the X509_STRICT checks.
 STRICT = "Python 3.13+ ssl (VERIFY_X509_STRICT, on by default) and openssl verify -x509_strict"

@@ -1,6 +1,6 @@
 """What each object says, in frozen summaries: certificates, CSRs, CRLs, keys.
 
-:func:`summarize` turns a :class:`~tlsexplorer.core.loader.LoadedObject` into
+:func:`summarize` turns a :class:`~tlsexplorer.core.x509.loader.LoadedObject` into
 one of :class:`CertificateInfo`, :class:`CsrInfo`, :class:`CrlInfo`,
 :class:`KeyInfo` or :class:`ContainerInfo`. Every extension is decoded with
 its criticality (unknown ones as OID and hex), fingerprints are lowercase hex,
@@ -21,13 +21,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dh, dsa, ec, ed448, ed25519, rsa, x448, x25519
 from cryptography.x509.oid import NameOID
 
-from tlsexplorer.core.ca import describe_general_name
+from tlsexplorer.core.ca.build import describe_general_name
 from tlsexplorer.core.der import certificate_names
 from tlsexplorer.core.errors import InvalidInput
-from tlsexplorer.core.lint import Finding, lint_certificate, warning_findings
-from tlsexplorer.core.loader import LoadedObject
 from tlsexplorer.core.text import printable, rfc4514
 from tlsexplorer.core.timeutil import as_utc, describe_delta, format_iso8601
+from tlsexplorer.core.x509.lint import Finding, lint_certificate, warning_findings
+from tlsexplorer.core.x509.loader import LoadedObject
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 
-from tlsexplorer.core.ca import private_key_pem
+from tlsexplorer.core.ca.build import private_key_pem
 from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.core.files import FileToWrite, write_files
-from tlsexplorer.core.tls_probe import ProbeResult, probe
-from tlsexplorer.core.tls_server import LabServer, ServerFiles, load_server_context
+from tlsexplorer.core.tls.probe import ProbeResult, probe
+from tlsexplorer.core.tls.server import LabServer, ServerFiles, load_server_context
 from tlsexplorer.samples import SAMPLES_DIR
 
 ROOT_FILE = "charlies-root-ca.pem"

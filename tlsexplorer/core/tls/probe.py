@@ -53,7 +53,7 @@ from tlsexplorer.core.errors import (
     WrongPassword,
 )
 from tlsexplorer.core.timeutil import utcnow
-from tlsexplorer.core.wire import Exchange, Segment, analyse_exchange
+from tlsexplorer.core.tls.wire import Exchange, Segment, analyse_exchange
 
 #: Seconds for connecting and for the handshake, each.
 DEFAULT_TIMEOUT = 5.0
@@ -311,7 +311,7 @@ def load_client_identity(
 
     Like ``curl --cert --key``: without ``key`` the key is looked for in the
     certificate file. The files are read with :func:`tlsexplorer.core.files.read_file`
-    and :func:`tlsexplorer.core.loader.load_objects`, so each problem has its
+    and :func:`tlsexplorer.core.x509.loader.load_objects`, so each problem has its
     own message: no certificate, no key, an encrypted key without (or with a
     wrong) passphrase, a key that belongs to another certificate, a format
     Python's ssl cannot read (it takes PEM only). ``password_hint`` and ``key_hint``
@@ -325,7 +325,7 @@ def load_client_identity(
         WrongPassword: the passphrase does not open the key.
     """
     from tlsexplorer.core.files import read_file
-    from tlsexplorer.core.loader import load_objects
+    from tlsexplorer.core.x509.loader import load_objects
 
     cert_path = Path(cert).expanduser()
     key_path = Path(key).expanduser() if key else cert_path
@@ -500,7 +500,7 @@ def client_context(
 
 def _system_roots_file() -> str | None:
     try:
-        trust = importlib.import_module("tlsexplorer.core.trust")
+        trust = importlib.import_module("tlsexplorer.core.chain.trust")
         path: str | None = trust.system_roots_file()
         return path
     except (ImportError, AttributeError):
@@ -561,7 +561,7 @@ def capture_handshake(
     """Make an unverified handshake over an in-memory BIO and keep every byte.
 
     Capped at TLS 1.2 by default, so the server's Certificate message crosses
-    in the clear and :func:`tlsexplorer.core.wire.analyse_exchange` can read
+    in the clear and :func:`tlsexplorer.core.tls.wire.analyse_exchange` can read
     the chain exactly as sent. ``client`` is presented when the server asks
     (a server that requires one refuses the handshake otherwise). Raises what
     the connection raises.
@@ -729,7 +729,7 @@ def _with_explanation(
 ) -> ProbeResult:
     """Attach the Chain explainer's report, when the Chain explainer is installed."""
     try:
-        chain_module = importlib.import_module("tlsexplorer.core.chain")
+        chain_module = importlib.import_module("tlsexplorer.core.chain.chain")
         verify_chain = chain_module.verify_chain
     except (ImportError, AttributeError):
         return result
@@ -765,11 +765,11 @@ def _explain(
         roots.extend(x509.load_pem_x509_certificates(pem))
     cafile: list[str] = [SENT_CA_NAME] if ca_pems else []
     if use_system:
-        trust = importlib.import_module("tlsexplorer.core.trust")
+        trust = importlib.import_module("tlsexplorer.core.chain.trust")
         roots.extend(trust.system_roots())
         cafile.append(trust.system_roots_file() or "system-roots.pem")
     # The openssl line works on files: the sent chain saved (tls probe --pem), the CA given.
-    files = importlib.import_module("tlsexplorer.core.chain").OpensslFiles(
+    files = importlib.import_module("tlsexplorer.core.chain.chain").OpensslFiles(
         leaf=SENT_CHAIN_NAME, untrusted=(SENT_CHAIN_NAME,) if len(certs) > 1 else (), cafile=tuple(cafile)
     )
     return verify_chain(certs[0], tuple(certs[1:]), tuple(roots), at=now, host=host, purpose="server",

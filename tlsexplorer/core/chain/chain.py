@@ -40,7 +40,7 @@ from cryptography.x509.verification import PolicyBuilder, Store, VerificationErr
 from tlsexplorer.core.errors import UsageError
 from tlsexplorer.core.text import name_text, printable
 from tlsexplorer.core.timeutil import as_utc, format_iso8601
-from tlsexplorer.core.x509_inspect import key_usage_names, short_name
+from tlsexplorer.core.x509.summary import key_usage_names, short_name
 
 Purpose = Literal["server", "client"]
 

@@ -77,8 +77,7 @@ def ca_issued_files(ca_dir: Path, name: str) -> ServerFiles:
     fullchain = ca_dir / "issued" / f"{name}.fullchain.pem"
     key = ca_dir / "issued" / f"{name}.key.pem"
     try:
-        from tlsexplorer.core import ca_store
-
+        from tlsexplorer.core.ca import store as ca_store
         paths: Any = getattr(ca_store, "issued_paths", None)
         if paths is not None:
             found = paths(ca_dir, name)

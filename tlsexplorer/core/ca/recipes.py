@@ -1,6 +1,6 @@
 """The same action done by hand: openssl commands and Python with the cryptography library.
 
-For every :class:`~tlsexplorer.core.ca_store.Product`, :func:`recipe_for`
+For every :class:`~tlsexplorer.core.ca.store.Product`, :func:`recipe_for`
 writes the equivalent openssl command line(s) and a complete Python script
 (what the course wrote by hand). The script is generated from the certificate
 that was actually made, extension by extension, so it makes the same kind of
@@ -22,7 +22,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from tlsexplorer.core.ca_store import CA_CERT, CA_KEY, CHAIN, Product, is_self_signed, sanitize_name
+from tlsexplorer.core.ca.store import CA_CERT, CA_KEY, CHAIN, Product, is_self_signed, sanitize_name
 from tlsexplorer.core.timeutil import as_utc
 
 

@@ -1280,8 +1280,8 @@ def check_certificate_signature(
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
-    from tlsexplorer.core.loader import load_certificates
     from tlsexplorer.core.text import name_text
+    from tlsexplorer.core.x509.loader import load_certificates
 
     cert = load_certificates(certificate, names[0])[0]
     candidates = load_certificates(issuer, names[1])

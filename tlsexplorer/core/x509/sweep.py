@@ -19,9 +19,9 @@ from typing import Any
 
 from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.core.files import MAX_INPUT_BYTES, read_file
-from tlsexplorer.core.loader import LoadedObject, LoadResult, load_objects
 from tlsexplorer.core.timeutil import as_utc
-from tlsexplorer.core.x509_inspect import object_title, short_name, spki_fingerprint
+from tlsexplorer.core.x509.loader import LoadedObject, LoadResult, load_objects
+from tlsexplorer.core.x509.summary import object_title, short_name, spki_fingerprint
 
 #: File name endings that usually hold crypto material (listed first in browsers).
 CRYPTO_SUFFIXES = (
