@@ -27,7 +27,7 @@ def _key() -> tuple[int, int, int, int]:
 
 
 def _trace_vs_pow(p: int, q: int, e: int, d: int, runs: int) -> Comparison:
-    from tlsexplorer.core.rsa.rsa_math import square_and_multiply
+    from tlsexplorer.core.rsa.numbers import square_and_multiply
 
     n = p * q
     c = pow(int.from_bytes(b"hello, RSA", "big"), e, n)

@@ -27,7 +27,9 @@ from tlsexplorer.core.ca.build import (
     parse_network,
     parse_san,
 )
-from tlsexplorer.core.chain.chain import ChainReport, dns_pattern_matches, split_bundle_roots, verify_chain
+from tlsexplorer.core.chain.model import ChainReport
+from tlsexplorer.core.chain.names import dns_pattern_matches
+from tlsexplorer.core.chain.verify import split_bundle_roots, verify_chain
 from tlsexplorer.core.errors import UsageError
 
 UTC = dt.timezone.utc

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from cryptography import x509
 
-from tlsexplorer.core.chain.chain import verify_chain
+from tlsexplorer.core.chain.verify import verify_chain
 
 LIMBO_FILE = "x509-limbo-2023-12-02.json"
 

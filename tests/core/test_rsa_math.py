@@ -13,25 +13,19 @@ from cryptography.x509.oid import NameOID
 
 from tlsexplorer.core.ca import build as ca
 from tlsexplorer.core.errors import InvalidInput, PasswordRequired, UsageError, WrongPassword
-from tlsexplorer.core.rsa.rsa_math import (
-    HASH_OIDS,
+from tlsexplorer.core.rsa.keys import key_identities, load_rsa_key
+from tlsexplorer.core.rsa.numbers import (
     MAX_BITS,
-    build_workbook,
-    check_certificate_signature,
-    choose_e,
     decimal,
     extended_euclid,
     int_from_decimal,
-    key_identities,
-    load_rsa_key,
     miller_rabin,
     modinv,
-    parse_digest_info,
     parse_int,
-    preset_workbook,
     square_and_multiply,
-    worked_steps,
 )
+from tlsexplorer.core.rsa.signature import HASH_OIDS, check_certificate_signature, parse_digest_info
+from tlsexplorer.core.rsa.workbook import build_workbook, choose_e, preset_workbook, worked_steps
 from tlsexplorer.samples import SAMPLE_NOW, sample, sample_path
 
 

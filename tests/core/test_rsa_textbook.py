@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from tlsexplorer.core.hazmat import textbook_rsa as tb
-from tlsexplorer.core.rsa.rsa_math import preset_workbook
+from tlsexplorer.core.rsa.workbook import preset_workbook
 
 
 def test_raw_operations_match_pow() -> None:

@@ -11,19 +11,18 @@ from cryptography.hazmat.primitives import serialization
 
 from tests.tls_support import ALICE, ROOT, lab_server
 from tlsexplorer.core.errors import InvalidInput
-from tlsexplorer.core.tls.server import DEFAULT_SECRET
-from tlsexplorer.core.tls.wire import (
+from tlsexplorer.core.tls.recorder import WireRecorder, record_request
+from tlsexplorer.core.tls.records import (
     Exchange,
     Segment,
-    WireRecorder,
     analyse_exchange,
     cipher_suite_name,
     is_grease,
     iter_records,
     looks_like_tls,
     parse_client_hello,
-    record_request,
 )
+from tlsexplorer.core.tls.server import DEFAULT_SECRET
 
 
 def _through_recorder(

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from tlsexplorer.core.ca import build as ca
 from tlsexplorer.core.ca.build import CertificateSpec, build_name, issue_certificate
-from tlsexplorer.core.chain.chain import dns_pattern_matches, verify_chain
+from tlsexplorer.core.chain.names import dns_pattern_matches
+from tlsexplorer.core.chain.verify import verify_chain
 
 UTC = dt.timezone.utc
 START, END, NOW = (dt.datetime(y, 1, 1, tzinfo=UTC) for y in (2025, 2030, 2026))

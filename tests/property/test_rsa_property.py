@@ -8,12 +8,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tlsexplorer.core.rsa.rsa_math import (
-    build_workbook,
-    extended_euclid,
-    miller_rabin,
-    square_and_multiply,
-)
+from tlsexplorer.core.rsa.numbers import extended_euclid, miller_rabin, square_and_multiply
+from tlsexplorer.core.rsa.workbook import build_workbook
 
 
 def _primes(limit: int) -> list[int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tlsexplorer.core.tls.wire import Exchange, Segment, analyse_exchange
+from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
 
 segments = st.lists(
     st.tuples(st.sampled_from(["client", "server"]), st.binary(min_size=1, max_size=300)), max_size=6

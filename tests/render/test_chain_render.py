@@ -7,7 +7,7 @@ import io
 from cryptography import x509
 from rich.console import Console
 
-from tlsexplorer.core.chain.chain import verify_chain
+from tlsexplorer.core.chain.verify import verify_chain
 from tlsexplorer.core.x509.loader import load_certificates
 from tlsexplorer.render.chain import chain_report_view, checklist_table, verdict_text
 from tlsexplorer.samples import SAMPLE_NOW, SAMPLES_DIR

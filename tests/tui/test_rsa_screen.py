@@ -284,7 +284,7 @@ async def test_abbreviated_values_fit_the_steps_table_at_120_columns() -> None:
         from cryptography.hazmat.primitives.asymmetric import rsa
         from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-        from tlsexplorer.core.rsa.rsa_math import build_workbook
+        from tlsexplorer.core.rsa.workbook import build_workbook
 
         key = load_pem_private_key(sample_path("alice.example.net.key.pem").read_bytes(), None)
         assert isinstance(key, rsa.RSAPrivateKey)

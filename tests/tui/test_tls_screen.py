@@ -319,7 +319,7 @@ async def test_encrypted_key_and_ctrl_s_from_another_tab_say_what_happened(tmp_p
 
 async def test_wire_at_80_columns_puts_the_hello_details_under_the_records() -> None:
     """Beside the records, the 53-column ClientHello panel left the records 25 columns at 80."""
-    from tlsexplorer.core.tls.wire import analyse_exchange
+    from tlsexplorer.core.tls.records import analyse_exchange
     from tlsexplorer.tui.scenes._tls_capture import recorded_exchange
 
     for size, records_at_least, beside in (((80, 24), 70, False), ((120, 40), 60, True)):

@@ -40,7 +40,7 @@ def run_dh(args: argparse.Namespace) -> int:
     """Run the three key-exchange demonstrations."""
     from tlsexplorer.cli.rsa import allow_big_integers
     from tlsexplorer.core.rsa.dh import DH_PRESET, hybrid_encrypt, small_dh, x25519_exchange
-    from tlsexplorer.core.rsa.rsa_math import parse_int
+    from tlsexplorer.core.rsa.numbers import parse_int
 
     allow_big_integers()
     values = [

@@ -18,7 +18,10 @@ from tlsexplorer.cli.base import add_json_flag, emit_json, example_epilog, read_
 from tlsexplorer.core.errors import PasswordRequired, UsageError
 
 if TYPE_CHECKING:
-    from tlsexplorer.core.rsa.rsa_math import KeyIdentities, ModexpTrace, RsaWorkbook, SignatureCheck
+    from tlsexplorer.core.rsa.keys import KeyIdentities
+    from tlsexplorer.core.rsa.numbers import ModexpTrace
+    from tlsexplorer.core.rsa.signature import SignatureCheck
+    from tlsexplorer.core.rsa.workbook import RsaWorkbook
 
 
 def register(subparsers: Any) -> None:
@@ -188,14 +191,14 @@ def allow_big_integers() -> None:
 
 
 def _number_option(value: str | None, what: str) -> int | None:
-    from tlsexplorer.core.rsa.rsa_math import parse_int
+    from tlsexplorer.core.rsa.numbers import parse_int
 
     return None if value is None else parse_int(value, what)
 
 
 def run_rsa(args: argparse.Namespace) -> int:
     """The worked example, or a real key's identities with --key."""
-    from tlsexplorer.core.rsa import rsa_math
+    from tlsexplorer.core.rsa import workbook as worked
     allow_big_integers()
     if args.key is not None:
         if any(v is not None for v in (args.p, args.q, args.e, args.message, args.text, args.preset)):
@@ -209,22 +212,22 @@ def run_rsa(args: argparse.Namespace) -> int:
     e = _number_option(args.e, "e")
     m = _number_option(args.message, "the message")
     if args.preset is not None:
-        if args.preset not in rsa_math.PRESETS:
-            raise UsageError(f"unknown preset {args.preset!r}; choose one of: {', '.join(rsa_math.PRESETS)}")
-        pp, pq, pe, pm = rsa_math.PRESETS[args.preset]
+        if args.preset not in worked.PRESETS:
+            raise UsageError(f"unknown preset {args.preset!r}; choose one of: {', '.join(worked.PRESETS)}")
+        pp, pq, pe, pm = worked.PRESETS[args.preset]
         p = pp if p is None else p
         q = pq if q is None else q
         e = pe if e is None and args.p is None and args.q is None else e
         if m is None and args.text is None:
             m = pm
     elif p is None and q is None:
-        p, q, e0, m0 = rsa_math.PRESETS["wikipedia"]
+        p, q, e0, m0 = worked.PRESETS["wikipedia"]
         e = e0 if e is None else e
         if m is None and args.text is None:
             m = m0
     if p is None or q is None:
         raise UsageError("give both --p and --q (or --preset NAME)")
-    book = rsa_math.build_workbook(p, q, e, message=m, text=args.text)
+    book = worked.build_workbook(p, q, e, message=m, text=args.text)
     if args.json:
         emit_json(workbook_document(book))
         return 0
@@ -238,7 +241,7 @@ def run_rsa(args: argparse.Namespace) -> int:
 
 
 def _run_key(args: argparse.Namespace) -> int:
-    from tlsexplorer.core.rsa.rsa_math import load_rsa_key
+    from tlsexplorer.core.rsa.keys import load_rsa_key
 
     if args.key == "-" and args.password_file == "-":
         raise UsageError("only one of --key and --password-file can be read from standard input")
@@ -265,7 +268,7 @@ def _run_key(args: argparse.Namespace) -> int:
 
 def run_signature(args: argparse.Namespace) -> int:
     """``rsa signature CERT --issuer CERT``."""
-    from tlsexplorer.core.rsa.rsa_math import check_certificate_signature
+    from tlsexplorer.core.rsa.signature import check_certificate_signature
 
     allow_big_integers()
     if args.cert == "-" and args.issuer == "-":

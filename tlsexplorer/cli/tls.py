@@ -343,14 +343,9 @@ def _wire(args: argparse.Namespace) -> int:
     import ssl
 
     from tlsexplorer.core.files import read_file
+    from tlsexplorer.core.tls.recorder import record_request, recorder_client_for
+    from tlsexplorer.core.tls.records import analyse_exchange, cipher_suite_name, version_name
     from tlsexplorer.core.tls.server import DEFAULT_SECRET, LabServer
-    from tlsexplorer.core.tls.wire import (
-        analyse_exchange,
-        cipher_suite_name,
-        record_request,
-        recorder_client_for,
-        version_name,
-    )
     from tlsexplorer.samples import SAMPLES_DIR
 
     context: Any = None

@@ -17,7 +17,7 @@ from tlsexplorer.core.files import CERT_SUFFIXES, certificate_files
 if TYPE_CHECKING:
     from cryptography import x509
 
-    from tlsexplorer.core.chain.chain import ChainReport
+    from tlsexplorer.core.chain.model import ChainReport
 
 DESCRIPTION = """\
 Build the chain from LEAF to a trust anchor and verify it with the cryptography
@@ -149,8 +149,9 @@ def _load_file(path: str) -> list[x509.Certificate]:
 def _verify(args: argparse.Namespace) -> int:
     import ipaddress
 
-    from tlsexplorer.core.chain.chain import OpensslFiles, split_bundle_roots, verify_chain
+    from tlsexplorer.core.chain.model import OpensslFiles
     from tlsexplorer.core.chain.trust import system_trust
+    from tlsexplorer.core.chain.verify import split_bundle_roots, verify_chain
     from tlsexplorer.core.timeutil import parse_iso8601, utcnow
 
     if args.max_depth is not None and not 0 <= args.max_depth <= 255:
@@ -231,7 +232,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def report_document(report: ChainReport) -> dict[str, Any]:
     """The ``--json`` document of a chain report."""
-    from tlsexplorer.core.chain.chain import describe, fingerprint_hex
+    from tlsexplorer.core.chain.facts import describe, fingerprint_hex
 
     return {
         "valid": report.valid,

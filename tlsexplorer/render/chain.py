@@ -10,7 +10,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from tlsexplorer.core.chain.chain import ChainReport, Finding, describe, key_description
+from tlsexplorer.core.chain.facts import describe, key_description
+from tlsexplorer.core.chain.model import ChainReport, Finding
 from tlsexplorer.core.text import name_text
 from tlsexplorer.core.timeutil import format_iso8601
 

@@ -16,19 +16,10 @@ from rich.text import Text
 
 from tlsexplorer.core.hazmat.textbook_rsa import WARNING, Attacks
 from tlsexplorer.core.rsa.dh import HybridEncryption, SmallDh, X25519Exchange
-from tlsexplorer.core.rsa.rsa_math import (
-    EuclidTable,
-    KeyIdentities,
-    ModexpStep,
-    ModexpTrace,
-    PrimalityResult,
-    Radix,
-    RsaWorkbook,
-    SignatureCheck,
-    WorkedStep,
-    decimal,
-    worked_steps,
-)
+from tlsexplorer.core.rsa.keys import KeyIdentities
+from tlsexplorer.core.rsa.numbers import EuclidTable, ModexpStep, ModexpTrace, PrimalityResult, Radix, decimal
+from tlsexplorer.core.rsa.signature import SignatureCheck
+from tlsexplorer.core.rsa.workbook import RsaWorkbook, WorkedStep, worked_steps
 
 DEFAULT_MAX_CHARS = 48
 """How many characters a number may take before it is abbreviated."""

@@ -16,9 +16,7 @@ from rich.text import Text
 
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.tls.probe import SENT_CA_NAME, SENT_CHAIN_NAME, ProbeResult, host_port
-from tlsexplorer.core.tls.scenarios import ScenarioResult
-from tlsexplorer.core.tls.server import ConnectionEvent
-from tlsexplorer.core.tls.wire import (
+from tlsexplorer.core.tls.records import (
     EXTENSIONS,
     GROUPS,
     HttpMessage,
@@ -27,6 +25,8 @@ from tlsexplorer.core.tls.wire import (
     cipher_suite_name,
     version_name,
 )
+from tlsexplorer.core.tls.scenarios import ScenarioResult
+from tlsexplorer.core.tls.server import ConnectionEvent
 
 OK = "bold green"
 BAD = "bold red"

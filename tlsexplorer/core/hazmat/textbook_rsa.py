@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 
 from tlsexplorer.core.errors import InvalidInput
-from tlsexplorer.core.rsa.rsa_math import decimal, factor_with_budget, is_probable_prime, short
+from tlsexplorer.core.rsa.numbers import decimal, factor_with_budget, is_probable_prime, short
 
 WARNING = (
     "Textbook RSA (no padding) is insecure on purpose: deterministic, malleable, and only as "

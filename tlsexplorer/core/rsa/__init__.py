@@ -1,1 +1,130 @@
-"""TODO."""
+"""The RSA explorer's core: RSA by hand, from toy primes to real keys, and key exchange.
+
+- :mod:`.numbers`: big numbers read and shown, Miller-Rabin, extended Euclid, square-and-multiply.
+- :mod:`.workbook`: the worked example from p and q to a CRT decryption.
+- :mod:`.keys`: real RSA keys and the identities between their numbers.
+- :mod:`.signature`: a certificate's RSA signature checked by hand.
+- :mod:`.dh`: Diffie-Hellman with small numbers, X25519 and hybrid encryption.
+
+Textbook (unpadded) RSA itself lives in :mod:`tlsexplorer.core.hazmat.textbook_rsa`.
+"""
+
+from tlsexplorer.core.rsa.dh import (
+    BRUTE_FORCE_LIMIT,
+    DH_PRESET,
+    HybridEncryption,
+    SmallDh,
+    X25519Exchange,
+    hybrid_encrypt,
+    small_dh,
+    x25519_exchange,
+)
+from tlsexplorer.core.rsa.keys import (
+    Identity,
+    KeyIdentities,
+    key_identities,
+    load_rsa_key,
+)
+from tlsexplorer.core.rsa.numbers import (
+    MAX_BITS,
+    EuclidRow,
+    EuclidTable,
+    ModexpStep,
+    ModexpTrace,
+    PrimalityResult,
+    Radix,
+    WitnessRound,
+    check_size,
+    decimal,
+    extended_euclid,
+    factor_with_budget,
+    find_small_factor,
+    int_from_decimal,
+    is_probable_prime,
+    miller_rabin,
+    modinv,
+    parse_int,
+    short,
+    square_and_multiply,
+)
+from tlsexplorer.core.rsa.signature import (
+    HASH_OIDS,
+    DigestInfo,
+    Pkcs1Block,
+    SignatureCheck,
+    SignatureKind,
+    check_certificate_signature,
+    parse_digest_info,
+    parse_pkcs1_block,
+)
+from tlsexplorer.core.rsa.workbook import (
+    DEFAULT_E,
+    PRESETS,
+    CrtDecryption,
+    RsaWorkbook,
+    WorkedStep,
+    build_workbook,
+    check_e,
+    check_prime,
+    choose_e,
+    crt_decrypt,
+    preset_workbook,
+    text_to_int,
+    worked_steps,
+)
+
+__all__ = [
+    "BRUTE_FORCE_LIMIT",
+    "DEFAULT_E",
+    "DH_PRESET",
+    "HASH_OIDS",
+    "MAX_BITS",
+    "PRESETS",
+    "CrtDecryption",
+    "DigestInfo",
+    "EuclidRow",
+    "EuclidTable",
+    "HybridEncryption",
+    "Identity",
+    "KeyIdentities",
+    "ModexpStep",
+    "ModexpTrace",
+    "Pkcs1Block",
+    "PrimalityResult",
+    "Radix",
+    "RsaWorkbook",
+    "SignatureCheck",
+    "SignatureKind",
+    "SmallDh",
+    "WitnessRound",
+    "WorkedStep",
+    "X25519Exchange",
+    "build_workbook",
+    "check_certificate_signature",
+    "check_e",
+    "check_prime",
+    "check_size",
+    "choose_e",
+    "crt_decrypt",
+    "decimal",
+    "extended_euclid",
+    "factor_with_budget",
+    "find_small_factor",
+    "hybrid_encrypt",
+    "int_from_decimal",
+    "is_probable_prime",
+    "key_identities",
+    "load_rsa_key",
+    "miller_rabin",
+    "modinv",
+    "parse_digest_info",
+    "parse_int",
+    "parse_pkcs1_block",
+    "preset_workbook",
+    "short",
+    "small_dh",
+    "square_and_multiply",
+    "text_to_int",
+    "worked_steps",
+    "x25519_exchange",
+]

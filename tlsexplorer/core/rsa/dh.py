@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from tlsexplorer.core.errors import InvalidInput
-from tlsexplorer.core.rsa.rsa_math import check_size, miller_rabin, short
+from tlsexplorer.core.rsa.numbers import check_size, miller_rabin, short
 
 DH_PRESET = (23, 5, 6, 15)
 """The classic small example (p, g, a, b), as in Wikipedia's article."""

@@ -53,7 +53,7 @@ from tlsexplorer.core.errors import (
     WrongPassword,
 )
 from tlsexplorer.core.timeutil import utcnow
-from tlsexplorer.core.tls.wire import Exchange, Segment, analyse_exchange
+from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
 
 #: Seconds for connecting and for the handshake, each.
 DEFAULT_TIMEOUT = 5.0
@@ -561,7 +561,7 @@ def capture_handshake(
     """Make an unverified handshake over an in-memory BIO and keep every byte.
 
     Capped at TLS 1.2 by default, so the server's Certificate message crosses
-    in the clear and :func:`tlsexplorer.core.tls.wire.analyse_exchange` can read
+    in the clear and :func:`tlsexplorer.core.tls.records.analyse_exchange` can read
     the chain exactly as sent. ``client`` is presented when the server asks
     (a server that requires one refuses the handshake otherwise). Raises what
     the connection raises.
@@ -729,7 +729,7 @@ def _with_explanation(
 ) -> ProbeResult:
     """Attach the Chain explainer's report, when the Chain explainer is installed."""
     try:
-        chain_module = importlib.import_module("tlsexplorer.core.chain.chain")
+        chain_module = importlib.import_module("tlsexplorer.core.chain.verify")
         verify_chain = chain_module.verify_chain
     except (ImportError, AttributeError):
         return result
@@ -769,7 +769,7 @@ def _explain(
         roots.extend(trust.system_roots())
         cafile.append(trust.system_roots_file() or "system-roots.pem")
     # The openssl line works on files: the sent chain saved (tls probe --pem), the CA given.
-    files = importlib.import_module("tlsexplorer.core.chain.chain").OpensslFiles(
+    files = importlib.import_module("tlsexplorer.core.chain.model").OpensslFiles(
         leaf=SENT_CHAIN_NAME, untrusted=(SENT_CHAIN_NAME,) if len(certs) > 1 else (), cafile=tuple(cafile)
     )
     return verify_chain(certs[0], tuple(certs[1:]), tuple(roots), at=now, host=host, purpose="server",

@@ -7,7 +7,7 @@ import ast
 import base64
 import zlib
 
-from tlsexplorer.core.tls.wire import Exchange, Segment
+from tlsexplorer.core.tls.records import Exchange, Segment
 
 _BLOB = (
     "eNrtmc2ObTkNhV+lZxekHiTOr58FMXBiR0JCDBrE8/P5VIGQGpgwQ9zmcOtWnbP3jmOv9a3U737z4/7xD/Gnv/z4+acfdZZWapFS"

@@ -16,7 +16,7 @@ from tlsexplorer.tui.scenes import Scene, settle
 
 async def _wire(pilot: Pilot[Any]) -> None:
     """F7, Wire tab, a TLS 1.3 exchange recorded once (fixed bytes): records and the hellos."""
-    from tlsexplorer.core.tls.wire import analyse_exchange
+    from tlsexplorer.core.tls.records import analyse_exchange
     from tlsexplorer.tui.scenes._tls_capture import recorded_exchange
     from tlsexplorer.tui.screens.tls import TlsScreen
 

@@ -25,7 +25,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Header, Input, Select, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from tlsexplorer.core.chain.chain import ChainReport, OpensslFiles, split_bundle_roots, verify_chain
+from tlsexplorer.core.chain.model import ChainReport, OpensslFiles
+from tlsexplorer.core.chain.verify import split_bundle_roots, verify_chain
 from tlsexplorer.core.errors import TlsxError, UsageError
 from tlsexplorer.core.files import certificate_files, read_file
 from tlsexplorer.core.text import name_text

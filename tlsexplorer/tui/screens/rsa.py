@@ -33,21 +33,10 @@ from textual.widgets import (
 from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.core.hazmat.textbook_rsa import Attacks
 from tlsexplorer.core.rsa.dh import HybridEncryption, SmallDh, X25519Exchange
-from tlsexplorer.core.rsa.rsa_math import (
-    PRESETS,
-    KeyIdentities,
-    ModexpTrace,
-    Radix,
-    RsaWorkbook,
-    SignatureCheck,
-    WorkedStep,
-    build_workbook,
-    check_certificate_signature,
-    load_rsa_key,
-    parse_int,
-    square_and_multiply,
-    worked_steps,
-)
+from tlsexplorer.core.rsa.keys import KeyIdentities, load_rsa_key
+from tlsexplorer.core.rsa.numbers import ModexpTrace, Radix, parse_int, square_and_multiply
+from tlsexplorer.core.rsa.signature import SignatureCheck, check_certificate_signature
+from tlsexplorer.core.rsa.workbook import PRESETS, RsaWorkbook, WorkedStep, build_workbook, worked_steps
 from tlsexplorer.tui.payloads import CheckSignature
 from tlsexplorer.tui.screens.base import ExplorerScreen
 from tlsexplorer.tui.widgets.footer import KeyFooter

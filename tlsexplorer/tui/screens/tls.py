@@ -42,6 +42,7 @@ from textual.widgets.data_table import ColumnKey
 
 from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.core.tls.probe import ProbeResult
+from tlsexplorer.core.tls.records import WireAnalysis
 from tlsexplorer.core.tls.scenarios import SCENARIOS, ScenarioResult
 from tlsexplorer.core.tls.server import (
     DEFAULT_PORT,
@@ -50,7 +51,6 @@ from tlsexplorer.core.tls.server import (
     LabServer,
     ServerFiles,
 )
-from tlsexplorer.core.tls.wire import WireAnalysis
 from tlsexplorer.render import tls as render
 from tlsexplorer.samples import SAMPLES_DIR
 from tlsexplorer.tui.explorers import EXPLORERS
@@ -628,8 +628,9 @@ class TlsScreen(ExplorerScreen):
 
     @work(thread=True, exclusive=True, group="tls-wire", exit_on_error=False)
     def _record_worker(self, tls: bool, tls12: bool) -> None:
+        from tlsexplorer.core.tls.recorder import record_request
+        from tlsexplorer.core.tls.records import analyse_exchange
         from tlsexplorer.core.tls.server import load_server_context
-        from tlsexplorer.core.tls.wire import analyse_exchange, record_request
 
         try:
             context = load_server_context(SAMPLE_FILES) if tls else None

@@ -16,11 +16,6 @@ negotiated on the same connection.
 
 from __future__ import annotations
 
-import contextlib
-import select
-import socket
-import ssl
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -29,9 +24,6 @@ from tlsexplorer.core.errors import InvalidInput
 
 Direction = Literal["client", "server"]
 """Who sent a segment: ``client`` (to the server) or ``server`` (to the client)."""
-
-LOOPBACK = "127.0.0.1"
-"""The only address the lab ever listens on or records."""
 
 #: Largest exchange the recorder keeps (the rest is forwarded, not kept).
 MAX_RECORDED_BYTES = 4 * 1024 * 1024
@@ -736,210 +728,6 @@ def analyse_exchange(exchange: Exchange) -> WireAnalysis:
                         server_bytes=n_server)
 
 
-# ---------------------------------------------------------------------------
-# The recorder
-
-
-class WireRecorder:
-    """A loopback TCP relay that keeps the bytes of the first connection.
-
-    ``start()`` listens on 127.0.0.1 on a free port (:attr:`port`); a client
-    connecting there is relayed to ``target_port`` on 127.0.0.1, both ways.
-    The first connection's bytes are kept as :attr:`exchange` once it ends;
-    later connections are relayed without being kept. ``stop()`` closes
-    everything; the relay never blocks longer than ``idle_timeout``.
-    """
-
-    def __init__(self, target_port: int, *, idle_timeout: float = 5.0) -> None:
-        self.target_port = target_port
-        """Where connections are relayed (always on 127.0.0.1)."""
-        self.idle_timeout = idle_timeout
-        """Seconds without traffic after which a relayed connection is dropped."""
-        self.port = 0
-        """The port the recorder listens on (set by :meth:`start`)."""
-        self._listener: socket.socket | None = None
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
-        self._done = threading.Event()
-        self._segments: list[Segment] = []
-        self._truncated = False
-        self._recording = True
-        self._lock = threading.Lock()
-        self._relays: list[threading.Thread] = []
-
-    def start(self) -> WireRecorder:
-        """Listen on 127.0.0.1 and relay in a background thread."""
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((LOOPBACK, 0))
-        listener.listen(16)
-        listener.settimeout(0.1)
-        self._listener = listener
-        self.port = listener.getsockname()[1]
-        self._thread = threading.Thread(target=self._accept_loop, name="wire-recorder", daemon=True)
-        self._thread.start()
-        return self
-
-    def __enter__(self) -> WireRecorder:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def _accept_loop(self) -> None:
-        assert self._listener is not None
-        while not self._stop.is_set():
-            try:
-                conn, _addr = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with self._lock:
-                record = self._recording
-                self._recording = False
-            relay = threading.Thread(target=self._relay, args=(conn, record), daemon=True)
-            self._relays.append(relay)
-            relay.start()
-
-    def _relay(self, client: socket.socket, record: bool) -> None:
-        try:
-            upstream = socket.create_connection((LOOPBACK, self.target_port), timeout=self.idle_timeout)
-        except OSError:
-            client.close()
-            if record:
-                self._done.set()
-            return
-        peers = {client: ("client", upstream), upstream: ("server", client)}
-        kept = 0
-        try:
-            open_sides = {client, upstream}
-            while open_sides and not self._stop.is_set():
-                readable, _, _ = select.select(list(open_sides), [], [], self.idle_timeout)
-                if not readable:
-                    break
-                for sock in readable:
-                    direction, other = peers[sock]
-                    try:
-                        data = sock.recv(65536)
-                    except OSError:
-                        data = b""
-                    if not data:
-                        open_sides.discard(sock)
-                        with contextlib.suppress(OSError):
-                            other.shutdown(socket.SHUT_WR)
-                        continue
-                    if record:
-                        if kept + len(data) <= MAX_RECORDED_BYTES:
-                            with self._lock:
-                                self._segments.append(Segment(direction, data))  # type: ignore[arg-type]
-                            kept += len(data)
-                        else:
-                            self._truncated = True
-                    try:
-                        other.sendall(data)
-                    except OSError:
-                        open_sides.clear()
-        finally:
-            client.close()
-            upstream.close()
-            if record:
-                self._done.set()
-
-    def wait(self, timeout: float = 5.0) -> bool:
-        """Wait until the recorded connection has ended; False on timeout."""
-        return self._done.wait(timeout)
-
-    @property
-    def exchange(self) -> Exchange:
-        """The bytes kept so far (the whole exchange once :meth:`wait` is True)."""
-        with self._lock:
-            return Exchange(tuple(self._segments), self._truncated)
-
-    def stop(self) -> None:
-        """Stop listening and relaying."""
-        self._stop.set()
-        if self._listener is not None:
-            self._listener.close()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-        for relay in self._relays:
-            relay.join(timeout=self.idle_timeout + 1)
-
-
-def recorder_client_for(chain_pem: bytes, ca_pem: bytes | None = None) -> tuple[ssl.SSLContext, str]:
-    """A client context that trusts the lab server serving ``chain_pem`` (leaf first), and the
-    host name to ask for (a name from the leaf's SAN: localhost when it has it).
-
-    With ``ca_pem`` (a CA folder's chain.pem, its root included) the chain is verified to that CA.
-    Without it the client trusts the served certificates themselves (the leaf is pinned, with
-    ``VERIFY_X509_PARTIAL_CHAIN``): it is our own server on loopback, and the name is still checked.
-    """
-    from cryptography import x509
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    try:
-        certificates = x509.load_pem_x509_certificates(chain_pem)
-    except ValueError:
-        raise InvalidInput("no PEM certificate in the server's certificate file") from None
-    try:
-        san = certificates[0].extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-        dns = [n for n in san.get_values_for_type(x509.DNSName) if not n.startswith("*.")]
-        wildcards = [n[2:] for n in san.get_values_for_type(x509.DNSName) if n.startswith("*.")]
-        ips = [str(ip) for ip in san.get_values_for_type(x509.IPAddress)]
-    except x509.ExtensionNotFound:
-        dns, wildcards, ips = [], [], []
-    names = [*dns, *(f"lab.{w}" for w in wildcards), *ips]
-    host = "localhost" if "localhost" in names or not names else names[0]
-    if ca_pem is not None:
-        context = ssl.create_default_context(cadata=ca_pem.decode("ascii", "replace"))
-    else:
-        pinned = "".join(c.public_bytes(Encoding.PEM).decode("ascii") for c in certificates)
-        context = ssl.create_default_context(cadata=pinned)
-        context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
-    return context, host
-
-
-def record_request(
-    target_port: int,
-    *,
-    tls: bool = True,
-    cadata: str | None = None,
-    server_hostname: str = "localhost",
-    path: str = "/",
-    timeout: float = 5.0,
-    client_context: ssl.SSLContext | None = None,
-) -> tuple[Exchange, str | None]:
-    """Send one GET through a :class:`WireRecorder` to 127.0.0.1:``target_port`` and keep the bytes.
-
-    Over TLS the client trusts ``cadata`` (PEM), or uses ``client_context`` when given, and
-    checks ``server_hostname``; a failed handshake is recorded too (its alert is on the wire).
-    Returns the exchange and the client's error, if any.
-    """
-    error: str | None = None
-    with WireRecorder(target_port, idle_timeout=timeout) as recorder:
-        try:
-            with socket.create_connection((LOOPBACK, recorder.port), timeout=timeout) as sock:
-                conn: socket.socket = sock
-                if tls:
-                    context = client_context or ssl.create_default_context(cadata=cadata)
-                    conn = context.wrap_socket(sock, server_hostname=server_hostname)
-                request = (
-                    f"GET {path} HTTP/1.1\r\nHost: {server_hostname}\r\n"
-                    "User-Agent: tlsexplorer-lab\r\nAccept: */*\r\nConnection: close\r\n\r\n"
-                )
-                conn.sendall(request.encode())
-                while conn.recv(65536):
-                    pass
-                conn.close()
-        except ssl.SSLCertVerificationError as exc:
-            error = f"certificate verify failed: {exc.verify_message}"
-        except (OSError, ssl.SSLError) as exc:
-            error = str(exc) or exc.__class__.__name__
-        recorder.wait(timeout)
-        return recorder.exchange, error
-
-
 __all__ = [
     "ALERT_DESCRIPTIONS",
     "CIPHER_SUITES",
@@ -947,7 +735,6 @@ __all__ = [
     "EXTENSIONS",
     "GROUPS",
     "HANDSHAKE_TYPES",
-    "LOOPBACK",
     "MAX_RECORDED_BYTES",
     "VERSIONS",
     "ClientHello",
@@ -959,7 +746,6 @@ __all__ = [
     "ServerHello",
     "TlsRecord",
     "WireAnalysis",
-    "WireRecorder",
     "analyse_exchange",
     "cipher_suite_name",
     "is_grease",
@@ -969,7 +755,5 @@ __all__ = [
     "parse_client_hello",
     "parse_http",
     "parse_server_hello",
-    "record_request",
-    "recorder_client_for",
     "version_name",
 ]

@@ -1,0 +1,358 @@
+"""Facts about one certificate, read once per verification: its raw DER fields, extensions and names."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.utils import CryptographyDeprecationWarning
+from cryptography.x509.oid import (
+    AuthorityInformationAccessOID,
+    ExtensionOID,
+)
+
+from tlsexplorer.core.text import name_text
+from tlsexplorer.core.x509.summary import short_name
+
+# ---------------------------------------------------------------------------
+# A little DER reading: what the Python API does not expose (raw algorithm
+# identifiers, serial encoding, time encodings, extension criticality even
+# when a value does not parse).
+
+
+def _tlv(data: bytes, pos: int) -> tuple[int, int, int]:
+    """(tag, content start, end) of the TLV at ``pos``."""
+    tag = data[pos]
+    pos += 1
+    if tag & 0x1F == 0x1F:
+        while data[pos] & 0x80:
+            pos += 1
+        pos += 1
+    length = data[pos]
+    pos += 1
+    if length & 0x80:
+        count = length & 0x7F
+        if count == 0 or count > 4:
+            raise ValueError("unsupported DER length")
+        length = int.from_bytes(data[pos : pos + count], "big")
+        pos += count
+    end = pos + length
+    if end > len(data):
+        raise ValueError("truncated DER")
+    return tag, pos, end
+
+
+def _items(data: bytes, start: int, end: int) -> list[tuple[int, int, int, int]]:
+    """The TLVs between ``start`` and ``end`` as (tag, tlv start, content start, end)."""
+    out: list[tuple[int, int, int, int]] = []
+    pos = start
+    while pos < end:
+        tag, content, stop = _tlv(data, pos)
+        out.append((tag, pos, content, stop))
+        pos = stop
+    return out
+
+
+def _oid_text(raw: bytes) -> str:
+    first = raw[0]
+    parts = [min(first // 40, 2), first - 40 * min(first // 40, 2)]
+    value = 0
+    for byte in raw[1:]:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            parts.append(value)
+            value = 0
+    return ".".join(str(p) for p in parts)
+
+
+@dataclass(frozen=True)
+class _RawExtension:
+    oid: str
+    critical: bool
+    value: bytes
+    tlv: bytes
+
+
+@dataclass(frozen=True)
+class _Raw:
+    version: int
+    serial: bytes
+    tbs_sigalg: bytes
+    sigalg: bytes
+    times: tuple[tuple[int, bytes], tuple[int, bytes]]
+    spki_alg: bytes
+    head: bytes
+    extensions: tuple[_RawExtension, ...]
+
+    def criticality(self) -> dict[str, bool]:
+        return {e.oid: e.critical for e in self.extensions}
+
+    def get(self, oid: x509.ObjectIdentifier) -> _RawExtension | None:
+        for ext in self.extensions:
+            if ext.oid == oid.dotted_string:
+                return ext
+        return None
+
+
+def _raw(der: bytes) -> _Raw:
+    _, c0, e0 = _tlv(der, 0)
+    top = _items(der, c0, e0)
+    _, _, tbs_c, tbs_e = top[0]
+    sig = der[top[1][1] : top[1][3]]
+    fields = _items(der, tbs_c, tbs_e)
+    version = 0
+    head_start = fields[0][1]
+    if fields[0][0] == 0xA0:
+        _, vc, ve = _tlv(der, fields[0][2])
+        version = int.from_bytes(der[vc:ve], "big")
+        fields = fields[1:]
+    serial = der[fields[0][2] : fields[0][3]]
+    tbs_sigalg = der[fields[1][1] : fields[1][3]]
+    validity = _items(der, fields[3][2], fields[3][3])
+    times = tuple((t[0], der[t[2] : t[3]]) for t in validity[:2])
+    spki = _items(der, fields[5][2], fields[5][3])
+    spki_alg = der[spki[0][1] : spki[0][3]]
+    head = der[head_start : fields[5][3]]
+    extensions: list[_RawExtension] = []
+    for item in fields[6:]:
+        if item[0] == 0xA3:
+            _, sc, se = _tlv(der, item[2])
+            for ext in _items(der, sc, se):
+                parts = _items(der, ext[2], ext[3])
+                oid = _oid_text(der[parts[0][2] : parts[0][3]])
+                critical = len(parts) == 3 and parts[1][0] == 0x01 and der[parts[1][2]] != 0
+                value = der[parts[-1][2] : parts[-1][3]]
+                extensions.append(_RawExtension(oid, critical, value, der[ext[1] : ext[3]]))
+    return _Raw(version, serial, tbs_sigalg, sig, (times[0], times[1]), spki_alg, head, tuple(extensions))
+
+
+def _der_length(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    body = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(body)]) + body
+
+
+def _wrap(tag: int, content: bytes) -> bytes:
+    return bytes([tag]) + _der_length(len(content)) + content
+
+
+def _single_extension(raw: _Raw, ext: _RawExtension) -> x509.Extension[x509.ExtensionType]:
+    """Parse one extension alone, by reading a throw-away certificate holding only it."""
+    tbs = _wrap(0x30, raw.head + _wrap(0xA3, _wrap(0x30, ext.tlv)))
+    der = _wrap(0x30, tbs + raw.sigalg + b"\x03\x02\x00\x00")
+    cert = x509.load_der_x509_certificate(der)
+    return next(iter(cert.extensions))
+
+
+#: Extensions the verifier reads the value of (a malformed one fails it).
+_PARSED_BY_VERIFIER = {
+    ExtensionOID.AUTHORITY_INFORMATION_ACCESS.dotted_string,
+    ExtensionOID.KEY_USAGE.dotted_string,
+    ExtensionOID.SUBJECT_ALTERNATIVE_NAME.dotted_string,
+    ExtensionOID.BASIC_CONSTRAINTS.dotted_string,
+    ExtensionOID.NAME_CONSTRAINTS.dotted_string,
+    ExtensionOID.EXTENDED_KEY_USAGE.dotted_string,
+}
+
+
+# ---------------------------------------------------------------------------
+# Facts about one certificate, computed once per verification.
+
+
+@dataclass
+class _Facts:
+    cert: x509.Certificate
+    der: bytes
+    fingerprint: bytes
+    subject: bytes
+    issuer: bytes
+    raw: _Raw | None
+    raw_error: str | None
+    extensions: dict[x509.ObjectIdentifier, x509.Extension[x509.ExtensionType]]
+    extensions_error: str | None
+    ski: bytes | None
+    aki: bytes | None
+    self_issued: bool
+
+    def ext(self, kind: type[x509.ExtensionType]) -> x509.Extension[x509.ExtensionType] | None:
+        return self.extensions.get(kind.oid)
+
+
+def _read_extensions(
+    cert: x509.Certificate, raw: _Raw | None
+) -> tuple[dict[x509.ObjectIdentifier, x509.Extension[x509.ExtensionType]], str | None]:
+    if raw is not None:
+        seen: set[str] = set()
+        for ext in raw.extensions:
+            if ext.oid in seen:
+                return {}, f"the extension {_ext_name(ext.oid)} appears twice"
+            seen.add(ext.oid)
+    try:
+        return {e.oid: e for e in cert.extensions}, None
+    except (ValueError, TypeError, x509.DuplicateExtension, x509.UnsupportedGeneralNameType) as exc:
+        if raw is None:
+            return {}, f"an extension could not be read ({exc})"
+    found: dict[x509.ObjectIdentifier, x509.Extension[x509.ExtensionType]] = {}
+    problems: list[str] = []
+    for ext in raw.extensions:
+        try:
+            parsed = _single_extension(raw, ext)
+        except (ValueError, TypeError, StopIteration, x509.UnsupportedGeneralNameType) as exc:
+            if ext.oid in _PARSED_BY_VERIFIER:
+                problems.append(f"the {_ext_name(ext.oid)} extension could not be read ({exc})")
+            continue
+        found[parsed.oid] = parsed
+    return found, "; ".join(problems) or None
+
+
+def _raw_aki_key_id(raw: _Raw | None) -> tuple[bool, bool]:
+    """(AKI readable, has keyIdentifier) read from the DER, as the verifier does."""
+    if raw is None:
+        return False, False
+    ext = raw.get(ExtensionOID.AUTHORITY_KEY_IDENTIFIER)
+    if ext is None:
+        return True, False
+    try:
+        tag, start, end = _tlv(ext.value, 0)
+        if tag != 0x30 or end != len(ext.value):
+            return False, False
+        items = _items(ext.value, start, end)
+    except (ValueError, IndexError):
+        return False, False
+    return True, any(item[0] == 0x80 for item in items)
+
+
+def _facts(cert: x509.Certificate) -> _Facts:
+    # Some trusted roots have a zero serial; the library warns on reading them. The
+    # checklist says what matters about serials itself.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return _facts_unchecked(cert)
+
+
+def _facts_unchecked(cert: x509.Certificate) -> _Facts:
+    der = cert.public_bytes(serialization.Encoding.DER)
+    raw: _Raw | None
+    raw_error: str | None = None
+    try:
+        raw = _raw(der)
+    except (ValueError, IndexError) as exc:
+        raw, raw_error = None, f"its DER structure could not be read ({exc})"
+    extensions, ext_error = _read_extensions(cert, raw)
+    ski = aki = None
+    for ext in extensions.values():
+        if isinstance(ext.value, x509.SubjectKeyIdentifier):
+            ski = ext.value.digest
+        elif isinstance(ext.value, x509.AuthorityKeyIdentifier):
+            aki = ext.value.key_identifier
+    issuer, subject = name_bytes(cert)
+    return _Facts(
+        cert,
+        der,
+        cert.fingerprint(hashes.SHA256()),
+        subject,
+        issuer,
+        raw,
+        raw_error,
+        extensions,
+        ext_error,
+        ski,
+        aki,
+        subject == issuer,
+    )
+
+
+def describe(cert: x509.Certificate) -> str:
+    """A short name for a certificate: its CN, else its whole subject (control characters
+    escaped: a server chose it)."""
+    return short_name(cert.subject)
+
+
+def _name_text(name: x509.Name) -> str:
+    return name_text(name) or "(empty name)"
+
+
+def key_description(cert: x509.Certificate) -> str:
+    """``RSA 2048``, ``EC secp256r1``, ``Ed25519``..."""
+    try:
+        key = cert.public_key()
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:  # unsupported or malformed key
+        return f"unreadable key ({exc})"
+    if isinstance(key, rsa.RSAPublicKey):
+        return f"RSA {key.key_size}"
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return f"EC {key.curve.name}"
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return "Ed25519"
+    if isinstance(key, ed448.Ed448PublicKey):
+        return "Ed448"
+    if isinstance(key, dsa.DSAPublicKey):
+        return f"DSA {key.key_size}"
+    return type(key).__name__
+
+
+def signature_algorithm_name(cert: x509.Certificate) -> str:
+    """The certificate's signature algorithm by name (``sha256WithRSAEncryption``)."""
+    oid = cert.signature_algorithm_oid
+    name = oid._name
+    return name if name and name != "Unknown OID" else oid.dotted_string
+
+
+def aia_issuer_urls(cert: x509.Certificate) -> tuple[str, ...]:
+    """The AIA caIssuers URLs: where the issuer's certificate can be downloaded."""
+    try:
+        aia = cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    except (x509.ExtensionNotFound, ValueError, x509.DuplicateExtension):
+        return ()
+    return tuple(
+        str(d.access_location.value)
+        for d in aia
+        if d.access_method == AuthorityInformationAccessOID.CA_ISSUERS
+        and isinstance(d.access_location, x509.UniformResourceIdentifier)
+    )
+
+
+def _ext_name(dotted: str) -> str:
+    oid = x509.ObjectIdentifier(dotted)
+    name = oid._name
+    return f"{name} ({dotted})" if name and name != "Unknown OID" else dotted
+
+
+def name_bytes(cert: x509.Certificate) -> tuple[bytes, bytes]:
+    """The DER of a certificate's (issuer, subject) names, read straight from the TBS.
+
+    Much cheaper than building Name objects, which matters for a pool of
+    10,000 candidates; equal bytes mean equal names for DER certificates.
+    """
+    tbs = cert.tbs_certificate_bytes
+    _, pos, _ = _tlv(tbs, 0)
+    tag, _, end = _tlv(tbs, pos)
+    if tag == 0xA0:  # [0] version
+        pos = end
+    for _ in range(2):  # serial number, signature algorithm
+        _, _, pos = _tlv(tbs, pos)
+    _, _, end = _tlv(tbs, pos)
+    issuer = tbs[pos:end]
+    _, _, pos = _tlv(tbs, end)  # validity
+    _, _, end = _tlv(tbs, pos)
+    return issuer, tbs[pos:end]
+
+
+def fingerprint_hex(cert: x509.Certificate) -> str:
+    """SHA-256 fingerprint, lowercase hex without separators."""
+    return cert.fingerprint(hashes.SHA256()).hex()
+
+
+__all__ = [
+    "aia_issuer_urls",
+    "describe",
+    "fingerprint_hex",
+    "key_description",
+    "name_bytes",
+    "signature_algorithm_name",
+]
