@@ -1,4 +1,4 @@
-"""The layers import one way: core -> render -> {cli, tui} (DESIGN.md).
+"""The layers import one way: core -> render -> {cli, tui} (ARCHITECTURE.md, "Layers").
 
 Each module is imported in a fresh interpreter and the loaded modules are
 inspected there, so nothing imported by the test run itself can hide a leak.

@@ -1,6 +1,6 @@
 """What every subcommand shares: errors, exit codes, JSON, input and passwords.
 
-DESIGN.md's conventions live here once:
+The CLI conventions (ARCHITECTURE.md, "CLI conventions") live here once:
 
 - errors are one line on stderr, ``tlsexplorer: error: <what and how to fix>``;
 - exit 0 success, 1 "read but the answer is no", 2 usage error;
@@ -40,7 +40,7 @@ class CliError(TlsxError):
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse with DESIGN.md's one-line error and exit status 2."""
+    """argparse with the one-line error and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
         """Print ``tlsexplorer: error: ...`` on one line and exit 2."""

@@ -11,7 +11,7 @@ class TlsxError(Exception):
     """Base class of every error the core raises on purpose.
 
     Attributes:
-        exit_code: the CLI exit status this error maps to (DESIGN.md: 1 means
+        exit_code: the CLI exit status this error maps to (ARCHITECTURE.md, "CLI conventions": 1 means
             the input was read but the answer is "no" or it could not be
             parsed; 2 means a usage error).
     """
