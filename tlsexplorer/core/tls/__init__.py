@@ -5,10 +5,24 @@
 - :mod:`.scenarios`: the course's trust scenarios against local servers.
 - :mod:`.records`: the TLS record layer and handshake messages, read by hand.
 - :mod:`.recorder`: a loopback relay that keeps the bytes of an exchange.
+- :mod:`.keyschedule`: the TLS 1.3 and TLS 1.2 key schedules, every step written out.
+- :mod:`.keylog`: key logs in the NSS format (SSLKEYLOGFILE).
 
 The function :func:`.probe.probe` is reached through its module, whose name it shares.
 """
 
+from tlsexplorer.core.tls.keylog import LABELS, KeyLog, parse_keylog
+from tlsexplorer.core.tls.keyschedule import (
+    Derivation,
+    Tls12Keys,
+    Tls13Schedule,
+    TrafficKeys,
+    tls12_key_block,
+    tls12_master_secret,
+    tls12_prf,
+    tls13_schedule,
+    traffic_keys,
+)
 from tlsexplorer.core.tls.probe import (
     CLIENT_CERT_ALERTS,
     CLIENT_CERT_HINT,
@@ -105,6 +119,7 @@ __all__ = [
     "GROUPS",
     "HANDSHAKE_TYPES",
     "KEY_PASSWORD_HINT",
+    "LABELS",
     "LOOPBACK",
     "MAX_IDENTITY_BYTES",
     "MAX_RECORDED_BYTES",
@@ -117,10 +132,12 @@ __all__ = [
     "ClientHello",
     "ClientIdentity",
     "ConnectionEvent",
+    "Derivation",
     "Direction",
     "Exchange",
     "HandshakeMessage",
     "HttpMessage",
+    "KeyLog",
     "LabMaterial",
     "LabServer",
     "PeerCertificate",
@@ -130,7 +147,10 @@ __all__ = [
     "Segment",
     "ServerFiles",
     "ServerHello",
+    "Tls12Keys",
+    "Tls13Schedule",
     "TlsRecord",
+    "TrafficKeys",
     "WireAnalysis",
     "WireRecorder",
     "analyse_exchange",
@@ -155,10 +175,16 @@ __all__ = [
     "parse_certificate_list",
     "parse_client_hello",
     "parse_http",
+    "parse_keylog",
     "parse_server_hello",
     "parse_target",
     "record_request",
     "recorder_client_for",
     "run_scenarios",
+    "tls12_key_block",
+    "tls12_master_secret",
+    "tls12_prf",
+    "tls13_schedule",
+    "traffic_keys",
     "version_name",
 ]
