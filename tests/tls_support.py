@@ -99,3 +99,68 @@ def https_get(
         while chunk := tls.recv(65536):
             data += chunk
         return data, version
+
+
+def handshake_in_memory(
+    client_ctx: ssl.SSLContext, server_ctx: ssl.SSLContext, *, request: bytes = b"", response: bytes = b""
+) -> tuple[bytes, bytes]:
+    """A whole TLS connection between Python's ssl client and server through memory, no socket.
+
+    The client sends ``request`` once the handshake is done and the server answers ``response``.
+    Returns (what the client sent, what the server sent), byte for byte: the recording a sniffer
+    would have, made by OpenSSL itself.
+    """
+    c_in, c_out, s_in, s_out = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
+    client = client_ctx.wrap_bio(c_in, c_out, server_hostname="alice.example.net")
+    server = server_ctx.wrap_bio(s_in, s_out, server_side=True)
+    sent_by_client, sent_by_server = bytearray(), bytearray()
+
+    def pump() -> None:
+        data = c_out.read()
+        sent_by_client.extend(data)
+        s_in.write(data)
+        data = s_out.read()
+        sent_by_server.extend(data)
+        c_in.write(data)
+
+    for _ in range(10):
+        for side in (client, server):
+            with contextlib.suppress(ssl.SSLWantReadError):
+                side.do_handshake()
+        pump()
+        if client.version() and server.version() and not (c_out.pending or s_out.pending):
+            break
+    if request:
+        client.write(request)
+        pump()
+        received = b""
+        with contextlib.suppress(ssl.SSLWantReadError):
+            while len(received) < len(request):
+                received += server.read(65536)
+        assert received == request
+    if response:
+        server.write(response)
+        pump()
+        with contextlib.suppress(ssl.SSLWantReadError):
+            client.read(65536)  # the client reads what the server sent (and any tickets)
+        pump()
+    return bytes(sent_by_client), bytes(sent_by_server)
+
+
+def alice_server_context(max_tls12: bool = False) -> ssl.SSLContext:
+    """A server context with alice.example.net's certificate and key."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(ALICE.cert, ALICE.key)
+    if max_tls12:
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    return ctx
+
+
+def recording_client_context(keylog: Path) -> ssl.SSLContext:
+    """A client context that trusts anything and writes its secrets to ``keylog``."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.keylog_filename = str(keylog)
+    return ctx
+

@@ -1,20 +1,15 @@
-"""The one key schedule, held to RFC 8448's trace, the published TLS 1.2 PRF vector,
-``openssl kdf`` and the secrets OpenSSL writes to a real connection's key log."""
+"""The one key schedule, held to RFC 8448's trace, the published TLS 1.2 PRF vector and
+``openssl kdf``. test_tls_protection.py opens records OpenSSL sealed with keys derived here."""
 
 from __future__ import annotations
 
-import contextlib
 import shutil
-import ssl
 import subprocess
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 
 from tlsexplorer.core.errors import InvalidInput
-from tlsexplorer.core.tls.keylog import parse_keylog
 from tlsexplorer.core.tls.keyschedule import (
     finished_key,
     finished_verify_data,
@@ -29,7 +24,6 @@ from tlsexplorer.core.tls.keyschedule import (
     traffic_keys,
     transcript_hash,
 )
-from tlsexplorer.samples import SAMPLES_DIR
 
 # RFC 8448 section 3, "Simple 1-RTT Handshake": inputs, then the values the RFC prints.
 CLIENT_HELLO = bytes.fromhex(
@@ -196,61 +190,3 @@ def test_tls12_master_secret_and_key_block_cut() -> None:
     block = tls12_prf("sha256", master.output, "key expansion", server_random + client_random, 40)
     assert keys.client_key + keys.server_key + keys.client_iv + keys.server_iv == block
     assert keys.client_mac_key == keys.server_mac_key == b""
-
-
-# Against OpenSSL itself: a real TLS 1.3 handshake in memory, its key log, and its records ---------
-
-
-def _handshake_in_memory(keylog: Path) -> bytes:
-    """Run a TLS 1.3 handshake between Python's ssl client and server; return what the server sent."""
-    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    server_ctx.load_cert_chain(
-        SAMPLES_DIR / "alice.example.net.fullchain.pem", SAMPLES_DIR / "alice.example.net.key.pem"
-    )
-    client_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    client_ctx.check_hostname = False
-    client_ctx.verify_mode = ssl.CERT_NONE
-    client_ctx.minimum_version = ssl.TLSVersion.TLSv1_3
-    client_ctx.keylog_filename = str(keylog)
-    c_in, c_out, s_in, s_out = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
-    client = client_ctx.wrap_bio(c_in, c_out, server_hostname="alice.example.net")
-    server = server_ctx.wrap_bio(s_in, s_out, server_side=True)
-    from_server = bytearray()
-    for _ in range(10):
-        for side in (client, server):
-            with contextlib.suppress(ssl.SSLWantReadError):
-                side.do_handshake()
-        s_in.write(c_out.read())
-        sent = s_out.read()
-        from_server += sent
-        c_in.write(sent)
-        if client.version() and server.version() and not c_out.pending and not s_out.pending:
-            break
-    assert client.version() == "TLSv1.3"
-    return bytes(from_server)
-
-
-def test_openssl_handshake_secrets_open_its_encrypted_extensions(tmp_path: Path) -> None:
-    keylog = tmp_path / "keylog.txt"
-    sent = _handshake_in_memory(keylog)
-    log = parse_keylog(keylog.read_text())
-    assert len(log) == 1 and not log.problems
-    secrets = next(iter(log.secrets.values()))
-
-    # The first record after ServerHello (and a ChangeCipherSpec) that carries application_data.
-    records, pos = [], 0
-    while pos < len(sent):
-        length = int.from_bytes(sent[pos + 3 : pos + 5], "big")
-        records.append((sent[pos], sent[pos : pos + 5], sent[pos + 5 : pos + 5 + length]))
-        pos += 5 + length
-    suite_hello = next(body for kind, _, body in records if kind == 22)
-    suite = int.from_bytes(suite_hello[4 + 2 + 32 + 1 + suite_hello[4 + 2 + 32] :][:2], "big")
-    header, body = next((h, b) for kind, h, b in records if kind == 23)
-
-    hash_name = "sha384" if suite == 0x1302 else "sha256"
-    key_length = 16 if suite == 0x1301 else 32
-    keys = traffic_keys(hash_name, secrets["SERVER_HANDSHAKE_TRAFFIC_SECRET"], key_length)
-    aead = ChaCha20Poly1305(keys.key) if suite == 0x1303 else AESGCM(keys.key)
-    inner = aead.decrypt(keys.nonce(0), body, header).rstrip(b"\x00")
-    assert inner[-1] == 22  # the inner content type: handshake
-    assert inner[0] == 8  # EncryptedExtensions

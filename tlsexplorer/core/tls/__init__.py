@@ -7,6 +7,7 @@
 - :mod:`.recorder`: a loopback relay that keeps the bytes of an exchange.
 - :mod:`.keyschedule`: the TLS 1.3 and TLS 1.2 key schedules, every step written out.
 - :mod:`.keylog`: key logs in the NSS format (SSLKEYLOGFILE).
+- :mod:`.protection`: how each cipher suite seals and opens a record, by hand.
 
 The function :func:`.probe.probe` is reached through its module, whose name it shares.
 """
@@ -42,6 +43,15 @@ from tlsexplorer.core.tls.probe import (
     is_ip_address,
     load_client_identity,
     parse_target,
+)
+from tlsexplorer.core.tls.protection import (
+    Opened,
+    RecordError,
+    Suite,
+    open_tls12,
+    open_tls13,
+    seal_tls13,
+    suite,
 )
 from tlsexplorer.core.tls.recorder import (
     WireRecorder,
@@ -140,13 +150,16 @@ __all__ = [
     "KeyLog",
     "LabMaterial",
     "LabServer",
+    "Opened",
     "PeerCertificate",
     "ProbeResult",
+    "RecordError",
     "Scenario",
     "ScenarioResult",
     "Segment",
     "ServerFiles",
     "ServerHello",
+    "Suite",
     "Tls12Keys",
     "Tls13Schedule",
     "TlsRecord",
@@ -171,6 +184,8 @@ __all__ = [
     "load_client_identity",
     "load_server_context",
     "looks_like_tls",
+    "open_tls12",
+    "open_tls13",
     "page",
     "parse_certificate_list",
     "parse_client_hello",
@@ -181,6 +196,8 @@ __all__ = [
     "record_request",
     "recorder_client_for",
     "run_scenarios",
+    "seal_tls13",
+    "suite",
     "tls12_key_block",
     "tls12_master_secret",
     "tls12_prf",

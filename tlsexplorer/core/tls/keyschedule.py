@@ -30,8 +30,15 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 from tlsexplorer.core.errors import InvalidInput
 
 HashName = Literal["sha256", "sha384"]
+"""The hashes of TLS 1.3 suites and of the TLS 1.2 PRF."""
+MacName = Literal["sha1", "sha256", "sha384"]
+"""The hashes of TLS 1.2 record MACs (HMAC-SHA1 for the ``_SHA`` suites)."""
 
-_HASHES: dict[HashName, type[hashes.HashAlgorithm]] = {"sha256": hashes.SHA256, "sha384": hashes.SHA384}
+_HASHES: dict[MacName, type[hashes.HashAlgorithm]] = {
+    "sha1": hashes.SHA1,
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+}
 
 
 def hash_length(hash_name: HashName) -> int:
@@ -47,7 +54,7 @@ def transcript_hash(hash_name: HashName, messages: Iterable[bytes]) -> bytes:
     return h.finalize()
 
 
-def hmac_digest(hash_name: HashName, key: bytes, data: bytes) -> bytes:
+def hmac_digest(hash_name: MacName, key: bytes, data: bytes) -> bytes:
     """HMAC-Hash(key, data)."""
     mac = hmac.HMAC(key, _HASHES[hash_name]())
     mac.update(data)
@@ -287,6 +294,7 @@ def tls12_key_block(
 __all__ = [
     "Derivation",
     "HashName",
+    "MacName",
     "Tls12Keys",
     "Tls13Schedule",
     "TrafficKeys",
