@@ -24,8 +24,8 @@ from tlsexplorer.core.chain.gather import (
     InputNames,
     Source,
     Verification,
-    gather,
     gather_and_verify,
+    gather_input,
 )
 from tlsexplorer.core.chain.model import (
     CHECKS,
@@ -73,8 +73,8 @@ __all__ = [
     "describe",
     "dns_pattern_matches",
     "fingerprint_hex",
-    "gather",
     "gather_and_verify",
+    "gather_input",
     "key_description",
     "name_bytes",
     "openssl_command",

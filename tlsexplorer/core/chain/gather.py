@@ -5,7 +5,7 @@ input as a :class:`ChainInput`: where the leaf, the intermediates and the
 trust anchors come from (files, folders, or bytes already in memory, each a
 :class:`Source`), whether the system's roots are trusted, whether the
 self-signed root found in the bundle itself is trusted, and the host, purpose,
-time and depth of the check. :func:`gather` reads it all with one set of rules:
+time and depth of the check. :func:`gather_input` reads it all with one set of rules:
 
 - files are read with the size limit of :mod:`tlsexplorer.core.files`; a
   folder stands for its certificate files (:func:`~tlsexplorer.core.files.certificate_files`),
@@ -207,7 +207,7 @@ def _unique(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def gather(request: ChainInput) -> Gathered:
+def gather_input(request: ChainInput) -> Gathered:
     """Read every source of ``request`` and split the bundle's roots off.
 
     Raises:
@@ -275,13 +275,13 @@ def gather(request: ChainInput) -> Gathered:
 
 
 def gather_and_verify(request: ChainInput) -> Verification:
-    """Gather the input of ``request`` (:func:`gather`) and verify the chain (:func:`verify_chain`).
+    """Gather the input of ``request`` (:func:`gather_input`) and verify the chain (:func:`verify_chain`).
 
     Raises:
-        UsageError, FileAccessError, InvalidInput: see :func:`gather`; a host
+        UsageError, FileAccessError, InvalidInput: see :func:`gather_input`; a host
             that is no DNS name or IP, or a depth out of range (see :func:`verify_chain`).
     """
-    gathered = gather(request)
+    gathered = gather_input(request)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
         report = verify_chain(
@@ -306,6 +306,6 @@ __all__ = [
     "InputNames",
     "Source",
     "Verification",
-    "gather",
     "gather_and_verify",
+    "gather_input",
 ]
