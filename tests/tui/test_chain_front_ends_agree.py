@@ -4,14 +4,16 @@ sends as roots only what core calls a root."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Checkbox, Input, Select, Static
 
 from tests.cli.support import run_cli
 from tlsexplorer.cli.base import to_jsonable
@@ -67,6 +69,12 @@ def cli_args(case: dict[str, Any]) -> list[str]:
     return [*args, "--purpose", case.get("purpose", "server"), "--at", AT, "--json"]
 
 
+def checklist_text(screen: ChainScreen) -> str:
+    console = Console(width=400, record=True, file=io.StringIO())
+    console.print(screen.query_one("#checklist", Static).content)
+    return console.export_text()
+
+
 async def screen_verifies(pilot: Pilot[Any], screen: ChainScreen, case: dict[str, Any]) -> None:
     screen.query_one("#leaf", Input).value = str(case["leaf"])
     screen.query_one("#chain-files", Input).value = str(case.get("chain", ""))
@@ -108,6 +116,8 @@ async def test_the_chain_screen_and_verify_give_the_same_report(
             # The whole document: verdict, chain, every finding, paths, and the openssl line.
             assert shown == document, name
             assert list(screen.input_notes) == warnings, name
+            shown_notes = checklist_text(screen)
+            assert all(f"note: {warning}" in shown_notes for warning in warnings), name
 
 
 async def test_the_inspector_trusts_only_self_signed_roots_from_other_files(tmp_path: Path) -> None:
