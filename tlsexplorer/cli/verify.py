@@ -12,11 +12,9 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from tlsexplorer.cli.base import CliError, add_json_flag, emit_json, example_epilog, read_source, warn
-from tlsexplorer.core.files import CERT_SUFFIXES, certificate_files
 
 if TYPE_CHECKING:
-    from cryptography import x509
-
+    from tlsexplorer.core.chain.gather import Source
     from tlsexplorer.core.chain.model import ChainReport
 
 DESCRIPTION = """\
@@ -91,67 +89,20 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=_verify)
 
 
-def _load(path: str) -> list[x509.Certificate]:
-    import warnings
+def _source(path: str, stdin_name: str) -> Source:
+    """A file argument; ``-`` is read from stdin now, and openssl is told it was saved as ``stdin_name``."""
+    from tlsexplorer.core.chain.gather import Source
 
-    from cryptography.utils import CryptographyDeprecationWarning
-
-    # Trust bundles hold a few roots with a zero serial: the library warns on each.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
-        return _load_quiet(path)
-
-
-def _load_quiet(path: str) -> list[x509.Certificate]:
-    from pathlib import Path
-
-    folder = Path(path)
-    if path != "-" and folder.is_dir():
-        certs: list[x509.Certificate] = []
-        for item in certificate_files(folder):
-            try:
-                certs.extend(_load_file(str(item)))
-            except CliError:
-                warn(f"{item}: skipped, no certificate in it")
-        if not certs:
-            raise CliError(f"{path}: no certificate file ({', '.join(CERT_SUFFIXES)}) in this folder")
-        return certs
-    return _load_file(path)
-
-
-def _openssl_names(path: str) -> list[str]:
-    """The files openssl must be given for ``path`` (it reads files, not folders)."""
-    from pathlib import Path
-
-    return [path] if path == "-" else [str(p) for p in certificate_files(Path(path))]
-
-
-def _load_file(path: str) -> list[x509.Certificate]:
-    from tlsexplorer.core.errors import InvalidInput
-    from tlsexplorer.core.x509.loader import load_certificates
-
-    data = read_source(path)
-    if data.count(b"-----BEGIN ") == data.count(b"-----BEGIN CERTIFICATE-----") > 0:
-        # A plain PEM bundle (the common case, and a 10,000-certificate pool): the
-        # library's bulk reader is much faster; anything unusual goes to the loader.
-        from cryptography import x509
-
-        try:
-            return x509.load_pem_x509_certificates(data)
-        except ValueError:
-            pass
-    try:
-        return load_certificates(data, "standard input" if path == "-" else path)
-    except InvalidInput as exc:
-        raise CliError(str(exc)) from None
+    if path == "-":
+        return Source.memory(read_source("-"), label="standard input", name=stdin_name)
+    return Source.file(path, name=path)
 
 
 def _verify(args: argparse.Namespace) -> int:
     import ipaddress
 
-    from tlsexplorer.core.chain.model import OpensslFiles
-    from tlsexplorer.core.chain.trust import system_trust
-    from tlsexplorer.core.chain.verify import split_bundle_roots, verify_chain
+    from tlsexplorer.core.chain.gather import ChainInput, InputNames, gather_and_verify
+    from tlsexplorer.core.errors import InvalidInput
     from tlsexplorer.core.timeutil import parse_iso8601, utcnow
 
     if args.max_depth is not None and not 0 <= args.max_depth <= 255:
@@ -165,61 +116,27 @@ def _verify(args: argparse.Namespace) -> int:
     if not (args.ca or args.system_roots or args.trust_bundle_root):
         raise CliError("no trust anchor: give --ca FILE, --system-roots or --trust-bundle-root")
 
-    from pathlib import Path
-
-    if args.leaf != "-" and Path(args.leaf).is_dir():
-        # A folder has no "first certificate": the leaf would be whichever file sorts first.
-        raise CliError(
-            f"LEAF {args.leaf} is a folder; give the leaf's file (or a bundle starting with it), "
-            "and folders of intermediates with --chain, of roots with --ca"
-        )
-    bundle = _load(args.leaf)
-    leaf, intermediates = bundle[0], list(bundle[1:])
-    for path in args.chain:
-        intermediates.extend(_load(path))
-    roots: list[x509.Certificate] = []
-    cafiles: list[str] = []
-    for path in args.ca:
-        roots.extend(_load(path))
-        cafiles.extend(_openssl_names(path))
-    if args.system_roots:
-        trust = system_trust()
-        if not trust.certificates:
-            warn("no system trust store was found (and certifi is not installed)")
-        else:
-            roots.extend(trust.certificates)
-            if trust.path:
-                cafiles.append(trust.path)
-    bundle_roots: list[x509.Certificate] = []
-    if args.trust_bundle_root:
-        # A self-signed leaf is its own root: trusting the bundle's root trusts it too.
-        others, bundle_roots = split_bundle_roots([leaf, *intermediates])
-        intermediates = [cert for cert in others if cert != leaf]
-        if not bundle_roots:
-            if not roots:
-                raise CliError("--trust-bundle-root: no self-signed root found in LEAF or the --chain files")
-            warn("--trust-bundle-root: no self-signed root found in the bundle")
-        else:
-            warn("trusting the root found in the bundle itself: this proves nothing about who sent it")
-            cafiles.extend(name for p in [args.leaf, *args.chain] if p != "-" for name in _openssl_names(p))
-
-    untrusted = [name for path in args.chain for name in _openssl_names(path)]
-    if len(bundle) > 1 and args.leaf != "-":
-        untrusted.insert(0, args.leaf)
-    files = OpensslFiles(
-        leaf=args.leaf if args.leaf != "-" else "leaf.pem", untrusted=tuple(untrusted), cafile=tuple(cafiles)
-    )
-    report = verify_chain(
-        leaf,
-        intermediates,
-        roots,
+    request = ChainInput(
+        leaf=(_source(args.leaf, "leaf.pem"),),
+        intermediates=tuple(_source(path, "chain.pem") for path in args.chain),
+        anchors=tuple(_source(path, "roots.pem") for path in args.ca),
+        system_roots=args.system_roots,
+        trust_bundle_root=args.trust_bundle_root,
         at=at,
         host=args.ip if args.ip is not None else args.host,
-        purpose=args.purpose,
+        purpose="client" if args.purpose == "client" else "server",
         max_depth=args.max_depth,
-        bundle_roots=bundle_roots,
-        files=files,
+        names=InputNames(
+            leaf="LEAF", intermediates="--chain", anchors="--ca", bundle_root="--trust-bundle-root"
+        ),
     )
+    try:
+        result = gather_and_verify(request)
+    except InvalidInput as exc:  # a file without a certificate: unreadable input, exit 2 (not "no")
+        raise CliError(str(exc)) from None
+    for note in result.gathered.notes:
+        warn(note)
+    report = result.report
     if args.json:
         emit_json(report_document(report))
     else:

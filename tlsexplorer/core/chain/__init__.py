@@ -6,6 +6,8 @@
 - :mod:`.checks`: the checklist run on every link.
 - :mod:`.verify`: chain building and :func:`verify_chain`, beside cryptography's verifier.
 - :mod:`.trust`: the system trust store.
+- :mod:`.gather`: the one way to gather what is verified (files, folders, the
+  system's roots, the bundle's root) and verify it: :func:`gather_and_verify`.
 """
 
 from tlsexplorer.core.chain.facts import (
@@ -15,6 +17,15 @@ from tlsexplorer.core.chain.facts import (
     key_description,
     name_bytes,
     signature_algorithm_name,
+)
+from tlsexplorer.core.chain.gather import (
+    ChainInput,
+    Gathered,
+    InputNames,
+    Source,
+    Verification,
+    gather_and_verify,
+    gather_input,
 )
 from tlsexplorer.core.chain.model import (
     CHECKS,
@@ -46,17 +57,24 @@ __all__ = [
     "CHECKS",
     "DEFAULT_MAX_DEPTH",
     "WELL_KNOWN_BUNDLES",
+    "ChainInput",
     "ChainReport",
     "Finding",
+    "Gathered",
+    "InputNames",
     "MissingIssuer",
     "OpensslFiles",
     "Purpose",
+    "Source",
     "SystemTrust",
+    "Verification",
     "aia_issuer_urls",
     "candidate_bundles",
     "describe",
     "dns_pattern_matches",
     "fingerprint_hex",
+    "gather_and_verify",
+    "gather_input",
     "key_description",
     "name_bytes",
     "openssl_command",

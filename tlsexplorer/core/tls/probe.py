@@ -4,9 +4,10 @@
 client does (Python's ssl: trust anchors, expiry, host name), and reports
 the TLS version, cipher suite and ALPN, the certificates exactly as the
 server sent them, and the verdict with OpenSSL's own reason ("certificate
-verify failed: unable to get local issuer certificate"). When the Chain
-explainer is present, the sent chain is also run through it so every check
-is explained.
+verify failed: unable to get local issuer certificate"). The sent chain is
+also run through the Chain explainer
+(:func:`tlsexplorer.core.chain.gather.gather_and_verify`), so every check is
+explained.
 
 How the sent chain is obtained: Python 3.11's ssl only hands back the leaf
 (``getpeercert``); ``get_unverified_chain`` arrived in 3.13. So the probe
@@ -31,15 +32,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import socket
 import ssl
 import time
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -54,6 +53,9 @@ from tlsexplorer.core.errors import (
 )
 from tlsexplorer.core.timeutil import utcnow
 from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
+
+if TYPE_CHECKING:
+    from tlsexplorer.core.chain.model import ChainReport
 
 #: Seconds for connecting and for the handshake, each.
 DEFAULT_TIMEOUT = 5.0
@@ -141,8 +143,8 @@ class ProbeResult:
     """VERIFY_X509_STRICT was on."""
     warnings: tuple[str, ...] = ()
     """Things the person must know (what --insecure skipped)."""
-    explained: Any = field(default=None, compare=False)
-    """The Chain explainer's report on the sent chain (None when unavailable)."""
+    explained: ChainReport | None = field(default=None, compare=False)
+    """The Chain explainer's report on the sent chain (None when it did not run)."""
     client_certificate: PeerCertificate | None = None
     """The client certificate the probe presented (mutual TLS; sent when the server asks for one)."""
 
@@ -185,13 +187,13 @@ class ProbeResult:
         if report is None:
             return None
         return {
-            "valid": bool(getattr(report, "valid", False)),
-            "error": getattr(report, "error", None),
+            "valid": report.valid,
+            "error": report.error,
             "failures": [
                 {"certificate": f.certificate, "check": f.check, "message": f.message, "fix": f.fix}
-                for f in getattr(report, "findings", ()) if not f.ok
+                for f in report.findings if not f.ok
             ],
-            "openssl_command": getattr(report, "openssl_command", None),
+            "openssl_command": report.openssl_command,
         }
 
 
@@ -499,12 +501,9 @@ def client_context(
 
 
 def _system_roots_file() -> str | None:
-    try:
-        trust = importlib.import_module("tlsexplorer.core.chain.trust")
-        path: str | None = trust.system_roots_file()
-        return path
-    except (ImportError, AttributeError):
-        return None
+    from tlsexplorer.core.chain.trust import system_roots_file
+
+    return system_roots_file()
 
 
 def _handshake(
@@ -727,53 +726,32 @@ def _sent_chain(
 def _with_explanation(
     result: ProbeResult, ca_pems: Sequence[bytes], use_system: bool, host: str, now: dt.datetime
 ) -> ProbeResult:
-    """Attach the Chain explainer's report, when the Chain explainer is installed."""
+    """Attach the Chain explainer's report on the sent chain."""
+    from tlsexplorer.core.chain.gather import ChainInput, Source, gather_and_verify
+
     try:
-        chain_module = importlib.import_module("tlsexplorer.core.chain.verify")
-        verify_chain = chain_module.verify_chain
-    except (ImportError, AttributeError):
-        return result
-    try:
-        with warnings.catch_warnings():
-            # System bundles hold a few old roots that cryptography warns about.
-            warnings.simplefilter("ignore")
-            report = _explain(result, ca_pems, use_system, host, now, verify_chain)
-    except Exception:  # the explanation is extra; the verdict stands without it
+        # The openssl line works on files: the sent chain saved (tls probe --pem), the CA given.
+        sent = b"".join(c.pem for c in result.peer_chain)  # an unreadable certificate: no explanation
+        request = ChainInput(
+            leaf=(Source.memory(sent, label="the chain the server sent", name=SENT_CHAIN_NAME),),
+            anchors=tuple(Source.memory(pem, label="the CA file", name=SENT_CA_NAME) for pem in ca_pems),
+            system_roots=use_system,
+            at=now,
+            host=host,
+            purpose="server",
+        )
+        report = gather_and_verify(request).report
+    except Exception:  # the explanation is extra (a hostile chain must not cost the verdict)
         return result
     extra: tuple[str, ...] = ()
-    if result.verified and not getattr(report, "valid", True):
-        failed = next((f for f in getattr(report, "findings", ()) if not f.ok), None)
+    if result.verified and not report.valid:
+        failed = next((f for f in report.findings if not f.ok), None)
         why = f": {failed.message}" if failed is not None else ""
         extra = (
             "Python's ssl (OpenSSL, as curl uses it) accepted this certificate, but the Chain explainer, "
             f"which applies the stricter rules of browsers and of the cryptography verifier, refuses it{why}",
         )
     return ProbeResult(**{**result.__dict__, "explained": report, "warnings": result.warnings + extra})
-
-
-def _explain(
-    result: ProbeResult,
-    ca_pems: Sequence[bytes],
-    use_system: bool,
-    host: str,
-    now: dt.datetime,
-    verify_chain: Any,
-) -> Any:
-    certs = [x509.load_der_x509_certificate(c.der) for c in result.peer_chain]
-    roots: list[x509.Certificate] = []
-    for pem in ca_pems:
-        roots.extend(x509.load_pem_x509_certificates(pem))
-    cafile: list[str] = [SENT_CA_NAME] if ca_pems else []
-    if use_system:
-        trust = importlib.import_module("tlsexplorer.core.chain.trust")
-        roots.extend(trust.system_roots())
-        cafile.append(trust.system_roots_file() or "system-roots.pem")
-    # The openssl line works on files: the sent chain saved (tls probe --pem), the CA given.
-    files = importlib.import_module("tlsexplorer.core.chain.model").OpensslFiles(
-        leaf=SENT_CHAIN_NAME, untrusted=(SENT_CHAIN_NAME,) if len(certs) > 1 else (), cafile=tuple(cafile)
-    )
-    return verify_chain(certs[0], tuple(certs[1:]), tuple(roots), at=now, host=host, purpose="server",
-                        files=files)
 
 
 __all__ = [

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from rich.console import Group
 from rich.text import Text
@@ -25,13 +24,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Header, Input, Select, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from tlsexplorer.core.chain.model import ChainReport, OpensslFiles
-from tlsexplorer.core.chain.verify import split_bundle_roots, verify_chain
+from tlsexplorer.core.chain.gather import ChainInput, InputNames, Source, Verification, gather_and_verify
+from tlsexplorer.core.chain.model import ChainReport
 from tlsexplorer.core.errors import TlsxError, UsageError
-from tlsexplorer.core.files import certificate_files, read_file
 from tlsexplorer.core.text import name_text
 from tlsexplorer.core.timeutil import format_iso8601, parse_iso8601
-from tlsexplorer.core.x509.loader import load_certificates
 from tlsexplorer.render import chain as render
 from tlsexplorer.samples import SAMPLES_DIR
 from tlsexplorer.tui.payloads import VerifyChain
@@ -71,107 +68,48 @@ def _resolve(path: Path) -> Path:
     return path
 
 
-def _read_certs(field: str) -> list[x509.Certificate]:
-    """Every certificate in the files and folders of a comma-separated field."""
-    certs: list[x509.Certificate] = []
-    for raw in _paths(field):
-        path = _resolve(raw)
-        if path.is_dir():
-            for item in certificate_files(path):
-                try:
-                    certs.extend(load_certificates(read_file(item), item.name))
-                except TlsxError:
-                    continue
-        else:
-            certs.extend(load_certificates(read_file(path), path.name))
-    return certs
+def _sources(field: str) -> tuple[Source, ...]:
+    """The files and folders of a comma-separated field; openssl names them as typed."""
+    return tuple(Source.file(_resolve(path), name=str(path)) for path in _paths(field))
 
 
-def _compute(request: _Request) -> ChainReport:
-    """Read the inputs and verify (runs in a worker thread)."""
-    from tlsexplorer.core.chain.trust import system_roots
+#: How messages name the screen's inputs.
+INPUT_NAMES = InputNames(
+    leaf="Leaf", intermediates="Intermediates", anchors="Anchors", bundle_root="Trust the root in the bundle"
+)
 
-    if request.sent is not None:
-        bundle = load_certificates(request.sent.leaf, request.sent.label or "sent chain")
-    else:
-        for path in map(_resolve, _paths(request.leaf_field)):
-            if path.is_dir():
-                # a folder has no first certificate: the leaf would be whichever file sorts first
-                raise UsageError(
-                    f"{path} is a folder: give the leaf's file (or a fullchain bundle); folders of "
-                    "intermediates go in Intermediates, folders of roots in Anchors"
-                )
-        bundle = _read_certs(request.leaf_field)
-        if not bundle:
-            raise UsageError("give the leaf: a certificate file (or a fullchain bundle)")
-    leaf, intermediates = bundle[0], list(bundle[1:])
-    intermediates.extend(_read_certs(request.chain_field))
-    roots = _read_certs(request.anchors_field)
-    if request.sent is not None:
-        if request.sent.intermediates:
-            intermediates.extend(load_certificates(request.sent.intermediates, "sent intermediates"))
-        if request.sent.roots:
-            roots.extend(load_certificates(request.sent.roots, "sent trust anchors"))
-    if request.system_roots:
-        roots.extend(system_roots())
-    bundle_roots: list[x509.Certificate] = []
-    if request.bundle_root:
-        # A self-signed leaf is its own root: trusting the bundle's root trusts it too.
-        others, bundle_roots = split_bundle_roots([leaf, *intermediates])
-        intermediates = [cert for cert in others if cert != leaf]
-    return verify_chain(
-        leaf,
-        intermediates,
-        roots,
-        at=request.at,
-        host=request.host,
-        purpose="client" if request.purpose == "client" else "server",
-        max_depth=request.max_depth,
-        bundle_roots=bundle_roots,
-        files=_files(request, len(bundle) > 1),
-    )
-
-
-def _openssl_names(field: str) -> list[str]:
-    """The files of a field as typed, a folder replaced by its certificate files (openssl reads files)."""
-    names: list[str] = []
-    for path in _paths(field):
-        resolved = _resolve(path)
-        names.extend(map(str, certificate_files(resolved)) if resolved.is_dir() else [str(path)])
-    return names
-
-
-#: The file names the openssl line gives material sent by another screen (leaf, chain, roots).
+#: The openssl line names material sent by another screen (not on disk) as if saved in these files
+#: (the leaf; the intermediates, with whatever followed the leaf; the trust anchors).
 SENT_NAMES = SENT_LEAF, SENT_CHAIN, SENT_ROOTS = ("leaf.pem", "chain.pem", "roots.pem")
 
 
-def _files(request: _Request, leaf_is_bundle: bool) -> OpensslFiles:
-    """File names for the openssl command, as typed (sent material gets :data:`SENT_NAMES`)."""
-    from tlsexplorer.core.chain.trust import system_roots_file
-
-    if request.sent is not None:
-        cafile = [SENT_ROOTS] if request.sent.roots or request.anchors_field.strip() else []
-        if request.system_roots:
-            cafile.append(system_roots_file() or "system-roots.pem")
-        if request.bundle_root:
-            cafile.append(SENT_CHAIN)
-        return OpensslFiles(
-            leaf=SENT_LEAF,
-            untrusted=(SENT_CHAIN,) if leaf_is_bundle or request.sent.intermediates else (),
-            cafile=tuple(cafile),
+def _compute(request: _Request) -> Verification:
+    """Read the inputs and verify (runs in a worker thread)."""
+    sent = request.sent
+    leaf = _sources(request.leaf_field)
+    intermediates = _sources(request.chain_field)
+    anchors = _sources(request.anchors_field)
+    if sent is not None:
+        leaf = (
+            Source.memory(sent.leaf, label=sent.label or "sent chain", name=SENT_LEAF, rest_name=SENT_CHAIN),
         )
-
-    leaf = [str(p) for p in _paths(request.leaf_field)]
-    untrusted = _openssl_names(request.chain_field)
-    if leaf_is_bundle and leaf:
-        untrusted.insert(0, leaf[0])
-    cafile = _openssl_names(request.anchors_field)
-    if request.system_roots:
-        cafile.append(system_roots_file() or "system-roots.pem")
-    if request.bundle_root:
-        cafile.extend(leaf[:1] + _openssl_names(request.chain_field))
-    return OpensslFiles(
-        leaf=leaf[0] if leaf else "leaf.pem", untrusted=tuple(untrusted), cafile=tuple(cafile)
+        if sent.intermediates:
+            intermediates += (Source.memory(sent.intermediates, label="sent intermediates", name=SENT_CHAIN),)
+        if sent.roots:
+            anchors += (Source.memory(sent.roots, label="sent trust anchors", name=SENT_ROOTS),)
+    return gather_and_verify(
+        ChainInput(
+            leaf=leaf,
+            intermediates=intermediates,
+            anchors=anchors,
+            system_roots=request.system_roots,
+            trust_bundle_root=request.bundle_root,
+            at=request.at,
+            host=request.host,
+            purpose="client" if request.purpose == "client" else "server",
+            max_depth=request.max_depth,
+            names=INPUT_NAMES,
+        )
     )
 
 
@@ -214,6 +152,8 @@ class ChainScreen(ExplorerScreen):
         super().__init__()
         self.report: ChainReport | None = None
         """The last verification's report."""
+        self.input_notes: tuple[str, ...] = ()
+        """What reading the last verification's input noted (files skipped, the bundle's root trusted)."""
         self.sent: VerifyChain | None = None
         """Material another screen sent (instead of files)."""
         self.selected: tuple[int, int] = (0, 0)
@@ -369,26 +309,28 @@ class ChainScreen(ExplorerScreen):
     @work(thread=True, exclusive=True, group="chain-verify", exit_on_error=False)
     def _run(self, request: _Request) -> None:
         try:
-            report = _compute(request)
+            result = _compute(request)
         except TlsxError as exc:
             self.app.call_from_thread(self._show_error, str(exc))
             return
         except Exception as exc:  # anything unexpected is shown, never a crash
             self.app.call_from_thread(self._show_error, f"could not verify: {exc}")
             return
-        self.app.call_from_thread(self._show, report)
+        self.app.call_from_thread(self._show, result.report, result.gathered.notes)
 
     # Output -----------------------------------------------------------------
 
     def _show_error(self, message: str) -> None:
         self.report = None
+        self.input_notes = ()
         self.query_one("#verdict", Static).update(Text.assemble(("✘ ", "bold red"), (message, "red")))
         self.query_one("#tree", Tree).clear()
         self.query_one("#checklist", Static).update("")
         self.query_one("#command", Static).update("")
 
-    def _show(self, report: ChainReport) -> None:
+    def _show(self, report: ChainReport, input_notes: tuple[str, ...] = ()) -> None:
         self.report = report
+        self.input_notes = input_notes
         self.query_one("#verdict", Static).update(render.verdict_text(report))
         tree = self.query_one("#tree", Tree)
         tree.clear()
@@ -470,7 +412,7 @@ class ChainScreen(ExplorerScreen):
         alternatives = render.paths_text(report)
         if alternatives is not None:
             parts.append(alternatives)
-        parts.extend(Text(f"note: {note}", style="dim") for note in report.notes)
+        parts.extend(Text(f"note: {note}", style="dim") for note in (*self.input_notes, *report.notes))
         target.update(Group(*parts))
 
 

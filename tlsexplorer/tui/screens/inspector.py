@@ -753,18 +753,22 @@ class InspectorScreen(ExplorerScreen):
             return
         from cryptography.hazmat.primitives.serialization import Encoding
 
+        from tlsexplorer.core.chain.verify import split_bundle_roots
+
         leaf = obj.value
         row = self._current
         # A root in the leaf's own file is part of what a server sends: not trusted unless the
-        # person ticks "trust the root in the bundle". Roots in other open files are anchors they hold.
+        # person ticks "trust the root in the bundle". Roots in other open files are anchors they hold;
+        # what a root is, is core's one rule (self-signed: its own key verifies its signature).
         same_file = (
             {id(o) for _d, o in self.files[row.file].result.flat()}
             if row is not None and 0 <= row.file < len(self.files)
             else set()
         )
         others = [o for o in self._certificates() if o.value != leaf]
-        roots = [o.value for o in others if o.value.subject == o.value.issuer and id(o) not in same_file]
-        inter = [o.value for o in others if o.value.subject != o.value.issuer or id(o) in same_file]
+        _, found = split_bundle_roots([o.value for o in others if id(o) not in same_file])
+        roots = [o.value for o in others if id(o) not in same_file and o.value in found]
+        inter = [o.value for o in others if id(o) in same_file or o.value not in found]
         payload = VerifyChain(
             leaf=leaf.public_bytes(Encoding.PEM),
             intermediates=b"".join(c.public_bytes(Encoding.PEM) for c in inter),
