@@ -34,7 +34,7 @@ class DigestInfo:
     hash_oid: str
     """The digest algorithm's OID, dotted."""
     hash_name: str
-    """Its name (sha256...), or ``unknown``."""
+    """Its name (sha256...); an OID that is not a known digest is its dotted string."""
     digest: bytes
     """The digest it carries."""
     has_null_parameters: bool
@@ -168,7 +168,7 @@ def parse_digest_info(der: bytes) -> DigestInfo:
             raise ValueError("no digest OCTET STRING")
     except (ValueError, IndexError) as exc:
         raise InvalidInput(f"not a DigestInfo ({exc})") from None
-    name = HASH_OIDS.get(oid, ("unknown", 0))[0]
+    name = HASH_OIDS[oid][0] if oid in HASH_OIDS else oid  # an unnamed OID is its dotted string
     return DigestInfo(der, oid, name, der[d_start:d_end], has_null)
 
 

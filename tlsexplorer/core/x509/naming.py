@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import dh, dsa, ec, ed448, ed25519, rsa, x448, x25519
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
 from cryptography.x509.oid import NameOID
 
 from tlsexplorer.core.text import name_text, printable
@@ -118,6 +118,10 @@ _FIXED_SIZE: tuple[tuple[tuple[type, ...], str, int], ...] = (
     ((x448.X448PublicKey, x448.X448PrivateKey), "X448", 448),
 )
 
+#: Finite-field Diffie-Hellman keys, told by class name: cryptography 50 deprecates the dh classes
+#: themselves, and merely naming them warns.
+_DH_CLASSES = ("DHPublicKey", "DHPrivateKey")
+
 #: Key types whose name carries their size (RSA 2048); the others' size is implied.
 _SIZED_TYPES = ("RSA", "DSA", "DH")
 
@@ -141,8 +145,8 @@ def key_fields(key: object) -> tuple[str, int | None, str | None]:
             return name, bits, None
     if isinstance(key, dsa.DSAPublicKey | dsa.DSAPrivateKey):
         return "DSA", key.key_size, None
-    if isinstance(key, dh.DHPublicKey | dh.DHPrivateKey):
-        return "DH", key.key_size, None
+    if type(key).__name__ in _DH_CLASSES:
+        return "DH", key.key_size, None  # type: ignore[attr-defined]
     return type(key).__name__, None, None
 
 
