@@ -35,24 +35,41 @@ _MORE_OID_NAMES: dict[str, str] = {
 _LIBRARY_UNNAMED = "Unknown OID"
 
 
+#: Names already looked up, by OID (a bundle repeats the same few); bounded, as hostile input
+#: may carry any number of OIDs.
+_NAMES: dict[x509.ObjectIdentifier | str, str] = {}
+_MAX_NAMES = 4096
+
+
+def _lookup(oid: x509.ObjectIdentifier | str) -> str:
+    if isinstance(oid, str):
+        try:
+            oid = x509.ObjectIdentifier(oid)
+        except ValueError:
+            return ""
+    name = _MORE_OID_NAMES.get(oid.dotted_string) or oid._name
+    return "" if not name or name == _LIBRARY_UNNAMED else name
+
+
 def oid_name(oid: x509.ObjectIdentifier | str, *, with_dotted: bool = False) -> str:
     """An OID by its name: ``subjectAltName``, or ``subjectAltName (2.5.29.17)`` with ``with_dotted``.
 
     An OID without a name is its dotted string (``2.999.3``) either way; so is a
     string that is not an OID at all.
     """
-    if isinstance(oid, str):
-        text = oid
-        try:
-            oid = x509.ObjectIdentifier(oid)
-        except ValueError:
-            return text
-    else:
-        text = oid.dotted_string
-    name = _MORE_OID_NAMES.get(text) or oid._name
-    if not name or name == _LIBRARY_UNNAMED:
-        return text
-    return f"{name} ({text})" if with_dotted else name
+    name = _NAMES.get(oid)
+    if name and not with_dotted:
+        return name
+    if name is None:
+        name = _lookup(oid)
+        if len(_NAMES) >= _MAX_NAMES:
+            _NAMES.clear()
+        _NAMES[oid] = name
+    if not name:
+        return oid if isinstance(oid, str) else oid.dotted_string
+    if with_dotted:
+        return f"{name} ({oid if isinstance(oid, str) else oid.dotted_string})"
+    return name
 
 
 def extension_name(extension: x509.Extension[x509.ExtensionType] | x509.ObjectIdentifier | str,
@@ -118,6 +135,8 @@ _FIXED_SIZE: tuple[tuple[tuple[type, ...], str, int], ...] = (
     ((x448.X448PublicKey, x448.X448PrivateKey), "X448", 448),
 )
 
+_FIXED_BITS = {name: bits for _classes, name, bits in _FIXED_SIZE}
+
 #: Finite-field Diffie-Hellman keys, told by class name: cryptography 50 deprecates the dh classes
 #: themselves, and merely naming them warns.
 _DH_CLASSES = ("DHPublicKey", "DHPrivateKey")
@@ -133,21 +152,39 @@ def curve_name(curve: ec.EllipticCurve | str) -> str:
     return _NIST_CURVES.get(name, name)
 
 
+#: The type of each key class met so far (there are a handful).
+_TYPE_OF_CLASS: dict[type, str] = {}
+
+
+def _key_type(key: object) -> str:
+    cls = type(key)
+    found = _TYPE_OF_CLASS.get(cls)
+    if found is None:
+        found = cls.__name__
+        if isinstance(key, rsa.RSAPublicKey | rsa.RSAPrivateKey):
+            found = "RSA"
+        elif isinstance(key, ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey):
+            found = "EC"
+        elif isinstance(key, dsa.DSAPublicKey | dsa.DSAPrivateKey):
+            found = "DSA"
+        elif cls.__name__ in _DH_CLASSES:
+            found = "DH"
+        else:
+            found = next((name for classes, name, _bits in _FIXED_SIZE if isinstance(key, classes)), found)
+        _TYPE_OF_CLASS[cls] = found
+    return found
+
+
 def key_fields(key: object) -> tuple[str, int | None, str | None]:
     """(type, size in bits, curve) of a public or private key: ``("EC", 256, "P-256")``,
     ``("RSA", 2048, None)``, ``("Ed25519", 256, None)``; (class name, None, None) for others."""
-    if isinstance(key, rsa.RSAPublicKey | rsa.RSAPrivateKey):
-        return "RSA", key.key_size, None
-    if isinstance(key, ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey):
-        return "EC", key.curve.key_size, curve_name(key.curve)
-    for classes, name, bits in _FIXED_SIZE:
-        if isinstance(key, classes):
-            return name, bits, None
-    if isinstance(key, dsa.DSAPublicKey | dsa.DSAPrivateKey):
-        return "DSA", key.key_size, None
-    if type(key).__name__ in _DH_CLASSES:
-        return "DH", key.key_size, None  # type: ignore[attr-defined]
-    return type(key).__name__, None, None
+    key_type = _key_type(key)
+    if key_type == "EC":
+        curve = key.curve  # type: ignore[attr-defined]
+        return "EC", curve.key_size, curve_name(curve)
+    if key_type in _SIZED_TYPES:
+        return key_type, key.key_size, None  # type: ignore[attr-defined]
+    return key_type, _FIXED_BITS.get(key_type), None
 
 
 def key_label(key_type: str, bits: int | None, curve: str | None) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import warnings
-from dataclasses import replace
 from typing import Any
 
 from cryptography import x509
@@ -33,6 +32,7 @@ from tlsexplorer.core.x509.model import (
     CrlInfo,
     CsrInfo,
     ExtensionInfo,
+    Finding,
     Info,
     KeyInfo,
     PublicKeyInfo,
@@ -170,7 +170,8 @@ def decode_extension(ext: x509.Extension[x509.ExtensionType]) -> ExtensionInfo:
         value, lines = _value(ext.value)
     except Exception as exc:  # a strange value is shown, not fatal
         value, lines = {"error": str(exc)}, [f"(could not decode: {exc})"]
-    return ExtensionInfo(ext.oid.dotted_string, extension_name(ext.oid), ext.critical, value, tuple(lines))
+    oid = ext.oid
+    return ExtensionInfo(oid.dotted_string, extension_name(oid), ext.critical, value, tuple(lines))
 
 
 def decode_extensions(get: Any, quiet: bool = True) -> tuple[tuple[ExtensionInfo, ...], str | None]:
@@ -248,33 +249,41 @@ def certificate_info(
         key_info = public_key_info(cert.public_key())
     except Exception as exc:  # unknown key algorithm: still show the rest
         key_info = PublicKeyInfo(f"unreadable ({exc})", None, None, None, "")
-    draft = CertificateInfo(
-        version=cert.version.value + 1,
-        serial=serial,
-        subject=subject_text,
-        issuer=issuer_text,
-        subject_short=subject_short,
-        issuer_short=issuer_short,
-        not_before=cert.not_valid_before_utc,
-        not_after=cert.not_valid_after_utc,
-        now=now,
-        public_key=key_info,
-        signature_algorithm=sig_name,
-        signature_hash=sig_hash,
-        extensions=extensions,
-        extension_error=ext_error,
-        fingerprint_sha256=hashlib.sha256(der).hexdigest(),
-        fingerprint_sha1=hashlib.sha1(der, usedforsecurity=False).hexdigest(),
-        self_issued=issuer_der == subject_der or (not issuer_der and subject == cert.issuer),
-        is_ca=bool(bc and isinstance(bc.value, dict) and bc.value.get("ca")),
-        sans=tuple(san.value) if san and isinstance(san.value, list) else (),
-        lint=(),
-    )
-    # Lint reads everything else the summary says: lint the draft, then add its findings.
+    fingerprint_sha256 = hashlib.sha256(der).hexdigest()
+    fingerprint_sha1 = hashlib.sha1(der, usedforsecurity=False).hexdigest()
+    self_issued = issuer_der == subject_der or (not issuer_der and subject == cert.issuer)
+    is_ca = bool(bc and isinstance(bc.value, dict) and bc.value.get("ca"))
+    sans = tuple(san.value) if san and isinstance(san.value, list) else ()
+
+    def summary(lint: tuple[Finding, ...]) -> CertificateInfo:
+        return CertificateInfo(
+            version=cert.version.value + 1,
+            serial=serial,
+            subject=subject_text,
+            issuer=issuer_text,
+            subject_short=subject_short,
+            issuer_short=issuer_short,
+            not_before=cert.not_valid_before_utc,
+            not_after=cert.not_valid_after_utc,
+            now=now,
+            public_key=key_info,
+            signature_algorithm=sig_name,
+            signature_hash=sig_hash,
+            extensions=extensions,
+            extension_error=ext_error,
+            fingerprint_sha256=fingerprint_sha256,
+            fingerprint_sha1=fingerprint_sha1,
+            self_issued=self_issued,
+            is_ca=is_ca,
+            sans=sans,
+            lint=lint,
+        )
+
+    # Lint reads everything else the summary says: lint a draft, then make it with the findings.
     from_library = warning_findings(warned)
     seen = {f.rule for f in from_library}
-    own = tuple(f for f in lint_certificate(draft) if f.rule not in seen)
-    return replace(draft, lint=from_library + own)
+    own = tuple(f for f in lint_certificate(summary(())) if f.rule not in seen)
+    return summary(from_library + own)
 
 
 def csr_info(csr: x509.CertificateSigningRequest, warned: tuple[str, ...] = ()) -> CsrInfo:
