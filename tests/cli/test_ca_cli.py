@@ -125,7 +125,7 @@ def test_csr_then_sign_shows_what_the_ca_did(ca_dir: Path, tmp_path: Path,
     code, out, _err = run_cli(capsys, "ca", "sign", str(ca_dir), str(csr))
     assert code == 0
     assert "What the CA did with the request" in out
-    assert "kept" in out and "added" in out and "basic constraints" in out
+    assert "kept" in out and "added" in out and "basicConstraints" in out
     code, out, _err = run_cli(capsys, "ca", "sign", str(ca_dir), str(csr), "--force", "--json")
     assert [item["kind"] for item in json.loads(out)] == ["certificate", "fullchain"]
 

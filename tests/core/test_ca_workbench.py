@@ -286,10 +286,10 @@ def test_csr_then_sign_reports_kept_and_added(tmp_path: Path, root: ca_store.Loa
     assert cert.subject == csr.subject and cert.public_key() == csr.public_key()
     status = {c.field: c.status for c in signed.changes}
     assert status["subject"] == "kept"
-    assert status["subject alternative name"] == "kept"
-    assert status["basic constraints"] == "added"
-    assert status["key usage"] == "added"
-    assert status["authority key identifier"] == "added"
+    assert status["subjectAltName"] == "kept"
+    assert status["basicConstraints"] == "added"
+    assert status["keyUsage"] == "added"
+    assert status["authorityKeyIdentifier"] == "added"
     assert [f.kind for f in signed.files] == ["certificate", "fullchain"]
 
 
@@ -306,9 +306,9 @@ def test_sign_drops_a_requested_ca_flag_and_adds_cn_to_san(root: ca_store.Loaded
     assert signed.certificate is not None
     assert not ext(signed.certificate, x509.BasicConstraints).value.ca
     changes = {c.field: c for c in signed.changes}
-    assert changes["basic constraints"].status == "changed"
-    assert changes["subject alternative name"].status == "changed"
-    assert "DNS:sneaky.test" in changes["subject alternative name"].issued
+    assert changes["basicConstraints"].status == "changed"
+    assert changes["subjectAltName"].status == "changed"
+    assert "DNS:sneaky.test" in changes["subjectAltName"].issued
 
 
 def test_sign_refuses_garbage_and_tampered_csr(root: ca_store.LoadedCa) -> None:

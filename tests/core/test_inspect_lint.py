@@ -14,7 +14,8 @@ from tlsexplorer.core.der import parse_der, walk
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.x509.lint import lint_certificate, strict_verdict
 from tlsexplorer.core.x509.loader import load_objects
-from tlsexplorer.core.x509.summary import CertificateInfo, certificate_info, summarize
+from tlsexplorer.core.x509.model import CertificateInfo
+from tlsexplorer.core.x509.summary import certificate_info, summarize
 from tlsexplorer.core.x509.sweep import read_paths, sweep
 from tlsexplorer.samples import SAMPLES_DIR, sample_path
 

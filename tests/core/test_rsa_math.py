@@ -229,7 +229,7 @@ def test_key_passwords_and_key_types() -> None:
         load_rsa_key(data)
     with pytest.raises(WrongPassword):
         load_rsa_key(data, b"wrong")
-    with pytest.raises(InvalidInput, match="elliptic-curve"):
+    with pytest.raises(InvalidInput, match="holds an EC P-256 key, not an RSA key"):
         load_rsa_key(_bytes("expired.key.pem"))
     with pytest.raises(InvalidInput, match="not a readable"):
         load_rsa_key(b"garbage")

@@ -192,15 +192,12 @@ def decode_oid(value: bytes) -> str:
     return ".".join(str(a) for a in head + arcs[1:])
 
 
-def oid_name(dotted: str) -> str:
-    """The library's name for an OID, or "" when it has none."""
-    from cryptography.x509.oid import ObjectIdentifier
+def oid_name(dotted: str, *, with_dotted: bool = False) -> str:
+    """An OID by the one rule of :func:`tlsexplorer.core.x509.naming.oid_name`: its name
+    (``subjectAltName (2.5.29.17)`` with ``with_dotted``), or its dotted string when unnamed."""
+    from tlsexplorer.core.x509.naming import oid_name as named  # cryptography, only when an OID is shown
 
-    try:
-        name = ObjectIdentifier(dotted)._name
-    except ValueError:
-        return ""
-    return "" if name == "Unknown OID" else name
+    return named(dotted, with_dotted=with_dotted)
 
 
 def _summary(cls: int, number: int, value: bytes) -> str:
@@ -213,9 +210,7 @@ def _summary(cls: int, number: int, value: bytes) -> str:
             n = int.from_bytes(value, "big", signed=True)
             return str(n) if abs(n) < 1 << 64 else f"0x{value.hex()} ({len(value) * 8} bits)"
         if number == 6:
-            dotted = decode_oid(value)
-            name = oid_name(dotted)
-            return f"{dotted} ({name})" if name else dotted
+            return oid_name(decode_oid(value), with_dotted=True)
         if number in (12, 18, 19, 20, 22, 26):
             return repr(value.decode("utf-8", errors="replace"))[:80]
         if number == 30:

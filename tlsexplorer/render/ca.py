@@ -16,6 +16,7 @@ from cryptography.x509.oid import ExtensionOID
 from tlsexplorer.core.ca import build as ca
 from tlsexplorer.core.text import name_text, printable
 from tlsexplorer.core.timeutil import format_iso8601
+from tlsexplorer.core.x509.naming import describe_key, extension_name, oid_name
 
 SAN_OID = ExtensionOID.SUBJECT_ALTERNATIVE_NAME
 
@@ -70,11 +71,11 @@ def certificate_rows(cert: x509.Certificate) -> list[tuple[str, str]]:
         ("serial", f"{cert.serial_number:x} ({(cert.serial_number.bit_length() + 7) // 8} bytes)"),
         ("not before", format_iso8601(cert.not_valid_before_utc)),
         ("not after", format_iso8601(cert.not_valid_after_utc)),
-        ("public key", ca.describe_key(cert.public_key())),  # type: ignore[arg-type]
-        ("signature", f"{sig.name if sig else 'EdDSA'} ({cert.signature_algorithm_oid._name})"),
+        ("public key", describe_key(cert.public_key())),
+        ("signature", f"{sig.name if sig else 'EdDSA'} ({oid_name(cert.signature_algorithm_oid)})"),
     ]
     for ext in cert.extensions:
-        label = ca.extension_name(ext) + (" (critical)" if ext.critical else "")
+        label = extension_name(ext) + (" (critical)" if ext.critical else "")
         rows.append((label, printable(ca.describe_extension(ext.value), backslash=False)))
     return rows
 
@@ -159,9 +160,9 @@ def product_view(product: Product, written: Sequence[WrittenFile] = ()) -> Rende
         table.add_column("field", style="bold", overflow="fold", min_width=10)
         table.add_column("value", overflow="fold", min_width=12)
         table.add_row("subject", Text(name_text(product.csr.subject)))
-        table.add_row("public key", ca.describe_key(product.csr.public_key()))  # type: ignore[arg-type]
+        table.add_row("public key", describe_key(product.csr.public_key()))
         for ext in product.csr.extensions:
-            table.add_row("requests " + ca.extension_name(ext),
+            table.add_row("requests " + extension_name(ext),
                           Text(printable(ca.describe_extension(ext.value), backslash=False)))
         parts.append(table)
     if written:

@@ -1,7 +1,7 @@
 """Rich renderables for the Inspector: certificates, CSRs, CRLs, keys, lint, raw bytes.
 
 Shared by ``tlsexplorer inspect`` and the Inspector screen. Every function
-takes core summaries (:mod:`tlsexplorer.core.x509.summary`) and returns a
+takes core summaries (:mod:`tlsexplorer.core.x509.model`) and returns a
 renderable; nothing here reads files or knows about Textual.
 """
 
@@ -16,16 +16,18 @@ from rich.tree import Tree
 
 from tlsexplorer.core.der import DerNode
 from tlsexplorer.core.text import printable
-from tlsexplorer.core.x509.lint import Finding, strict_verdict
+from tlsexplorer.core.x509.lint import strict_verdict
 from tlsexplorer.core.x509.loader import PASSWORD_HINT, LoadedObject, LoadResult
-from tlsexplorer.core.x509.summary import (
+from tlsexplorer.core.x509.model import (
     CertificateInfo,
     ContainerInfo,
     CrlInfo,
     CsrInfo,
     ExtensionInfo,
+    Finding,
     Info,
     KeyInfo,
+    PublicKeyInfo,
 )
 from tlsexplorer.core.x509.sweep import SweepReport
 
@@ -74,6 +76,12 @@ def expiry_style(info: CertificateInfo) -> str:
     return "green"
 
 
+def key_text(key: PublicKeyInfo) -> str:
+    """The key's one name, with its public exponent for RSA: ``RSA 2048, e = 65537``, ``EC P-256``."""
+    name = key.describe()
+    return f"{name}, e = {key.exponent}" if key.exponent is not None else name
+
+
 def render_extensions(extensions: Sequence[ExtensionInfo]) -> RenderableType:
     """A table of extensions: name, critical, value lines."""
     if not extensions:
@@ -83,9 +91,8 @@ def render_extensions(extensions: Sequence[ExtensionInfo]) -> RenderableType:
     table.add_column("crit", no_wrap=True)
     table.add_column("value", overflow="fold")
     for ext in extensions:
-        name = ext.name if ext.name != "unknown" else f"unknown {ext.oid}"
         crit = Text("yes", style="bold") if ext.critical else Text("no", style="dim")
-        table.add_row(name, crit, "\n".join(ext.lines) or "-")
+        table.add_row(ext.name, crit, "\n".join(ext.lines) or "-")
     return table
 
 
@@ -124,7 +131,7 @@ def render_certificate(info: CertificateInfo, keys: Sequence[str] = ()) -> Rende
     validity = Text(f"{info.not_before:%Y-%m-%d %H:%M:%S} to {info.not_after:%Y-%m-%d %H:%M:%S} UTC  ")
     validity.append(info.expiry_text(), style=expiry_style(info))
     fields.add_row("Validity", validity)
-    fields.add_row("Public key", info.public_key.describe())
+    fields.add_row("Public key", key_text(info.public_key))
     fields.add_row("Signature", info.signature_algorithm)
     fields.add_row("SHA-256", info.fingerprint_sha256)
     fields.add_row("SHA-1", info.fingerprint_sha1)
@@ -151,7 +158,7 @@ def render_csr(info: CsrInfo, keys: Sequence[str] = ()) -> RenderableType:
     """A CSR: subject, key, requested extensions, signature check (``keys``: its private key)."""
     fields = _fields()
     fields.add_row("Subject", info.subject or "(empty)")
-    fields.add_row("Public key", info.public_key.describe())
+    fields.add_row("Public key", key_text(info.public_key))
     fields.add_row("Signature", info.signature_algorithm)
     ok = (
         Text("valid (the requester holds the key)", style="green")
@@ -214,7 +221,7 @@ def render_key(
     fields = _fields()
     fields.add_row("Kind", "private key" if info.private else "public key")
     fields.add_row("Format", info.format)
-    fields.add_row("Type", info.describe())
+    fields.add_row("Type", key_text(info.public_key) if info.public_key is not None else info.describe())
     enc = Text("yes", style="yellow") if info.encrypted else Text("no")
     if info.note:
         enc.append(f"  ({told(info.note)})", style="dim")
@@ -389,6 +396,7 @@ __all__ = [
     "expiry_style",
     "hex_dump",
     "hex_row",
+    "key_text",
     "object_heading",
     "render_certificate",
     "render_container",

@@ -26,6 +26,13 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from tlsexplorer.core.errors import InvalidInput, UsageError
 from tlsexplorer.core.timeutil import as_utc
+from tlsexplorer.core.x509.naming import (
+    describe_key,
+    eku_names,
+    extension_name,
+    general_name,
+    key_usage_names,
+)
 
 PrivateKey: TypeAlias = (
     rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey
@@ -491,56 +498,17 @@ def apply_flaw(spec: CertificateSpec, kind: FlawKind, now: dt.datetime) -> Certi
     return spec
 
 
-def describe_key(key: PrivateKey | PublicKey) -> str:
-    """``RSA 2048``, ``EC P-256``, ``Ed25519``..."""
-    if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
-        return f"RSA {key.key_size}"
-    if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
-        names = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
-        return f"EC {names.get(key.curve.name, key.curve.name)}"
-    if isinstance(key, ed25519.Ed25519PrivateKey | ed25519.Ed25519PublicKey):
-        return "Ed25519"
-    return "Ed448"
-
-
-def describe_general_name(name: x509.GeneralName) -> str:
-    """``DNS:alice.example.net``, ``IP:127.0.0.1``, ``email:bob@example.net``, ``URI:``,
-    ``DirName:``, ``RID:``, ``othername:`` (openssl's prefixes)."""
-    value: object = name.value
-    if isinstance(name, x509.DNSName):
-        return f"DNS:{value}"
-    if isinstance(name, x509.IPAddress):
-        return f"IP:{value}"
-    if isinstance(name, x509.RFC822Name):
-        return f"email:{value}"
-    if isinstance(name, x509.UniformResourceIdentifier):
-        return f"URI:{value}"
-    if isinstance(name, x509.DirectoryName):
-        return f"DirName:{name.value.rfc4514_string()}"
-    if isinstance(name, x509.RegisteredID):
-        return f"RID:{name.value.dotted_string}"
-    if isinstance(name, x509.OtherName):
-        return f"othername:{name.type_id.dotted_string}:{name.value.hex()}"
-    return str(name)
-
-
-_KEY_USAGE_BITS = (
-    "digital_signature", "content_commitment", "key_encipherment", "data_encipherment",
-    "key_agreement", "key_cert_sign", "crl_sign",
-)
-
-
 def describe_extension(value: x509.ExtensionType) -> str:
     """A one-line summary of an extension's value, as openssl's text output has it."""
     if isinstance(value, x509.BasicConstraints):
         text = f"CA:{'TRUE' if value.ca else 'FALSE'}"
         return text + (f", pathlen:{value.path_length}" if value.path_length is not None else "")
     if isinstance(value, x509.KeyUsage):
-        return ", ".join(bit for bit in _KEY_USAGE_BITS if getattr(value, bit)) or "(none)"
+        return ", ".join(key_usage_names(value)) or "(none)"
     if isinstance(value, x509.ExtendedKeyUsage):
-        return ", ".join(oid._name for oid in value)
+        return ", ".join(eku_names(value))
     if isinstance(value, x509.SubjectAlternativeName):
-        return ", ".join(describe_general_name(n) for n in value)
+        return ", ".join(general_name(n) for n in value)
     if isinstance(value, x509.SubjectKeyIdentifier):
         return value.digest.hex()
     if isinstance(value, x509.AuthorityKeyIdentifier):
@@ -548,28 +516,11 @@ def describe_extension(value: x509.ExtensionType) -> str:
     if isinstance(value, x509.NameConstraints):
         parts = []
         if value.permitted_subtrees:
-            parts.append("permitted " + ", ".join(describe_general_name(n) for n in value.permitted_subtrees))
+            parts.append("permitted " + ", ".join(general_name(n) for n in value.permitted_subtrees))
         if value.excluded_subtrees:
-            parts.append("excluded " + ", ".join(describe_general_name(n) for n in value.excluded_subtrees))
+            parts.append("excluded " + ", ".join(general_name(n) for n in value.excluded_subtrees))
         return "; ".join(parts)
     return type(value).__name__
-
-
-#: Human names of the extensions, by class.
-EXTENSION_NAMES: dict[type, str] = {
-    x509.BasicConstraints: "basic constraints",
-    x509.KeyUsage: "key usage",
-    x509.ExtendedKeyUsage: "extended key usage",
-    x509.SubjectAlternativeName: "subject alternative name",
-    x509.SubjectKeyIdentifier: "subject key identifier",
-    x509.AuthorityKeyIdentifier: "authority key identifier",
-    x509.NameConstraints: "name constraints",
-}
-
-
-def extension_name(extension: x509.Extension[x509.ExtensionType]) -> str:
-    """The extension's human name (or its OID's name)."""
-    return EXTENSION_NAMES.get(type(extension.value), extension.oid._name)
 
 
 ChangeStatus = Literal["kept", "changed", "added", "dropped"]
@@ -631,8 +582,8 @@ def compare_csr(csr: x509.CertificateSigningRequest, cert: x509.Certificate) -> 
 
     add("subject", csr.subject.rfc4514_string(), cert.subject.rfc4514_string())
     same_key = csr.public_key() == cert.public_key()
-    key_text = describe_key(csr.public_key())  # type: ignore[arg-type]
-    add("public key", key_text, key_text if same_key else describe_key(cert.public_key()))  # type: ignore[arg-type]
+    key_text = describe_key(csr.public_key())
+    add("public key", key_text, key_text if same_key else describe_key(cert.public_key()))
     add("issuer", "", cert.issuer.rfc4514_string())
     add("serial number", "", f"{cert.serial_number:x}")
     start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
@@ -643,7 +594,7 @@ def compare_csr(csr: x509.CertificateSigningRequest, cert: x509.Certificate) -> 
     issued = {ext.oid: ext for ext in cert.extensions}
     for oid in [*requested, *[o for o in issued if o not in requested]]:
         req, got = requested.get(oid), issued.get(oid)
-        name = extension_name(req or got)  # type: ignore[arg-type]
+        name = extension_name(oid)
         req_text = describe_extension(req.value) if req else ""
         got_text = describe_extension(got.value) if got else ""
         if req and got and req.critical != got.critical:
@@ -657,7 +608,6 @@ def compare_csr(csr: x509.CertificateSigningRequest, cert: x509.Certificate) -> 
 __all__ = [
     "DEFAULT_CA_DAYS",
     "DEFAULT_LEAF_DAYS",
-    "EXTENSION_NAMES",
     "FLAWS",
     "KEY_TYPES",
     "ROLE_EKU",
@@ -682,9 +632,6 @@ __all__ = [
     "create_csr",
     "csr_sans",
     "describe_extension",
-    "describe_general_name",
-    "describe_key",
-    "extension_name",
     "flaw",
     "generate_private_key",
     "hash_for",

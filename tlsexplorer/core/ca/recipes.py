@@ -24,6 +24,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from tlsexplorer.core.ca.store import CA_CERT, CA_KEY, CHAIN, Product, is_self_signed, sanitize_name
 from tlsexplorer.core.timeutil import as_utc
+from tlsexplorer.core.x509.naming import KEY_USAGE_BITS, curve_name, eku_names, key_usage_names
 
 
 @dataclass(frozen=True)
@@ -54,15 +55,9 @@ _OPENSSL_NAME = {
     NameOID.ORGANIZATION_NAME: "O", NameOID.ORGANIZATIONAL_UNIT_NAME: "OU", NameOID.COMMON_NAME: "CN",
     NameOID.EMAIL_ADDRESS: "emailAddress",
 }
-_OPENSSL_EKU = {
-    ExtendedKeyUsageOID.SERVER_AUTH: "serverAuth", ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",
-    ExtendedKeyUsageOID.CODE_SIGNING: "codeSigning", ExtendedKeyUsageOID.EMAIL_PROTECTION: "emailProtection",
-}
-_OPENSSL_KU = {
-    "digital_signature": "digitalSignature", "content_commitment": "nonRepudiation",
-    "key_encipherment": "keyEncipherment", "data_encipherment": "dataEncipherment",
-    "key_agreement": "keyAgreement", "key_cert_sign": "keyCertSign", "crl_sign": "cRLSign",
-}
+#: KeyUsage bits the library lets a KeyUsage hold only together with keyAgreement.
+_AGREEMENT_ONLY = ("encipher_only", "decipher_only")
+
 
 # Python code ---------------------------------------------------------------------
 
@@ -98,8 +93,8 @@ def extension_code(value: x509.ExtensionType, public_key: str, issuer: str | Non
         return f"x509.BasicConstraints(ca={value.ca}, path_length={value.path_length})"
     if isinstance(value, x509.KeyUsage):
         bits = [
-            f"{bit}={getattr(value, bit) if bit in _OPENSSL_KU else False},"
-            for bit in (*_OPENSSL_KU, "encipher_only", "decipher_only")
+            f"{bit}={getattr(value, bit) if bit not in _AGREEMENT_ONLY or value.key_agreement else False},"
+            for bit, _name in KEY_USAGE_BITS
         ]
         return (
             "x509.KeyUsage(\n        " + " ".join(bits[:3]) + "\n        " + " ".join(bits[3:6])
@@ -433,10 +428,10 @@ def openssl_extensions(cert: x509.Certificate | x509.CertificateSigningRequest) 
             path = f",pathlen:{value.path_length}" if value.path_length is not None else ""
             out.append(f"basicConstraints={crit}CA:{'TRUE' if value.ca else 'FALSE'}{path}")
         elif isinstance(value, x509.KeyUsage):
-            bits = [name for bit, name in _OPENSSL_KU.items() if getattr(value, bit)]
+            bits = key_usage_names(value)  # openssl's names are RFC 5280's
             out.append(f"keyUsage={crit}{','.join(bits)}")
         elif isinstance(value, x509.ExtendedKeyUsage):
-            usages = ",".join(_OPENSSL_EKU.get(o, o.dotted_string) for o in value)
+            usages = ",".join(eku_names(value))  # openssl knows these names; an unnamed one is dotted
             out.append(f"extendedKeyUsage={crit}{usages}")
         elif isinstance(value, x509.SubjectAlternativeName):
             out.append("subjectAltName=" + crit + ",".join(_openssl_general_name(n) for n in value))
@@ -456,8 +451,7 @@ def newkey_arg(public_key: object) -> list[str]:
     if isinstance(public_key, rsa.RSAPublicKey):
         return ["-newkey", f"rsa:{public_key.key_size}"]
     if isinstance(public_key, ec.EllipticCurvePublicKey):
-        curve = {"secp256r1": "P-256", "secp384r1": "P-384"}.get(public_key.curve.name, public_key.curve.name)
-        return ["-newkey", "ec", "-pkeyopt", f"ec_paramgen_curve:{curve}"]
+        return ["-newkey", "ec", "-pkeyopt", f"ec_paramgen_curve:{curve_name(public_key.curve)}"]
     return ["-newkey", "ed25519"]
 
 

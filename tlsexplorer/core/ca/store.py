@@ -39,6 +39,7 @@ from tlsexplorer.core.errors import (
 )
 from tlsexplorer.core.files import FileToWrite, read_file, write_files
 from tlsexplorer.core.timeutil import as_utc
+from tlsexplorer.core.x509.naming import describe_key
 
 CA_CERT = "ca.pem"
 """File name of the CA certificate inside its folder."""
@@ -481,7 +482,7 @@ def build_root(
     folder = Path(directory)
     return Product(
         "init", _ca_files(folder, cert, key, request.password, ()), cert,
-        key_description=ca.describe_key(key), key_encrypted=bool(request.password),
+        key_description=describe_key(key), key_encrypted=bool(request.password),
         notes=_key_notes(request.password, folder / CA_KEY),
     )
 
@@ -524,7 +525,7 @@ def build_intermediate(
         notes.append("it outlives its parent: it stops being trusted when the parent expires")
     return Product(
         "intermediate", _ca_files(folder, cert, key, request.password, parent.chain), cert,
-        issuer_chain=parent.chain, key_description=ca.describe_key(key),
+        issuer_chain=parent.chain, key_description=describe_key(key),
         key_encrypted=bool(request.password), notes=tuple(notes),
     )
 
@@ -583,7 +584,7 @@ def build_leaf(
         if flaw.kind == "sha1" and not isinstance(issuer.key, rsa.RSAPrivateKey):
             raise UsageError(
                 "the SHA-1 flaw is RSA-only: this CA's key is "
-                f"{ca.describe_key(issuer.key)}; use a CA made with --key-type rsa2048"
+                f"{describe_key(issuer.key)}; use a CA made with --key-type rsa2048"
             )
         spec = ca.apply_flaw(spec, flaw.kind, now)
     key = key or ca.generate_private_key(request.key_type)
@@ -638,7 +639,7 @@ def build_leaf(
         notes.insert(0, f"{flaw.label}: {flaw.explanation}")
     return Product(
         "issue", tuple(files), cert, issuer_chain=(*lab, *issuer.chain),
-        key_description=ca.describe_key(key), key_encrypted=bool(request.password), flaw=flaw,
+        key_description=describe_key(key), key_encrypted=bool(request.password), flaw=flaw,
         notes=tuple(notes),
     )
 
@@ -672,7 +673,7 @@ def build_csr(
         FileToWrite(csr_path, csr.public_bytes(serialization.Encoding.PEM), kind="csr"),
         FileToWrite(key_path, ca.private_key_pem(key, password), private=True, kind="private_key"),
     )
-    return Product("csr", files, csr=csr, key_description=ca.describe_key(key),
+    return Product("csr", files, csr=csr, key_description=describe_key(key),
                    key_encrypted=bool(password), notes=_key_notes(password, key_path))
 
 

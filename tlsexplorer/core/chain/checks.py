@@ -26,7 +26,6 @@ from tlsexplorer.core.chain.facts import (
     signature_algorithm_name,
 )
 from tlsexplorer.core.chain.model import (
-    _EKU_NAMES,
     _KNOWN_EXTENSIONS,
     _SIG_ALLOWED,
     _SPKI_ALLOWED,
@@ -42,7 +41,7 @@ from tlsexplorer.core.chain.names import (
 )
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.timeutil import format_iso8601
-from tlsexplorer.core.x509.summary import key_usage_names
+from tlsexplorer.core.x509.naming import eku_names, key_usage_names, oid_name
 
 # ---------------------------------------------------------------------------
 # The checklist.
@@ -231,9 +230,9 @@ def _ee_checks(f: _Facts, s: _Settings, out: list[Finding]) -> None:
         out.append(Finding(0, "key_usage", True, f"Key usage {text}; no certificate signing."))
 
     eku = f.ext(x509.ExtendedKeyUsage)
-    want = _EKU_NAMES[s.eku]
+    want = oid_name(s.eku)
     if eku is not None and isinstance(eku.value, x509.ExtendedKeyUsage):
-        have = [_EKU_NAMES.get(o, o.dotted_string) for o in eku.value]
+        have = eku_names(eku.value)
         if s.eku in list(eku.value):
             out.append(Finding(0, "extended_key_usage", True, f"EKU {', '.join(have)} includes {want}."))
         else:
@@ -460,11 +459,11 @@ def _ca_checks(i: int, child_depth: int, f: _Facts, s: _Settings, out: list[Find
         out.append(Finding(i, "key_usage", True, f"Key usage {_ku_text(ku)} includes keyCertSign."))
 
     eku_ext = f.ext(x509.ExtendedKeyUsage)
-    want = _EKU_NAMES[s.eku]
+    want = oid_name(s.eku)
     eku_oid = ExtensionOID.EXTENDED_KEY_USAGE.dotted_string
     if eku_ext is not None and isinstance(eku_ext.value, x509.ExtendedKeyUsage):
         have = list(eku_ext.value)
-        names = ", ".join(_EKU_NAMES.get(o, o.dotted_string) for o in have)
+        names = ", ".join(eku_names(have))
         if crit.get(eku_oid):
             out.append(
                 Finding(

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import (
     AuthorityInformationAccessOID,
@@ -16,7 +15,7 @@ from cryptography.x509.oid import (
 )
 
 from tlsexplorer.core.text import name_text
-from tlsexplorer.core.x509.summary import short_name
+from tlsexplorer.core.x509.naming import describe_key, extension_name, oid_name, short_name
 
 # ---------------------------------------------------------------------------
 # A little DER reading: what the Python API does not expose (raw algorithm
@@ -278,29 +277,18 @@ def _name_text(name: x509.Name) -> str:
 
 
 def key_description(cert: x509.Certificate) -> str:
-    """``RSA 2048``, ``EC secp256r1``, ``Ed25519``..."""
+    """The certificate's key by its one name (``RSA 2048``, ``EC P-256``, ``Ed25519``), or why
+    it cannot be read."""
     try:
         key = cert.public_key()
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:  # unsupported or malformed key
         return f"unreadable key ({exc})"
-    if isinstance(key, rsa.RSAPublicKey):
-        return f"RSA {key.key_size}"
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        return f"EC {key.curve.name}"
-    if isinstance(key, ed25519.Ed25519PublicKey):
-        return "Ed25519"
-    if isinstance(key, ed448.Ed448PublicKey):
-        return "Ed448"
-    if isinstance(key, dsa.DSAPublicKey):
-        return f"DSA {key.key_size}"
-    return type(key).__name__
+    return describe_key(key)
 
 
 def signature_algorithm_name(cert: x509.Certificate) -> str:
-    """The certificate's signature algorithm by name (``sha256WithRSAEncryption``)."""
-    oid = cert.signature_algorithm_oid
-    name = oid._name
-    return name if name and name != "Unknown OID" else oid.dotted_string
+    """The certificate's signature algorithm by name (``sha256WithRSAEncryption``; dotted when unnamed)."""
+    return oid_name(cert.signature_algorithm_oid)
 
 
 def aia_issuer_urls(cert: x509.Certificate) -> tuple[str, ...]:
@@ -318,9 +306,8 @@ def aia_issuer_urls(cert: x509.Certificate) -> tuple[str, ...]:
 
 
 def _ext_name(dotted: str) -> str:
-    oid = x509.ObjectIdentifier(dotted)
-    name = oid._name
-    return f"{name} ({dotted})" if name and name != "Unknown OID" else dotted
+    """``keyUsage (2.5.29.15)``; an unnamed extension as its OID (``2.999.3``)."""
+    return extension_name(dotted, with_dotted=True)
 
 
 def name_bytes(cert: x509.Certificate) -> tuple[bytes, bytes]:

@@ -7,10 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cryptography import x509
-from cryptography.x509.oid import (
-    ExtendedKeyUsageOID,
-    ExtensionOID,
-)
+from cryptography.x509.oid import ExtensionOID
 
 Purpose = Literal["server", "client"]
 
@@ -97,17 +94,6 @@ _SIG_ALLOWED = {
     bytes.fromhex("300a06082a8648ce3d040303"): "ecdsa-with-SHA384",
     bytes.fromhex("300a06082a8648ce3d040304"): "ecdsa-with-SHA512",
 }
-
-_EKU_NAMES = {
-    ExtendedKeyUsageOID.SERVER_AUTH: "serverAuth",
-    ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",
-    ExtendedKeyUsageOID.CODE_SIGNING: "codeSigning",
-    ExtendedKeyUsageOID.EMAIL_PROTECTION: "emailProtection",
-    ExtendedKeyUsageOID.TIME_STAMPING: "timeStamping",
-    ExtendedKeyUsageOID.OCSP_SIGNING: "OCSPSigning",
-    ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE: "anyExtendedKeyUsage",
-}
-
 
 @dataclass(frozen=True)
 class Finding:

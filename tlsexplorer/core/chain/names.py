@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from cryptography import x509
 
-from tlsexplorer.core.text import name_text, printable
+from tlsexplorer.core.x509.naming import general_name
 
 # ---------------------------------------------------------------------------
 # Names: DNS patterns, host matching and name constraints, as the verifier
@@ -142,10 +142,9 @@ def _apply(kind: str, constraint: x509.GeneralName, san: x509.GeneralName) -> bo
 
 
 def _san_text(name: x509.GeneralName) -> str:
-    value = name.value
-    if isinstance(value, x509.Name):
-        return name_text(value)
-    return printable(str(value))
+    """``DNS:alice.example.net``, ``IP:10.0.0.0/8``...: the one general-name describer,
+    escaped for a terminal."""
+    return general_name(name, escape=True)
 
 
 def _check_constraints(

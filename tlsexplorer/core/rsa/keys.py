@@ -124,6 +124,7 @@ def load_rsa_key(data: bytes, password: bytes | None = None, name: str = "the ke
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     from tlsexplorer.core.errors import PasswordRequired, WrongPassword
+    from tlsexplorer.core.x509.naming import describe_key, key_article
 
     pem = b"-----BEGIN " in data
     key: object = None
@@ -171,7 +172,10 @@ def load_rsa_key(data: bytes, password: bytes | None = None, name: str = "the ke
     if isinstance(key, rsa.RSAPublicKey):
         pub = key.public_numbers()
         return key_identities(pub.n, pub.e)
-    raise InvalidInput(f"{name} holds an {_key_kind(key)} key, not an RSA key; RSA arithmetic needs RSA")
+    kind = describe_key(key)
+    raise InvalidInput(
+        f"{name} holds {key_article(kind)} {kind} key, not an RSA key; RSA arithmetic needs RSA"
+    )
 
 
 def _load_openssh(data: bytes, password: bytes | None, name: str) -> object:
@@ -206,23 +210,6 @@ def _load_openssh(data: bytes, password: bytes | None, name: str) -> object:
         with contextlib.suppress(ValueError, UnsupportedAlgorithm):
             return serialization.load_ssh_public_key(text)
     return None
-
-
-def _key_kind(key: object) -> str:
-    """A short human name of a key's type."""
-    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, x448, x25519
-
-    if isinstance(key, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
-        return f"elliptic-curve ({key.curve.name})"  # "an elliptic-curve key"
-    if isinstance(key, ed25519.Ed25519PrivateKey | ed25519.Ed25519PublicKey):
-        return "Ed25519"
-    if isinstance(key, ed448.Ed448PrivateKey | ed448.Ed448PublicKey):
-        return "Ed448"
-    if isinstance(key, dsa.DSAPrivateKey | dsa.DSAPublicKey):
-        return "(old) DSA"
-    if isinstance(key, x25519.X25519PrivateKey | x25519.X25519PublicKey | x448.X448PrivateKey):
-        return "X25519/X448 (key agreement only)"
-    return type(key).__name__
 
 
 __all__ = [

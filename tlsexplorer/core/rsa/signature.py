@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from tlsexplorer.core.errors import InvalidInput
-from tlsexplorer.core.rsa.keys import _key_kind
 
 if TYPE_CHECKING:  # cryptography is imported where it is used, to keep the toy arithmetic light
     from cryptography import x509
@@ -35,7 +34,7 @@ class DigestInfo:
     hash_oid: str
     """The digest algorithm's OID, dotted."""
     hash_name: str
-    """Its name (sha256...), or ``unknown``."""
+    """Its name (sha256...); an OID that is not a known digest is its dotted string."""
     digest: bytes
     """The digest it carries."""
     has_null_parameters: bool
@@ -80,7 +79,7 @@ class SignatureCheck:
     issuer: str
     """The issuer certificate's subject (RFC 4514)."""
     issuer_key: str
-    """The issuer's key type (``RSA 2048``, ``elliptic-curve (secp256r1)``)."""
+    """The issuer's key by its one name (``RSA 2048``, ``EC P-256``, ``Ed25519``)."""
     n: int | None
     """The issuer's modulus (RSA)."""
     e: int | None
@@ -169,7 +168,7 @@ def parse_digest_info(der: bytes) -> DigestInfo:
             raise ValueError("no digest OCTET STRING")
     except (ValueError, IndexError) as exc:
         raise InvalidInput(f"not a DigestInfo ({exc})") from None
-    name = HASH_OIDS.get(oid, ("unknown", 0))[0]
+    name = HASH_OIDS[oid][0] if oid in HASH_OIDS else oid  # an unnamed OID is its dotted string
     return DigestInfo(der, oid, name, der[d_start:d_end], has_null)
 
 
@@ -254,6 +253,7 @@ def check_certificate_signature(
 
     from tlsexplorer.core.text import name_text
     from tlsexplorer.core.x509.loader import load_certificates
+    from tlsexplorer.core.x509.naming import describe_key, oid_name
 
     cert = load_certificates(certificate, names[0])[0]
     candidates = load_certificates(issuer, names[1])
@@ -270,7 +270,7 @@ def check_certificate_signature(
     issuer_cert = next((c for c in named if signed_it(c)), named[0] if named else candidates[0])
     key = issuer_cert.public_key()
     oid = cert.signature_algorithm_oid
-    algorithm = getattr(oid, "_name", None) or oid.dotted_string
+    algorithm = oid_name(oid)
     try:
         hash_algo = cert.signature_hash_algorithm
     except Exception:  # an unknown hash OID
@@ -309,7 +309,7 @@ def check_certificate_signature(
     else:
         kind = "unknown"
     if not isinstance(key, rsa.RSAPublicKey):
-        key_name = _key_kind(key)
+        key_name = describe_key(key)
         what = {
             "ecdsa": "an ECDSA signature: a pair (r, s) checked with elliptic-curve point arithmetic "
             "(u1·G + u2·Q must have x = r), not a modular power",
@@ -329,7 +329,7 @@ def check_certificate_signature(
     n, e = numbers.n, numbers.e
     k = (n.bit_length() + 7) // 8
     s = int.from_bytes(cert.signature, "big")
-    key_name = f"RSA {n.bit_length()}"
+    key_name = describe_key(key)
     if kind not in ("pkcs1v15", "pss"):
         explanation = (
             f"The certificate says {algorithm} but the issuer's key is RSA: the two do not fit, "

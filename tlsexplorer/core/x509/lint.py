@@ -1,6 +1,6 @@
 """Lint: what strict clients would say about a certificate, and who says it.
 
-Each :class:`Finding` names its rule, a severity (``error``: a strict client
+Each :class:`~tlsexplorer.core.x509.model.Finding` names its rule, a severity (``error``: a strict client
 rejects it; ``warning``: some clients or a future library refuse it;
 ``info``: worth knowing) and who enforces it. Rules marked ``strict`` are the
 checks OpenSSL runs under ``X509_V_FLAG_X509_STRICT``, which Python's ``ssl``
@@ -10,43 +10,15 @@ turns on by default since 3.13 (``ssl.VERIFY_X509_STRICT`` in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from tlsexplorer.core.x509.summary import CertificateInfo
+from tlsexplorer.core.x509.model import CertificateInfo, Finding
 
 #: Who enforces the X509_STRICT checks.
 STRICT = "Python 3.13+ ssl (VERIFY_X509_STRICT, on by default) and openssl verify -x509_strict"
 
 #: CA/Browser Forum limit on TLS server certificate lifetime (since 2020-09-01).
 MAX_SERVER_DAYS = 398
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One lint finding."""
-
-    rule: str
-    """Short identifier (``missing-aki``)."""
-    severity: str
-    """``error``, ``warning`` or ``info``."""
-    message: str
-    """What is wrong and what it means."""
-    enforced_by: str
-    """Who rejects or flags it."""
-    strict: bool = False
-    """True when Python's VERIFY_X509_STRICT rejects the certificate for it."""
-
-    def to_json(self) -> dict[str, Any]:
-        """``{"rule", "severity", "message", "enforced_by", "strict"}``."""
-        return {
-            "rule": self.rule,
-            "severity": self.severity,
-            "message": self.message,
-            "enforced_by": self.enforced_by,
-            "strict": self.strict,
-        }
 
 
 def warning_findings(warned: tuple[str, ...]) -> tuple[Finding, ...]:
@@ -336,4 +308,4 @@ def strict_verdict(findings: tuple[Finding, ...]) -> str | None:
     )
 
 
-__all__ = ["MAX_SERVER_DAYS", "STRICT", "Finding", "lint_certificate", "strict_verdict", "warning_findings"]
+__all__ = ["MAX_SERVER_DAYS", "STRICT", "lint_certificate", "strict_verdict", "warning_findings"]

@@ -21,7 +21,8 @@ from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.core.files import MAX_INPUT_BYTES, read_file
 from tlsexplorer.core.timeutil import as_utc
 from tlsexplorer.core.x509.loader import LoadedObject, LoadResult, load_objects
-from tlsexplorer.core.x509.summary import object_title, short_name, spki_fingerprint
+from tlsexplorer.core.x509.naming import short_name
+from tlsexplorer.core.x509.summary import object_title, spki_fingerprint
 
 #: File name endings that usually hold crypto material (listed first in browsers).
 CRYPTO_SUFFIXES = (

@@ -41,8 +41,10 @@ from textual.widgets.tree import TreeNode
 from tlsexplorer.core.der import DerNode, parse_der
 from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.core.x509.loader import LoadedObject, LoadResult, load_objects
+from tlsexplorer.core.x509.model import CrlInfo, Info
+from tlsexplorer.core.x509.naming import oid_name
 from tlsexplorer.core.x509.recent import add_recent, load_recent
-from tlsexplorer.core.x509.summary import CrlInfo, Info, object_title, summarize
+from tlsexplorer.core.x509.summary import object_title, summarize
 from tlsexplorer.core.x509.sweep import SweepReport, collect_files, looks_crypto, match_keys, read_path, sweep
 from tlsexplorer.render.x509 import KIND_LABEL, object_heading, render_info, render_sweep
 from tlsexplorer.samples import SAMPLES_DIR, manifest
@@ -726,7 +728,7 @@ class InspectorScreen(ExplorerScreen):
 
     @staticmethod
     def _rsa_signed(obj: LoadedObject) -> bool:
-        return "RSA" in obj.value.signature_algorithm_oid._name.upper()
+        return "RSA" in oid_name(obj.value.signature_algorithm_oid).upper()
 
     def _certificates(self) -> list[LoadedObject]:
         return [
