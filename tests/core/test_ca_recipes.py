@@ -15,9 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from tlsexplorer.core.ca import build as ca
-from tlsexplorer.core.ca import recipes as ca_recipes
-from tlsexplorer.core.ca import store as ca_store
+from tlsexplorer.core.ca import build as ca, recipes as ca_recipes, store as ca_store
 
 OPENSSL = shutil.which("openssl")
 

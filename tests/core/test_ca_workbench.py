@@ -15,8 +15,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, SignatureAlgorithmOID
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
-from tlsexplorer.core.ca import build as ca
-from tlsexplorer.core.ca import store as ca_store
+from tlsexplorer.core.ca import build as ca, store as ca_store
 from tlsexplorer.core.errors import FileAccessError, InvalidInput, PasswordRequired, UsageError, WrongPassword
 from tlsexplorer.core.hazmat import sha1_certificate
 

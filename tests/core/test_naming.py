@@ -21,8 +21,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID
 
 from tests.cli.support import run_cli
 from tlsexplorer.core.ca.build import describe_extension
-from tlsexplorer.core.der import oid_name as der_oid_name
-from tlsexplorer.core.der import parse_der, walk
+from tlsexplorer.core.der import oid_name as der_oid_name, parse_der, walk
 from tlsexplorer.core.x509.naming import (
     KEY_USAGE_BITS,
     curve_name,

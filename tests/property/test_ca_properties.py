@@ -5,11 +5,9 @@ from __future__ import annotations
 import ipaddress
 
 from cryptography import x509
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from tlsexplorer.core.ca import build as ca
-from tlsexplorer.core.ca import store as ca_store
+from tlsexplorer.core.ca import build as ca, store as ca_store
 from tlsexplorer.core.errors import UsageError
 from tlsexplorer.core.hazmat import sha1_certificate
 

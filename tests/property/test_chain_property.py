@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from cryptography import x509
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tlsexplorer.core.ca import build as ca
 from tlsexplorer.core.ca.build import CertificateSpec, build_name, issue_certificate

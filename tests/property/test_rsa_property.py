@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 
 from cryptography.hazmat.primitives.asymmetric import rsa
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from tlsexplorer.core.rsa.numbers import extended_euclid, miller_rabin, square_and_multiply
 from tlsexplorer.core.rsa.workbook import build_workbook

@@ -7,12 +7,10 @@ import base64
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.hmac import HMAC
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from tlsexplorer.core.hazmat.fernet_fixed import encrypt_fixed
-from tlsexplorer.core.symmetric import caesar
-from tlsexplorer.core.symmetric import fernet as fs
+from tlsexplorer.core.symmetric import caesar, fernet as fs
 
 keys = st.binary(min_size=32, max_size=32)
 times = st.integers(min_value=0, max_value=4_000_000_000)

@@ -7,8 +7,7 @@ import io
 from rich.console import Console, RenderableType
 
 from tlsexplorer.core.hazmat.fernet_fixed import encrypt_fixed
-from tlsexplorer.core.symmetric import caesar
-from tlsexplorer.core.symmetric import fernet as fs
+from tlsexplorer.core.symmetric import caesar, fernet as fs
 from tlsexplorer.render import symmetric as render
 
 KEY = fs.parse_key("cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=")

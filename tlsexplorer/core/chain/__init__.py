@@ -8,80 +8,59 @@
 - :mod:`.trust`: the system trust store.
 - :mod:`.gather`: the one way to gather what is verified (files, folders, the
   system's roots, the bundle's root) and verify it: :func:`gather_and_verify`.
+
+Every name below is loaded from its module when first used
+(:func:`tlsexplorer.core.exports.lazy_exports`).
 """
 
-from tlsexplorer.core.chain.facts import (
-    aia_issuer_urls,
-    describe,
-    fingerprint_hex,
-    key_description,
-    name_bytes,
-    signature_algorithm_name,
-)
-from tlsexplorer.core.chain.gather import (
-    ChainInput,
-    Gathered,
-    InputNames,
-    Source,
-    Verification,
-    gather_and_verify,
-    gather_input,
-)
-from tlsexplorer.core.chain.model import (
-    CHECKS,
-    DEFAULT_MAX_DEPTH,
-    ChainReport,
-    Finding,
-    MissingIssuer,
-    OpensslFiles,
-    Purpose,
-)
-from tlsexplorer.core.chain.names import (
-    dns_pattern_matches,
-)
-from tlsexplorer.core.chain.trust import (
-    WELL_KNOWN_BUNDLES,
-    SystemTrust,
-    candidate_bundles,
-    system_roots,
-    system_roots_file,
-    system_trust,
-)
-from tlsexplorer.core.chain.verify import (
-    openssl_command,
-    split_bundle_roots,
-    verify_chain,
-)
+from __future__ import annotations
 
-__all__ = [
-    "CHECKS",
-    "DEFAULT_MAX_DEPTH",
-    "WELL_KNOWN_BUNDLES",
-    "ChainInput",
-    "ChainReport",
-    "Finding",
-    "Gathered",
-    "InputNames",
-    "MissingIssuer",
-    "OpensslFiles",
-    "Purpose",
-    "Source",
-    "SystemTrust",
-    "Verification",
-    "aia_issuer_urls",
-    "candidate_bundles",
-    "describe",
-    "dns_pattern_matches",
-    "fingerprint_hex",
-    "gather_and_verify",
-    "gather_input",
-    "key_description",
-    "name_bytes",
-    "openssl_command",
-    "signature_algorithm_name",
-    "split_bundle_roots",
-    "system_roots",
-    "system_roots_file",
-    "system_trust",
-    "verify_chain",
-]
+from typing import TYPE_CHECKING
+
+from tlsexplorer.core.exports import lazy_exports
+
+if TYPE_CHECKING:
+    from tlsexplorer.core.chain.facts import (
+        aia_issuer_urls as aia_issuer_urls,
+        describe as describe,
+        fingerprint_hex as fingerprint_hex,
+        key_description as key_description,
+        name_bytes as name_bytes,
+        signature_algorithm_name as signature_algorithm_name,
+    )
+    from tlsexplorer.core.chain.gather import (
+        ChainInput as ChainInput,
+        Gathered as Gathered,
+        InputNames as InputNames,
+        Source as Source,
+        Verification as Verification,
+        gather_and_verify as gather_and_verify,
+        gather_input as gather_input,
+    )
+    from tlsexplorer.core.chain.model import (
+        CHECKS as CHECKS,
+        DEFAULT_MAX_DEPTH as DEFAULT_MAX_DEPTH,
+        ChainReport as ChainReport,
+        Finding as Finding,
+        MissingIssuer as MissingIssuer,
+        OpensslFiles as OpensslFiles,
+        Purpose as Purpose,
+    )
+    from tlsexplorer.core.chain.names import (
+        dns_pattern_matches as dns_pattern_matches,
+    )
+    from tlsexplorer.core.chain.trust import (
+        WELL_KNOWN_BUNDLES as WELL_KNOWN_BUNDLES,
+        SystemTrust as SystemTrust,
+        candidate_bundles as candidate_bundles,
+        system_roots as system_roots,
+        system_roots_file as system_roots_file,
+        system_trust as system_trust,
+    )
+    from tlsexplorer.core.chain.verify import (
+        openssl_command as openssl_command,
+        split_bundle_roots as split_bundle_roots,
+        verify_chain as verify_chain,
+    )
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)
