@@ -13,7 +13,6 @@ from tlsexplorer.core.chain.facts import (
     describe,
     fingerprint_hex,
     key_description,
-    name_bytes,
     signature_algorithm_name,
 )
 from tlsexplorer.core.chain.model import (
@@ -58,7 +57,6 @@ __all__ = [
     "dns_pattern_matches",
     "fingerprint_hex",
     "key_description",
-    "name_bytes",
     "openssl_command",
     "signature_algorithm_name",
     "split_bundle_roots",
