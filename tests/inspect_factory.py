@@ -46,8 +46,9 @@ def make_cert(
     ski: bool = True,
     aki: bool = True,
     not_before: dt.datetime | None = None,
+    extra: tuple[tuple[x509.ExtensionType, bool], ...] = (),
 ) -> x509.Certificate:
-    """A certificate with exactly the extensions asked for."""
+    """A certificate with exactly the extensions asked for (``extra``: more, with their criticality)."""
     key = key or ec_key()
     signer = signer or key
     start = not_before or NOW - dt.timedelta(days=1)
@@ -89,7 +90,33 @@ def make_cert(
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), False
         )
+    for extension, critical in extra:
+        builder = builder.add_extension(extension, critical)
     return builder.sign(signer, hashes.SHA256())
+
+
+@cache
+def unknown_extension_chain(critical: bool) -> tuple[x509.Certificate, x509.Certificate]:
+    """(root, leaf): a leaf for ``odd.example.net`` carrying the unregistered extension 2.999.3.
+
+    2.999.3 is the OID that needs a multi-byte first subidentifier (80 + 999 = 1079:
+    88 37), the case a first arc of 2 makes possible.
+    """
+    root_key = ec_key()
+    leaf_key = ec.generate_private_key(ec.SECP256R1())
+    root = make_cert("Odd Root", ca=True, key_usage={"key_cert_sign": True, "crl_sign": True}, days=365)
+    odd = x509.UnrecognizedExtension(x509.ObjectIdentifier("2.999.3"), b"\x05\x00")
+    leaf = make_cert(
+        "odd.example.net",
+        issuer="Odd Root",
+        key=leaf_key,
+        signer=root_key,
+        ca=False,
+        key_usage={"digital_signature": True},
+        san=["odd.example.net"],
+        extra=((odd, critical),),
+    )
+    return root, leaf
 
 
 def pem(*certs: x509.Certificate) -> bytes:

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
         describe as describe,
         fingerprint_hex as fingerprint_hex,
         key_description as key_description,
-        name_bytes as name_bytes,
         signature_algorithm_name as signature_algorithm_name,
     )
     from tlsexplorer.core.chain.gather import (

@@ -14,58 +14,15 @@ from cryptography.x509.oid import (
     ExtensionOID,
 )
 
+from tlsexplorer.core.der import children, decode_oid, encode_tlv, name_bytes, read_tlv
+from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.text import name_text
 from tlsexplorer.core.x509.naming import describe_key, extension_name, oid_name, short_name
 
 # ---------------------------------------------------------------------------
-# A little DER reading: what the Python API does not expose (raw algorithm
-# identifiers, serial encoding, time encodings, extension criticality even
-# when a value does not parse).
-
-
-def _tlv(data: bytes, pos: int) -> tuple[int, int, int]:
-    """(tag, content start, end) of the TLV at ``pos``."""
-    tag = data[pos]
-    pos += 1
-    if tag & 0x1F == 0x1F:
-        while data[pos] & 0x80:
-            pos += 1
-        pos += 1
-    length = data[pos]
-    pos += 1
-    if length & 0x80:
-        count = length & 0x7F
-        if count == 0 or count > 4:
-            raise ValueError("unsupported DER length")
-        length = int.from_bytes(data[pos : pos + count], "big")
-        pos += count
-    end = pos + length
-    if end > len(data):
-        raise ValueError("truncated DER")
-    return tag, pos, end
-
-
-def _items(data: bytes, start: int, end: int) -> list[tuple[int, int, int, int]]:
-    """The TLVs between ``start`` and ``end`` as (tag, tlv start, content start, end)."""
-    out: list[tuple[int, int, int, int]] = []
-    pos = start
-    while pos < end:
-        tag, content, stop = _tlv(data, pos)
-        out.append((tag, pos, content, stop))
-        pos = stop
-    return out
-
-
-def _oid_text(raw: bytes) -> str:
-    first = raw[0]
-    parts = [min(first // 40, 2), first - 40 * min(first // 40, 2)]
-    value = 0
-    for byte in raw[1:]:
-        value = (value << 7) | (byte & 0x7F)
-        if not byte & 0x80:
-            parts.append(value)
-            value = 0
-    return ".".join(str(p) for p in parts)
+# The raw DER fields the Python API does not expose (raw algorithm identifiers,
+# serial encoding, time encodings, extension criticality even when a value does
+# not parse), read through core.der.
 
 
 @dataclass(frozen=True)
@@ -98,52 +55,46 @@ class _Raw:
 
 
 def _raw(der: bytes) -> _Raw:
-    _, c0, e0 = _tlv(der, 0)
-    top = _items(der, c0, e0)
+    """The raw fields of a DER certificate.
+
+    Raises:
+        InvalidInput: malformed DER. IndexError: too few fields.
+    """
+    _, c0, e0 = read_tlv(der, 0)
+    top = children(der, c0, e0)
     _, _, tbs_c, tbs_e = top[0]
     sig = der[top[1][1] : top[1][3]]
-    fields = _items(der, tbs_c, tbs_e)
+    fields = children(der, tbs_c, tbs_e)
     version = 0
     head_start = fields[0][1]
     if fields[0][0] == 0xA0:
-        _, vc, ve = _tlv(der, fields[0][2])
+        _, vc, ve = read_tlv(der, fields[0][2], fields[0][3])
         version = int.from_bytes(der[vc:ve], "big")
         fields = fields[1:]
     serial = der[fields[0][2] : fields[0][3]]
     tbs_sigalg = der[fields[1][1] : fields[1][3]]
-    validity = _items(der, fields[3][2], fields[3][3])
+    validity = children(der, fields[3][2], fields[3][3])
     times = tuple((t[0], der[t[2] : t[3]]) for t in validity[:2])
-    spki = _items(der, fields[5][2], fields[5][3])
+    spki = children(der, fields[5][2], fields[5][3])
     spki_alg = der[spki[0][1] : spki[0][3]]
     head = der[head_start : fields[5][3]]
     extensions: list[_RawExtension] = []
     for item in fields[6:]:
         if item[0] == 0xA3:
-            _, sc, se = _tlv(der, item[2])
-            for ext in _items(der, sc, se):
-                parts = _items(der, ext[2], ext[3])
-                oid = _oid_text(der[parts[0][2] : parts[0][3]])
+            _, sc, se = read_tlv(der, item[2], item[3])
+            for ext in children(der, sc, se):
+                parts = children(der, ext[2], ext[3])
+                oid = decode_oid(der[parts[0][2] : parts[0][3]])
                 critical = len(parts) == 3 and parts[1][0] == 0x01 and der[parts[1][2]] != 0
                 value = der[parts[-1][2] : parts[-1][3]]
                 extensions.append(_RawExtension(oid, critical, value, der[ext[1] : ext[3]]))
     return _Raw(version, serial, tbs_sigalg, sig, (times[0], times[1]), spki_alg, head, tuple(extensions))
 
 
-def _der_length(n: int) -> bytes:
-    if n < 0x80:
-        return bytes([n])
-    body = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(body)]) + body
-
-
-def _wrap(tag: int, content: bytes) -> bytes:
-    return bytes([tag]) + _der_length(len(content)) + content
-
-
 def _single_extension(raw: _Raw, ext: _RawExtension) -> x509.Extension[x509.ExtensionType]:
     """Parse one extension alone, by reading a throw-away certificate holding only it."""
-    tbs = _wrap(0x30, raw.head + _wrap(0xA3, _wrap(0x30, ext.tlv)))
-    der = _wrap(0x30, tbs + raw.sigalg + b"\x03\x02\x00\x00")
+    tbs = encode_tlv(0x30, raw.head + encode_tlv(0xA3, encode_tlv(0x30, ext.tlv)))
+    der = encode_tlv(0x30, tbs + raw.sigalg + b"\x03\x02\x00\x00")
     cert = x509.load_der_x509_certificate(der)
     return next(iter(cert.extensions))
 
@@ -217,11 +168,11 @@ def _raw_aki_key_id(raw: _Raw | None) -> tuple[bool, bool]:
     if ext is None:
         return True, False
     try:
-        tag, start, end = _tlv(ext.value, 0)
+        tag, start, end = read_tlv(ext.value, 0)
         if tag != 0x30 or end != len(ext.value):
             return False, False
-        items = _items(ext.value, start, end)
-    except (ValueError, IndexError):
+        items = children(ext.value, start, end)
+    except InvalidInput:
         return False, False
     return True, any(item[0] == 0x80 for item in items)
 
@@ -240,7 +191,7 @@ def _facts_unchecked(cert: x509.Certificate) -> _Facts:
     raw_error: str | None = None
     try:
         raw = _raw(der)
-    except (ValueError, IndexError) as exc:
+    except (InvalidInput, IndexError) as exc:
         raw, raw_error = None, f"its DER structure could not be read ({exc})"
     extensions, ext_error = _read_extensions(cert, raw)
     ski = aki = None
@@ -310,26 +261,6 @@ def _ext_name(dotted: str) -> str:
     return extension_name(dotted, with_dotted=True)
 
 
-def name_bytes(cert: x509.Certificate) -> tuple[bytes, bytes]:
-    """The DER of a certificate's (issuer, subject) names, read straight from the TBS.
-
-    Much cheaper than building Name objects, which matters for a pool of
-    10,000 candidates; equal bytes mean equal names for DER certificates.
-    """
-    tbs = cert.tbs_certificate_bytes
-    _, pos, _ = _tlv(tbs, 0)
-    tag, _, end = _tlv(tbs, pos)
-    if tag == 0xA0:  # [0] version
-        pos = end
-    for _ in range(2):  # serial number, signature algorithm
-        _, _, pos = _tlv(tbs, pos)
-    _, _, end = _tlv(tbs, pos)
-    issuer = tbs[pos:end]
-    _, _, pos = _tlv(tbs, end)  # validity
-    _, _, end = _tlv(tbs, pos)
-    return issuer, tbs[pos:end]
-
-
 def fingerprint_hex(cert: x509.Certificate) -> str:
     """SHA-256 fingerprint, lowercase hex without separators."""
     return cert.fingerprint(hashes.SHA256()).hex()
@@ -340,6 +271,5 @@ __all__ = [
     "describe",
     "fingerprint_hex",
     "key_description",
-    "name_bytes",
     "signature_algorithm_name",
 ]

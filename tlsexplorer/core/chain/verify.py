@@ -30,7 +30,7 @@ from cryptography.x509.oid import (
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from tlsexplorer.core.chain.checks import _checklist, _sans, _Settings, _signature_problem
-from tlsexplorer.core.chain.facts import _Facts, _facts, _name_text, aia_issuer_urls, name_bytes
+from tlsexplorer.core.chain.facts import _Facts, _facts, _name_text, aia_issuer_urls
 from tlsexplorer.core.chain.model import (
     CANDIDATES_PER_CERT,
     DEFAULT_MAX_DEPTH,
@@ -44,7 +44,8 @@ from tlsexplorer.core.chain.model import (
     Purpose,
 )
 from tlsexplorer.core.chain.names import _dns_ok
-from tlsexplorer.core.errors import UsageError
+from tlsexplorer.core.der import name_bytes
+from tlsexplorer.core.errors import InvalidInput, UsageError
 from tlsexplorer.core.timeutil import as_utc
 
 # ---------------------------------------------------------------------------
@@ -131,7 +132,7 @@ def _index(certs: Iterable[x509.Certificate]) -> dict[bytes, list[x509.Certifica
     for cert in certs:
         try:
             subject = name_bytes(cert)[1]
-        except (ValueError, IndexError):
+        except InvalidInput:
             continue
         index.setdefault(subject, []).append(cert)
     return index

@@ -24,57 +24,21 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from tlsexplorer.core.der import encode_oid, encode_tlv, read_tlv
 from tlsexplorer.core.errors import InvalidInput, UsageError
 
-#: DER of OBJECT IDENTIFIER 1.2.840.113549.1.1.11 (sha256WithRSAEncryption).
-SHA256_WITH_RSA_OID_DER = bytes.fromhex("06092a864886f70d01010b")
-#: DER of OBJECT IDENTIFIER 1.2.840.113549.1.1.5 (sha1WithRSAEncryption).
-SHA1_WITH_RSA_OID_DER = bytes.fromhex("06092a864886f70d010105")
+#: DER of OBJECT IDENTIFIER 1.2.840.113549.1.1.11 (sha256WithRSAEncryption): 06092a864886f70d01010b.
+SHA256_WITH_RSA_OID_DER = encode_tlv(0x06, encode_oid("1.2.840.113549.1.1.11"))
+#: DER of OBJECT IDENTIFIER 1.2.840.113549.1.1.5 (sha1WithRSAEncryption): 06092a864886f70d010105.
+SHA1_WITH_RSA_OID_DER = encode_tlv(0x06, encode_oid("1.2.840.113549.1.1.5"))
 #: DER of AlgorithmIdentifier { sha1WithRSAEncryption, NULL }.
-SHA1_WITH_RSA_ALGORITHM_DER = b"\x30\x0d" + SHA1_WITH_RSA_OID_DER + b"\x05\x00"
+SHA1_WITH_RSA_ALGORITHM_DER = encode_tlv(0x30, SHA1_WITH_RSA_OID_DER + encode_tlv(0x05, b""))
 
 INSECURE_NOTE = (
     "INSECURE ON PURPOSE: signed with SHA-1, which is broken for signatures; "
     "every modern client rejects it."
 )
 """What screens and CLI output say next to a SHA-1 certificate."""
-
-
-def der_length(length: int) -> bytes:
-    """Encode a DER length (short form below 128, long form above)."""
-    if length < 0x80:
-        return bytes([length])
-    body = length.to_bytes((length.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(body)]) + body
-
-
-def der_tlv(tag: int, body: bytes) -> bytes:
-    """One DER element: tag, length, body."""
-    return bytes([tag]) + der_length(len(body)) + body
-
-
-def read_tlv(data: bytes, offset: int) -> tuple[int, int, int]:
-    """Read the element at ``offset``: returns (tag, body start, body end).
-
-    Raises:
-        InvalidInput: truncated or indefinite-length data.
-    """
-    if offset + 2 > len(data):
-        raise InvalidInput("truncated DER element")
-    tag = data[offset]
-    first = data[offset + 1]
-    pos = offset + 2
-    if first < 0x80:
-        length = first
-    else:
-        count = first & 0x7F
-        if count == 0 or pos + count > len(data):
-            raise InvalidInput("bad DER length")
-        length = int.from_bytes(data[pos : pos + count], "big")
-        pos += count
-    if pos + length > len(data):
-        raise InvalidInput("truncated DER element")
-    return tag, pos, pos + length
 
 
 def swap_signature_algorithm(tbs: bytes) -> bytes:
@@ -87,19 +51,19 @@ def swap_signature_algorithm(tbs: bytes) -> bytes:
     Raises:
         InvalidInput: the TBS is not signed with sha256WithRSAEncryption.
     """
-    tag, body, _end = read_tlv(tbs, 0)
+    tag, body, end = read_tlv(tbs, 0)
     if tag != 0x30:
         raise InvalidInput("a TBSCertificate is a SEQUENCE")
     pos = body
-    tag, _start, after = read_tlv(tbs, pos)
+    tag, _start, after = read_tlv(tbs, pos, end)
     if tag == 0xA0:  # [0] EXPLICIT version
         pos = after
-        tag, _start, after = read_tlv(tbs, pos)
+        tag, _start, after = read_tlv(tbs, pos, end)
     if tag != 0x02:
         raise InvalidInput("expected the serial number INTEGER")
     pos = after
-    tag, alg_body, _alg_end = read_tlv(tbs, pos)
-    if tag != 0x30 or tbs[alg_body : alg_body + len(SHA256_WITH_RSA_OID_DER)] != SHA256_WITH_RSA_OID_DER:
+    tag, alg_body, alg_end = read_tlv(tbs, pos, end)
+    if tag != 0x30 or not tbs[alg_body:alg_end].startswith(SHA256_WITH_RSA_OID_DER):
         raise InvalidInput("the certificate is not signed with sha256WithRSAEncryption")
     oid_end = alg_body + len(SHA256_WITH_RSA_OID_DER)
     return tbs[:alg_body] + SHA1_WITH_RSA_OID_DER + tbs[oid_end:]
@@ -122,8 +86,8 @@ def resign_with_sha1(certificate: x509.Certificate, issuer_key: object) -> x509.
         )
     tbs = swap_signature_algorithm(certificate.tbs_certificate_bytes)
     signature = issuer_key.sign(tbs, padding.PKCS1v15(), hashes.SHA1())  # SHA-1 on purpose
-    bit_string = der_tlv(0x03, b"\x00" + signature)
-    der = der_tlv(0x30, tbs + SHA1_WITH_RSA_ALGORITHM_DER + bit_string)
+    bit_string = encode_tlv(0x03, b"\x00" + signature)
+    der = encode_tlv(0x30, tbs + SHA1_WITH_RSA_ALGORITHM_DER + bit_string)
     return x509.load_der_x509_certificate(der)
 
 
@@ -132,9 +96,6 @@ __all__ = [
     "SHA1_WITH_RSA_ALGORITHM_DER",
     "SHA1_WITH_RSA_OID_DER",
     "SHA256_WITH_RSA_OID_DER",
-    "der_length",
-    "der_tlv",
-    "read_tlv",
     "resign_with_sha1",
     "swap_signature_algorithm",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from tlsexplorer.core.der import decode_oid, read_tlv
 from tlsexplorer.core.errors import InvalidInput
 
 if TYPE_CHECKING:  # cryptography is imported where it is used, to keep the toy arithmetic light
@@ -109,39 +110,6 @@ class SignatureCheck:
         return self.by_hand if self.by_hand is not None else self.library
 
 
-def _der_tlv(data: bytes, offset: int) -> tuple[int, int, int]:
-    """(tag, start of value, end of value) of the DER element at ``offset``."""
-    if offset + 2 > len(data):
-        raise ValueError("truncated")
-    tag = data[offset]
-    length = data[offset + 1]
-    pos = offset + 2
-    if length & 0x80:
-        count = length & 0x7F
-        if count == 0 or count > 4 or pos + count > len(data):
-            raise ValueError("bad length")
-        length = int.from_bytes(data[pos : pos + count], "big")
-        pos += count
-    if pos + length > len(data):
-        raise ValueError("truncated")
-    return tag, pos, pos + length
-
-
-def _decode_oid(body: bytes) -> str:
-    parts: list[int] = []
-    value = 0
-    for byte in body:
-        value = (value << 7) | (byte & 0x7F)
-        if not byte & 0x80:
-            parts.append(value)
-            value = 0
-    if not parts:
-        raise ValueError("empty OID")
-    first = parts[0]
-    head = [0, first] if first < 40 else ([1, first - 40] if first < 80 else [2, first - 80])
-    return ".".join(str(x) for x in head + parts[1:])
-
-
 def parse_digest_info(der: bytes) -> DigestInfo:
     """Parse a DigestInfo by hand.
 
@@ -149,24 +117,24 @@ def parse_digest_info(der: bytes) -> DigestInfo:
         InvalidInput: the bytes are not a DigestInfo.
     """
     try:
-        tag, start, end = _der_tlv(der, 0)
+        tag, start, end = read_tlv(der, 0)
         if tag != 0x30 or end != len(der):
-            raise ValueError("not one SEQUENCE")
-        tag, a_start, a_end = _der_tlv(der, start)
+            raise InvalidInput("not one SEQUENCE")
+        tag, a_start, a_end = read_tlv(der, start, end)
         if tag != 0x30:
-            raise ValueError("no AlgorithmIdentifier")
-        tag, o_start, o_end = _der_tlv(der, a_start)
+            raise InvalidInput("no AlgorithmIdentifier")
+        tag, o_start, o_end = read_tlv(der, a_start, a_end)
         if tag != 0x06:
-            raise ValueError("no OID")
-        oid = _decode_oid(der[o_start:o_end])
+            raise InvalidInput("no OID")
+        oid = decode_oid(der[o_start:o_end])
         has_null = False
         if o_end < a_end:
-            tag, n_start, n_end = _der_tlv(der, o_end)
+            tag, n_start, n_end = read_tlv(der, o_end, a_end)
             has_null = tag == 0x05 and n_start == n_end
-        tag, d_start, d_end = _der_tlv(der, a_end)
+        tag, d_start, d_end = read_tlv(der, a_end, end)
         if tag != 0x04 or d_end != end:
-            raise ValueError("no digest OCTET STRING")
-    except (ValueError, IndexError) as exc:
+            raise InvalidInput("no digest OCTET STRING")
+    except InvalidInput as exc:
         raise InvalidInput(f"not a DigestInfo ({exc})") from None
     name = HASH_OIDS[oid][0] if oid in HASH_OIDS else oid  # an unnamed OID is its dotted string
     return DigestInfo(der, oid, name, der[d_start:d_end], has_null)

@@ -30,7 +30,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
-from tlsexplorer.core.der import read_header, tlv_length
+from tlsexplorer.core.der import decode_oid, read_tlv, tlv_length
 from tlsexplorer.core.errors import InvalidInput, TlsxError
 
 PEM_BLOCK = re.compile(
@@ -72,10 +72,10 @@ SKIPPED_LABELS = {
     "X9.42 DH PARAMETERS": "Diffie-Hellman parameters",
 }
 
-_PKCS7_DATA_OIDS = (
-    b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x01",
-    b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02",
-)
+#: PKCS#7 content types a PKCS#12 file's authSafe holds: data, signedData.
+_PKCS7_DATA_OIDS = ("1.2.840.113549.1.7.1", "1.2.840.113549.1.7.2")
+#: Password-based encryption schemes (PKCS#5 PBES1/PBES2, PKCS#12 PBE), as OID prefixes.
+_PBE_OID_PREFIXES = ("1.2.840.113549.1.5.", "1.2.840.113549.1.12.1.")
 _SSH_PUBLIC_PREFIXES = (b"ssh-", b"ecdsa-sha2-", b"sk-ssh-", b"sk-ecdsa-")
 
 
@@ -286,17 +286,17 @@ def _openssh_encrypted(pem_text: bytes) -> bool:
 def _is_pkcs12(der: bytes) -> bool:
     """PFX: SEQUENCE { INTEGER 3, SEQUENCE { OID data|signedData, ... }, ... }."""
     try:
-        cls, number, constructed, header, _length = read_header(der, 0)
-        if (cls, number, constructed) != (0, 16, True):
+        tag, start, end = read_tlv(der, 0)
+        if tag != 0x30:
             return False
-        pos = header
-        if der[pos : pos + 3] != b"\x02\x01\x03":
+        tag, version, after = read_tlv(der, start, end)
+        if tag != 0x02 or der[version:after] != b"\x03":
             return False
-        pos += 3
-        cls, number, constructed, header, _length = read_header(der, pos)
-        if (cls, number, constructed) != (0, 16, True):
+        tag, start, end = read_tlv(der, after, end)
+        if tag != 0x30:
             return False
-        return der[pos + header : pos + header + 11] in _PKCS7_DATA_OIDS
+        tag, start, end = read_tlv(der, start, end)
+        return tag == 0x06 and decode_oid(der[start:end]) in _PKCS7_DATA_OIDS
     except InvalidInput:
         return False
 
@@ -674,13 +674,11 @@ class _Reader:
 def _looks_encrypted_pkcs8(data: bytes) -> bool:
     """EncryptedPrivateKeyInfo: SEQUENCE { SEQUENCE { OID pbes2|pbe..., ... }, OCTET STRING }."""
     try:
-        _c, _n, _k, header, _l = read_header(data, 0)
-        _c, _n, _k, header2, _l2 = read_header(data, header)
-        oid_at = header + header2
-        return (
-            data[oid_at] == 0x06 and data[oid_at + 2 : oid_at + 10] == b"\x2a\x86\x48\x86\xf7\x0d\x01\x05"
-        ) or data[oid_at + 2 : oid_at + 11] == b"\x2a\x86\x48\x86\xf7\x0d\x01\x0c\x01"
-    except (InvalidInput, IndexError):
+        _tag, start, end = read_tlv(data, 0)
+        _tag, start, end = read_tlv(data, start, end)
+        tag, start, end = read_tlv(data, start, end)
+        return tag == 0x06 and (decode_oid(data[start:end]) + ".").startswith(_PBE_OID_PREFIXES)
+    except InvalidInput:
         return False
 
 
