@@ -14,13 +14,13 @@ from tlsexplorer.core.der import (
     encode_oid,
     encode_tlv,
     name_bytes,
-    parse_der,
     read_header,
     read_tlv,
     tbs_names,
     tlv_length,
 )
 from tlsexplorer.core.errors import InvalidInput
+from tlsexplorer.core.x509.dertree import parse_der
 
 # Headers and lengths ---------------------------------------------------------------
 

@@ -10,8 +10,8 @@ import pytest
 from cryptography import x509
 
 from tests.inspect_factory import NOW, der, ec_key, make_cert, pem, rsa_key
-from tlsexplorer.core.der import parse_der, walk
 from tlsexplorer.core.errors import InvalidInput
+from tlsexplorer.core.x509.dertree import parse_der, walk
 from tlsexplorer.core.x509.lint import lint_certificate, strict_verdict
 from tlsexplorer.core.x509.loader import load_objects
 from tlsexplorer.core.x509.model import CertificateInfo

@@ -21,7 +21,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID
 
 from tests.cli.support import run_cli
 from tlsexplorer.core.ca.build import describe_extension
-from tlsexplorer.core.der import oid_name as der_oid_name, parse_der, walk
+from tlsexplorer.core.x509.dertree import parse_der, walk
 from tlsexplorer.core.x509.naming import (
     KEY_USAGE_BITS,
     curve_name,
@@ -152,14 +152,14 @@ def test_an_unnamed_oid_is_its_dotted_string() -> None:
     assert oid_name(UNKNOWN, with_dotted=True) == "2.999.3"
     assert extension_name(UNKNOWN) == "2.999.3"
     assert eku_names([UNKNOWN]) == ["2.999.3"]
-    assert der_oid_name("2.999.3", with_dotted=True) == "2.999.3"
+    assert oid_name("2.999.3", with_dotted=True) == "2.999.3"
     assert oid_name("not an OID") == "not an OID"
 
 
 def test_named_oids() -> None:
     san = ExtensionOID.SUBJECT_ALTERNATIVE_NAME
     assert oid_name(san) == extension_name(san) == "subjectAltName"
-    assert oid_name(san, with_dotted=True) == der_oid_name("2.5.29.17", with_dotted=True) == (
+    assert oid_name(san, with_dotted=True) == oid_name("2.5.29.17", with_dotted=True) == (
         "subjectAltName (2.5.29.17)"
     )
     assert oid_name(x509.SignatureAlgorithmOID.RSA_WITH_SHA256) == "sha256WithRSAEncryption"

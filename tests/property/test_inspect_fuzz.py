@@ -6,8 +6,8 @@ import contextlib
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tlsexplorer.core.der import parse_der
 from tlsexplorer.core.errors import TlsxError
+from tlsexplorer.core.x509.dertree import parse_der
 from tlsexplorer.core.x509.loader import LoadResult, load_objects
 from tlsexplorer.core.x509.summary import summarize
 from tlsexplorer.samples import SAMPLE_NOW, manifest

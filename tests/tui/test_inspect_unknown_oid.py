@@ -15,7 +15,7 @@ from rich.console import Console
 from textual.widgets import Static, TabbedContent, Tree
 
 from tests.inspect_factory import NOW, pem, unknown_extension_chain
-from tlsexplorer.core.der import DerNode
+from tlsexplorer.core.x509.dertree import DerNode
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.screens.inspector import InspectorScreen
 from tlsexplorer.tui.widgets.virtual_table import VirtualTable

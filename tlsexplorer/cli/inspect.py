@@ -342,8 +342,8 @@ def print_human(
     from rich.rule import Rule
     from rich.text import Text
 
-    from tlsexplorer.core.der import parse_der
     from tlsexplorer.core.errors import TlsxError
+    from tlsexplorer.core.x509.dertree import parse_der
     from tlsexplorer.core.x509.summary import object_title, summarize
     from tlsexplorer.core.x509.sweep import match_keys, sweep
     from tlsexplorer.render.console import make_console

@@ -14,8 +14,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from tlsexplorer.core.der import DerNode
 from tlsexplorer.core.text import printable
+from tlsexplorer.core.x509.dertree import DerNode
 from tlsexplorer.core.x509.lint import strict_verdict
 from tlsexplorer.core.x509.loader import PASSWORD_HINT, LoadedObject, LoadResult
 from tlsexplorer.core.x509.model import (

@@ -1,5 +1,6 @@
 """The Inspector's core: every object in PEM, DER, PKCS#7, PKCS#12 and OpenSSH files.
 
+- :mod:`.dertree`: the DER tree the Inspector shows, every TLV with its offsets.
 - :mod:`.loader`: objects found in bytes by content, each problem kept with its place.
 - :mod:`.naming`: the one vocabulary: keys, key usages, EKUs, extensions, OIDs, general names.
 - :mod:`.model`: the frozen summaries of certificates, CSRs, CRLs and keys, and lint findings.
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 from tlsexplorer.core.exports import lazy_exports
 
 if TYPE_CHECKING:
+    from tlsexplorer.core.x509.dertree import DerNode as DerNode, parse_der as parse_der, walk as walk
     from tlsexplorer.core.x509.lint import (
         MAX_SERVER_DAYS as MAX_SERVER_DAYS,
         STRICT as STRICT,

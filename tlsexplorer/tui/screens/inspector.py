@@ -38,8 +38,8 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 
-from tlsexplorer.core.der import DerNode, parse_der
 from tlsexplorer.core.errors import TlsxError
+from tlsexplorer.core.x509.dertree import DerNode, parse_der
 from tlsexplorer.core.x509.loader import LoadedObject, LoadResult, load_objects
 from tlsexplorer.core.x509.model import CrlInfo, Info
 from tlsexplorer.core.x509.naming import oid_name
