@@ -406,7 +406,7 @@ class CaScreen(ExplorerScreen):
         key_type = str(self.query_one("#key-type", Select).value)
         org = self._value("org") or None
         self_values = {field: self._value(field) or None for field in ("ou", "state", "locality")}
-        now = self.app.now()  # type: ignore[attr-defined]
+        now = self.host.now()
         key_source, serial = self.key_source, self.serial
 
         def new_key() -> ca.PrivateKey | None:
@@ -536,7 +536,7 @@ class CaScreen(ExplorerScreen):
 
         written = self.last[1]
         paths = [w.path for w in written if w.kind in ("certificate", "csr")]
-        self.app.open_explorer("inspector", OpenFiles(tuple(paths[:1])))  # type: ignore[attr-defined]
+        self.host.open_explorer("inspector", OpenFiles(tuple(paths[:1])))
 
     def action_chain(self) -> None:
         """Build and verify the last certificate's chain in the Chain screen."""
@@ -557,7 +557,7 @@ class CaScreen(ExplorerScreen):
             host=product.host if product.action in ("issue", "sign") else None,
             label=headline(product),
         )
-        self.app.open_explorer("chain", payload)  # type: ignore[attr-defined]
+        self.host.open_explorer("chain", payload)
 
     def _copy(self, which: str) -> None:
         if self.last is None:
