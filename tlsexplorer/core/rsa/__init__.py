@@ -68,8 +68,10 @@ from tlsexplorer.core.rsa.workbook import (
     check_prime,
     choose_e,
     crt_decrypt,
+    decryption_trace,
     preset_workbook,
     text_to_int,
+    totient,
     worked_steps,
 )
 
@@ -107,6 +109,7 @@ __all__ = [
     "choose_e",
     "crt_decrypt",
     "decimal",
+    "decryption_trace",
     "extended_euclid",
     "factor_with_budget",
     "find_small_factor",
@@ -125,6 +128,7 @@ __all__ = [
     "small_dh",
     "square_and_multiply",
     "text_to_int",
+    "totient",
     "worked_steps",
     "x25519_exchange",
 ]
