@@ -25,7 +25,14 @@ from tlsexplorer.core.rsa.numbers import (
     square_and_multiply,
 )
 from tlsexplorer.core.rsa.signature import HASH_OIDS, check_certificate_signature, parse_digest_info
-from tlsexplorer.core.rsa.workbook import build_workbook, choose_e, preset_workbook, worked_steps
+from tlsexplorer.core.rsa.workbook import (
+    build_workbook,
+    choose_e,
+    decryption_trace,
+    preset_workbook,
+    totient,
+    worked_steps,
+)
 from tlsexplorer.samples import SAMPLE_NOW, sample, sample_path
 
 
@@ -121,6 +128,23 @@ def test_square_and_multiply_on_a_real_key_matches_pow() -> None:
     trace = square_and_multiply(c, ids.d, ids.n)
     assert len(trace.steps) == ids.d.bit_length()
     assert trace.result == pow(c, ids.d, ids.n) == 12345
+
+
+def test_decryption_trace_alone_is_the_workbooks_and_decrypts_with_the_libraries_key() -> None:
+    """The trace the RSA screen shows before a real key's workbook is ready."""
+    key = serialization.load_pem_private_key(_bytes("alice.example.net.key.pem"), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    numbers = key.private_numbers()
+    p, q, e = numbers.p, numbers.q, numbers.public_numbers.e
+    trace = decryption_trace(p, q, e, "hello, RSA")
+    m = int.from_bytes(b"hello, RSA", "big")
+    assert trace.result == m and trace.base == pow(m, e, p * q) and trace.modulus == p * q
+    # d = e^-1 mod phi; cryptography's d is e^-1 mod lambda: the two agree mod lambda
+    assert totient(p, q) == (p - 1) * (q - 1) and e * trace.exponent % totient(p, q) == 1
+    assert trace.exponent % math.lcm(p - 1, q - 1) == numbers.d
+    assert decryption_trace(61, 53, 17, "A") == build_workbook(61, 53, 17, text="A").decrypt
+    with pytest.raises(InvalidInput, match="no inverse"):
+        decryption_trace(61, 53, 6, "A")
 
 
 # Primality -----------------------------------------------------------------------------

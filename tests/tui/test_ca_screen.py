@@ -10,6 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from textual.widgets import Checkbox, Input, Select, Static
 
+from tests.tui.conftest import open_explorer, wait_for_workers, widget_text
 from tlsexplorer.core.ca import store as ca_store
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
@@ -31,19 +32,9 @@ def ca_dir(tmp_path: Path) -> Path:
     return folder
 
 
-async def open_ca(pilot: Any) -> CaScreen:
-    await pilot.press("f6")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, CaScreen)
-    return screen
-
-
 async def make(pilot: Any) -> None:
     await pilot.press("ctrl+s")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    await wait_for_workers(pilot)
 
 
 def fill(screen: CaScreen, **values: str) -> None:
@@ -53,13 +44,13 @@ def fill(screen: CaScreen, **values: str) -> None:
 
 def error_text(screen: CaScreen, field: str) -> str:
     err = screen.query_one(f"#err-{field}", Static)
-    return str(err.render()) if err.has_class("-shown") else ""
+    return widget_text(err) if err.has_class("-shown") else ""
 
 
 async def test_f6_opens_the_workbench_with_the_server_form() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_ca(pilot)
+        screen = await open_explorer(pilot, "ca")
         assert screen.action == "server"
         assert not screen.query_one("#row-flaw").has_class("hidden")
         assert screen.query_one("#row-path-len").has_class("hidden")
@@ -67,13 +58,13 @@ async def test_f6_opens_the_workbench_with_the_server_form() -> None:
         await pilot.pause()
         assert screen.query_one("#row-path-len").has_class("hidden") is False
         assert screen.query_one("#row-flaw").has_class("hidden")
-        assert "New CA folder" in str(screen.query_one("#label-folder").render())
+        assert "New CA folder" in widget_text(screen, "#label-folder")
 
 
 async def test_validation_errors_are_shown_inline(tmp_path: Path) -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_ca(pilot)
+        screen = await open_explorer(pilot, "ca")
         await make(pilot)
         assert "folder" in error_text(screen, "folder")
         assert "name" in error_text(screen, "name")
@@ -86,21 +77,21 @@ async def test_validation_errors_are_shown_inline(tmp_path: Path) -> None:
         assert "not a DNS name" in error_text(screen, "sans")
         assert "whole number" in error_text(screen, "days")
         assert "differ" in error_text(screen, "password2")
-        assert "to fix" in str(screen.query_one("#status", Static).render())
+        assert "to fix" in widget_text(screen, "#status")
         assert not (tmp_path / "issued").exists()
 
 
 async def test_issue_then_confirm_before_overwriting(ca_dir: Path) -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_ca(pilot)
+        screen = await open_explorer(pilot, "ca")
         fill(screen, folder=str(ca_dir), name="localhost", sans="127.0.0.1")
         await make(pilot)
         paths = ca_store.issued_paths(ca_dir, "localhost")
         assert paths.certificate.exists() and paths.key.exists() and paths.fullchain.exists()
         assert paths.key.stat().st_mode & 0o777 == 0o600
         assert screen.last is not None
-        assert "wrote 3 files" in str(screen.query_one("#status", Static).render())
+        assert "wrote 3 files" in widget_text(screen, "#status")
         assert "x509.CertificateBuilder()" in screen.last[2].python
         first = paths.certificate.read_bytes()
         # Again: a modal asks; "n" keeps the files.
@@ -110,7 +101,7 @@ async def test_issue_then_confirm_before_overwriting(ca_dir: Path) -> None:
         await pilot.pause()
         assert app.screen is screen
         assert paths.certificate.read_bytes() == first
-        assert "nothing was written" in str(screen.query_one("#status", Static).render())
+        assert "nothing was written" in widget_text(screen, "#status")
         # And "y" replaces them.
         await make(pilot)
         assert isinstance(app.screen, ConfirmOverwrite)
@@ -122,7 +113,7 @@ async def test_issue_then_confirm_before_overwriting(ca_dir: Path) -> None:
 async def test_root_ca_with_passphrase(tmp_path: Path) -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_ca(pilot)
+        screen = await open_explorer(pilot, "ca")
         screen.query_one("#action", Select).value = "root"
         screen.query_one("#key-type", Select).value = "p256"
         screen.query_one("#encrypt", Checkbox).value = True
@@ -141,11 +132,11 @@ async def test_encrypted_ca_without_passphrase_is_an_error_not_a_crash(tmp_path:
                                       SAMPLE_NOW, key))
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_ca(pilot)
+        screen = await open_explorer(pilot, "ca")
         fill(screen, folder=str(tmp_path / "enc"), name="x.test")
         await make(pilot)
         status = screen.query_one("#status", Static)
-        assert status.has_class("-error") and "passphrase" in str(status.render())
+        assert status.has_class("-error") and "passphrase" in widget_text(status)
         fill(screen, ca_password="pw")
         await make(pilot)
         assert ca_store.issued_paths(tmp_path / "enc", "x.test").certificate.exists()
@@ -154,7 +145,7 @@ async def test_encrypted_ca_without_passphrase_is_an_error_not_a_crash(tmp_path:
 async def test_a_flaw_opens_in_the_chain_screen(ca_dir: Path) -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_ca(pilot)
+        screen = await open_explorer(pilot, "ca")
         fill(screen, folder=str(ca_dir), name="old.test")
         screen.query_one("#flaw", Select).value = "expired"
         await make(pilot)
@@ -171,7 +162,7 @@ async def test_a_flaw_opens_in_the_chain_screen(ca_dir: Path) -> None:
 async def test_inspector_hand_off(ca_dir: Path) -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_ca(pilot)
+        screen = await open_explorer(pilot, "ca")
         await pilot.press("ctrl+o")  # nothing made yet: a notice, no crash
         await pilot.pause()
         assert app.screen is screen
@@ -206,7 +197,7 @@ async def test_scene_is_deterministic() -> None:
 async def test_ca_name_fields_and_dates(tmp_path: Path) -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_ca(pilot)
+        screen = await open_explorer(pilot, "ca")
         screen.query_one("#action", Select).value = "root"
         screen.query_one("#key-type", Select).value = "p256"
         await pilot.pause()
@@ -229,7 +220,7 @@ async def test_result_values_are_readable_at_80_columns(ca_dir: Path) -> None:
 
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_ca(pilot)
+        screen = await open_explorer(pilot, "ca")
         fill(screen, folder=str(ca_dir), name="localhost", sans="127.0.0.1")
         await make(pilot)
         result = screen.query_one("#result", Static)
@@ -243,10 +234,48 @@ async def test_an_intermediate_days_placeholder_says_it_ends_with_its_parent() -
     """The default validity of an intermediate is capped at its parent's end (10 years only for a root)."""
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_ca(pilot)
+        screen = await open_explorer(pilot, "ca")
         screen.query_one("#action", Select).value = "intermediate"
         await pilot.pause()
         assert "parent" in screen.query_one("#days", Input).placeholder
         screen.query_one("#action", Select).value = "root"
         await pilot.pause()
         assert "parent" not in screen.query_one("#days", Input).placeholder
+
+
+async def test_core_form_errors_are_shown_under_their_own_fields(tmp_path: Path) -> None:
+    """The messages come from core's form rules (core/ca/form.py), each right below its field."""
+    from tlsexplorer.core.ca.form import parse_form
+
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_explorer(pilot, "ca")
+        screen.query_one("#action", Select).value = "root"
+        await pilot.pause()
+        values = {"folder": str(tmp_path / "root"), "name": "Root", "path-len": "-1", "country": "USA",
+                  "sans": "not read for a root"}
+        fill(screen, **{field.replace("-", "_"): value for field, value in values.items()})
+        await make(pilot)
+        expected = parse_form("root", {**values, "key-type": "p256"})
+        assert isinstance(expected, dict) and set(expected) == {"path-len", "country"}
+        for field, message in expected.items():
+            assert error_text(screen, field) == f"↑ {message}"
+            row = screen.query_one(f"#row-{field}")
+            err = screen.query_one(f"#err-{field}")
+            assert err.region.y == row.region.bottom and err.region.height >= 1, field  # right under it
+        assert "path length must be 0 or more" in error_text(screen, "path-len")
+        assert error_text(screen, "sans") == ""  # a hidden field's text is not read
+        assert widget_text(screen, "#status") == "2 fields to fix"
+        assert not (tmp_path / "root").exists()
+        # Fixed: the messages go and the CA is made.
+        fill(screen, path_len="0", country="de")
+        await make(pilot)
+        assert error_text(screen, "path-len") == error_text(screen, "country") == ""
+        assert ca_store.load_ca(tmp_path / "root").certificate.subject.rfc4514_string() == "CN=Root,C=DE"
+
+
+def test_the_menu_offers_every_form_action() -> None:
+    from tlsexplorer.core.ca.form import FORM_ACTIONS
+    from tlsexplorer.tui.screens.ca import ACTIONS
+
+    assert tuple(value for _text, value in ACTIONS) == FORM_ACTIONS

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select, Static, Tree
 
+from tests.tui.conftest import open_explorer, wait_for_workers, widget_text
 from tlsexplorer.core.ca import build as ca
 from tlsexplorer.samples import SAMPLE_NOW, SAMPLES_DIR
 from tlsexplorer.tui.app import TlsExplorerApp
@@ -19,44 +19,17 @@ from tlsexplorer.tui.screens.chain import ChainScreen
 SIZE = (120, 40)
 
 
-async def _settle(pilot: Pilot[Any]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def _text(screen: ChainScreen, selector: str) -> str:
-    widget = screen.query_one(selector, Static)
-    rendered = widget.render()
-    return str(rendered)
-
-
-def _checklist(screen: ChainScreen) -> str:
-    from rich.console import Console
-
-    console = Console(width=100, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
-    console.print(screen.query_one("#checklist", Static).content)
-    return console.export_text()
-
-
-async def _open(pilot: Pilot[Any]) -> ChainScreen:
-    await pilot.press("f5")
-    await _settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ChainScreen)
-    return screen
-
-
 async def test_opens_on_a_failing_demonstration_with_the_fix() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "chain")
         report = screen.report
         assert report is not None and not report.valid and report.agrees
         assert len(report.chain) == 3
-        assert "NOT VALID" in _text(screen, "#verdict")
-        checklist = _checklist(screen)
+        assert "NOT VALID" in widget_text(screen, "#verdict")
+        checklist = widget_text(screen, "#checklist", width=100)
         assert "Expired" in checklist and "fix:" in checklist
-        assert "openssl verify" in _text(screen, "#command")
+        assert "openssl verify" in widget_text(screen, "#command")
         tree = screen.query_one("#tree", Tree)
         assert tree.cursor_node is not None and tree.cursor_node.data == (0, 0)
 
@@ -64,39 +37,39 @@ async def test_opens_on_a_failing_demonstration_with_the_fix() -> None:
 async def test_edit_inputs_and_verify_a_valid_chain() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "chain")
         screen.query_one("#leaf", Input).value = str(SAMPLES_DIR / "alice.example.net.fullchain.pem")
         screen.query_one("#chain-files", Input).value = ""
         screen.query_one("#host", Input).value = "localhost"
         await pilot.press("ctrl+r")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         assert screen.report is not None and screen.report.valid
-        assert "VALID" in _text(screen, "#verdict")
+        assert "VALID" in widget_text(screen, "#verdict")
         # Walk the tree: the checklist follows the highlighted certificate.
         tree = screen.query_one("#tree", Tree)
         tree.focus()
         await pilot.press("down")
         await pilot.pause()
         assert screen.selected == (0, 1)
-        assert "Charlie's Intermediate CA" in _checklist(screen)
+        assert "Charlie's Intermediate CA" in widget_text(screen, "#checklist", width=100)
 
 
 async def test_missing_intermediate_shows_the_missing_issuer() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "chain")
         screen.query_one("#leaf", Input).value = "alice.example.net.pem"
         screen.query_one("#chain-files", Input).value = ""
         screen.query_one("#host", Input).value = "alice.example.net"
         await pilot.press("ctrl+r")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         assert screen.report is not None and screen.report.missing is not None
         tree = screen.query_one("#tree", Tree)
         tree.focus()
         await pilot.press("down")
         await pilot.pause()
         assert screen.selected == (0, -1)
-        assert "-untrusted" in _checklist(screen)
+        assert "-untrusted" in widget_text(screen, "#checklist", width=100)
 
 
 async def test_payload_from_another_screen() -> None:
@@ -109,7 +82,7 @@ async def test_payload_from_another_screen() -> None:
             label="alice's server",
         )
         app.open_explorer("chain", payload)
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         screen = app.screen
         assert isinstance(screen, ChainScreen)
         assert screen.query_one("#leaf", Input).value.startswith("sent: alice's server")
@@ -120,28 +93,28 @@ async def test_payload_from_another_screen() -> None:
 async def test_bad_input_is_shown_not_crashed() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "chain")
         screen.query_one("#leaf", Input).value = "/nonexistent/leaf.pem"
         await pilot.press("ctrl+r")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         assert screen.report is None
-        assert "✘" in _text(screen, "#verdict")
+        assert "✘" in widget_text(screen, "#verdict")
         screen.query_one("#leaf", Input).value = str(SAMPLES_DIR / "alice.example.net.key.pem")
         await pilot.press("ctrl+r")
-        await _settle(pilot)
-        assert "no certificate found" in _text(screen, "#verdict")
+        await wait_for_workers(pilot)
+        assert "no certificate found" in widget_text(screen, "#verdict")
         screen.query_one("#leaf", Input).value = "expired.pem"
         screen.query_one("#at", Input).value = "yesterday"
         await pilot.press("ctrl+r")
-        await _settle(pilot)
-        assert "ISO 8601" in _text(screen, "#verdict")
+        await wait_for_workers(pilot)
+        assert "ISO 8601" in widget_text(screen, "#verdict")
         screen.query_one("#at", Input).value = ""
         screen.query_one("#host", Input).value = "not a host!"
         await pilot.press("ctrl+r")
-        await _settle(pilot)
-        assert "neither an IP address nor a valid DNS name" in _text(screen, "#verdict")
+        await wait_for_workers(pilot)
+        assert "neither an IP address nor a valid DNS name" in widget_text(screen, "#verdict")
         await pilot.press("f9")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         assert screen.report is not None and screen.query_one("#host", Input).value == "old.example.net"
         assert app.is_running
 
@@ -150,15 +123,15 @@ async def test_a_folder_as_the_leaf_is_refused_with_where_folders_go() -> None:
     """A folder in the leaf field verified whichever certificate sorted first in it."""
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "chain")
         screen.query_one("#leaf", Input).value = str(SAMPLES_DIR)
         screen.query_one("#anchors", Input).value = "charlies-root-ca.pem"
         await pilot.press("ctrl+r")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         assert screen.report is None
-        verdict = _text(screen, "#verdict")
+        verdict = widget_text(screen, "#verdict")
         assert "is a folder" in verdict and "Intermediates" in verdict and "Anchors" in verdict
-        assert _text(screen, "#command") == ""
+        assert widget_text(screen, "#command") == ""
 
 
 async def test_alternative_paths_branch_in_the_tree(tmp_path: Path) -> None:
@@ -184,13 +157,13 @@ async def test_alternative_paths_branch_in_the_tree(tmp_path: Path) -> None:
     (tmp_path / "roots.pem").write_bytes(ca.certificate_pem(root_a, root_b))
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "chain")
         screen.query_one("#leaf", Input).value = str(tmp_path / "leaf.pem")
         screen.query_one("#chain-files", Input).value = str(tmp_path / "inters.pem")
         screen.query_one("#anchors", Input).value = str(tmp_path / "roots.pem")
         screen.query_one("#host", Input).value = "www.example.com"
         await pilot.press("ctrl+r")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         assert screen.report is not None and screen.report.valid and len(screen.report.paths) == 2
         tree = screen.query_one("#tree", Tree)
         leaf_node = tree.root.children[0]
@@ -199,13 +172,13 @@ async def test_alternative_paths_branch_in_the_tree(tmp_path: Path) -> None:
         tree.move_cursor(leaf_node.children[1])
         await pilot.pause()
         assert screen.selected == (1, 1)
-        assert "alternative path 2 of 2" in _checklist(screen)
+        assert "alternative path 2 of 2" in widget_text(screen, "#checklist", width=100)
 
 
 async def test_every_input_is_usable_on_a_small_terminal() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "chain")
         for selector in ("#leaf", "#chain-files", "#anchors", "#host", "#at"):
             width = screen.query_one(selector, Input).region.width
             assert width >= 15, f"{selector} is {width} cells wide at 80x24"
@@ -226,7 +199,7 @@ async def test_a_long_sent_label_shows_its_beginning() -> None:
                 label="a-very-long-host-name-9999.example.net (from the Inspector)",
             ),
         )
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         leaf = app.screen.query_one("#leaf", Input)
         assert leaf.cursor_position == 0 and leaf.scroll_offset.x == 0
 
@@ -234,13 +207,13 @@ async def test_a_long_sent_label_shows_its_beginning() -> None:
 async def test_each_input_takes_effect() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "chain")
 
         async def verify(**fields: str) -> Any:
             for name, value in fields.items():
                 screen.query_one(f"#{name.replace('_', '-')}", Input).value = value
             await pilot.press("ctrl+r")
-            await _settle(pilot)
+            await wait_for_workers(pilot)
             return screen.report
 
         report = await verify(
@@ -279,14 +252,14 @@ async def test_sent_material_survives_editing_and_verifying_again() -> None:
                 label="alice's server",
             ),
         )
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         screen = app.screen
         assert isinstance(screen, ChainScreen) and screen.report is not None and screen.report.valid
         screen.query_one("#host", Input).value = "evil.example.net"
         await pilot.press("ctrl+r")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         report = screen.report
-        assert report is not None, _text(screen, "#verdict")
+        assert report is not None, widget_text(screen, "#verdict")
         assert not report.valid and report.host == "evil.example.net"
         # Typing a path instead drops the sent material.
         screen.query_one("#leaf", Input).value = "expired.pem"
@@ -301,7 +274,7 @@ async def test_openssl_line_for_sent_material_names_the_system_roots() -> None:
     async with app.run_test(size=SIZE) as pilot:
         leaf = (SAMPLES_DIR / "alice.example.net.fullchain.pem").read_bytes()
         app.open_explorer("chain", VerifyChain(leaf=leaf))
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         screen = app.screen
         assert isinstance(screen, ChainScreen) and screen.report is not None
         command = screen.report.openssl_command
@@ -312,7 +285,7 @@ async def test_openssl_line_for_sent_material_names_the_system_roots() -> None:
         assert "leaf.pem, chain.pem: the certificates sent from" in shown
         # Typed paths are real files: no legend.
         screen.action_demo()
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         assert "sent from" not in str(screen.query_one("#command", Static).render())
 
 
@@ -328,13 +301,13 @@ async def test_openssl_line_for_folders_names_their_files_and_openssl_agrees(tmp
     shutil.copy(SAMPLES_DIR / "charlies-intermediate-ca.pem", chain / "inter.pem")
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "chain")
         screen.query_one("#leaf", Input).value = str(SAMPLES_DIR / "alice.example.net.pem")
         screen.query_one("#chain-files", Input).value = str(chain)
         screen.query_one("#anchors", Input).value = str(anchors)
         screen.query_one("#host", Input).value = "localhost"
         await pilot.press("ctrl+r")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         assert screen.report is not None and screen.report.valid
         command = screen.report.openssl_command
     assert f"-trusted {anchors / 'root.pem'}" in command

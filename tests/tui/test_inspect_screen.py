@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import Input, Static, TabbedContent, Tree
 
 from tests.inspect_factory import make_cert, pem
+from tests.tui.conftest import open_explorer, wait_for_workers, widget_text
 from tlsexplorer.samples import SAMPLE_NOW, manifest
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.payloads import OpenFiles, OpenPem
@@ -25,30 +26,12 @@ def state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "state"
 
 
-async def open_inspector(pilot: Any) -> InspectorScreen:
-    await pilot.press("f4")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, InspectorScreen)
-    return screen
-
-
 async def opened_inspector(pilot: Any) -> InspectorScreen:
     """The Inspector the app opened on its command-line paths, once they are read."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await wait_for_workers(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, InspectorScreen)
     return screen
-
-
-def details_text(screen: InspectorScreen) -> str:
-    static = screen.query_one("#insp-details", Static)
-    console = screen.app.console
-    with console.capture() as capture:
-        console.print(static.content)
-    return capture.get()
 
 
 def row_of(screen: InspectorScreen, file_name: str) -> int:
@@ -67,12 +50,12 @@ async def choose(pilot: Any, screen: InspectorScreen, index: int) -> None:
 async def test_opens_on_the_samples_and_explains_the_course_certificate() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_inspector(pilot)
+        screen = await open_explorer(pilot, "inspector")
         labels = {Path(f.label).name for f in screen.files}
         assert labels == {s.file for s in manifest()}
         assert screen.rows[0].kind == "sweep"
         await choose(pilot, screen, row_of(screen, "alice-course-style.pem"))
-        text = details_text(screen)
+        text = widget_text(screen, "#insp-details")
         assert "missing-aki" in text and "VERIFY_X509_STRICT" in text and "expires in" in text
         assert "private key in alice.example.net.key.pem" in text  # paired by public key
         # The raw views follow the selection.
@@ -83,7 +66,7 @@ async def test_opens_on_the_samples_and_explains_the_course_certificate() -> Non
 async def test_der_node_highlights_its_bytes() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_inspector(pilot)
+        screen = await open_explorer(pilot, "inspector")
         await choose(pilot, screen, row_of(screen, "alice.example.net.pem"))
         screen.query_one("#insp-right", TabbedContent).active = "tab-der"
         await pilot.pause()
@@ -101,12 +84,13 @@ async def test_der_node_highlights_its_bytes() -> None:
 async def test_unlock_the_encrypted_sample_with_a_hidden_prompt() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_inspector(pilot)
+        screen = await open_explorer(pilot, "inspector")
         index = row_of(screen, "charlies-root-ca.key.pem")
         await choose(pilot, screen, index)
-        assert "secret_password" in details_text(screen)  # the sample's passphrase is shown
+        assert "secret_password" in widget_text(screen, "#insp-details")  # the sample's passphrase is shown
         # the TUI's way to give it, not the CLI's option
-        assert "Press u" in details_text(screen) and "--password-file" not in details_text(screen)
+        details = widget_text(screen, "#insp-details")
+        assert "Press u" in details and "--password-file" not in details
         screen.query_one("#insp-objects", VirtualTable).focus()
         await pilot.press("u")
         await pilot.pause()
@@ -124,7 +108,7 @@ async def test_unlock_the_encrypted_sample_with_a_hidden_prompt() -> None:
         await pilot.pause()
         obj = screen.rows[index].obj
         assert obj is not None and obj.value is not None
-        assert "RSA 2048" in details_text(screen)
+        assert "RSA 2048" in widget_text(screen, "#insp-details")
 
 
 async def test_damaged_file_shows_the_problem_and_the_rest(tmp_path: Path, state_dir: Path) -> None:
@@ -139,7 +123,8 @@ async def test_damaged_file_shows_the_problem_and_the_rest(tmp_path: Path, state
         assert kinds == ["file", "object", "problem"]
         problem = kinds.index("problem")
         await choose(pilot, screen, problem)
-        assert "line" in details_text(screen) and "base64" in details_text(screen)
+        details = widget_text(screen, "#insp-details")
+        assert "line" in details and "base64" in details
         # Opened from the command line: remembered in the recent files.
         assert (state_dir / "recent.json").read_text().count("mixed.pem") == 1
 
@@ -148,7 +133,7 @@ async def test_path_input_and_openpem_payload(tmp_path: Path) -> None:
     (tmp_path / "a.pem").write_bytes(pem(make_cert("typed.example.net")))
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_inspector(pilot)
+        screen = await open_explorer(pilot, "inspector")
         await pilot.press("ctrl+o")
         await pilot.press(*str(tmp_path / "a.pem"))
         await pilot.press("enter")
@@ -158,7 +143,7 @@ async def test_path_input_and_openpem_payload(tmp_path: Path) -> None:
         app.open_explorer("inspector", OpenPem("sent by the TLS lab", pem(make_cert("sent.example.net"))))
         await pilot.pause()
         assert screen.files[0].label == "sent by the TLS lab"
-        assert "sent.example.net" in details_text(screen)
+        assert "sent.example.net" in widget_text(screen, "#insp-details")
         await pilot.press("ctrl+o")
         await pilot.press(*"/no/such/path")
         await pilot.press("enter")
@@ -172,7 +157,7 @@ async def test_a_big_bundle_lists_quickly(tmp_path: Path) -> None:
     path.write_bytes(pem(*certs))
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_inspector(pilot)
+        screen = await open_explorer(pilot, "inspector")
         start = time.perf_counter()
         app.open_explorer("inspector", OpenFiles((path,)))
         await app.workers.wait_for_complete()
@@ -182,7 +167,7 @@ async def test_a_big_bundle_lists_quickly(tmp_path: Path) -> None:
         assert table.row_count == 2001
         assert elapsed < 10  # generous: the benchmark measures 10,000 against its target
         await choose(pilot, screen, 2000)
-        assert "h1999.example.net" in details_text(screen)
+        assert "h1999.example.net" in widget_text(screen, "#insp-details")
 
 
 async def test_crl_revoked_serials_are_listed() -> None:
@@ -193,11 +178,11 @@ async def test_crl_revoked_serials_are_listed() -> None:
     crl = x509.load_pem_x509_crl(sample_path("charlies-intermediate-ca.crl.pem").read_bytes())
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_inspector(pilot)
+        screen = await open_explorer(pilot, "inspector")
         await choose(pilot, screen, row_of(screen, "charlies-intermediate-ca.crl.pem"))
         revoked = screen.query_one("#insp-revoked", VirtualTable)
         assert revoked.row_count == len(crl) == 2
-        assert "revoked" in details_text(screen)
+        assert "revoked" in widget_text(screen, "#insp-details")
 
 
 async def test_every_row_of_a_folder_of_damaged_files_can_be_shown(tmp_path: Path) -> None:
@@ -230,7 +215,7 @@ async def test_v_sends_the_certificate_to_the_chain_screen_with_the_open_files()
 
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_inspector(pilot)
+        screen = await open_explorer(pilot, "inspector")
         await choose(pilot, screen, row_of(screen, "alice.example.net.fullchain.pem"))
         screen.query_one("#insp-objects", VirtualTable).focus()
         await pilot.press("v")
@@ -255,7 +240,7 @@ async def test_s_sends_an_rsa_signed_certificate_and_its_issuer_to_the_rsa_scree
 
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_inspector(pilot)
+        screen = await open_explorer(pilot, "inspector")
         await choose(pilot, screen, row_of(screen, "alice.example.net.pem"))
         screen.query_one("#insp-objects", VirtualTable).focus()
         await pilot.press("s")
@@ -278,7 +263,7 @@ async def test_s_sends_an_rsa_signed_certificate_and_its_issuer_to_the_rsa_scree
 async def test_unlocking_a_key_sweeps_the_folder_again() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_inspector(pilot)
+        screen = await open_explorer(pilot, "inspector")
         before = screen.report
         assert before is not None
         index = row_of(screen, "charlies-root-ca.key.pem")
@@ -308,7 +293,7 @@ async def test_v_does_not_trust_a_root_inside_the_leafs_own_bundle(tmp_path: Pat
     )
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_inspector(pilot)
+        screen = await open_explorer(pilot, "inspector")
         screen.open_paths([bundle])
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -332,7 +317,7 @@ async def test_v_does_not_trust_a_root_inside_the_leafs_own_bundle(tmp_path: Pat
 async def test_small_terminal_keeps_room_for_the_details() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_inspector(pilot)
+        screen = await open_explorer(pilot, "inspector")
         assert screen.query_one("#insp-right", TabbedContent).region.width >= 40
         table = screen.query_one("#insp-objects", VirtualTable)
         assert table.width_needed <= table.scrollable_content_region.width  # status column on screen
@@ -345,6 +330,6 @@ async def test_a_certificate_named_like_markup_or_terminal_codes_is_shown_as_tex
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await opened_inspector(pilot)
         await choose(pilot, screen, row_of(screen, "hostile.pem"))
-        shown = details_text(screen)  # "[/]" taken as markup raised MarkupError here
+        shown = widget_text(screen, "#insp-details")  # "[/]" taken as markup raised MarkupError here
         assert "CN=evil[/]x[bold]\\x1b[2J.example" in shown
         assert "\x1b[2J" not in shown

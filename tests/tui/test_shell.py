@@ -252,3 +252,52 @@ async def test_on_a_small_terminal_up_on_the_top_row_brings_the_intro_back_and_d
             await pilot.press("up")
         await pilot.pause()
         assert app.focused is cards[0] and home.scroll_y == 0  # the intro shows again
+
+
+async def test_a_home_card_opens_its_explorer_through_the_app_action(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enter or a click on a card runs ``app.open_explorer('<id>')``, the action its key runs too."""
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    opened: list[str] = []
+    original = app.action_open_explorer
+
+    def spy(explorer_id: str) -> None:
+        opened.append(explorer_id)
+        original(explorer_id)
+
+    monkeypatch.setattr(app, "action_open_explorer", spy)
+    async with app.run_test(size=(120, 40)) as pilot:
+        first, last = EXPLORERS[0], EXPLORERS[-1]
+        card = app.screen.query_one(f"#card-{first.id}", ExplorerCard)
+        key_binding = next(b for b in app.screen.BINDINGS if getattr(b, "key", None) == first.key)
+        assert card.open_action == getattr(key_binding, "action", None) == f"app.open_explorer('{first.id}')"
+        card.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert opened == [first.id] and app.screen is app.explorer_screen(first.id)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.click(f"#card-{last.id}")
+        await pilot.pause()
+        assert opened == [first.id, last.id] and app.screen is app.explorer_screen(last.id)
+
+
+def test_screens_reach_the_app_through_the_host_protocol_not_by_importing_it() -> None:
+    """No screen imports tui/app.py (Home did, inside a handler: an import cycle), and the app is the host."""
+    import ast
+    from pathlib import Path
+
+    from tlsexplorer.tui import screens
+    from tlsexplorer.tui.host import ExplorerHost
+
+    for path in Path(screens.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                assert node.module != "tlsexplorer.tui.app", f"{path.name} imports the app"
+            if isinstance(node, ast.Import):
+                assert all(alias.name != "tlsexplorer.tui.app" for alias in node.names), path.name
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
+                target = node.args[0] if node.args else None
+                assert not (isinstance(target, ast.Attribute) and target.attr == "app"), (
+                    f"{path.name}: getattr(self.app, ...) instead of self.host"
+                )
+    assert isinstance(TlsExplorerApp(), ExplorerHost)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import base64
-import io
 
 from cryptography.fernet import Fernet
-from rich.console import Console
 from textual.widgets import Input, Static, TabbedContent, TextArea
 
+from tests.tui.conftest import open_explorer, widget_text
 from tlsexplorer.core.symmetric import caesar
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
@@ -17,28 +16,10 @@ from tlsexplorer.tui.screens.symmetric import DEMO_KEY, SymmetricScreen
 SIZE = (120, 40)
 
 
-def text_of(screen: SymmetricScreen, widget_id: str) -> str:
-    """The plain text a Static shows (its rich renderable printed without colour)."""
-    content = screen.query_one(f"#{widget_id}", Static).content
-    if isinstance(content, str):
-        return content
-    console = Console(width=200, record=True, file=io.StringIO())
-    console.print(content)
-    return console.export_text()
-
-
-async def open_screen(pilot: object) -> SymmetricScreen:
-    await pilot.press("f2")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    screen = pilot.app.screen  # type: ignore[attr-defined]
-    assert isinstance(screen, SymmetricScreen)
-    return screen
-
-
 async def test_f2_opens_and_escape_returns() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        await open_screen(pilot)
+        await open_explorer(pilot, "symmetric")
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, SymmetricScreen)
@@ -47,44 +28,44 @@ async def test_f2_opens_and_escape_returns() -> None:
 async def test_caesar_is_live() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_screen(pilot)
+        screen = await open_explorer(pilot, "symmetric")
         screen.query_one("#caesar-input", TextArea).text = "fluffy tail"
         screen.query_one("#shift", Input).value = "-1"
         await pilot.pause()
-        assert "ekteex szhk" in text_of(screen, "caesar-output")
+        assert "ekteex szhk" in widget_text(screen, "#caesar-output")
         screen.query_one("#caesar-input", TextArea).text = "ekteex szhk"
         screen.query_one("#shift", Input).value = "25"
         await pilot.pause()
-        output = text_of(screen, "caesar-output")
+        output = widget_text(screen, "#caesar-output")
         assert "25 places back" in output and "fluffy tail" in output
 
 
 async def test_crack_ranks_and_charts() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_screen(pilot)
+        screen = await open_explorer(pilot, "symmetric")
         await pilot.click("#to-crack")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.query_one("#tabs", TabbedContent).active == "tab-crack"
-        assert "Best shift: 3" in text_of(screen, "crack-summary")
-        assert "ciphertext" in text_of(screen, "crack-chart")
-        assert "chi²" in text_of(screen, "crack-ranking")
+        assert "Best shift: 3" in widget_text(screen, "#crack-summary")
+        assert "ciphertext" in widget_text(screen, "#crack-chart")
+        assert "chi²" in widget_text(screen, "#crack-ranking")
         screen.query_one("#crack-input", TextArea).text = "1234 !!"
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "no letters" in text_of(screen, "crack-summary")
+        assert "no letters" in widget_text(screen, "#crack-summary")
 
 
 async def test_keygen_encrypt_decrypt_with_library() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_screen(pilot)
+        screen = await open_explorer(pilot, "symmetric")
         await pilot.press("ctrl+g")
         await pilot.pause()
         key = screen.query_one("#key", Input).value
         assert len(base64.urlsafe_b64decode(key)) == 32
-        assert "signing key" in text_of(screen, "key-info")
+        assert "signing key" in widget_text(screen, "#key-info")
         screen.query_one("#message", Input).value = "meet at noon"
         await pilot.press("ctrl+n")
         await pilot.pause()
@@ -93,81 +74,81 @@ async def test_keygen_encrypt_decrypt_with_library() -> None:
         await pilot.press("ctrl+o")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "meet at noon" in text_of(screen, "fernet-result")
+        assert "meet at noon" in widget_text(screen, "#fernet-result")
         # A wrong key is refused with the reason.
         screen.query_one("#key", Input).value = Fernet.generate_key().decode()
         await pilot.pause()
         await pilot.press("ctrl+o")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "bad-hmac" in text_of(screen, "fernet-result")
+        assert "bad-hmac" in widget_text(screen, "#fernet-result")
 
 
 async def test_demo_shows_anatomy_and_unsafe_mark() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_screen(pilot)
+        screen = await open_explorer(pilot, "symmetric")
         await pilot.press("ctrl+l")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.query_one("#tabs", TabbedContent).active == "tab-anatomy"
-        verdict = text_of(screen, "anatomy-verdict")
+        verdict = widget_text(screen, "#anatomy-verdict")
         assert "UNSAFE" in verdict and "VALID" in verdict
         token = screen.query_one("#token", Input).value.encode()
         assert Fernet(DEMO_KEY).decrypt(token) == b"the secret is: fluffy tail"
-        assert "000000  80" in text_of(screen, "anatomy-hex")
-        checks = text_of(screen, "anatomy-checks")
+        assert "000000  80" in widget_text(screen, "#anatomy-hex")
+        checks = widget_text(screen, "#anatomy-checks")
         assert checks.count("✓") == 8
-        assert "UNSAFE" in text_of(screen, "unsafe")
+        assert "UNSAFE" in widget_text(screen, "#unsafe")
 
 
 async def test_tamper_lab_flip_and_wrong_key() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_screen(pilot)
+        screen = await open_explorer(pilot, "symmetric")
         await pilot.press("ctrl+l")
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen.query_one("#tamper-index", Input).value = "0"
         await pilot.press("ctrl+t")
         await pilot.pause()
-        assert "unsupported-version" in text_of(screen, "tamper-info")
-        assert "(version): 0x80 → 0x81" in text_of(screen, "tamper-info")
+        assert "unsupported-version" in widget_text(screen, "#tamper-info")
+        assert "(version): 0x80 → 0x81" in widget_text(screen, "#tamper-info")
         await pilot.click("#reset")
         screen.query_one("#tamper-index", Input).value = "40"
         await pilot.press("ctrl+t")
         await pilot.pause()
-        assert "bad-hmac" in text_of(screen, "tamper-info")
+        assert "bad-hmac" in widget_text(screen, "#tamper-info")
         screen.query_one("#tamper-index", Input).value = "9999"
         await pilot.press("ctrl+t")
         await pilot.pause()
-        assert "outside the token" in text_of(screen, "tamper-info")
+        assert "outside the token" in widget_text(screen, "#tamper-info")
         await pilot.click("#reset")
         await pilot.pause()
         await pilot.click("#wrong-key")
         await pilot.pause()
-        info = text_of(screen, "tamper-info")
+        info = widget_text(screen, "#tamper-info")
         assert "WRONG" in info and "bad-hmac" in info
 
 
 async def test_rotation() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_screen(pilot)
+        screen = await open_explorer(pilot, "symmetric")
         await pilot.press("ctrl+l")
         await app.workers.wait_for_complete()
         screen.query_one("#tabs", TabbedContent).active = "tab-rotation"
         await pilot.pause()
         await pilot.click("#rotate")  # no keys yet: say how to start, not just "needs at least one key"
         await pilot.pause()
-        assert "Add a new key on top" in text_of(screen, "rotate-result")
+        assert "Add a new key on top" in widget_text(screen, "#rotate-result")
         await pilot.click("#rotate-add")
         await pilot.pause()
         keys = screen.query_one("#rotate-keys", TextArea).text.splitlines()
         assert len(keys) == 2 and keys[1] == DEMO_KEY
         await pilot.click("#rotate")
         await pilot.pause()
-        result = text_of(screen, "rotate-result")
+        result = widget_text(screen, "#rotate-result")
         assert "Opened with key 2" in result
         new_token = next(line for line in result.splitlines() if line.startswith("gAAAAA"))
         assert Fernet(keys[0]).decrypt(new_token.encode()) == b"the secret is: fluffy tail"
@@ -176,57 +157,57 @@ async def test_rotation() -> None:
 async def test_bad_input_never_crashes() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_screen(pilot)
+        screen = await open_explorer(pilot, "symmetric")
         screen.query_one("#key", Input).value = "not a key"
         await pilot.pause()
-        assert "not url-safe base64" in text_of(screen, "key-info")
+        assert "not url-safe base64" in widget_text(screen, "#key-info")
         screen.query_one("#key", Input).value = "aGVsbG8="
         await pilot.pause()
-        assert "5 bytes" in text_of(screen, "key-info")
+        assert "5 bytes" in widget_text(screen, "#key-info")
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert "no valid key" in text_of(screen, "fernet-result")
+        assert "no valid key" in widget_text(screen, "#fernet-result")
         screen.query_one("#key", Input).value = DEMO_KEY
         screen.query_one("#token", Input).value = "%%%% not base64 %%%%"
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "malformed" in text_of(screen, "anatomy-verdict")
+        assert "malformed" in widget_text(screen, "#anatomy-verdict")
         screen.query_one("#ttl", Input).value = "60"
         screen.query_one("#fixed", type(screen.query_one("#fixed"))).value = True  # type: ignore[attr-defined]
         screen.query_one("#iv", Input).value = "zz"
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert "not hex" in text_of(screen, "fernet-result")
+        assert "not hex" in widget_text(screen, "#fernet-result")
         big = caesar.encrypt("the cat sat on the mat and then it ran away " * 30_000, 5)
         screen.query_one("#caesar-input", TextArea).text = big
         screen.query_one("#crack-input", TextArea).text = big
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "showing the first" in text_of(screen, "caesar-output")
-        assert "Best shift: 5" in text_of(screen, "crack-summary")
+        assert "showing the first" in widget_text(screen, "#caesar-output")
+        assert "Best shift: 5" in widget_text(screen, "#crack-summary")
         assert app.screen is screen
 
 
 async def test_huge_paste_is_refused_with_a_message() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_screen(pilot)
+        screen = await open_explorer(pilot, "symmetric")
         screen.query_one("#token", Input).value = "gAAAAA" + "A" * (65 * 1024 * 1024)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "at most 64 MiB" in text_of(screen, "fernet-result")
+        assert "at most 64 MiB" in widget_text(screen, "#fernet-result")
         screen.query_one("#token", Input).value = ""
         await pilot.pause()
         await pilot.press("ctrl+l")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "VALID" in text_of(screen, "anatomy-verdict")
+        assert "VALID" in widget_text(screen, "#anatomy-verdict")
 
 
 async def test_binary_plaintext_is_shown_as_hex() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_screen(pilot)
+        screen = await open_explorer(pilot, "symmetric")
         screen.query_one("#key", Input).value = DEMO_KEY
         token = Fernet(DEMO_KEY).encrypt(b"\xff\x00\xfe binary")
         screen.query_one("#token", Input).value = token.decode()
@@ -234,22 +215,22 @@ async def test_binary_plaintext_is_shown_as_hex() -> None:
         await pilot.press("ctrl+o")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        result = text_of(screen, "fernet-result")
+        result = widget_text(screen, "#fernet-result")
         assert "not UTF-8" in result and "ff 00 fe" in result
-        assert "not UTF-8" in text_of(screen, "anatomy-plain")
+        assert "not UTF-8" in widget_text(screen, "#anatomy-plain")
 
 
 async def test_small_terminal_stacks_the_anatomy_and_keeps_every_field_on_screen() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_screen(pilot)
+        screen = await open_explorer(pilot, "symmetric")
         await pilot.press("ctrl+l")
         await app.workers.wait_for_complete()
         await pilot.pause()
         hex_map = screen.query_one("#anatomy-hex", Static)
         fields = screen.query_one("#anatomy-fields", Static)
         assert fields.region.y >= hex_map.region.bottom  # below the hex map, not squeezed beside it
-        assert fields.region.width >= 70 and "0x80 (Fernet v1)" in text_of(screen, "anatomy-fields")
+        assert fields.region.width >= 70 and "0x80 (Fernet v1)" in widget_text(screen, "#anatomy-fields")
         screen.query_one("#tabs", TabbedContent).active = "tab-fernet"
         await pilot.pause()
         for widget_id in ("fixed", "iv", "at", "ttl"):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
-from textual.widgets import Checkbox, DataTable, Input, RichLog, Static
+from textual.widgets import Checkbox, DataTable, Input, RichLog
 
 from tests.tls_support import ROOT, https_get
+from tests.tui.conftest import open_explorer, wait_for_workers, widget_text
 from tlsexplorer.core.tls.scenarios import SCENARIOS
 from tlsexplorer.core.tls.server import DEFAULT_SECRET
 from tlsexplorer.samples import SAMPLE_NOW
@@ -20,35 +19,11 @@ from tlsexplorer.tui.explorers import EXPLORERS
 from tlsexplorer.tui.screens.tls import TlsScreen
 
 
-def _text(screen: TlsScreen, selector: str) -> str:
-    """What a Static shows, as plain text (rendered wide so nothing is cut)."""
-    content = screen.query_one(selector, Static).content
-    if isinstance(content, str):
-        return content
-    console = Console(width=200, record=True, file=io.StringIO())
-    console.print(content)
-    return console.export_text()
-
-
-async def _settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
-
-
-async def _open(pilot: Any) -> TlsScreen:
-    await pilot.press("f7")
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, TlsScreen)
-    return screen
-
-
 async def _serve(pilot: Any, screen: TlsScreen) -> Any:
     """Start the lab's server on a free port with what the Server tab holds; return it, running."""
     screen.query_one("#port", Input).value = "0"
     await pilot.press("ctrl+s")
-    await _settle(pilot)
+    await wait_for_workers(pilot)
     server = screen.server
     assert server is not None and server.running
     return server
@@ -57,9 +32,9 @@ async def _serve(pilot: Any, screen: TlsScreen) -> Any:
 async def test_server_runs_in_the_background_logs_and_stops_on_exit() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "tls")
         server = await _serve(pilot, screen)
-        assert "running" in _text(screen, "#server-status")
+        assert "running" in widget_text(screen, "#server-status")
         assert screen.query_one("#target", Input).value == f"localhost:{server.port}"
         body, _ = await asyncio.to_thread(https_get, server.port)
         assert DEFAULT_SECRET.encode() in body
@@ -70,10 +45,10 @@ async def test_server_runs_in_the_background_logs_and_stops_on_exit() -> None:
         log = screen.query_one("#server-log", RichLog)
         assert any("SNI=localhost" in line.text for line in log.lines)
         await pilot.press("ctrl+r")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         result = screen.probe_result
         assert result is not None and result.verified and result.tls_version == "TLSv1.3"
-        assert "certificate verified" in _text(screen, "#probe-result")
+        assert "certificate verified" in widget_text(screen, "#probe-result")
         if any(e.id == "inspector" for e in EXPLORERS):
             await pilot.press("ctrl+o")
             await pilot.pause()
@@ -86,78 +61,78 @@ async def test_server_runs_in_the_background_logs_and_stops_on_exit() -> None:
 async def test_probe_without_the_ca_shows_the_course_error() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "tls")
         await _serve(pilot, screen)
         screen.show_tab("tab-probe", "#target")
         await pilot.pause()
         await pilot.click("#trust-sample")
         assert not screen.query_one("#trust-sample", Checkbox).value
         await pilot.press("ctrl+r")
-        await _settle(pilot)
-        shown = _text(screen, "#probe-result")
+        await wait_for_workers(pilot)
+        shown = widget_text(screen, "#probe-result")
         assert "unable to get local issuer certificate" in shown
         # The advice names this screen's controls, not the CLI's options.
         assert "tick trust" in shown and "'CA to trust'" in shown and "--ca FILE" not in shown
         await pilot.press("ctrl+s")
-        await _settle(pilot)
-        assert screen.server is None and "stopped" in _text(screen, "#server-status")
+        await wait_for_workers(pilot)
+        assert screen.server is None and "stopped" in widget_text(screen, "#server-status")
         await pilot.press("ctrl+r")  # nothing listens there now
-        await _settle(pilot)
-        shown = _text(screen, "#probe-result")
+        await wait_for_workers(pilot)
+        shown = widget_text(screen, "#probe-result")
         assert "connection refused" in shown and "ctrl+s" in shown and "tlsexplorer tls serve" not in shown
 
 
 async def test_scenario_board_fills_in() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "tls")
         await pilot.press("ctrl+b")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         assert set(screen.scenario_results) == {s.id for s in SCENARIOS}
         assert all(r.as_expected for r in screen.scenario_results.values())
         board = screen.query_one("#board", DataTable)
         assert "unable to get local issuer certificate" in str(board.get_cell("no_ca", "error"))
-        assert "curl" in _text(screen, "#scenario-detail")
+        assert "curl" in widget_text(screen, "#scenario-detail")
 
 
 async def test_wire_plain_shows_the_secret_and_https_hides_it() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "tls")
         await pilot.press("ctrl+t")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         assert screen.analysis is not None and screen.analysis.kind == "tls"
-        assert "ClientHello" in _text(screen, "#wire-view")
-        assert "SNI: localhost" in _text(screen, "#wire-hellos")
+        assert "ClientHello" in widget_text(screen, "#wire-view")
+        assert "SNI: localhost" in widget_text(screen, "#wire-hellos")
         screen.show_tab("tab-wire", "#record-plain")
         await pilot.pause()
         await pilot.click("#record-plain")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         assert screen.analysis is not None and screen.analysis.kind == "http"
-        assert DEFAULT_SECRET in _text(screen, "#wire-view")
+        assert DEFAULT_SECRET in widget_text(screen, "#wire-view")
 
 
 async def test_bad_input_is_a_message_not_a_crash() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "tls")
         screen.query_one("#port", Input).value = "99999"
         await pilot.press("ctrl+s")
-        await _settle(pilot)
-        assert "not a port number" in _text(screen, "#server-status") and screen.server is None
+        await wait_for_workers(pilot)
+        assert "not a port number" in widget_text(screen, "#server-status") and screen.server is None
         screen.query_one("#port", Input).value = "0"
         screen.query_one("#cert", Input).value = "/nonexistent/cert.pem"
         await pilot.press("ctrl+s")
-        await _settle(pilot)
-        assert "give both" in _text(screen, "#server-status")
+        await wait_for_workers(pilot)
+        assert "give both" in widget_text(screen, "#server-status")
         screen.query_one("#key", Input).value = "/nonexistent/key.pem"
         await pilot.press("ctrl+s")
-        await _settle(pilot)
-        assert "no such file" in _text(screen, "#server-status") and screen.server is None
+        await wait_for_workers(pilot)
+        assert "no such file" in widget_text(screen, "#server-status") and screen.server is None
         screen.query_one("#target", Input).value = "localhost:nope"
         await pilot.press("ctrl+r")
-        await _settle(pilot)
-        assert "not a port number" in _text(screen, "#probe-result")
+        await wait_for_workers(pilot)
+        assert "not a port number" in widget_text(screen, "#probe-result")
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert app.screen is screen
@@ -166,13 +141,13 @@ async def test_bad_input_is_a_message_not_a_crash() -> None:
 async def test_mutual_tls_logs_a_client_without_a_certificate() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "tls")
         screen.query_one("#port", Input).value = "0"
         screen.query_one("#client-ca", Input).value = str(ROOT)
         await pilot.press("ctrl+s")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         server = screen.server
-        assert server is not None and "mutual TLS" in _text(screen, "#server-status")
+        assert server is not None and "mutual TLS" in widget_text(screen, "#server-status")
         with contextlib.suppress(OSError):
             await asyncio.to_thread(https_get, server.port)
         for _ in range(100):
@@ -183,10 +158,10 @@ async def test_mutual_tls_logs_a_client_without_a_certificate() -> None:
         assert any("sent no certificate" in line.text for line in log.lines)
         screen.query_one("#plain", Checkbox).value = True
         await pilot.press("ctrl+s")  # stop
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         await pilot.press("ctrl+s")  # plain + client CA: refused with a reason
-        await _settle(pilot)
-        assert screen.server is None and "mutual TLS needs TLS" in _text(screen, "#server-status")
+        await wait_for_workers(pilot)
+        assert screen.server is None and "mutual TLS needs TLS" in widget_text(screen, "#server-status")
 
 
 async def test_probe_trusts_your_own_ca_folder(tmp_path: Path) -> None:
@@ -204,24 +179,24 @@ async def test_probe_trusts_your_own_ca_folder(tmp_path: Path) -> None:
     paths = ca_store.issued_paths(folder, "localhost")
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "tls")
         screen.query_one("#cert", Input).value = str(paths.fullchain)
         screen.query_one("#key", Input).value = str(paths.key)
         await _serve(pilot, screen)
         try:
             assert screen.query_one("#probe-ca", Input).value == str(folder / "chain.pem")
             await pilot.press("ctrl+r")
-            await _settle(pilot)
-            shown = _text(screen, "#probe-result")
+            await wait_for_workers(pilot)
+            shown = widget_text(screen, "#probe-result")
             assert "certificate verified for this host" in shown, shown
             assert screen.probe_roots == (folder / "chain.pem").read_bytes()
             screen.query_one("#probe-ca", Input).value = str(tmp_path / "missing.pem")
             await pilot.press("ctrl+r")
-            await _settle(pilot)
-            assert "no such file" in _text(screen, "#probe-result")
+            await wait_for_workers(pilot)
+            assert "no such file" in widget_text(screen, "#probe-result")
         finally:
             await pilot.press("ctrl+s")
-            await _settle(pilot)
+            await wait_for_workers(pilot)
         assert screen.server is None
 
 
@@ -247,35 +222,35 @@ async def test_probe_presents_a_client_certificate_for_mutual_tls(tmp_path: Path
     app = TlsExplorerApp(now=SAMPLE_NOW)
     with lab_server(client_ca=folder / "ca.pem") as server:
         async with app.run_test(size=(120, 40)) as pilot:
-            screen = await _open(pilot)
+            screen = await open_explorer(pilot, "tls")
             screen.show_tab("tab-probe", "#target")
             screen.query_one("#target", Input).value = f"localhost:{server.port}"
             await pilot.press("ctrl+r")
-            await _settle(pilot)
-            shown = _text(screen, "#probe-result")
+            await wait_for_workers(pilot)
+            shown = widget_text(screen, "#probe-result")
             assert "requires a client certificate" in shown and "client certificate and client key" in shown
             assert "--cert" not in shown, "the TLS lab has fields, not command-line options"
             assert screen.query_one("#probe-cert", Input).region.bottom <= 40  # the row fits on screen
             screen.query_one("#probe-cert", Input).value = str(laptop.fullchain)
             screen.query_one("#probe-key", Input).value = str(laptop.key)
             await pilot.press("ctrl+r")
-            await _settle(pilot)
+            await wait_for_workers(pilot)
             result = screen.probe_result
             assert result is not None and result.ok and result.client_certificate is not None
             assert result.client_certificate.subject == "CN=laptop"
-            assert "client cert" in _text(screen, "#probe-result")
+            assert "client cert" in widget_text(screen, "#probe-result")
             screen.query_one("#probe-cert", Input).value = str(locked.fullchain)
             screen.query_one("#probe-key", Input).value = str(locked.key)
             await pilot.press("ctrl+r")
-            await _settle(pilot)
-            assert "passphrase field" in _text(screen, "#probe-result")
+            await wait_for_workers(pilot)
+            assert "passphrase field" in widget_text(screen, "#probe-result")
             screen.query_one("#probe-passphrase", Input).value = "pilot-pass"
             await pilot.press("ctrl+r")
-            await _settle(pilot)
+            await wait_for_workers(pilot)
             result = screen.probe_result
             assert result is not None and result.ok and result.client_certificate is not None
             assert result.client_certificate.subject == "CN=locked"
-            assert "pilot-pass" not in _text(screen, "#probe-result")
+            assert "pilot-pass" not in widget_text(screen, "#probe-result")
 
 
 async def test_encrypted_key_and_ctrl_s_from_another_tab_say_what_happened(tmp_path: Path) -> None:
@@ -292,26 +267,26 @@ async def test_encrypted_key_and_ctrl_s_from_another_tab_say_what_happened(tmp_p
     encrypted.write_bytes(private_key_pem(key, b"right horse"))  # type: ignore[arg-type]
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "tls")
         screen.query_one("#port", Input).value = "0"
         screen.query_one("#cert", Input).value = str(ALICE.cert)
         screen.query_one("#key", Input).value = str(encrypted)
         screen.show_tab("tab-probe", "#target")
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await _settle(pilot)
-        status = _text(screen, "#server-status")
+        await wait_for_workers(pilot)
+        status = widget_text(screen, "#server-status")
         assert screen.server is None and "passphrase field" in status and "--key-password-file" not in status
         notes = [n.message for n in app._notifications]
         assert any("not started" in n and "passphrase field" in n for n in notes), notes
         screen.query_one("#passphrase", Input).value = "right horse"
         await pilot.press("ctrl+s")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         server = screen.server
         assert server is not None and server.running
         assert any(f"running: {server.url}" in n.message for n in app._notifications)
         await pilot.press("ctrl+s")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         assert not server.running
         assert any("stopped after 0 connection(s)" in n.message for n in app._notifications)
         assert app.screen is screen and screen.query_one("#tabs").active == "tab-probe"  # type: ignore[attr-defined]
@@ -325,7 +300,7 @@ async def test_wire_at_80_columns_puts_the_hello_details_under_the_records() -> 
     for size, records_at_least, beside in (((80, 24), 70, False), ((120, 40), 60, True)):
         app = TlsExplorerApp(now=SAMPLE_NOW)
         async with app.run_test(size=size) as pilot:
-            screen = await _open(pilot)
+            screen = await open_explorer(pilot, "tls")
             screen.show_tab("tab-wire", "#record-tls")
             screen.show_wire(analyse_exchange(recorded_exchange()))
             await pilot.pause()
@@ -353,18 +328,18 @@ async def test_the_ca_to_trust_follows_the_server_unless_typed_in(tmp_path: Path
     paths = ca_store.issued_paths(folder, "localhost")
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "tls")
         screen.query_one("#port", Input).value = "0"
         probe_ca = screen.query_one("#probe-ca", Input)
 
         async def serve(cert: str, key: str) -> None:
             if screen.server is not None:
                 await pilot.press("ctrl+s")
-                await _settle(pilot)
+                await wait_for_workers(pilot)
             screen.query_one("#cert", Input).value = cert
             screen.query_one("#key", Input).value = key
             await pilot.press("ctrl+s")
-            await _settle(pilot)
+            await wait_for_workers(pilot)
             assert screen.server is not None
 
         await serve(str(paths.fullchain), str(paths.key))
@@ -372,13 +347,13 @@ async def test_the_ca_to_trust_follows_the_server_unless_typed_in(tmp_path: Path
         await serve("", "")  # the built-in sample
         assert probe_ca.value == ""
         await pilot.press("ctrl+r")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         assert screen.probe_result is not None and screen.probe_result.verified, screen.probe_result
         probe_ca.value = str(ROOT)  # typed in: kept whatever is served next
         await serve(str(paths.fullchain), str(paths.key))
         assert probe_ca.value == str(ROOT)
         await pilot.press("ctrl+s")
-        await _settle(pilot)
+        await wait_for_workers(pilot)
         assert screen.server is None
 
 
@@ -388,7 +363,7 @@ async def test_scenario_board_leaves_room_for_what_the_client_said_at_80_columns
 
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "tls")
         screen.show_tab("tab-scenarios", "#board")
         await pilot.pause()
         board = screen.query_one("#board", DataTable)
@@ -409,7 +384,7 @@ async def test_leaving_the_lab_with_the_server_running_says_it_still_listens() -
     palette over the lab say nothing."""
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "tls")
         server = await _serve(pilot, screen)
         app._notifications.clear()
         await pilot.press("f1")
@@ -432,12 +407,12 @@ async def test_a_client_certificate_without_its_key_names_the_client_key_field()
 
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _open(pilot)
+        screen = await open_explorer(pilot, "tls")
         screen.show_tab("tab-probe", "#target")
         screen.query_one("#target", Input).value = f"localhost:{closed_port()}"
         screen.query_one("#probe-cert", Input).value = str(ALICE.cert)
         await pilot.press("ctrl+r")
-        await _settle(pilot)
-        shown = _text(screen, "#probe-result")
+        await wait_for_workers(pilot)
+        shown = widget_text(screen, "#probe-result")
         assert "holds no private key" in shown and "the client key field" in shown
         assert "--key" not in shown, "the TLS lab has fields, not command-line options"

@@ -118,13 +118,18 @@ EXPLORERS: tuple[Explorer, ...] = (
 )
 
 
+def open_action(explorer_id: str) -> str:
+    """The Textual action string that opens an explorer: ``app.open_explorer('rsa')``."""
+    return f"app.open_explorer('{explorer_id}')"
+
+
 def explorer_bindings(*, show: bool) -> list[Binding]:
     """One binding per explorer. The app's (``show=False``) work everywhere but
     stay out of the footer, which is for each explorer's own keys; Home's
     (``show=True``) put them in Home's footer. Not priority bindings: no text
     field takes function keys, and a priority binding would hide Home's."""
     return [
-        Binding(item.key, f"app.open_explorer('{item.id}')", item.title, show=show)
+        Binding(item.key, open_action(item.id), item.title, show=show)
         for item in EXPLORERS
     ]
 
@@ -141,4 +146,4 @@ def explorer(explorer_id: str) -> Explorer:
     raise KeyError(explorer_id)
 
 
-__all__ = ["EXPLORERS", "Explorer", "explorer", "explorer_bindings"]
+__all__ = ["EXPLORERS", "Explorer", "explorer", "explorer_bindings", "open_action"]

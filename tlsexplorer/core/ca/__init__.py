@@ -2,6 +2,7 @@
 
 - :mod:`.build`: the one place that builds X.509 objects (roots, intermediates, leaves, CSRs, CRLs).
 - :mod:`.store`: a CA is a folder: making and writing its products safely.
+- :mod:`.form`: the workbench form's fields checked with these rules, one message per field.
 - :mod:`.recipes`: the same action as openssl commands and Python code.
 
 Every name below is loaded from its module when first used
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         authority_key_identifier as authority_key_identifier,
         build_name as build_name,
         certificate_pem as certificate_pem,
+        check_country as check_country,
         compare_csr as compare_csr,
         create_crl as create_crl,
         create_csr as create_csr,
@@ -48,11 +50,29 @@ if TYPE_CHECKING:
         issue_certificate as issue_certificate,
         key_usage as key_usage,
         leaf_sans as leaf_sans,
+        parse_key_type as parse_key_type,
         parse_network as parse_network,
         parse_san as parse_san,
         private_key_pem as private_key_pem,
         random_serial as random_serial,
         spec_from_csr as spec_from_csr,
+    )
+    from tlsexplorer.core.ca.form import (
+        DEFAULT_KEY_TYPE as DEFAULT_KEY_TYPE,
+        FOLDER_LABELS as FOLDER_LABELS,
+        FORM_ACTIONS as FORM_ACTIONS,
+        FORM_FIELDS as FORM_FIELDS,
+        CaForm as CaForm,
+        FieldErrors as FieldErrors,
+        FormAction as FormAction,
+        form_action as form_action,
+        parse_date as parse_date,
+        parse_days as parse_days,
+        parse_form as parse_form,
+        parse_path_length as parse_path_length,
+        parse_sans as parse_sans,
+        parse_subtrees as parse_subtrees,
+        split_list as split_list,
     )
     from tlsexplorer.core.ca.recipes import (
         TITLES as TITLES,
@@ -85,6 +105,11 @@ if TYPE_CHECKING:
         build_root as build_root,
         build_signed as build_signed,
         ca_key_is_encrypted as ca_key_is_encrypted,
+        check_days as check_days,
+        check_days_or_end as check_days_or_end,
+        check_p12_password as check_p12_password,
+        check_password as check_password,
+        check_path_length as check_path_length,
         csr_name as csr_name,
         csr_paths as csr_paths,
         is_encrypted_pem as is_encrypted_pem,

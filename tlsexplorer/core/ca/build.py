@@ -54,6 +54,22 @@ DEFAULT_LEAF_DAYS = 397
 DEFAULT_CA_DAYS = 3650
 
 
+def _unknown_key_type(value: str) -> UsageError:
+    return UsageError(f"unknown key type {value!r}; choose one of {', '.join(KEY_TYPES)}")
+
+
+def parse_key_type(value: str) -> KeyType:
+    """``value`` as one of :data:`KEY_TYPES`.
+
+    Raises:
+        UsageError: it is not one of them (the choices are listed).
+    """
+    for known in KEY_TYPES:
+        if value == known:
+            return known
+    raise _unknown_key_type(value)
+
+
 def generate_private_key(key_type: KeyType) -> PrivateKey:
     """Generate a new private key of one of :data:`KEY_TYPES`."""
     if key_type.startswith("rsa"):
@@ -65,7 +81,7 @@ def generate_private_key(key_type: KeyType) -> PrivateKey:
         return ec.generate_private_key(ec.SECP384R1())
     if key_type == "ed25519":
         return ed25519.Ed25519PrivateKey.generate()
-    raise UsageError(f"unknown key type {key_type!r}; choose one of {', '.join(KEY_TYPES)}")
+    raise _unknown_key_type(key_type)
 
 
 def build_name(
@@ -82,8 +98,8 @@ def build_name(
     Raises:
         UsageError: a country that is not two letters, or no field at all.
     """
-    if c is not None and (len(c) != 2 or not c.isalpha()):
-        raise UsageError(f"country {c!r} must be a two-letter code such as US or DE")
+    if c is not None:
+        check_country(c)
     pairs = [
         (NameOID.COUNTRY_NAME, c),
         (NameOID.STATE_OR_PROVINCE_NAME, st),
@@ -96,6 +112,16 @@ def build_name(
     if not attributes:
         raise UsageError("a name needs at least one field (a common name, say)")
     return x509.Name(attributes)
+
+
+def check_country(c: str) -> None:
+    """Refuse a country that is not a two-letter code.
+
+    Raises:
+        UsageError: not two letters.
+    """
+    if len(c) != 2 or not c.isalpha():
+        raise UsageError(f"country {c!r} must be a two-letter code such as US or DE")
 
 
 def parse_san(value: str) -> x509.GeneralName:
@@ -627,6 +653,7 @@ __all__ = [
     "authority_key_identifier",
     "build_name",
     "certificate_pem",
+    "check_country",
     "compare_csr",
     "create_crl",
     "create_csr",
@@ -638,6 +665,7 @@ __all__ = [
     "issue_certificate",
     "key_usage",
     "leaf_sans",
+    "parse_key_type",
     "parse_network",
     "parse_san",
     "private_key_pem",

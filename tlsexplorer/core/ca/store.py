@@ -214,6 +214,56 @@ def load_ca(ca_dir: str | Path, password: bytes | None = None) -> LoadedCa:
     return LoadedCa(folder, cert, key, tuple(chain))
 
 
+def check_days(days: int | None) -> None:
+    """Refuse a validity of less than one day.
+
+    Raises:
+        UsageError: ``days`` is 0 or negative.
+    """
+    if days is not None and days <= 0:
+        raise UsageError(f"the validity must be at least one day, not {days}")
+
+
+def check_days_or_end(days: int | None, not_after: dt.datetime | None) -> None:
+    """Refuse a validity given both as a number of days and as an end date.
+
+    Raises:
+        UsageError: both were given.
+    """
+    if days is not None and not_after is not None:
+        raise UsageError("give a number of days or an end date, not both")
+
+
+def check_path_length(path_length: int | None) -> None:
+    """Refuse a negative path length (None: no limit).
+
+    Raises:
+        UsageError: below 0.
+    """
+    if path_length is not None and path_length < 0:
+        raise UsageError(f"the path length must be 0 or more, not {path_length}")
+
+
+def check_password(password: bytes | None) -> None:
+    """Refuse an empty passphrase for a new key (None: the key is not encrypted).
+
+    Raises:
+        UsageError: ``password`` is empty.
+    """
+    if password is not None and not password:
+        raise UsageError("the passphrase is empty; give a non-empty one, or none for an unencrypted key")
+
+
+def check_p12_password(p12: bool, password: bytes | None) -> None:
+    """Refuse a PKCS#12 bundle without a password.
+
+    Raises:
+        UsageError: ``p12`` with no or an empty password.
+    """
+    if p12 and not password:
+        raise UsageError("a PKCS#12 bundle needs a non-empty password")
+
+
 def resolve_validity(
     now: dt.datetime,
     days: int | None,
@@ -227,10 +277,8 @@ def resolve_validity(
         UsageError: both days and an end date, a non-positive day count, an
             end before the start, or an end past the year 9999.
     """
-    if days is not None and not_after is not None:
-        raise UsageError("give a number of days or an end date (--not-after), not both")
-    if days is not None and days <= 0:
-        raise UsageError(f"the validity must be at least one day, not {days}")
+    check_days_or_end(days, not_after)
+    check_days(days)
     start = as_utc(not_before) if not_before is not None else as_utc(now)
     latest = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc)  # X.509's last instant
     try:
@@ -401,11 +449,6 @@ def save(product: Product, *, force: bool = False) -> tuple[WrittenFile, ...]:
     return tuple(WrittenFile(path, item.kind) for path, item in zip(paths, product.files, strict=True))
 
 
-def _check_password(password: bytes | None) -> None:
-    if password is not None and not password:
-        raise UsageError("the passphrase is empty; give a non-empty one, or none for an unencrypted key")
-
-
 def _key_notes(password: bytes | None, path: Path) -> tuple[str, ...]:
     if password:
         return (f"{path.name} is encrypted with your passphrase (mode 0600)",)
@@ -444,8 +487,7 @@ def _ip_subtree(value: str) -> x509.GeneralName:
 
 
 def _ca_spec(request: CaRequest, role: ca.Role, now: dt.datetime) -> ca.CertificateSpec:
-    if request.path_length is not None and request.path_length < 0:
-        raise UsageError(f"the path length must be 0 or more, not {request.path_length}")
+    check_path_length(request.path_length)
     start, end = resolve_validity(
         now, request.days, request.not_before, request.not_after, ca.DEFAULT_CA_DAYS
     )
@@ -475,7 +517,7 @@ def build_root(
     Raises:
         UsageError: a bad name, validity, path length, constraint or passphrase.
     """
-    _check_password(request.password)
+    check_password(request.password)
     spec = _ca_spec(request, "root", now)
     key = key or ca.generate_private_key(request.key_type)
     cert = ca.issue_certificate(spec, key.public_key(), key)
@@ -504,7 +546,7 @@ def build_intermediate(
         UsageError: the parent's path length is 0 (it may not sign a CA), or
             anything :func:`build_root` refuses.
     """
-    _check_password(request.password)
+    check_password(request.password)
     limit = _remaining_path_length(parent)
     if limit == 0:
         raise UsageError(
@@ -569,9 +611,8 @@ def build_leaf(
         UsageError: a bad name, SAN, validity, passphrase, a missing PKCS#12
             password, or the SHA-1 flaw with a non-RSA CA key.
     """
-    _check_password(request.password)
-    if request.p12 and not request.p12_password:
-        raise UsageError("a PKCS#12 bundle needs a non-empty password (--p12-password-file)")
+    check_password(request.password)
+    check_p12_password(request.p12, request.p12_password)
     name = request.name.strip()
     paths = issued_paths(issuer.directory, name)
     sans = tuple(ca.parse_san(value) for value in request.sans)
@@ -658,7 +699,7 @@ def build_csr(
     Raises:
         UsageError: a bad name, SAN or passphrase.
     """
-    _check_password(password)
+    check_password(password)
     csr_path, key_path = csr_paths(out_dir, name)
     requested = [ca.parse_san(v) for v in sans]
     try:
@@ -761,6 +802,11 @@ __all__ = [
     "build_root",
     "build_signed",
     "ca_key_is_encrypted",
+    "check_days",
+    "check_days_or_end",
+    "check_p12_password",
+    "check_password",
+    "check_path_length",
     "csr_name",
     "csr_paths",
     "is_encrypted_pem",

@@ -78,8 +78,10 @@ if TYPE_CHECKING:
         check_prime as check_prime,
         choose_e as choose_e,
         crt_decrypt as crt_decrypt,
+        decryption_trace as decryption_trace,
         preset_workbook as preset_workbook,
         text_to_int as text_to_int,
+        totient as totient,
         worked_steps as worked_steps,
     )
 

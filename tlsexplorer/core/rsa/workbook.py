@@ -215,6 +215,27 @@ def crt_decrypt(c: int, d: int, p: int, q: int) -> CrtDecryption:
     return CrtDecryption(dp, dq, qinv, m1, m2, h, message, trace_p, trace_q, speedup)
 
 
+def totient(p: int, q: int) -> int:
+    """Euler's phi of n = p·q for primes p and q: (p - 1)(q - 1)."""
+    return (p - 1) * (q - 1)
+
+
+def decryption_trace(p: int, q: int, e: int, text: str) -> ModexpTrace:
+    """The worked example's decryption trace m = c^d mod n for ``text``, alone.
+
+    The same trace as ``build_workbook(p, q, e, text=text).decrypt``, without
+    the primality proofs and the other steps: a 4096-bit key's trace can be
+    shown while its whole workbook is still being computed.
+
+    Raises:
+        InvalidInput: e has no inverse mod phi (with the gcd).
+    """
+    n = p * q
+    d = modinv(e, totient(p, q))
+    m, _ = text_to_int(text)
+    return square_and_multiply(pow(m, e, n), d, n)
+
+
 def build_workbook(
     p: int,
     q: int,
@@ -254,7 +275,7 @@ def build_workbook(
         )
     n = p * q
     check_size(n, "n = p·q")
-    phi = (p - 1) * (q - 1)
+    phi = totient(p, q)
     lam = phi // math.gcd(p - 1, q - 1)
     if e is None:
         e, e_rule = choose_e(phi)
@@ -400,7 +421,9 @@ __all__ = [
     "check_prime",
     "choose_e",
     "crt_decrypt",
+    "decryption_trace",
     "preset_workbook",
     "text_to_int",
+    "totient",
     "worked_steps",
 ]

@@ -43,14 +43,16 @@ async def _ca(pilot: Pilot[Any]) -> None:
     """A server certificate for localhost and 127.0.0.1 just issued and written."""
     from textual.widgets import Input
 
-    app = pilot.app
-    folder = make_demo_ca(app.now())  # type: ignore[attr-defined]
+    from tlsexplorer.tui.screens.ca import CaScreen
+
     await pilot.press("f6")
     await settle(pilot)
-    screen = app.screen
+    screen = pilot.app.screen
+    assert isinstance(screen, CaScreen)
+    folder = make_demo_ca(screen.host.now())
     leaf_key = _sample_key("bob.example.net.key.pem")
-    screen.key_source = lambda _key_type: leaf_key  # type: ignore[attr-defined]
-    screen.serial = 0x5F3A9C0E7D21B6480A9F3CE1D27B5A6C08E4F913  # type: ignore[attr-defined]
+    screen.key_source = lambda _key_type: leaf_key
+    screen.serial = 0x5F3A9C0E7D21B6480A9F3CE1D27B5A6C08E4F913
     screen.query_one("#folder", Input).value = str(folder)
     screen.query_one("#name", Input).value = "localhost"
     screen.query_one("#org", Input).value = "Alice's Web Shop"
@@ -58,7 +60,7 @@ async def _ca(pilot: Pilot[Any]) -> None:
     await pilot.press("ctrl+s")
     await settle(pilot)
     for _ in range(200):  # key generation runs in a worker; on a busy machine it takes a while
-        if getattr(screen, "last", None) is not None:
+        if screen.last is not None:
             break
         await pilot.pause(0.05)
     await settle(pilot)

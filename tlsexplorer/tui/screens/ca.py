@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from cryptography import x509
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,10 +26,18 @@ from textual.widgets import (
 )
 
 from tlsexplorer.core.ca import build as ca
+from tlsexplorer.core.ca.form import (
+    DEFAULT_KEY_TYPE,
+    FOLDER_LABELS,
+    FORM_FIELDS,
+    CaForm,
+    FormAction,
+    form_action,
+    parse_form,
+)
 from tlsexplorer.core.ca.recipes import Recipe, recipe_for
 from tlsexplorer.core.ca.store import (
-    CaRequest,
-    LeafRequest,
+    LoadedCa,
     Product,
     WrittenFile,
     build_csr,
@@ -44,7 +51,6 @@ from tlsexplorer.core.ca.store import (
 )
 from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.core.files import read_file
-from tlsexplorer.core.timeutil import parse_iso8601
 from tlsexplorer.render.ca import headline, openssl_view, product_view, python_view
 from tlsexplorer.tui.explorers import EXPLORERS
 from tlsexplorer.tui.screens.base import ExplorerScreen
@@ -60,25 +66,8 @@ ACTIONS: tuple[tuple[str, str], ...] = (
 )
 """What the form can make: (menu text, id)."""
 
-#: Which form rows each action shows.
-_NAME_ROWS = ("org", "ou", "country", "state", "locality")
-_VALIDITY_ROWS = ("days", "not-before", "not-after")
-FIELDS: dict[str, tuple[str, ...]] = {
-    "root": ("folder", "name", *_NAME_ROWS, "key-type", *_VALIDITY_ROWS, "path-len", "permit", "exclude",
-             "encrypt"),
-    "intermediate": ("folder", "newdir", "name", *_NAME_ROWS, "key-type", *_VALIDITY_ROWS, "path-len",
-                     "permit", "exclude", "encrypt", "ca-password"),
-    "server": ("folder", "name", "org", "sans", "key-type", *_VALIDITY_ROWS, "flaw", "encrypt", "p12",
-               "ca-password"),
-    "client": ("folder", "name", "org", "sans", "key-type", *_VALIDITY_ROWS, "flaw", "encrypt", "p12",
-               "ca-password"),
-    "csr": ("folder", "name", "org", "sans", "key-type", "encrypt"),
-    "sign": ("folder", "csr-file", *_VALIDITY_ROWS, "ca-password"),
-}
-FOLDER_LABELS = {
-    "root": "New CA folder", "intermediate": "Parent CA folder", "server": "CA folder",
-    "client": "CA folder", "csr": "Output folder", "sign": "CA folder",
-}
+FIELDS = FORM_FIELDS
+"""Which form rows each action shows (core's :data:`~tlsexplorer.core.ca.form.FORM_FIELDS`)."""
 
 INTRO = (
     "[b]A local CA whose certificates real clients accept.[/b]\n\n"
@@ -94,10 +83,6 @@ INTRO = (
 
 def _input(field: str, placeholder: str = "", *, password: bool = False) -> Input:
     return Input(placeholder=placeholder, id=field, password=password, compact=True)
-
-
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.replace(";", ",").split(",") if part.strip())
 
 
 @dataclass(frozen=True)
@@ -215,7 +200,7 @@ class CaScreen(ExplorerScreen):
                 yield from self._row("locality", "Locality", _input("locality", "(optional)"))
                 yield from self._row("sans", "SANs", _input("sans", "e.g. 127.0.0.1, www.example.net"))
                 yield from self._row("key-type", "Key type", Select(
-                    [(k, k) for k in ca.KEY_TYPES], value="p256", allow_blank=False, id="key-type",
+                    [(k, k) for k in ca.KEY_TYPES], value=DEFAULT_KEY_TYPE, allow_blank=False, id="key-type",
                     compact=True))
                 yield from self._row("days", "Days", _input("days"))
                 yield from self._row("not-before", "Not before", _input("not-before", "now, or ISO 8601"))
@@ -255,10 +240,9 @@ class CaScreen(ExplorerScreen):
     # Form ----------------------------------------------------------------------------
 
     @property
-    def action(self) -> str:
+    def action(self) -> FormAction:
         """The selected action id."""
-        value = self.query_one("#action", Select).value
-        return str(value)
+        return form_action(str(self.query_one("#action", Select).value))
 
     def _show_rows(self) -> None:
         action = self.action
@@ -285,9 +269,6 @@ class CaScreen(ExplorerScreen):
     def _form_changed(self) -> None:
         self._show_rows()
 
-    def _value(self, field: str) -> str:
-        return self.query_one(f"#{field}", Input).value.strip()
-
     def _clear_errors(self) -> None:
         for err in self.query(".field-error"):
             assert isinstance(err, Static)
@@ -305,153 +286,50 @@ class CaScreen(ExplorerScreen):
         status.set_class(error, "-error")
 
     def validate_form(self) -> tuple[dict[str, str], Job | None]:
-        """Check every shown field; returns (errors by field, job when there are none)."""
-        action = self.action
-        fields = FIELDS[action]
-        errors: dict[str, str] = {}
-        folder = self._value("folder")
-        if not folder:
-            errors["folder"] = f"give the {FOLDER_LABELS[action].lower()}"
-        name = self._value("name")
-        if "name" in fields and not name:
-            errors["name"] = "give a name (a host name such as localhost for a server)"
-        if "name" in fields and name:
-            try:
-                if action in ("server", "client", "csr"):
-                    from tlsexplorer.core.ca.store import sanitize_name
-
-                    sanitize_name(name)
-            except TlsxError as exc:
-                errors["name"] = str(exc)
-        sans: tuple[str, ...] = ()
-        if "sans" in fields:
-            sans = _split(self._value("sans"))
-            for value in sans:
-                try:
-                    ca.parse_san(value)
-                except TlsxError as exc:
-                    errors["sans"] = str(exc)
-                    break
-        days: int | None = None
-        if "days" in fields and self._value("days"):
-            try:
-                days = int(self._value("days"))
-                if days <= 0:
-                    raise ValueError
-            except ValueError:
-                errors["days"] = "a whole number of days, 1 or more"
-        not_before = not_after = None
-        for field in ("not-before", "not-after"):
-            if field in fields and self._value(field):
-                try:
-                    when = parse_iso8601(self._value(field))
-                except TlsxError as exc:
-                    errors[field] = str(exc)
-                    continue
-                if field == "not-before":
-                    not_before = when
-                else:
-                    not_after = when
-        if not_after is not None and days is not None:
-            errors["not-after"] = "give days or an end date, not both"
-        country = self._value("country") if "country" in fields else ""
-        if country and (len(country) != 2 or not country.isalpha()):
-            errors["country"] = "a two-letter code such as US or DE"
-        path_len: int | None = None
-        if "path-len" in fields and self._value("path-len"):
-            try:
-                path_len = int(self._value("path-len"))
-                if path_len < 0:
-                    raise ValueError
-            except ValueError:
-                errors["path-len"] = "0 or more (empty: no limit)"
-        permit_dns: list[str] = []
-        permit_ip: list[str] = []
-        exclude_dns: list[str] = []
-        exclude_ip: list[str] = []
-        for field, dns, ips in (("permit", permit_dns, permit_ip), ("exclude", exclude_dns, exclude_ip)):
-            if field not in fields:
-                continue
-            for value in _split(self._value(field)):
-                try:
-                    subtree = ca.parse_network(value)
-                except TlsxError as exc:
-                    errors[field] = str(exc)
-                    break
-                (ips if isinstance(subtree, x509.IPAddress) else dns).append(value)
-        password: bytes | None = None
-        if "encrypt" in fields and self.query_one("#encrypt", Checkbox).value:
-            first = self.query_one("#password", Input).value
-            second = self.query_one("#password2", Input).value
-            if not first:
-                errors["password"] = "type a passphrase, or untick 'encrypt the new key'"
-            elif first != second:
-                errors["password2"] = "the two passphrases differ"
-            password = first.encode()
-        p12 = "p12" in fields and self.query_one("#p12", Checkbox).value
-        p12_password = self.query_one("#p12-password", Input).value.encode() if p12 else None
-        if p12 and not p12_password:
-            errors["p12-password"] = "a PKCS#12 bundle needs a password"
-        csr_file = self._value("csr-file")
-        if "csr-file" in fields and not csr_file:
-            errors["csr-file"] = "give the path of the CSR to sign"
-        newdir = self._value("newdir")
-        if "newdir" in fields and not newdir:
-            errors["newdir"] = "give the new CA's folder"
-        if errors:
-            return errors, None
-        ca_password = self.query_one("#ca-password", Input).value.encode() or None
-        flaw_value = str(self.query_one("#flaw", Select).value)
-        flaw = None if flaw_value == "none" or action not in ("server", "client") else flaw_value
-        key_type = str(self.query_one("#key-type", Select).value)
-        org = self._value("org") or None
-        self_values = {field: self._value(field) or None for field in ("ou", "state", "locality")}
-        now = self.app.now()  # type: ignore[attr-defined]
+        """Check the form with core's rules; returns (errors by field, job when there are none)."""
+        values = {field: widget.value for widget in self.query(Input) if (field := widget.id)}
+        for field in ("key-type", "flaw"):
+            values[field] = str(self.query_one(f"#{field}", Select).value)
+        parsed = parse_form(self.action, values, encrypt=self.query_one("#encrypt", Checkbox).value,
+                            p12=self.query_one("#p12", Checkbox).value)
+        if not isinstance(parsed, CaForm):
+            return parsed, None
+        form = parsed
+        now = self.host.now()
         key_source, serial = self.key_source, self.serial
 
         def new_key() -> ca.PrivateKey | None:
-            return key_source(key_type) if key_source is not None else None  # type: ignore[arg-type]
+            return key_source(form.key_type) if key_source is not None else None
 
-        def loaded(directory: str) -> Any:
+        def loaded(directory: str) -> tuple[LoadedCa, bool]:
             encrypted = ca_key_is_encrypted(directory)
-            return load_ca(directory, ca_password if encrypted else None), encrypted
+            return load_ca(directory, form.ca_password if encrypted else None), encrypted
 
         def build() -> tuple[Product, Recipe]:
-            if action in ("root", "intermediate"):
-                request = CaRequest(
-                    cn=name, o=org, ou=self_values["ou"], c=country.upper() or None, st=self_values["state"],
-                    l=self_values["locality"], not_before=not_before, not_after=not_after,
-                    key_type=key_type, days=days, path_length=path_len,  # type: ignore[arg-type]
-                    permit_dns=tuple(permit_dns), permit_ip=tuple(permit_ip), exclude_dns=tuple(exclude_dns),
-                    exclude_ip=tuple(exclude_ip), password=password, serial=serial,
-                )
-                if action == "root":
-                    product = build_root(folder, request, now, new_key())
-                    return product, recipe_for(product, now, out_dir=Path(folder))
+            folder = form.folder
+            if form.action == "root":
+                product = build_root(folder, form.ca_request(serial), now, new_key())
+                return product, recipe_for(product, now, out_dir=Path(folder))
+            if form.action == "intermediate":
                 parent, encrypted = loaded(folder)
-                product = build_intermediate(parent, newdir, request, now, new_key())
-                return product, recipe_for(product, now, ca_dir=Path(folder), out_dir=Path(newdir),
+                product = build_intermediate(parent, form.newdir, form.ca_request(serial), now, new_key())
+                return product, recipe_for(product, now, ca_dir=Path(folder), out_dir=Path(form.newdir),
                                            ca_key_encrypted=encrypted)
-            if action in ("server", "client"):
+            if form.action in ("server", "client"):
                 issuer, encrypted = loaded(folder)
-                leaf = LeafRequest(
-                    name, sans=sans, client=action == "client", key_type=key_type,  # type: ignore[arg-type]
-                    days=days, not_before=not_before, not_after=not_after, o=org, password=password,
-                    p12=p12, p12_password=p12_password,
-                    flaw=flaw, serial=serial,  # type: ignore[arg-type]
-                )
-                product = build_leaf(issuer, leaf, now, new_key())
+                product = build_leaf(issuer, form.leaf_request(serial), now, new_key())
                 return product, recipe_for(product, now, ca_dir=Path(folder), ca_key_encrypted=encrypted)
-            if action == "csr":
-                product = build_csr(folder, name, sans, key_type, password, org, new_key())  # type: ignore[arg-type]
+            if form.action == "csr":
+                product = build_csr(folder, form.name, form.sans, form.key_type, form.password, form.org,
+                                    new_key())
                 return product, recipe_for(product, now, out_dir=Path(folder))
             issuer, encrypted = loaded(folder)
-            product = build_signed(issuer, read_file(csr_file, 1024 * 1024), now, days=days,
-                                   not_before=not_before, not_after=not_after)
-            return product, recipe_for(product, now, ca_dir=Path(folder), csr_path=Path(csr_file),
+            product = build_signed(issuer, read_file(form.csr_file, 1024 * 1024), now, days=form.days,
+                                   not_before=form.not_before, not_after=form.not_after)
+            return product, recipe_for(product, now, ca_dir=Path(folder), csr_path=Path(form.csr_file),
                                        ca_key_encrypted=encrypted)
 
-        return {}, Job(action, build)
+        return {}, Job(form.action, build)
 
     # Actions -------------------------------------------------------------------------
 
@@ -536,7 +414,7 @@ class CaScreen(ExplorerScreen):
 
         written = self.last[1]
         paths = [w.path for w in written if w.kind in ("certificate", "csr")]
-        self.app.open_explorer("inspector", OpenFiles(tuple(paths[:1])))  # type: ignore[attr-defined]
+        self.host.open_explorer("inspector", OpenFiles(tuple(paths[:1])))
 
     def action_chain(self) -> None:
         """Build and verify the last certificate's chain in the Chain screen."""
@@ -557,7 +435,7 @@ class CaScreen(ExplorerScreen):
             host=product.host if product.action in ("issue", "sign") else None,
             label=headline(product),
         )
-        self.app.open_explorer("chain", payload)  # type: ignore[attr-defined]
+        self.host.open_explorer("chain", payload)
 
     def _copy(self, which: str) -> None:
         if self.last is None:

@@ -220,9 +220,7 @@ class ChainScreen(ExplorerScreen):
             self.action_verify()
 
     def _now(self) -> dt.datetime:
-        now = getattr(self.app, "now", None)
-        value = now() if callable(now) else None
-        return value if isinstance(value, dt.datetime) else dt.datetime.now(dt.timezone.utc)
+        return self.host.now()
 
     # Input ------------------------------------------------------------------
 

@@ -8,11 +8,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from tlsexplorer.tui.explorers import EXPLORERS, Explorer, explorer_bindings
+from tlsexplorer.tui.explorers import EXPLORERS, Explorer, explorer_bindings, open_action
 from tlsexplorer.tui.widgets.footer import KeyFooter
 
 INTRO = (
@@ -45,14 +44,6 @@ class ExplorerCard(Static, can_focus=True):
         Binding("up", "screen.move_row(-1)", "Card above", show=False),
     ]
 
-    class Chosen(Message):
-        """Posted when the card is chosen."""
-
-        def __init__(self, explorer_id: str) -> None:
-            super().__init__()
-            self.explorer_id = explorer_id
-            """The explorer to open."""
-
     def __init__(self, item: Explorer) -> None:
         super().__init__(f"{item.concept}\n\n[i]{item.actions}[/i]", id=f"card-{item.id}", classes="card")
         # Title and key sit in the border, so Home fits a 120x40 terminal without scrolling.
@@ -60,15 +51,17 @@ class ExplorerCard(Static, can_focus=True):
         self.border_subtitle = item.key.upper()
         self.explorer = item
         """The explorer this card opens."""
+        self.open_action = open_action(item.id)
+        """Run when the card is chosen, as the explorer's key does: ``app.open_explorer('rsa')``."""
 
-    def action_choose(self) -> None:
-        """Open this card's explorer."""
-        self.post_message(self.Chosen(self.explorer.id))
+    async def action_choose(self) -> None:
+        """Open this card's explorer (runs :attr:`open_action`)."""
+        await self.run_action(self.open_action)
 
-    def on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
         """A click opens the explorer too."""
         event.stop()
-        self.action_choose()
+        await self.action_choose()
 
 
 class HomeScreen(Screen[None]):
@@ -127,10 +120,3 @@ class HomeScreen(Screen[None]):
         columns = card_columns(event.size.width)
         if cards and cards.first().styles.grid_size_columns != columns:
             cards.first().styles.grid_size_columns = columns
-
-    def on_explorer_card_chosen(self, message: ExplorerCard.Chosen) -> None:
-        """Open the explorer whose card was chosen."""
-        from tlsexplorer.tui.app import TlsExplorerApp
-
-        if isinstance(self.app, TlsExplorerApp):
-            self.app.open_explorer(message.explorer_id)

@@ -372,12 +372,7 @@ class InspectorScreen(ExplorerScreen):
 
     def app_now(self) -> Any:
         """The app's clock (fixed in screenshots)."""
-        now = getattr(self.app, "now", None)
-        if callable(now):
-            return now()
-        import datetime as dt
-
-        return dt.datetime.now(dt.timezone.utc)
+        return self.host.now()
 
     def _show(
         self,
@@ -810,9 +805,7 @@ class InspectorScreen(ExplorerScreen):
         self._open("rsa", CheckSignature(cert.public_bytes(Encoding.PEM), issuer.public_bytes(Encoding.PEM)))
 
     def _open(self, explorer_id: str, payload: object) -> None:
-        opener = getattr(self.app, "open_explorer", None)
-        if callable(opener):
-            opener(explorer_id, payload)
+        self.host.open_explorer(explorer_id, payload)
 
 
 __all__ = ["CryptoTree", "InspectorScreen", "LoadedFile", "PasswordScreen", "Row", "build_rows"]

@@ -213,12 +213,7 @@ class SymmetricScreen(ExplorerScreen):
     # Helpers ----------------------------------------------------------------
 
     def _now(self) -> dt.datetime:
-        now = getattr(self.app, "now", None)
-        if callable(now):
-            value = now()
-            if isinstance(value, dt.datetime):
-                return value
-        return dt.datetime.now(dt.timezone.utc)
+        return self.host.now()
 
     def _set(self, widget_id: str, renderable: RenderableType) -> None:
         self.query_one(f"#{widget_id}", Static).update(renderable)

@@ -13,6 +13,7 @@ threads and stops when asked or when the app exits.
 
 from __future__ import annotations
 
+import datetime as dt
 import ssl
 import tempfile
 from dataclasses import dataclass, field
@@ -489,9 +490,8 @@ class TlsScreen(ExplorerScreen):
             return
         self.app.call_from_thread(self.show_probe, result, b"".join(ca))
 
-    def _now(self) -> Any:
-        now = getattr(self.app, "now", None)
-        return now() if callable(now) else None
+    def _now(self) -> dt.datetime:
+        return self.host.now()
 
     def show_probe(self, result: ProbeResult, roots: bytes = b"") -> None:
         """Show a probe's result (``roots``: the CA certificates it trusted)."""
@@ -520,7 +520,7 @@ class TlsScreen(ExplorerScreen):
         from tlsexplorer.tui.payloads import OpenPem
 
         pem = b"".join(c.pem for c in result.peer_chain)
-        self.app.open_explorer("inspector", OpenPem(f"sent by {result.host}:{result.port}", pem))  # type: ignore[attr-defined]
+        self.host.open_explorer("inspector", OpenPem(f"sent by {result.host}:{result.port}", pem))
 
     def action_open_chain(self) -> None:
         """Verify the sent chain in the Chain explainer, with the same trust and host."""
@@ -541,7 +541,7 @@ class TlsScreen(ExplorerScreen):
             host=result.servername or result.host,
             label=f"sent by {result.host}:{result.port}",
         )
-        self.app.open_explorer("chain", payload)  # type: ignore[attr-defined]
+        self.host.open_explorer("chain", payload)
 
     # Scenarios --------------------------------------------------------------
 

@@ -1,0 +1,73 @@
+"""Helpers every Pilot test uses: open an explorer, read what a widget shows, wait for workers."""
+
+from __future__ import annotations
+
+import io
+from typing import Any, Literal, overload
+
+from rich.console import Console
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Static
+
+from tlsexplorer.tui.explorers import explorer
+from tlsexplorer.tui.screens.base import ExplorerScreen
+from tlsexplorer.tui.screens.ca import CaScreen
+from tlsexplorer.tui.screens.chain import ChainScreen
+from tlsexplorer.tui.screens.inspector import InspectorScreen
+from tlsexplorer.tui.screens.rsa import RsaScreen
+from tlsexplorer.tui.screens.symmetric import SymmetricScreen
+from tlsexplorer.tui.screens.tls import TlsScreen
+
+
+async def wait_for_workers(pilot: Pilot[Any]) -> None:
+    """Wait until every worker has finished and the screen has shown what they sent back."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+@overload
+async def open_explorer(pilot: Pilot[Any], explorer_id: Literal["symmetric"]) -> SymmetricScreen: ...
+@overload
+async def open_explorer(pilot: Pilot[Any], explorer_id: Literal["rsa"]) -> RsaScreen: ...
+@overload
+async def open_explorer(pilot: Pilot[Any], explorer_id: Literal["inspector"]) -> InspectorScreen: ...
+@overload
+async def open_explorer(pilot: Pilot[Any], explorer_id: Literal["chain"]) -> ChainScreen: ...
+@overload
+async def open_explorer(pilot: Pilot[Any], explorer_id: Literal["ca"]) -> CaScreen: ...
+@overload
+async def open_explorer(pilot: Pilot[Any], explorer_id: Literal["tls"]) -> TlsScreen: ...
+async def open_explorer(pilot: Pilot[Any], explorer_id: str) -> ExplorerScreen:
+    """Open an explorer with its key, as a person would, and return its screen once its workers are done."""
+    item = explorer(explorer_id)
+    await pilot.press(item.key)
+    await wait_for_workers(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, item.load()), f"{item.key} opened {screen!r}, not {item.screen}"
+    assert isinstance(screen, ExplorerScreen)
+    return screen
+
+
+def widget_text(node: DOMNode, selector: str | None = None, *, width: int = 200) -> str:
+    """The plain text a widget shows (``node`` itself, or the widget ``selector`` finds in it).
+
+    Markup is rendered, not returned; rich renderables (tables, groups) are
+    printed ``width`` columns wide without colour.
+    """
+    widget = node.query_one(selector) if selector is not None else node
+    assert isinstance(widget, Widget), widget
+    if isinstance(widget, Static):
+        if isinstance(widget.visual, Content):
+            return widget.visual.plain
+        content: Any = widget.content
+    else:
+        content = widget.render()
+        if isinstance(content, Content):
+            return content.plain
+    console = Console(width=width, file=io.StringIO(), color_system=None, record=True)
+    console.print(content)
+    return console.export_text()

@@ -1,0 +1,27 @@
+"""What an explorer screen may ask of the app: its clock and the way to another explorer.
+
+A Protocol, so screens reach the app through a type without importing
+:mod:`tlsexplorer.tui.app` (which imports the screens: that would be a cycle).
+:class:`tlsexplorer.tui.app.TlsExplorerApp` is the one implementation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol, runtime_checkable
+
+
+@runtime_checkable
+class ExplorerHost(Protocol):
+    """The app as explorer screens see it."""
+
+    def now(self) -> dt.datetime:
+        """The current time (fixed in screenshots and snapshots)."""
+        ...
+
+    def open_explorer(self, explorer_id: str, payload: object = None) -> None:
+        """Bring an explorer to the top of the stack and hand it ``payload``."""
+        ...
+
+
+__all__ = ["ExplorerHost"]
