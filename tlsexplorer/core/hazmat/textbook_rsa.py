@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 
 from tlsexplorer.core.errors import InvalidInput
-from tlsexplorer.core.rsa.numbers import decimal, factor_with_budget, is_probable_prime, short
+from tlsexplorer.core.rsa.numbers import decimal, factor_with_budget, is_probable_prime, short, totient
 
 WARNING = (
     "Textbook RSA (no padding) is insecure on purpose: deterministic, malleable, and only as "
@@ -148,7 +148,7 @@ def factor_modulus(n: int, e: int, *, budget_seconds: float = 2.0) -> Factoring:
             "with thousands of core-years).",
         )
     cofactor = n // factor
-    phi = (factor - 1) * (cofactor - 1)
+    phi = totient(factor, cofactor)
     d = pow(e, -1, phi) if math.gcd(e, phi) == 1 else None
     return Factoring(
         n, factor, cofactor, method, iterations, seconds, d,
@@ -240,7 +240,7 @@ def oaep_contrast(p: int, q: int, e: int, message: bytes = b"attack at dawn") ->
     n = p * q
     if n.bit_length() < OAEP_MIN_BITS:
         return None
-    phi = (p - 1) * (q - 1)
+    phi = totient(p, q)
     d = pow(e, -1, phi)
     key = rsa.RSAPrivateNumbers(
         p, q, d, rsa.rsa_crt_dmp1(d, p), rsa.rsa_crt_dmq1(d, q), rsa.rsa_crt_iqmp(p, q),

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         parse_int as parse_int,
         short as short,
         square_and_multiply as square_and_multiply,
+        totient as totient,
     )
     from tlsexplorer.core.rsa.signature import (
         HASH_OIDS as HASH_OIDS,
@@ -81,7 +82,6 @@ if TYPE_CHECKING:
         decryption_trace as decryption_trace,
         preset_workbook as preset_workbook,
         text_to_int as text_to_int,
-        totient as totient,
         worked_steps as worked_steps,
     )
 

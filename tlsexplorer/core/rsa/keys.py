@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tlsexplorer.core.errors import InvalidInput
-from tlsexplorer.core.rsa.numbers import MAX_BITS, miller_rabin, short
+from tlsexplorer.core.rsa.numbers import MAX_BITS, miller_rabin, short, totient
 
 # Real keys ---------------------------------------------------------------------------
 
@@ -77,7 +77,7 @@ def key_identities(
         raise InvalidInput(f"the key's n has {n.bit_length()} bits; the limit is {MAX_BITS} bits")
     if p is None or q is None or d is None:
         return KeyIdentities("public", n.bit_length(), n, e, None, None, None, None, None, None, ())
-    phi = (p - 1) * (q - 1)
+    phi = totient(p, q)
     lam = phi // math.gcd(p - 1, q - 1)
     p_check = miller_rabin(p, find_factor=False)
     q_check = miller_rabin(q, find_factor=False)

@@ -357,6 +357,11 @@ def extended_euclid(a: int, b: int) -> EuclidTable:
     return EuclidTable(a, b, tuple(rows), r0, inverse)
 
 
+def totient(p: int, q: int) -> int:
+    """Euler's phi of n = p·q for primes p and q: (p - 1)(q - 1)."""
+    return (p - 1) * (q - 1)
+
+
 def modinv(value: int, modulus: int) -> int:
     """value^-1 mod modulus by the extended Euclidean algorithm.
 
@@ -461,4 +466,5 @@ __all__ = [
     "parse_int",
     "short",
     "square_and_multiply",
+    "totient",
 ]

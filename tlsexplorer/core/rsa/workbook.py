@@ -16,6 +16,7 @@ from tlsexplorer.core.rsa.numbers import (
     modinv,
     short,
     square_and_multiply,
+    totient,
 )
 
 # The worked example ----------------------------------------------------------------
@@ -213,11 +214,6 @@ def crt_decrypt(c: int, d: int, p: int, q: int) -> CrtDecryption:
     split = dp.bit_length() * p.bit_length() ** 2 + dq.bit_length() * q.bit_length() ** 2
     speedup = full / split if split else 1.0
     return CrtDecryption(dp, dq, qinv, m1, m2, h, message, trace_p, trace_q, speedup)
-
-
-def totient(p: int, q: int) -> int:
-    """Euler's phi of n = p·q for primes p and q: (p - 1)(q - 1)."""
-    return (p - 1) * (q - 1)
 
 
 def decryption_trace(p: int, q: int, e: int, text: str) -> ModexpTrace:
@@ -424,6 +420,5 @@ __all__ = [
     "decryption_trace",
     "preset_workbook",
     "text_to_int",
-    "totient",
     "worked_steps",
 ]
