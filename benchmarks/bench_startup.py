@@ -16,4 +16,4 @@ def run(runs: int = 15) -> list[Comparison]:
         partial(time_process, [PYTHON, PROBE, "bare"]),
         runs,
     )
-    return [Comparison("startup", ours, bare, "bare Textual app", target=1.25)]
+    return [Comparison("startup", ours, bare, "bare Textual app", target=1.15)]
