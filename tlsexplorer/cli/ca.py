@@ -26,6 +26,7 @@ from tlsexplorer.cli.base import (
     example_epilog,
     read_password,
     read_source,
+    utf8_text,
 )
 
 if TYPE_CHECKING:
@@ -54,22 +55,22 @@ def _validity(parser: argparse.ArgumentParser, default: str) -> None:
 
 
 def _ca_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--cn", default=None, metavar="NAME", help="common name")
-    parser.add_argument("--org", metavar="ORG", help="organisation (O)")
-    parser.add_argument("--org-unit", metavar="OU", help="organisational unit (OU)")
-    parser.add_argument("--country", metavar="CC", help="two-letter country code (C)")
-    parser.add_argument("--state", metavar="ST", help="state or province (ST)")
-    parser.add_argument("--locality", metavar="L", help="city (L)")
+    parser.add_argument("--cn", default=None, metavar="NAME", type=utf8_text, help="common name")
+    parser.add_argument("--org", metavar="ORG", type=utf8_text, help="organisation (O)")
+    parser.add_argument("--org-unit", metavar="OU", type=utf8_text, help="organisational unit (OU)")
+    parser.add_argument("--country", metavar="CC", type=utf8_text, help="two-letter country code (C)")
+    parser.add_argument("--state", metavar="ST", type=utf8_text, help="state or province (ST)")
+    parser.add_argument("--locality", metavar="L", type=utf8_text, help="city (L)")
     parser.add_argument("--key-type", choices=KEY_TYPES, default="rsa2048", help="key type (default rsa2048)")
     _validity(parser, "3650; an intermediate's ends no later than its parent's")
     parser.add_argument("--path-len", type=int, metavar="N", help="how many CAs may follow below it")
-    parser.add_argument("--permit-dns", action="append", default=[], metavar="NAME",
+    parser.add_argument("--permit-dns", action="append", default=[], type=utf8_text, metavar="NAME",
                         help="name constraint: permitted DNS domain (repeatable)")
-    parser.add_argument("--exclude-dns", action="append", default=[], metavar="NAME",
+    parser.add_argument("--exclude-dns", action="append", default=[], type=utf8_text, metavar="NAME",
                         help="name constraint: excluded DNS domain (repeatable)")
-    parser.add_argument("--permit-ip", action="append", default=[], metavar="CIDR",
+    parser.add_argument("--permit-ip", action="append", default=[], type=utf8_text, metavar="CIDR",
                         help="name constraint: permitted IP range (repeatable)")
-    parser.add_argument("--exclude-ip", action="append", default=[], metavar="CIDR",
+    parser.add_argument("--exclude-ip", action="append", default=[], type=utf8_text, metavar="CIDR",
                         help="name constraint: excluded IP range (repeatable)")
     parser.add_argument("--password-file", metavar="FILE",
                         help="encrypt the new key with the passphrase in FILE (default: unencrypted, 0600)")
@@ -122,11 +123,12 @@ def register(subparsers: Any) -> None:
                  "tlsexplorer ca issue myca bob@example.net --client --p12 --p12-password-file p.txt",
                  "tlsexplorer ca issue myca old.test --flaw expired --json")
     issue.add_argument("dir", metavar="DIR", help="the CA folder")
-    issue.add_argument("name", metavar="NAME", help="host name, IP or email (the CN; also a SAN)")
-    issue.add_argument("--san", action="append", default=[], metavar="VALUE",
+    issue.add_argument("name", metavar="NAME", type=utf8_text,
+                       help="host name, IP or email (the CN; also a SAN)")
+    issue.add_argument("--san", action="append", default=[], metavar="VALUE", type=utf8_text,
                        help="subject alternative name: DNS name, IP address or email (repeatable)")
     issue.add_argument("--client", action="store_true", help="a client certificate (clientAuth)")
-    issue.add_argument("--org", metavar="ORG", help="organisation (O)")
+    issue.add_argument("--org", metavar="ORG", type=utf8_text, help="organisation (O)")
     _validity(issue, "397")
     issue.add_argument("--key-type", choices=KEY_TYPES, default="p256", help="key type (default p256)")
     issue.add_argument("--password-file", metavar="FILE",
@@ -142,10 +144,12 @@ def register(subparsers: Any) -> None:
                "Make a key and a CSR for NAME (as a site owner does), written to --out DIR as "
                "NAME.csr.pem and NAME.key.pem.",
                "tlsexplorer ca csr www.example.net --san example.net --out requests")
-    csr.add_argument("name", metavar="NAME", help="host name (the CN; also requested as a SAN)")
-    csr.add_argument("--san", action="append", default=[], metavar="VALUE", help="requested SAN (repeatable)")
+    csr.add_argument("name", metavar="NAME", type=utf8_text,
+                     help="host name (the CN; also requested as a SAN)")
+    csr.add_argument("--san", action="append", default=[], metavar="VALUE", type=utf8_text,
+                     help="requested SAN (repeatable)")
     csr.add_argument("--out", required=True, metavar="DIR", help="folder for the CSR and key")
-    csr.add_argument("--org", metavar="ORG", help="organisation (O)")
+    csr.add_argument("--org", metavar="ORG", type=utf8_text, help="organisation (O)")
     csr.add_argument("--key-type", choices=KEY_TYPES, default="p256", help="key type (default p256)")
     csr.add_argument("--password-file", metavar="FILE",
                      help="encrypt the new key with the passphrase in FILE (default: unencrypted, 0600)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from tlsexplorer.cli.base import add_json_flag, emit_json, example_epilog
+from tlsexplorer.cli.base import add_json_flag, emit_json, example_epilog, utf8_text
 
 
 def register(subparsers: Any) -> None:
@@ -30,7 +30,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--g", metavar="G", help="public generator, 1 < g < p-1")
     parser.add_argument("--a", metavar="A", help="Alice's secret, 1 <= a < p-1")
     parser.add_argument("--b", metavar="B", help="Bob's secret, 1 <= b < p-1")
-    parser.add_argument("--text", metavar="TEXT", default="attack at dawn",
+    parser.add_argument("--text", metavar="TEXT", type=utf8_text, default="attack at dawn",
                         help="message for the hybrid encryption (default: 'attack at dawn')")
     add_json_flag(parser)
     parser.set_defaults(handler=run_dh)

@@ -14,7 +14,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from tlsexplorer.cli.base import add_json_flag, emit_json, example_epilog, read_password, read_source
+from tlsexplorer.cli.base import (
+    add_json_flag,
+    emit_json,
+    example_epilog,
+    read_password,
+    read_source,
+    utf8_text,
+)
 from tlsexplorer.core.errors import PasswordRequired, UsageError
 
 if TYPE_CHECKING:
@@ -48,7 +55,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--e", metavar="E", help="public exponent (default: 65537 when it fits)")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--message", "-m", metavar="M", help="the message as a number below n")
-    group.add_argument("--text", metavar="TEXT", help="the message as text (UTF-8 bytes, big endian)")
+    group.add_argument("--text", metavar="TEXT", type=utf8_text,
+                       help="the message as text (UTF-8 bytes, big endian)")
     parser.add_argument("--preset", metavar="NAME", help="a named example: wikipedia (p=61, q=53, e=17, "
                         "m=65) or tiny (p=11, q=13, e=7, m=9)")
     parser.add_argument("--key", metavar="FILE", help="a real RSA key (PEM, DER or OpenSSH; private or "

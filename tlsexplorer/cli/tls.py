@@ -28,6 +28,7 @@ from tlsexplorer.cli.base import (
     example_epilog,
     read_password,
     read_source,
+    utf8_text,
     warn,
 )
 
@@ -83,7 +84,7 @@ def register(subparsers: Any) -> None:
                        help="port on 127.0.0.1 (default 8443, 8080 with --plain; 0 picks a free one)")
     serve.add_argument("--client-ca", metavar="FILE",
                        help="mutual TLS: require a client certificate issued by this CA")
-    serve.add_argument("--secret", metavar="TEXT", help="the secret message on the page")
+    serve.add_argument("--secret", metavar="TEXT", type=utf8_text, help="the secret message on the page")
     serve.set_defaults(handler=_serve)
 
     probe = add_command(
@@ -108,7 +109,8 @@ def register(subparsers: Any) -> None:
                        help="also trust the system's roots (the default when no --ca is given)")
     probe.add_argument("--insecure", action="store_true",
                        help="skip verification, like curl --insecure (a warning says what was skipped)")
-    probe.add_argument("--servername", metavar="NAME", help="SNI and name to check (default: HOST)")
+    probe.add_argument("--servername", metavar="NAME", type=utf8_text,
+                       help="SNI and name to check (default: HOST)")
     probe.add_argument("--strict", action="store_true",
                        help="VERIFY_X509_STRICT, as Python 3.13+ does by default")
     probe.add_argument("--timeout", type=float, default=5.0, metavar="S",

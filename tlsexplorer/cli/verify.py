@@ -11,7 +11,15 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from tlsexplorer.cli.base import CliError, add_json_flag, emit_json, example_epilog, read_source, warn
+from tlsexplorer.cli.base import (
+    CliError,
+    add_json_flag,
+    emit_json,
+    example_epilog,
+    read_source,
+    utf8_text,
+    warn,
+)
 
 if TYPE_CHECKING:
     from tlsexplorer.core.chain.gather import Source
@@ -76,8 +84,10 @@ def register(subparsers: Any) -> None:
         help="trust the self-signed root found in LEAF or --chain files (marked as such)",
     )
     names = parser.add_mutually_exclusive_group()
-    names.add_argument("--host", metavar="NAME", help="the host name the leaf must name in its SAN")
-    names.add_argument("--ip", metavar="ADDR", help="the IP address the leaf must name in its SAN")
+    names.add_argument("--host", metavar="NAME", type=utf8_text,
+                       help="the host name the leaf must name in its SAN")
+    names.add_argument("--ip", metavar="ADDR", type=utf8_text,
+                       help="the IP address the leaf must name in its SAN")
     parser.add_argument("--at", metavar="ISO8601", help="validation time (default: now)")
     parser.add_argument(
         "--purpose", choices=("server", "client"), default="server", help="server (default) or client"

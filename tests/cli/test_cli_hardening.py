@@ -1,0 +1,174 @@
+"""Issue 15, the CLI's part: odd input ends as one line on stderr and exit 2, never a traceback.
+
+Closed stdin, arguments that are not UTF-8, names too long for a CN, huge numbers,
+conflicting options, and JSON that Python's own ``json.load`` reads with its defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli.support import run_cli
+from tlsexplorer.samples import SAMPLES_DIR
+
+Cap = pytest.CaptureFixture[str]
+
+ROOT = str(SAMPLES_DIR / "charlies-root-ca.pem")
+INTERMEDIATE = str(SAMPLES_DIR / "charlies-intermediate-ca.pem")
+ALICE = str(SAMPLES_DIR / "alice.example.net.pem")
+BOB_CSR = str(SAMPLES_DIR / "bob.example.net.csr.pem")
+NOT_UTF8 = os.fsdecode(b"\xff")
+"""What Python makes of the argument byte 0xff (a lone surrogate, as surrogateescape decodes argv)."""
+
+
+def one_error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("tlsexplorer: error: "), err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+@pytest.fixture
+def ca_dir(tmp_path: Path, capsys: Cap) -> Path:
+    folder = tmp_path / "myca"
+    code, _out, err = run_cli(
+        capsys, "ca", "init", str(folder), "--cn", "Hardening Root", "--key-type", "p256"
+    )
+    assert code == 0, err
+    return folder
+
+
+# 1. "-" with stdin closed ------------------------------------------------------------------
+
+
+STDIN_COMMANDS = [
+    ["inspect", "-"],
+    ["caesar", "encrypt", "--shift", "3", "-"],
+    ["caesar", "crack", "-"],
+    ["fernet", "encrypt", "--key-file", "-", "hello"],
+    ["fernet", "decrypt", "--key", "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=", "-"],
+    ["rsa", "--key", "-"],
+    ["rsa", "signature", "-", "--issuer", INTERMEDIATE],
+    ["verify", "-", "--ca", ROOT],
+    ["verify", ALICE, "--ca", "-"],
+    ["rsa", "--key", str(SAMPLES_DIR / "charlies-root-ca.key.pem"), "--password-file", "-"],
+]
+
+
+@pytest.mark.parametrize("args", STDIN_COMMANDS, ids=lambda a: " ".join(a[:3]))
+def test_dash_with_stdin_closed_is_one_line(
+    args: list[str], capsys: Cap, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", None)  # what Python sets when file descriptor 0 is closed
+    code, _out, err = run_cli(capsys, *args)
+    assert code in (1, 2)
+    assert "standard input is closed" in one_error_line(err)
+
+
+def test_ca_sign_from_closed_stdin(ca_dir: Path, capsys: Cap, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", None)
+    code, _out, err = run_cli(capsys, "ca", "sign", str(ca_dir), "-")
+    assert code == 2
+    assert "standard input is closed" in one_error_line(err)
+
+
+def test_closed_stdin_in_a_real_process() -> None:
+    done = subprocess.run(
+        ["sh", "-c", 'exec "$0" -m tlsexplorer inspect - <&-', sys.executable],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode in (1, 2)
+    assert "standard input is closed" in one_error_line(done.stderr)
+
+
+# 2. arguments that are not UTF-8 ------------------------------------------------------------
+
+
+def test_not_utf8_text_arguments_name_their_option(ca_dir: Path, tmp_path: Path, capsys: Cap) -> None:
+    cases = [
+        (["rsa", "--text", NOT_UTF8], "--text"),
+        (["dh", "--text", NOT_UTF8], "--text"),
+        (["ca", "init", str(tmp_path / "a"), "--cn", NOT_UTF8], "--cn"),
+        (["ca", "init", str(tmp_path / "b"), "--org", NOT_UTF8], "--org"),
+        (["ca", "init", str(tmp_path / "c"), "--locality", NOT_UTF8], "--locality"),
+        (["ca", "issue", str(ca_dir), NOT_UTF8 + ".test"], "NAME"),
+        (["ca", "issue", str(ca_dir), "ok.test", "--org", NOT_UTF8], "--org"),
+        (["ca", "csr", NOT_UTF8, "--out", str(tmp_path / "r")], "NAME"),
+        (["tls", "serve", "--secret", NOT_UTF8], "--secret"),
+        (["tls", "probe", "localhost:1", "--servername", NOT_UTF8], "--servername"),
+        (["verify", ALICE, "--ca", ROOT, "--host", NOT_UTF8], "--host"),
+    ]
+    for args, option in cases:
+        code, _out, err = run_cli(capsys, *args)
+        line = one_error_line(err)
+        assert code == 2, (args, err)
+        assert option in line and "not UTF-8" in line, line
+        assert "\\xff" in line  # the byte is shown, not a surrogate
+    assert not (tmp_path / "a").exists()
+
+
+def test_not_utf8_path_is_escaped_in_json(tmp_path: Path, capsys: Cap) -> None:
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9.pem"))
+    odd.write_bytes(Path(ALICE).read_bytes())
+    for args in (["inspect", str(odd), "--json"], ["verify", str(odd), "--ca", ROOT, "--chain", INTERMEDIATE,
+                                                    "--json", "--at", "2026-06-01"]):
+        code, out, _err = run_cli(capsys, *args)
+        assert code in (0, 1)
+        out.encode("utf-8")  # valid UTF-8 everywhere: no lone surrogate reaches stdout
+        document = json.loads(out)
+        assert document  # the undecodable byte is the four characters \xe9 of the decoded string
+        assert "caf\\\\xe9.pem" in out
+
+
+def test_json_escape_rule() -> None:
+    from tlsexplorer.cli.base import json_text
+
+    text = json_text({"path": os.fsdecode(b"/a/\xff\xc3\xa9.pem")})
+    assert json.loads(text) == {"path": "/a/\\xffé.pem"}
+
+
+# Small wording --------------------------------------------------------------------------------
+
+
+def test_size_messages_never_say_64_0_above_64(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from tlsexplorer.cli.base import read_stdin
+    from tlsexplorer.core.errors import FileAccessError
+    from tlsexplorer.core.files import MAX_INPUT_BYTES, check_size
+
+    with pytest.raises(FileAccessError) as caught:
+        check_size(MAX_INPUT_BYTES + 1, "big.pem")
+    assert str(caught.value).startswith("big.pem is 67,108,865 bytes, above the 64 MiB limit")
+    with pytest.raises(FileAccessError) as caught:
+        check_size(3 * MAX_INPUT_BYTES, "big.pem")
+    assert str(caught.value).startswith("big.pem is 192 MiB, above the 64 MiB limit")
+
+    class Pipe(io.StringIO):
+        buffer = io.BytesIO(b"x" * 2048)
+
+    monkeypatch.setattr(sys, "stdin", Pipe())
+    with pytest.raises(FileAccessError) as caught:
+        read_stdin(1024)
+    assert str(caught.value).startswith("standard input holds more than 1 KiB, the limit;")
+
+
+def test_inspect_puts_its_error_on_stderr(tmp_path: Path, capsys: Cap) -> None:
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello\n")
+    code, out, err = run_cli(capsys, "inspect", str(bad), ALICE)
+    assert code == 1
+    assert str(bad) in one_error_line(err) and "no object found" in err
+    assert "alice.example.net" in out  # the report still shows what was read
+    code, out, err = run_cli(capsys, "inspect", str(bad), "--json")
+    assert code == 1 and json.loads(out)["files"][0]["errors"]
+    one_error_line(err)
+    code, _out, err = run_cli(capsys, "inspect", ALICE)
+    assert code == 0 and err == ""
