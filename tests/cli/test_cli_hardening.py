@@ -172,3 +172,99 @@ def test_inspect_puts_its_error_on_stderr(tmp_path: Path, capsys: Cap) -> None:
     one_error_line(err)
     code, _out, err = run_cli(capsys, "inspect", ALICE)
     assert code == 0 and err == ""
+
+
+# 3. names too long for a CN, 4. huge path lengths ------------------------------------------------
+
+LONG_DNS = "a" * 60 + "." + "b" * 60 + "." + "c" * 55 + ".test"
+"""A valid 182-character DNS name: too long for a CN (64), fine in a SAN."""
+
+
+def test_a_ca_name_over_64_characters_is_one_line(ca_dir: Path, tmp_path: Path, capsys: Cap) -> None:
+    for args in (
+        ["ca", "init", str(tmp_path / "long"), "--cn", "My " + "very " * 14 + "long CA"],
+        ["ca", "init", str(tmp_path / "long"), "--cn", LONG_DNS],
+        ["ca", "intermediate", str(ca_dir), str(tmp_path / "long"), "--cn", "x" * 65],
+    ):
+        code, _out, err = run_cli(capsys, *args)
+        assert code == 2, err
+        assert "at most 64 characters" in one_error_line(err)
+        assert not (tmp_path / "long").exists()
+    code, _out, err = run_cli(
+        capsys, "ca", "init", str(tmp_path / "ok"), "--cn", "x" * 64, "--key-type", "p256"
+    )
+    assert code == 0, err
+
+
+def test_long_host_and_email_names_go_in_the_san_only(ca_dir: Path, tmp_path: Path, capsys: Cap) -> None:
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    email = "someone.with.a.rather.long.address." + "x" * 30 + "@example.net"
+    for name, extra, kind in ((LONG_DNS, [], x509.DNSName), (email, ["--client"], x509.RFC822Name)):
+        code, out, err = run_cli(capsys, "ca", "issue", str(ca_dir), name, *extra, "--json")
+        assert code == 0, err
+        cert_path = next(item["path"] for item in json.loads(out) if item["kind"] == "certificate")
+        cert = x509.load_pem_x509_certificate(Path(cert_path).read_bytes())
+        assert not cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+        assert san.value.get_values_for_type(kind) == [name]
+        assert san.critical  # RFC 5280 4.2.1.6: an empty subject needs a critical SAN
+    code, out, err = run_cli(
+        capsys, "ca", "issue", str(ca_dir), "b." + LONG_DNS, "--org", "Example", "--json"
+    )
+    assert code == 0, err
+    cert_path = next(item["path"] for item in json.loads(out) if item["kind"] == "certificate")
+    cert = x509.load_pem_x509_certificate(Path(cert_path).read_bytes())
+    assert cert.subject.rfc4514_string() == "O=Example"
+    assert not cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).critical
+    asked = "c." + LONG_DNS
+    code, out, err = run_cli(capsys, "ca", "csr", asked, "--out", str(tmp_path / "req"), "--json")
+    assert code == 0, err
+    csr_path = next(item["path"] for item in json.loads(out) if item["kind"] == "csr")
+    csr = x509.load_pem_x509_csr(Path(csr_path).read_bytes())
+    assert not csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    requested = csr.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert requested.get_values_for_type(x509.DNSName) == [asked]
+    code, _out, err = run_cli(capsys, "ca", "sign", str(ca_dir), csr_path)
+    assert code == 0, err
+
+
+def test_a_long_name_that_fits_no_san_is_one_line(ca_dir: Path, tmp_path: Path, capsys: Cap) -> None:
+    for args in (
+        ["ca", "issue", str(ca_dir), "a name with spaces " * 4],
+        ["ca", "issue", str(ca_dir), LONG_DNS, "--flaw", "cn-only"],
+        ["ca", "csr", "a name with spaces " * 4, "--out", str(tmp_path / "req")],
+    ):
+        code, _out, err = run_cli(capsys, *args)
+        assert code == 2, err
+        assert "at most 64 characters" in one_error_line(err)
+    assert not (ca_dir / "issued").exists() or not any((ca_dir / "issued").iterdir())
+
+
+def test_the_workbench_form_has_the_same_name_rule() -> None:
+    from tlsexplorer.core.ca.form import parse_form
+
+    errors = parse_form("root", {"folder": "x", "name": "x" * 65})
+    assert isinstance(errors, dict) and "at most 64 characters" in errors["name"]
+    errors = parse_form("intermediate", {"folder": "x", "newdir": "y", "name": LONG_DNS})
+    assert isinstance(errors, dict) and "at most 64 characters" in errors["name"]
+    errors = parse_form("server", {"folder": "x", "name": "spaces are no host " * 4})
+    assert isinstance(errors, dict) and "at most 64 characters" in errors["name"]
+    form = parse_form("server", {"folder": "x", "name": LONG_DNS})
+    assert not isinstance(form, dict)
+
+
+def test_a_huge_path_length_is_one_line(tmp_path: Path, capsys: Cap) -> None:
+    from tlsexplorer.core.ca.form import parse_form
+
+    for value in ("99999999999999999999999", str(2**31)):
+        code, _out, err = run_cli(capsys, "ca", "init", str(tmp_path / "p"), "--path-len", value)
+        assert code == 2, err
+        assert "path length" in one_error_line(err)
+        assert not (tmp_path / "p").exists()
+        errors = parse_form("root", {"folder": "x", "name": "Root", "path-len": value})
+        assert isinstance(errors, dict) and "path length" in errors["path-len"]
+    code, _out, err = run_cli(capsys, "ca", "init", str(tmp_path / "p"), "--path-len", str(2**31 - 1),
+                              "--key-type", "p256")
+    assert code == 0, err
