@@ -268,3 +268,56 @@ def test_a_huge_path_length_is_one_line(tmp_path: Path, capsys: Cap) -> None:
     code, _out, err = run_cli(capsys, "ca", "init", str(tmp_path / "p"), "--path-len", str(2**31 - 1),
                               "--key-type", "p256")
     assert code == 0, err
+
+
+def test_small_wording(tmp_path: Path, capsys: Cap) -> None:
+    code, _out, err = run_cli(capsys, "dh", "--p", "-23")
+    line = one_error_line(err)
+    assert code == 2 and "p = -23 is negative" in line and "RSA" not in line
+    code, _out, err = run_cli(capsys, "ca", "init", str(tmp_path / "c"), "--permit-ip", "10.0.0.1/99")
+    line = one_error_line(err)
+    assert code == 2 and "not an IP range" in line and "DNS name" not in line and "0-32" in line
+    code, _out, err = run_cli(capsys, "ca", "init", str(tmp_path / "c"), "--permit-ip", "10.0.0.1/8")
+    line = one_error_line(err)
+    assert code == 2 and "10.0.0.0/8" in line  # the range it probably meant
+    for value in ("nan", "inf", "-1", "0"):
+        code, _out, err = run_cli(capsys, "tls", "probe", "localhost:1", "--timeout", value)
+        line = one_error_line(err)
+        assert code == 2 and "--timeout" in line, (value, line)
+
+
+# Conflicting options ------------------------------------------------------------------------------
+
+
+def test_conflicting_options_are_refused(ca_dir: Path, tmp_path: Path, capsys: Cap) -> None:
+    pass_file = tmp_path / "pass.txt"
+    pass_file.write_text("secret-p12\n")
+    cases = [
+        (["rsa", "--preset", "tiny", "--p", "61", "--q", "53"], "--preset"),
+        (["rsa", "--preset", "tiny", "--e", "5"], "--preset"),
+        (["tls", "serve", "--plain", "--cert", ALICE, "--key", ALICE], "--plain"),
+        (["tls", "serve", "--plain", "--ca", str(ca_dir), "--name", "x"], "--plain"),
+        (["tls", "wire", "--plain", "--tls-max", "1.2"], "--tls-max"),
+        (["tls", "wire", "--plain", "--cert", ALICE, "--key", ALICE], "--plain"),
+        (["ca", "issue", str(ca_dir), "p12.test", "--p12-password-file", str(pass_file)], "--p12"),
+        (["verify", "-", "--ca", "-"], "standard input"),
+        (["verify", ALICE, "--chain", "-", "--ca", "-"], "standard input"),
+        (["verify", ALICE, "--ca", ROOT, "--host", ""], "--host"),
+        (["verify", ALICE, "--ca", ROOT, "--ip", ""], "--ip"),
+        (["tls", "probe", "localhost:1", "--servername", ""], "--servername"),
+        (["ca", "sign", str(ca_dir), "-", "--ca-password-file", "-"], "standard input"),
+        (["ca", "issue", str(ca_dir), "x.test", "--password-file", "-", "--ca-password-file", "-"],
+         "standard input"),
+        (["inspect", "-", "--password-file", "-"], "standard input"),
+        (["inspect", "-", "-"], "standard input"),
+        (["tls", "probe", "localhost:1", "--ca", "-", "--ca", "-"], "standard input"),
+    ]
+    for args, option in cases:
+        code, _out, err = run_cli(capsys, *args)
+        line = one_error_line(err)
+        assert code == 2, (args, err)
+        assert option in line, (args, line)
+    assert not (ca_dir / "issued").exists() or not any((ca_dir / "issued").iterdir())
+    # A preset with a message of one's own is no conflict.
+    code, out, err = run_cli(capsys, "rsa", "--preset", "tiny", "--message", "5", "--json")
+    assert code == 0 and json.loads(out)["message"] == 5, err

@@ -20,7 +20,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -197,6 +197,28 @@ def read_source(path: str, *, limit: int = MAX_INPUT_BYTES) -> bytes:
     return read_file(path, limit)
 
 
+def one_stdin(arguments: Mapping[str, str | Sequence[str] | None]) -> None:
+    """Refuse two arguments that would both read standard input: ``-`` can be read once.
+
+    ``arguments`` maps each option's name (``--ca``, ``LEAF``) to its value
+    (a repeatable option's list, or None when not given).
+
+    Raises:
+        UsageError: more than one ``-`` among them.
+    """
+    dashes: list[str] = []
+    for name, value in arguments.items():
+        values = [value] if isinstance(value, str) or value is None else list(value)
+        dashes.extend(name for item in values if item == "-")
+    if len(dashes) < 2:
+        return
+    names = list(dict.fromkeys(dashes))
+    if len(names) == 1:
+        raise UsageError(f"{names[0]} can read standard input ('-') only once; put the others in files")
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+    raise UsageError(f"only one of {listed} can be read from standard input")
+
+
 def read_text_argument(value: str, what: str = "text") -> str:
     """A TEXT argument: the value itself, or stdin when it is ``-``."""
     if value != "-":
@@ -338,6 +360,7 @@ __all__ = [
     "json_int",
     "json_safe",
     "json_text",
+    "one_stdin",
     "read_password",
     "read_source",
     "read_stdin",

@@ -24,6 +24,7 @@ from tlsexplorer.cli.base import (
     add_json_flag,
     emit_json,
     example_epilog,
+    one_stdin,
     read_password,
     read_source,
     utf8_text,
@@ -237,10 +238,19 @@ def _now() -> Any:
     return utcnow()
 
 
+def _passwords_from_stdin(args: argparse.Namespace) -> None:
+    """At most one of the command's files may be ``-`` (standard input is read once)."""
+    one_stdin({option: getattr(args, dest, None) for option, dest in (
+        ("CSR", "csr"), ("--password-file", "password_file"), ("--p12-password-file", "p12_password_file"),
+        ("--ca-password-file", "ca_password_file"),
+    )})
+
+
 def _init(args: argparse.Namespace) -> int:
     from tlsexplorer.core.ca.store import build_root
 
     now = _now()
+    _passwords_from_stdin(args)
     product = build_root(args.dir, _ca_request(args, "tlsexplorer local CA"), now)
     return _finish(args, product, now, out_dir=Path(args.dir))
 
@@ -248,6 +258,7 @@ def _init(args: argparse.Namespace) -> int:
 def _intermediate(args: argparse.Namespace) -> int:
     from tlsexplorer.core.ca.store import build_intermediate, ca_key_is_encrypted
 
+    _passwords_from_stdin(args)
     parent = _load_ca(args.dir, args.ca_password_file)
     now = _now()
     product = build_intermediate(parent, args.newdir, _ca_request(args, "tlsexplorer intermediate CA"), now)
@@ -256,8 +267,12 @@ def _intermediate(args: argparse.Namespace) -> int:
 
 
 def _issue(args: argparse.Namespace) -> int:
+    from tlsexplorer.cli.base import CliError
     from tlsexplorer.core.ca.store import LeafRequest, build_leaf, ca_key_is_encrypted
 
+    _passwords_from_stdin(args)
+    if args.p12_password_file is not None and not args.p12:
+        raise CliError("--p12-password-file is the PKCS#12 bundle's password: add --p12 to write one")
     issuer = _load_ca(args.dir, args.ca_password_file)
     p12_password = None
     if args.p12:
@@ -276,6 +291,7 @@ def _issue(args: argparse.Namespace) -> int:
 def _csr(args: argparse.Namespace) -> int:
     from tlsexplorer.core.ca.store import build_csr
 
+    _passwords_from_stdin(args)
     password = _new_key_password(args)
     product = build_csr(args.out, args.name, tuple(args.san), args.key_type, password, args.org)
     return _finish(args, product, _now(), out_dir=Path(args.out))
@@ -284,6 +300,7 @@ def _csr(args: argparse.Namespace) -> int:
 def _sign(args: argparse.Namespace) -> int:
     from tlsexplorer.core.ca.store import build_signed, ca_key_is_encrypted
 
+    _passwords_from_stdin(args)
     data = read_source(args.csr, limit=1024 * 1024)
     issuer = _load_ca(args.dir, args.ca_password_file)
     now = _now()

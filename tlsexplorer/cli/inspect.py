@@ -22,6 +22,7 @@ from tlsexplorer.cli.base import (
     example_epilog,
     fail,
     json_safe,
+    one_stdin,
     read_password,
     stdin_is_interactive,
 )
@@ -181,6 +182,7 @@ def run_inspect(args: argparse.Namespace) -> int:
 
     from tlsexplorer.core.timeutil import parse_iso8601, utcnow
 
+    one_stdin({"PATH": args.paths, "--password-file": args.password_file})
     now = parse_iso8601(args.at) if args.at else utcnow()
     password = (
         read_password(args.password_file, option="--password-file", prompt=PASSPHRASE_PROMPT, required=False)

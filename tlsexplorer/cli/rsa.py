@@ -18,6 +18,7 @@ from tlsexplorer.cli.base import (
     add_json_flag,
     emit_json,
     example_epilog,
+    one_stdin,
     read_password,
     read_source,
     utf8_text,
@@ -220,12 +221,14 @@ def run_rsa(args: argparse.Namespace) -> int:
     e = _number_option(args.e, "e")
     m = _number_option(args.message, "the message")
     if args.preset is not None:
+        given = [option for option, value in (("--p", args.p), ("--q", args.q), ("--e", args.e)) if value]
+        if given:
+            raise UsageError(f"--preset {args.preset} chooses p, q and e itself; drop --preset or "
+                             f"{'/'.join(given)} (a preset takes your own --message or --text)")
         if args.preset not in worked.PRESETS:
             raise UsageError(f"unknown preset {args.preset!r}; choose one of: {', '.join(worked.PRESETS)}")
         pp, pq, pe, pm = worked.PRESETS[args.preset]
-        p = pp if p is None else p
-        q = pq if q is None else q
-        e = pe if e is None and args.p is None and args.q is None else e
+        p, q, e = pp, pq, pe
         if m is None and args.text is None:
             m = pm
     elif p is None and q is None:
@@ -251,8 +254,7 @@ def run_rsa(args: argparse.Namespace) -> int:
 def _run_key(args: argparse.Namespace) -> int:
     from tlsexplorer.core.rsa.keys import load_rsa_key
 
-    if args.key == "-" and args.password_file == "-":
-        raise UsageError("only one of --key and --password-file can be read from standard input")
+    one_stdin({"--key": args.key, "--password-file": args.password_file})
     data = read_source(args.key)
     name = "standard input" if args.key == "-" else args.key
     password = None
@@ -279,8 +281,7 @@ def run_signature(args: argparse.Namespace) -> int:
     from tlsexplorer.core.rsa.signature import check_certificate_signature
 
     allow_big_integers()
-    if args.cert == "-" and args.issuer == "-":
-        raise UsageError("only one of CERT and --issuer can be read from standard input")
+    one_stdin({"CERT": args.cert, "--issuer": args.issuer})
     cert = read_source(args.cert)
     issuer = read_source(args.issuer)
     check = check_certificate_signature(cert, issuer, names=(args.cert, args.issuer))

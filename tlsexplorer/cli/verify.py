@@ -16,6 +16,7 @@ from tlsexplorer.cli.base import (
     add_json_flag,
     emit_json,
     example_epilog,
+    one_stdin,
     read_source,
     utf8_text,
     warn,
@@ -115,6 +116,10 @@ def _verify(args: argparse.Namespace) -> int:
     from tlsexplorer.core.errors import InvalidInput
     from tlsexplorer.core.timeutil import parse_iso8601, utcnow
 
+    one_stdin({"LEAF": args.leaf, "--chain": args.chain, "--ca": args.ca})
+    for option, value in (("--host", args.host), ("--ip", args.ip)):
+        if value is not None and not value.strip():
+            raise CliError(f"{option} is empty; give the name the leaf must match, or leave {option} out")
     if args.max_depth is not None and not 0 <= args.max_depth <= 255:
         raise CliError(f"--max-depth {args.max_depth} must be between 0 and 255")
     if args.ip is not None:

@@ -240,12 +240,30 @@ def parse_san(value: str) -> x509.GeneralName:
 
 
 def parse_network(value: str) -> x509.GeneralName:
-    """Turn ``example.net`` or ``10.0.0.0/8`` into a name-constraints subtree."""
+    """Turn ``example.net`` or ``10.0.0.0/8`` into a name-constraints subtree.
+
+    Raises:
+        UsageError: neither a DNS domain nor an IP range (with a ``/``, what is
+            wrong with the range: the address, the prefix length, or host bits).
+    """
     text = value.strip()
-    try:
-        return x509.IPAddress(ipaddress.ip_network(text, strict=True))
-    except ValueError:
-        pass
+    if "/" in text:
+        address, _, prefix = text.partition("/")
+        try:
+            bits = ipaddress.ip_address(address).max_prefixlen
+        except ValueError:
+            raise UsageError(
+                f"{value!r} is not an IP range: {address!r} is not an IP address (a range is 10.0.0.0/8)"
+            ) from None
+        if not prefix.isdigit() or int(prefix) > bits:
+            raise UsageError(f"{value!r} is not an IP range: the prefix length after / must be 0-{bits}")
+        try:
+            return x509.IPAddress(ipaddress.ip_network(text, strict=True))
+        except ValueError:
+            meant = ipaddress.ip_network(text, strict=False)
+            raise UsageError(
+                f"{value!r} is not an IP range: bits are set after the first {prefix}; did you mean {meant}?"
+            ) from None
     name = parse_san(text.lstrip("."))
     if not isinstance(name, x509.DNSName) or "*" in name.value:
         raise UsageError(f"{value!r} is not a DNS domain or an IP range such as 10.0.0.0/8")

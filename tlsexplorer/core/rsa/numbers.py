@@ -46,7 +46,7 @@ def parse_int(text: str, what: str) -> int:
     if not cleaned:
         raise UsageError(f"{what} is empty; give a whole number such as 61 or 0x3d")
     if cleaned.startswith("-"):
-        raise UsageError(f"{what} = {_short(raw)} is negative; RSA works with positive whole numbers")
+        raise UsageError(f"{what} = {_short(raw)} is negative; give a whole number of 0 or more")
     try:
         if cleaned.lower().startswith("0x"):
             value = int(cleaned[2:].replace(":", ""), 16)
@@ -74,7 +74,7 @@ def check_size(value: int, what: str) -> None:
         UsageError: with the limit.
     """
     if value < 0:
-        raise UsageError(f"{what} is negative; RSA works with positive whole numbers")
+        raise UsageError(f"{what} is negative; give a whole number of 0 or more")
     if value.bit_length() > MAX_BITS:
         raise UsageError(
             f"{what} has {value.bit_length()} bits; the limit is {MAX_BITS} bits"
