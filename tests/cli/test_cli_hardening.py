@@ -321,3 +321,76 @@ def test_conflicting_options_are_refused(ca_dir: Path, tmp_path: Path, capsys: C
     # A preset with a message of one's own is no conflict.
     code, out, err = run_cli(capsys, "rsa", "--preset", "tiny", "--message", "5", "--json")
     assert code == 0 and json.loads(out)["message"] == 5, err
+
+
+# At the size limit ---------------------------------------------------------------------------------
+
+
+def test_sizes_are_checked_before_any_work(monkeypatch: pytest.MonkeyPatch, capsys: Cap) -> None:
+    from tlsexplorer.core.errors import UsageError
+    from tlsexplorer.core.rsa import workbook
+
+    def no_work(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a primality test ran before the size check")
+
+    monkeypatch.setattr(workbook, "check_prime", no_work)
+    monkeypatch.setattr(workbook, "miller_rabin", no_work)
+    big = (1 << 8199) + 1  # two 8200-bit numbers: n would have about 16400 bits
+    with pytest.raises(UsageError, match="the limit is 16384 bits"):
+        workbook.build_workbook(big, big + 2)
+    with pytest.raises(UsageError, match="the limit is 16384 bits"):
+        workbook.build_workbook(61, 53, message=1 << 16400)
+    code, _out, err = run_cli(capsys, "rsa", "--p", str(big), "--q", str(big + 2))
+    assert code == 2 and "the limit is 16384 bits" in one_error_line(err)
+
+
+def test_the_workbook_reports_progress() -> None:
+    from tlsexplorer.core.rsa.workbook import build_workbook
+
+    seen: list[tuple[str, int, int]] = []
+    build_workbook(1009, 1013, progress=lambda what, done, total: seen.append((what, done, total)))
+    stages = list(dict.fromkeys(what for what, _done, _total in seen))
+    assert stages[:2] == ["p: Miller-Rabin", "q: Miller-Rabin"]
+    assert "decrypting: square-and-multiply" in stages
+    assert all(0 <= done <= total for _what, done, total in seen)
+    assert seen[-1][1] == seen[-1][2]  # the last stage ends complete
+
+
+def test_big_work_shows_progress_on_stderr(monkeypatch: pytest.MonkeyPatch, capsys: Cap) -> None:
+    from tlsexplorer.cli import rsa
+
+    code, _out, err = run_cli(capsys, "rsa", "--p", "1009", "--q", "1013")
+    assert code == 0 and err == ""  # small work: quiet
+    monkeypatch.setattr(rsa, "PROGRESS_BITS", 0)
+    code, out, err = run_cli(capsys, "rsa", "--p", "1009", "--q", "1013", "--json")
+    assert code == 0 and json.loads(out)["n"] == 1009 * 1013
+    lines = err.strip().splitlines()
+    assert lines and all(line.startswith("tlsexplorer: working: ") for line in lines), err
+    assert any("Miller-Rabin" in line for line in lines)
+
+
+def test_json_is_loadable_by_pythons_defaults() -> None:
+    from tlsexplorer.cli.base import JSON_INT_DIGITS, json_text
+
+    huge = 7 ** 20000  # 16902 digits
+    limit = 10**JSON_INT_DIGITS
+    text = json_text({"n": huge, "m": -huge, "small": limit - 1, "edge": limit, "flag": True})
+    code = (
+        "import json, sys\n"
+        "d = json.load(sys.stdin)\n"
+        "print(int(d['n'], 16) == 7 ** 20000, d['m'].startswith('-0x'), isinstance(d['small'], int),\n"
+        "      d['edge'].startswith('0x'), d['flag'] is True)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=text, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.split() == ["True"] * 5, done.stderr
+
+
+def test_the_json_rule_is_documented() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text()
+    assert "4300 digits" in docs and "\\xNN" in docs
+    for args in (["--help"], ["rsa", "--help"]):
+        done = subprocess.run([sys.executable, "-m", "tlsexplorer", *args], capture_output=True, text=True,
+                              timeout=60)
+        assert "4300 digits" in " ".join(done.stdout.split()), args

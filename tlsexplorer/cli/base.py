@@ -5,7 +5,8 @@ The CLI conventions (ARCHITECTURE.md, "CLI conventions") live here once:
 - errors are one line on stderr, ``tlsexplorer: error: <what and how to fix>``;
 - exit 0 success, 1 "read but the answer is no", 2 usage error;
 - ``--json`` prints one document on stdout (snake_case keys, ISO 8601 UTC
-  times, lowercase hex, integers as integers);
+  times, lowercase hex, integers as integers up to 4300 digits and as ``0x``
+  hex strings above, :data:`JSON_RULES`);
 - ``-`` means stdin; passwords come from a file or a prompt that does not
   echo, and nothing prompts when stdin is not a terminal.
 """
@@ -58,6 +59,50 @@ def fail(message: str) -> None:
 def warn(message: str) -> None:
     """Write one warning line on stderr."""
     sys.stderr.write(f"{PROG}: warning: {message}\n")
+
+
+class ProgressLine:
+    """Long work's progress on stderr, as ``tlsexplorer: working: <stage> <done>/<total>``.
+
+    On a terminal one line is redrawn (at most ten times a second) and wiped
+    at the end; otherwise each stage gets one line when it starts, so a log
+    shows what ran without a line per step. Use as a context manager and
+    pass the instance as a core ``progress(what, done, total)`` callback.
+    """
+
+    def __init__(self) -> None:
+        self._stream = sys.stderr
+        try:
+            self._live = bool(self._stream.isatty())
+        except (AttributeError, ValueError):
+            self._live = False
+        self._stage = ""
+        self._drawn = 0.0
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        """Report that ``done`` of ``total`` steps of ``what`` are done."""
+        import time
+
+        if not self._live:
+            if what != self._stage:
+                self._stage = what
+                self._stream.write(f"{PROG}: working: {what} ({total} step{'s' if total != 1 else ''})\n")
+                self._stream.flush()
+            return
+        now = time.monotonic()
+        if what == self._stage and now - self._drawn < 0.1 and done < total:
+            return
+        self._stage, self._drawn = what, now
+        self._stream.write(f"\r\x1b[K{PROG}: working: {what} {done}/{total}")
+        self._stream.flush()
+
+    def __enter__(self) -> ProgressLine:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._live and self._stage:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()
 
 
 def run_handler(handler: Handler, args: argparse.Namespace) -> int:
@@ -309,9 +354,14 @@ def whole_number(minimum: int) -> Callable[[str], int]:
     return parse
 
 
-def add_json_flag(parser: argparse.ArgumentParser) -> None:
-    """Add the shared ``--json`` flag."""
-    parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+JSON_BIG_INTEGERS = "integers above 4300 digits are strings of hex digits with 0x"
+"""The ``--json`` help of commands whose numbers can be that big (``rsa``, ``dh``)."""
+
+
+def add_json_flag(parser: argparse.ArgumentParser, note: str | None = None) -> None:
+    """Add the shared ``--json`` flag (``note``: what to know about this command's document)."""
+    help_text = "print one JSON document on stdout" + (f"; {note}" if note else "")
+    parser.add_argument("--json", action="store_true", help=help_text)
 
 
 def example_epilog(*lines: str) -> str:
@@ -344,12 +394,14 @@ def add_actions(parser: argparse.ArgumentParser) -> Any:
 
 
 __all__ = [
+    "JSON_BIG_INTEGERS",
     "JSON_INT_DIGITS",
     "JSON_RULES",
     "PROG",
     "ArgumentParser",
     "CliError",
     "Handler",
+    "ProgressLine",
     "add_actions",
     "add_command",
     "add_json_flag",

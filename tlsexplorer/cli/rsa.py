@@ -15,6 +15,8 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from tlsexplorer.cli.base import (
+    JSON_BIG_INTEGERS,
+    ProgressLine,
     add_json_flag,
     emit_json,
     example_epilog,
@@ -65,7 +67,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--password-file", metavar="F", help="file whose first line is the key's passphrase")
     parser.add_argument("--hex", action="store_true", help="show numbers in hex")
     parser.add_argument("--full", action="store_true", help="print whole numbers and every trace row")
-    add_json_flag(parser)
+    add_json_flag(parser, JSON_BIG_INTEGERS)
     parser.set_defaults(handler=run_rsa)
 
     sub = parser.add_subparsers(title="actions", metavar="ACTION", dest="rsa_action")
@@ -89,7 +91,7 @@ def register(subparsers: Any) -> None:
     sig.add_argument("--hex", action="store_true", default=argparse.SUPPRESS, help="show numbers in hex")
     sig.add_argument("--full", action="store_true", default=argparse.SUPPRESS, help="print whole numbers")
     sig.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                     help="print one JSON document on stdout")
+                     help=f"print one JSON document on stdout; {JSON_BIG_INTEGERS}")
     sig.set_defaults(handler=run_signature)
 
 
@@ -186,17 +188,8 @@ def signature_document(check: SignatureCheck) -> dict[str, Any]:
     }
 
 
-def allow_big_integers() -> None:
-    """Let ``json`` print integers up to the 16384-bit limit (4933 digits).
-
-    Python refuses int-to-text conversions above 4300 digits by default (a
-    guard against slow conversions of untrusted input); our inputs are
-    capped at 16384 bits, so the higher ceiling is safe.
-    """
-    import sys
-
-    if sys.get_int_max_str_digits() and sys.get_int_max_str_digits() < 6000:
-        sys.set_int_max_str_digits(6000)
+PROGRESS_BITS = 4096
+"""From this size of n (in bits, about 3 s of work) the worked example shows its progress on stderr."""
 
 
 def _number_option(value: str | None, what: str) -> int | None:
@@ -208,7 +201,7 @@ def _number_option(value: str | None, what: str) -> int | None:
 def run_rsa(args: argparse.Namespace) -> int:
     """The worked example, or a real key's identities with --key."""
     from tlsexplorer.core.rsa import workbook as worked
-    allow_big_integers()
+
     if args.key is not None:
         if any(v is not None for v in (args.p, args.q, args.e, args.message, args.text, args.preset)):
             raise UsageError("--key shows a real key; it cannot be combined with --p/--q/--e/--message/"
@@ -238,7 +231,11 @@ def run_rsa(args: argparse.Namespace) -> int:
             m = m0
     if p is None or q is None:
         raise UsageError("give both --p and --q (or --preset NAME)")
-    book = worked.build_workbook(p, q, e, message=m, text=args.text)
+    if p.bit_length() + q.bit_length() > PROGRESS_BITS:
+        with ProgressLine() as progress:
+            book = worked.build_workbook(p, q, e, message=m, text=args.text, progress=progress)
+    else:
+        book = worked.build_workbook(p, q, e, message=m, text=args.text)
     if args.json:
         emit_json(workbook_document(book))
         return 0
@@ -280,7 +277,6 @@ def run_signature(args: argparse.Namespace) -> int:
     """``rsa signature CERT --issuer CERT``."""
     from tlsexplorer.core.rsa.signature import check_certificate_signature
 
-    allow_big_integers()
     one_stdin({"CERT": args.cert, "--issuer": args.issuer})
     cert = read_source(args.cert)
     issuer = read_source(args.issuer)
@@ -299,7 +295,7 @@ def run_signature(args: argparse.Namespace) -> int:
 
 
 __all__ = [
-    "allow_big_integers",
+    "PROGRESS_BITS",
     "identities_document",
     "register",
     "run_rsa",
