@@ -394,3 +394,14 @@ def test_the_json_rule_is_documented() -> None:
         done = subprocess.run([sys.executable, "-m", "tlsexplorer", *args], capture_output=True, text=True,
                               timeout=60)
         assert "4300 digits" in " ".join(done.stdout.split()), args
+
+
+def test_recipes_of_a_san_only_certificate(ca_dir: Path, tmp_path: Path, capsys: Cap) -> None:
+    import shlex
+
+    code, out, err = run_cli(capsys, "ca", "issue", str(ca_dir), LONG_DNS, "--recipe")
+    assert code == 0 and "Traceback" not in err, err
+    assert f"{LONG_DNS}.pem" in out and "-subj /" in out and "critical" in out
+    code, out, err = run_cli(capsys, "ca", "csr", "d." + LONG_DNS, "--out", str(tmp_path / "r"), "--recipe")
+    assert code == 0, err
+    assert shlex.quote(str(tmp_path / "r" / f"d.{LONG_DNS}.csr.pem")) in out

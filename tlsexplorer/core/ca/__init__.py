@@ -84,6 +84,7 @@ if TYPE_CHECKING:
         Recipe as Recipe,
         certificate_code as certificate_code,
         extension_code as extension_code,
+        filed_name as filed_name,
         general_name_code as general_name_code,
         keygen_code as keygen_code,
         name_code as name_code,
