@@ -231,7 +231,7 @@ def run_rsa(args: argparse.Namespace) -> int:
             m = m0
     if p is None or q is None:
         raise UsageError("give both --p and --q (or --preset NAME)")
-    if p.bit_length() + q.bit_length() > PROGRESS_BITS:
+    if p.bit_length() + q.bit_length() >= PROGRESS_BITS:
         with ProgressLine() as progress:
             book = worked.build_workbook(p, q, e, message=m, text=args.text, progress=progress)
     else:
