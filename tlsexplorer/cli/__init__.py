@@ -13,10 +13,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import textwrap
 from collections.abc import Sequence
 
 from tlsexplorer import __version__
-from tlsexplorer.cli.base import PROG, ArgumentParser, run_handler
+from tlsexplorer.cli.base import JSON_RULES, PROG, ArgumentParser, run_handler
 
 #: Subcommand modules, in the order ``--help`` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -47,7 +48,8 @@ def build_parser(only: str | None = None) -> ArgumentParser:
         prog=PROG,
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Run 'tlsexplorer SUBCOMMAND --help' for a subcommand's options and an example.",
+        epilog="Run 'tlsexplorer SUBCOMMAND --help' for a subcommand's options and an example.\n\n"
+        + textwrap.fill(JSON_RULES, 79),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     if COMMAND_MODULES:

@@ -5,7 +5,8 @@ The CLI conventions (ARCHITECTURE.md, "CLI conventions") live here once:
 - errors are one line on stderr, ``tlsexplorer: error: <what and how to fix>``;
 - exit 0 success, 1 "read but the answer is no", 2 usage error;
 - ``--json`` prints one document on stdout (snake_case keys, ISO 8601 UTC
-  times, lowercase hex, integers as integers);
+  times, lowercase hex, integers as integers up to 4300 digits and as ``0x``
+  hex strings above, :data:`JSON_RULES`);
 - ``-`` means stdin; passwords come from a file or a prompt that does not
   echo, and nothing prompts when stdin is not a terminal.
 """
@@ -18,8 +19,9 @@ import datetime as dt
 import getpass
 import json
 import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -59,6 +61,50 @@ def warn(message: str) -> None:
     sys.stderr.write(f"{PROG}: warning: {message}\n")
 
 
+class ProgressLine:
+    """Long work's progress on stderr, as ``tlsexplorer: working: <stage> <done>/<total>``.
+
+    On a terminal one line is redrawn (at most ten times a second) and wiped
+    at the end; otherwise each stage gets one line when it starts, so a log
+    shows what ran without a line per step. Use as a context manager and
+    pass the instance as a core ``progress(what, done, total)`` callback.
+    """
+
+    def __init__(self) -> None:
+        self._stream = sys.stderr
+        try:
+            self._live = bool(self._stream.isatty())
+        except (AttributeError, ValueError):
+            self._live = False
+        self._stage = ""
+        self._drawn = 0.0
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        """Report that ``done`` of ``total`` steps of ``what`` are done."""
+        import time
+
+        if not self._live:
+            if what != self._stage:
+                self._stage = what
+                self._stream.write(f"{PROG}: working: {what} ({total} step{'s' if total != 1 else ''})\n")
+                self._stream.flush()
+            return
+        now = time.monotonic()
+        if what == self._stage and now - self._drawn < 0.1 and done < total:
+            return
+        self._stage, self._drawn = what, now
+        self._stream.write(f"\r\x1b[K{PROG}: working: {what} {done}/{total}")
+        self._stream.flush()
+
+    def __enter__(self) -> ProgressLine:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._live and self._stage:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()
+
+
 def run_handler(handler: Handler, args: argparse.Namespace) -> int:
     """Run a subcommand, turning our errors into one line and an exit status.
 
@@ -79,9 +125,72 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
         return 0
 
 
+JSON_INT_DIGITS = 4300
+"""Integers with at most this many decimal digits are JSON integers in ``--json``.
+
+It is Python's default ``sys.int_info.default_max_str_digits``: above it
+``json.load`` refuses a number. Larger integers (a 16384-bit modulus has 4933
+digits) are written as a string of hex digits with ``0x`` (``-0x`` when
+negative), which ``int(value, 16)`` reads with no limit."""
+
+_JSON_INT_BOUND = 10**JSON_INT_DIGITS
+
+JSON_RULES = (
+    "--json: integers are JSON integers up to 4300 digits (what Python's json.load reads by "
+    "default); larger ones are strings of hex digits with 0x (int(value, 16) reads them). A file "
+    "name that is not UTF-8 has each byte that is not UTF-8 written as \\xNN."
+)
+"""The JSON rules in one sentence, for --help texts and docs/cli.md."""
+
+
+def json_int(value: int) -> int | str:
+    """An integer as ``--json`` writes it: itself, or ``0x…`` hex above :data:`JSON_INT_DIGITS` digits."""
+    if -_JSON_INT_BOUND < value < _JSON_INT_BOUND:
+        return value
+    return ("-" if value < 0 else "") + hex(abs(value))
+
+
+def escape_undecodable(text: str) -> str:
+    """``text`` with the bytes that were not UTF-8 written as ``\\xNN``.
+
+    Python decodes command-line arguments and file names with
+    ``surrogateescape``: a byte that is not UTF-8 becomes a lone surrogate,
+    which no UTF-8 output can hold. Other lone surrogates become ``\\uNNNN``.
+    """
+    return _SURROGATE.sub(_escape_surrogate, text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def _escape_in_json(match: re.Match[str]) -> str:
+    # Inside JSON text a backslash is written twice.
+    return "\\" + _escape_surrogate(match)
+
+
+def json_safe(text: str) -> str:
+    """JSON text made valid UTF-8: each lone surrogate (inside a string, the only place
+    one can be) is written as the escaped ``\\xNN`` of :func:`escape_undecodable`."""
+    return _SURROGATE.sub(_escape_in_json, text)
+
+
+def json_text(document: Any, *, indent: int | None = 2) -> str:
+    """One JSON document as text, by the ``--json`` rules (:data:`JSON_RULES`)."""
+    return json_safe(json.dumps(to_jsonable(document), indent=indent, ensure_ascii=False))
+
+
 def to_jsonable(value: Any) -> Any:
     """Convert our values to JSON types: datetimes to ISO 8601 UTC, bytes to hex,
-    paths to strings, dataclasses and tuples recursively."""
+    paths to strings, integers by :func:`json_int`, dataclasses and tuples recursively."""
+    if isinstance(value, bool) or value is None or isinstance(value, str | float):
+        return value
+    if isinstance(value, int):
+        return json_int(value)
     if isinstance(value, dt.datetime):
         return format_iso8601(value)
     if isinstance(value, bytes | bytearray | memoryview):
@@ -100,17 +209,59 @@ def to_jsonable(value: Any) -> Any:
 def emit_json(document: Any, stream: IO[str] | None = None) -> None:
     """Print one JSON document on stdout and nothing else."""
     out = stream or sys.stdout
-    json.dump(to_jsonable(document), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    out.write(json_text(document) + "\n")
+
+
+def read_stdin(limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes on standard input, at most ``limit``.
+
+    Raises:
+        UsageError: standard input is closed (``<&-``) or cannot be read.
+        FileAccessError: more than ``limit`` bytes arrive.
+    """
+    closed = UsageError(
+        "'-' reads standard input, but standard input is closed; pipe the data in or give a file"
+    )
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        raise closed
+    try:
+        data: bytes = buffer.read(limit + 1)
+    except ValueError:  # "I/O operation on closed file"
+        raise closed from None
+    except OSError as exc:
+        raise UsageError(f"standard input cannot be read: {exc.strerror or exc}") from None
+    check_size(len(data), "standard input", limit, exact=False)
+    return data
 
 
 def read_source(path: str, *, limit: int = MAX_INPUT_BYTES) -> bytes:
     """Read a file argument; ``-`` reads stdin. Refuses anything above ``limit``."""
     if path == "-":
-        data = sys.stdin.buffer.read(limit + 1)
-        check_size(len(data), "standard input", limit)
-        return data
+        return read_stdin(limit)
     return read_file(path, limit)
+
+
+def one_stdin(arguments: Mapping[str, str | Sequence[str] | None]) -> None:
+    """Refuse two arguments that would both read standard input: ``-`` can be read once.
+
+    ``arguments`` maps each option's name (``--ca``, ``LEAF``) to its value
+    (a repeatable option's list, or None when not given).
+
+    Raises:
+        UsageError: more than one ``-`` among them.
+    """
+    dashes: list[str] = []
+    for name, value in arguments.items():
+        values = [value] if isinstance(value, str) or value is None else list(value)
+        dashes.extend(name for item in values if item == "-")
+    if len(dashes) < 2:
+        return
+    names = list(dict.fromkeys(dashes))
+    if len(names) == 1:
+        raise UsageError(f"{names[0]} can read standard input ('-') only once; put the others in files")
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}"
+    raise UsageError(f"only one of {listed} can be read from standard input")
 
 
 def read_text_argument(value: str, what: str = "text") -> str:
@@ -170,6 +321,24 @@ def read_password(
     return first.encode()
 
 
+def utf8_text(value: str) -> str:
+    """An argparse ``type`` for text that goes into a certificate, a number or a page: it must be UTF-8.
+
+    argparse names the option in its one-line error (``argument --cn: ...``).
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        shown = escape_undecodable(value)
+        if len(shown) > 60:
+            shown = shown[:59] + "…"
+        bad = escape_undecodable(value[exc.start])
+        raise argparse.ArgumentTypeError(
+            f"'{shown}' is not UTF-8 text (its byte {bad} is not UTF-8); give it in UTF-8"
+        ) from None
+    return value
+
+
 def whole_number(minimum: int) -> Callable[[str], int]:
     """An argparse ``type``: a whole number of at least ``minimum`` (else exit 2, one line)."""
 
@@ -185,9 +354,14 @@ def whole_number(minimum: int) -> Callable[[str], int]:
     return parse
 
 
-def add_json_flag(parser: argparse.ArgumentParser) -> None:
-    """Add the shared ``--json`` flag."""
-    parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+JSON_BIG_INTEGERS = "integers above 4300 digits are strings of hex digits with 0x"
+"""The ``--json`` help of commands whose numbers can be that big (``rsa``, ``dh``)."""
+
+
+def add_json_flag(parser: argparse.ArgumentParser, note: str | None = None) -> None:
+    """Add the shared ``--json`` flag (``note``: what to know about this command's document)."""
+    help_text = "print one JSON document on stdout" + (f"; {note}" if note else "")
+    parser.add_argument("--json", action="store_true", help=help_text)
 
 
 def example_epilog(*lines: str) -> str:
@@ -220,22 +394,33 @@ def add_actions(parser: argparse.ArgumentParser) -> Any:
 
 
 __all__ = [
+    "JSON_BIG_INTEGERS",
+    "JSON_INT_DIGITS",
+    "JSON_RULES",
     "PROG",
     "ArgumentParser",
     "CliError",
     "Handler",
+    "ProgressLine",
     "add_actions",
     "add_command",
     "add_json_flag",
     "emit_json",
+    "escape_undecodable",
     "example_epilog",
     "fail",
+    "json_int",
+    "json_safe",
+    "json_text",
+    "one_stdin",
     "read_password",
     "read_source",
+    "read_stdin",
     "read_text_argument",
     "run_handler",
     "stdin_is_interactive",
     "to_jsonable",
+    "utf8_text",
     "warn",
     "whole_number",
 ]

@@ -24,8 +24,10 @@ from tlsexplorer.cli.base import (
     add_json_flag,
     emit_json,
     example_epilog,
+    one_stdin,
     read_password,
     read_source,
+    utf8_text,
 )
 
 if TYPE_CHECKING:
@@ -54,22 +56,22 @@ def _validity(parser: argparse.ArgumentParser, default: str) -> None:
 
 
 def _ca_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--cn", default=None, metavar="NAME", help="common name")
-    parser.add_argument("--org", metavar="ORG", help="organisation (O)")
-    parser.add_argument("--org-unit", metavar="OU", help="organisational unit (OU)")
-    parser.add_argument("--country", metavar="CC", help="two-letter country code (C)")
-    parser.add_argument("--state", metavar="ST", help="state or province (ST)")
-    parser.add_argument("--locality", metavar="L", help="city (L)")
+    parser.add_argument("--cn", default=None, metavar="NAME", type=utf8_text, help="common name")
+    parser.add_argument("--org", metavar="ORG", type=utf8_text, help="organisation (O)")
+    parser.add_argument("--org-unit", metavar="OU", type=utf8_text, help="organisational unit (OU)")
+    parser.add_argument("--country", metavar="CC", type=utf8_text, help="two-letter country code (C)")
+    parser.add_argument("--state", metavar="ST", type=utf8_text, help="state or province (ST)")
+    parser.add_argument("--locality", metavar="L", type=utf8_text, help="city (L)")
     parser.add_argument("--key-type", choices=KEY_TYPES, default="rsa2048", help="key type (default rsa2048)")
     _validity(parser, "3650; an intermediate's ends no later than its parent's")
     parser.add_argument("--path-len", type=int, metavar="N", help="how many CAs may follow below it")
-    parser.add_argument("--permit-dns", action="append", default=[], metavar="NAME",
+    parser.add_argument("--permit-dns", action="append", default=[], type=utf8_text, metavar="NAME",
                         help="name constraint: permitted DNS domain (repeatable)")
-    parser.add_argument("--exclude-dns", action="append", default=[], metavar="NAME",
+    parser.add_argument("--exclude-dns", action="append", default=[], type=utf8_text, metavar="NAME",
                         help="name constraint: excluded DNS domain (repeatable)")
-    parser.add_argument("--permit-ip", action="append", default=[], metavar="CIDR",
+    parser.add_argument("--permit-ip", action="append", default=[], type=utf8_text, metavar="CIDR",
                         help="name constraint: permitted IP range (repeatable)")
-    parser.add_argument("--exclude-ip", action="append", default=[], metavar="CIDR",
+    parser.add_argument("--exclude-ip", action="append", default=[], type=utf8_text, metavar="CIDR",
                         help="name constraint: excluded IP range (repeatable)")
     parser.add_argument("--password-file", metavar="FILE",
                         help="encrypt the new key with the passphrase in FILE (default: unencrypted, 0600)")
@@ -122,11 +124,12 @@ def register(subparsers: Any) -> None:
                  "tlsexplorer ca issue myca bob@example.net --client --p12 --p12-password-file p.txt",
                  "tlsexplorer ca issue myca old.test --flaw expired --json")
     issue.add_argument("dir", metavar="DIR", help="the CA folder")
-    issue.add_argument("name", metavar="NAME", help="host name, IP or email (the CN; also a SAN)")
-    issue.add_argument("--san", action="append", default=[], metavar="VALUE",
+    issue.add_argument("name", metavar="NAME", type=utf8_text,
+                       help="host name, IP or email (the CN; also a SAN)")
+    issue.add_argument("--san", action="append", default=[], metavar="VALUE", type=utf8_text,
                        help="subject alternative name: DNS name, IP address or email (repeatable)")
     issue.add_argument("--client", action="store_true", help="a client certificate (clientAuth)")
-    issue.add_argument("--org", metavar="ORG", help="organisation (O)")
+    issue.add_argument("--org", metavar="ORG", type=utf8_text, help="organisation (O)")
     _validity(issue, "397")
     issue.add_argument("--key-type", choices=KEY_TYPES, default="p256", help="key type (default p256)")
     issue.add_argument("--password-file", metavar="FILE",
@@ -142,10 +145,12 @@ def register(subparsers: Any) -> None:
                "Make a key and a CSR for NAME (as a site owner does), written to --out DIR as "
                "NAME.csr.pem and NAME.key.pem.",
                "tlsexplorer ca csr www.example.net --san example.net --out requests")
-    csr.add_argument("name", metavar="NAME", help="host name (the CN; also requested as a SAN)")
-    csr.add_argument("--san", action="append", default=[], metavar="VALUE", help="requested SAN (repeatable)")
+    csr.add_argument("name", metavar="NAME", type=utf8_text,
+                     help="host name (the CN; also requested as a SAN)")
+    csr.add_argument("--san", action="append", default=[], metavar="VALUE", type=utf8_text,
+                     help="requested SAN (repeatable)")
     csr.add_argument("--out", required=True, metavar="DIR", help="folder for the CSR and key")
-    csr.add_argument("--org", metavar="ORG", help="organisation (O)")
+    csr.add_argument("--org", metavar="ORG", type=utf8_text, help="organisation (O)")
     csr.add_argument("--key-type", choices=KEY_TYPES, default="p256", help="key type (default p256)")
     csr.add_argument("--password-file", metavar="FILE",
                      help="encrypt the new key with the passphrase in FILE (default: unencrypted, 0600)")
@@ -233,10 +238,19 @@ def _now() -> Any:
     return utcnow()
 
 
+def _passwords_from_stdin(args: argparse.Namespace) -> None:
+    """At most one of the command's files may be ``-`` (standard input is read once)."""
+    one_stdin({option: getattr(args, dest, None) for option, dest in (
+        ("CSR", "csr"), ("--password-file", "password_file"), ("--p12-password-file", "p12_password_file"),
+        ("--ca-password-file", "ca_password_file"),
+    )})
+
+
 def _init(args: argparse.Namespace) -> int:
     from tlsexplorer.core.ca.store import build_root
 
     now = _now()
+    _passwords_from_stdin(args)
     product = build_root(args.dir, _ca_request(args, "tlsexplorer local CA"), now)
     return _finish(args, product, now, out_dir=Path(args.dir))
 
@@ -244,6 +258,7 @@ def _init(args: argparse.Namespace) -> int:
 def _intermediate(args: argparse.Namespace) -> int:
     from tlsexplorer.core.ca.store import build_intermediate, ca_key_is_encrypted
 
+    _passwords_from_stdin(args)
     parent = _load_ca(args.dir, args.ca_password_file)
     now = _now()
     product = build_intermediate(parent, args.newdir, _ca_request(args, "tlsexplorer intermediate CA"), now)
@@ -252,8 +267,12 @@ def _intermediate(args: argparse.Namespace) -> int:
 
 
 def _issue(args: argparse.Namespace) -> int:
+    from tlsexplorer.cli.base import CliError
     from tlsexplorer.core.ca.store import LeafRequest, build_leaf, ca_key_is_encrypted
 
+    _passwords_from_stdin(args)
+    if args.p12_password_file is not None and not args.p12:
+        raise CliError("--p12-password-file is the PKCS#12 bundle's password: add --p12 to write one")
     issuer = _load_ca(args.dir, args.ca_password_file)
     p12_password = None
     if args.p12:
@@ -272,6 +291,7 @@ def _issue(args: argparse.Namespace) -> int:
 def _csr(args: argparse.Namespace) -> int:
     from tlsexplorer.core.ca.store import build_csr
 
+    _passwords_from_stdin(args)
     password = _new_key_password(args)
     product = build_csr(args.out, args.name, tuple(args.san), args.key_type, password, args.org)
     return _finish(args, product, _now(), out_dir=Path(args.out))
@@ -280,6 +300,7 @@ def _csr(args: argparse.Namespace) -> int:
 def _sign(args: argparse.Namespace) -> int:
     from tlsexplorer.core.ca.store import build_signed, ca_key_is_encrypted
 
+    _passwords_from_stdin(args)
     data = read_source(args.csr, limit=1024 * 1024)
     issuer = _load_ca(args.dir, args.ca_password_file)
     now = _now()

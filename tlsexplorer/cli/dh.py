@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from tlsexplorer.cli.base import add_json_flag, emit_json, example_epilog
+from tlsexplorer.cli.base import JSON_BIG_INTEGERS, add_json_flag, emit_json, example_epilog, utf8_text
 
 
 def register(subparsers: Any) -> None:
@@ -30,19 +30,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--g", metavar="G", help="public generator, 1 < g < p-1")
     parser.add_argument("--a", metavar="A", help="Alice's secret, 1 <= a < p-1")
     parser.add_argument("--b", metavar="B", help="Bob's secret, 1 <= b < p-1")
-    parser.add_argument("--text", metavar="TEXT", default="attack at dawn",
+    parser.add_argument("--text", metavar="TEXT", type=utf8_text, default="attack at dawn",
                         help="message for the hybrid encryption (default: 'attack at dawn')")
-    add_json_flag(parser)
+    add_json_flag(parser, JSON_BIG_INTEGERS)
     parser.set_defaults(handler=run_dh)
 
 
 def run_dh(args: argparse.Namespace) -> int:
     """Run the three key-exchange demonstrations."""
-    from tlsexplorer.cli.rsa import allow_big_integers
     from tlsexplorer.core.rsa.dh import DH_PRESET, hybrid_encrypt, small_dh, x25519_exchange
     from tlsexplorer.core.rsa.numbers import parse_int
 
-    allow_big_integers()
     values = [
         DH_PRESET[i] if raw is None else parse_int(raw, name)
         for i, (name, raw) in enumerate((("p", args.p), ("g", args.g), ("a", args.a), ("b", args.b)))

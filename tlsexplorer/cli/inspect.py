@@ -16,7 +16,16 @@ import argparse
 import sys
 from typing import IO, TYPE_CHECKING, Any
 
-from tlsexplorer.cli.base import add_json_flag, example_epilog, read_password, stdin_is_interactive
+from tlsexplorer.cli.base import (
+    add_json_flag,
+    escape_undecodable,
+    example_epilog,
+    fail,
+    json_safe,
+    one_stdin,
+    read_password,
+    stdin_is_interactive,
+)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -173,6 +182,7 @@ def run_inspect(args: argparse.Namespace) -> int:
 
     from tlsexplorer.core.timeutil import parse_iso8601, utcnow
 
+    one_stdin({"PATH": args.paths, "--password-file": args.password_file})
     now = parse_iso8601(args.at) if args.at else utcnow()
     password = (
         read_password(args.password_file, option="--password-file", prompt=PASSPHRASE_PROMPT, required=False)
@@ -201,6 +211,13 @@ def run_inspect(args: argparse.Namespace) -> int:
     finally:
         if collecting:
             gc.enable()
+    failed = [(r.name, problem) for r in results for problem in r.problems]
+    if failed:
+        # The report above shows every problem in place; stderr gets the convention's one line.
+        name, problem = failed[0]
+        more = len(failed) - 1
+        rest = f" (and {more} more problem{'s' if more != 1 else ''}, listed in the report)" if more else ""
+        fail(f"{escape_undecodable(name)}: {problem}{rest}")
     return 0 if all(r.ok for r in results) else 1
 
 
@@ -255,14 +272,15 @@ def write_json(
             document["sweep"] = sweep_json
         if notes:
             document["notes"] = notes
-        json.dump(document, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        out.write(json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n")
         return
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     items = [obj for r in results for obj in r.objects]
     out.flush()
     lines = iter(object_lines(items, now, matches))
-    write = out.write
+
+    def write(text: str) -> None:
+        out.write(json_safe(text))
     write('{"files": [\n')
     for fi, r in enumerate(results):
         write(

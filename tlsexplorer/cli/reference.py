@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tlsexplorer.cli import build_parser
+from tlsexplorer.cli.base import JSON_RULES
 
 REGENERATE = "python -m tlsexplorer.cli.reference > docs/cli.md"
 """The command that rewrites docs/cli.md."""
@@ -193,6 +194,9 @@ def cli_reference() -> str:
         "(`--json`, exit status, errors, `-` for stdin, passwords) are in "
         "[the documentation index](index.md#command-line-conventions); what each command "
         "does, with its JSON keys and worked examples, is in its explorer's guide.",
+        "",
+        JSON_RULES.replace("--json:", "`--json`:").replace("\\xNN", "`\\xNN`").replace(
+            "int(value, 16)", "`int(value, 16)`").replace("json.load", "`json.load`"),
         "",
         *(f"- [`{path}`](#{anchor(path)})" for path, _ in commands),
         "",

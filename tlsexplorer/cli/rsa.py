@@ -14,7 +14,17 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from tlsexplorer.cli.base import add_json_flag, emit_json, example_epilog, read_password, read_source
+from tlsexplorer.cli.base import (
+    JSON_BIG_INTEGERS,
+    ProgressLine,
+    add_json_flag,
+    emit_json,
+    example_epilog,
+    one_stdin,
+    read_password,
+    read_source,
+    utf8_text,
+)
 from tlsexplorer.core.errors import PasswordRequired, UsageError
 
 if TYPE_CHECKING:
@@ -48,7 +58,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--e", metavar="E", help="public exponent (default: 65537 when it fits)")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--message", "-m", metavar="M", help="the message as a number below n")
-    group.add_argument("--text", metavar="TEXT", help="the message as text (UTF-8 bytes, big endian)")
+    group.add_argument("--text", metavar="TEXT", type=utf8_text,
+                       help="the message as text (UTF-8 bytes, big endian)")
     parser.add_argument("--preset", metavar="NAME", help="a named example: wikipedia (p=61, q=53, e=17, "
                         "m=65) or tiny (p=11, q=13, e=7, m=9)")
     parser.add_argument("--key", metavar="FILE", help="a real RSA key (PEM, DER or OpenSSH; private or "
@@ -56,7 +67,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--password-file", metavar="F", help="file whose first line is the key's passphrase")
     parser.add_argument("--hex", action="store_true", help="show numbers in hex")
     parser.add_argument("--full", action="store_true", help="print whole numbers and every trace row")
-    add_json_flag(parser)
+    add_json_flag(parser, JSON_BIG_INTEGERS)
     parser.set_defaults(handler=run_rsa)
 
     sub = parser.add_subparsers(title="actions", metavar="ACTION", dest="rsa_action")
@@ -80,7 +91,7 @@ def register(subparsers: Any) -> None:
     sig.add_argument("--hex", action="store_true", default=argparse.SUPPRESS, help="show numbers in hex")
     sig.add_argument("--full", action="store_true", default=argparse.SUPPRESS, help="print whole numbers")
     sig.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                     help="print one JSON document on stdout")
+                     help=f"print one JSON document on stdout; {JSON_BIG_INTEGERS}")
     sig.set_defaults(handler=run_signature)
 
 
@@ -177,17 +188,8 @@ def signature_document(check: SignatureCheck) -> dict[str, Any]:
     }
 
 
-def allow_big_integers() -> None:
-    """Let ``json`` print integers up to the 16384-bit limit (4933 digits).
-
-    Python refuses int-to-text conversions above 4300 digits by default (a
-    guard against slow conversions of untrusted input); our inputs are
-    capped at 16384 bits, so the higher ceiling is safe.
-    """
-    import sys
-
-    if sys.get_int_max_str_digits() and sys.get_int_max_str_digits() < 6000:
-        sys.set_int_max_str_digits(6000)
+PROGRESS_BITS = 4096
+"""From this size of n (in bits, about 3 s of work) the worked example shows its progress on stderr."""
 
 
 def _number_option(value: str | None, what: str) -> int | None:
@@ -199,7 +201,7 @@ def _number_option(value: str | None, what: str) -> int | None:
 def run_rsa(args: argparse.Namespace) -> int:
     """The worked example, or a real key's identities with --key."""
     from tlsexplorer.core.rsa import workbook as worked
-    allow_big_integers()
+
     if args.key is not None:
         if any(v is not None for v in (args.p, args.q, args.e, args.message, args.text, args.preset)):
             raise UsageError("--key shows a real key; it cannot be combined with --p/--q/--e/--message/"
@@ -212,12 +214,14 @@ def run_rsa(args: argparse.Namespace) -> int:
     e = _number_option(args.e, "e")
     m = _number_option(args.message, "the message")
     if args.preset is not None:
+        given = [option for option, value in (("--p", args.p), ("--q", args.q), ("--e", args.e)) if value]
+        if given:
+            raise UsageError(f"--preset {args.preset} chooses p, q and e itself; drop --preset or "
+                             f"{'/'.join(given)} (a preset takes your own --message or --text)")
         if args.preset not in worked.PRESETS:
             raise UsageError(f"unknown preset {args.preset!r}; choose one of: {', '.join(worked.PRESETS)}")
         pp, pq, pe, pm = worked.PRESETS[args.preset]
-        p = pp if p is None else p
-        q = pq if q is None else q
-        e = pe if e is None and args.p is None and args.q is None else e
+        p, q, e = pp, pq, pe
         if m is None and args.text is None:
             m = pm
     elif p is None and q is None:
@@ -227,7 +231,11 @@ def run_rsa(args: argparse.Namespace) -> int:
             m = m0
     if p is None or q is None:
         raise UsageError("give both --p and --q (or --preset NAME)")
-    book = worked.build_workbook(p, q, e, message=m, text=args.text)
+    if p.bit_length() + q.bit_length() >= PROGRESS_BITS:
+        with ProgressLine() as progress:
+            book = worked.build_workbook(p, q, e, message=m, text=args.text, progress=progress)
+    else:
+        book = worked.build_workbook(p, q, e, message=m, text=args.text)
     if args.json:
         emit_json(workbook_document(book))
         return 0
@@ -243,8 +251,7 @@ def run_rsa(args: argparse.Namespace) -> int:
 def _run_key(args: argparse.Namespace) -> int:
     from tlsexplorer.core.rsa.keys import load_rsa_key
 
-    if args.key == "-" and args.password_file == "-":
-        raise UsageError("only one of --key and --password-file can be read from standard input")
+    one_stdin({"--key": args.key, "--password-file": args.password_file})
     data = read_source(args.key)
     name = "standard input" if args.key == "-" else args.key
     password = None
@@ -270,9 +277,7 @@ def run_signature(args: argparse.Namespace) -> int:
     """``rsa signature CERT --issuer CERT``."""
     from tlsexplorer.core.rsa.signature import check_certificate_signature
 
-    allow_big_integers()
-    if args.cert == "-" and args.issuer == "-":
-        raise UsageError("only one of CERT and --issuer can be read from standard input")
+    one_stdin({"CERT": args.cert, "--issuer": args.issuer})
     cert = read_source(args.cert)
     issuer = read_source(args.issuer)
     check = check_certificate_signature(cert, issuer, names=(args.cert, args.issuer))
@@ -290,7 +295,7 @@ def run_signature(args: argparse.Namespace) -> int:
 
 
 __all__ = [
-    "allow_big_integers",
+    "PROGRESS_BITS",
     "identities_document",
     "register",
     "run_rsa",

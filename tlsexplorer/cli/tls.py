@@ -26,8 +26,10 @@ from tlsexplorer.cli.base import (
     add_json_flag,
     emit_json,
     example_epilog,
+    one_stdin,
     read_password,
     read_source,
+    utf8_text,
     warn,
 )
 
@@ -83,7 +85,7 @@ def register(subparsers: Any) -> None:
                        help="port on 127.0.0.1 (default 8443, 8080 with --plain; 0 picks a free one)")
     serve.add_argument("--client-ca", metavar="FILE",
                        help="mutual TLS: require a client certificate issued by this CA")
-    serve.add_argument("--secret", metavar="TEXT", help="the secret message on the page")
+    serve.add_argument("--secret", metavar="TEXT", type=utf8_text, help="the secret message on the page")
     serve.set_defaults(handler=_serve)
 
     probe = add_command(
@@ -108,7 +110,8 @@ def register(subparsers: Any) -> None:
                        help="also trust the system's roots (the default when no --ca is given)")
     probe.add_argument("--insecure", action="store_true",
                        help="skip verification, like curl --insecure (a warning says what was skipped)")
-    probe.add_argument("--servername", metavar="NAME", help="SNI and name to check (default: HOST)")
+    probe.add_argument("--servername", metavar="NAME", type=utf8_text,
+                       help="SNI and name to check (default: HOST)")
     probe.add_argument("--strict", action="store_true",
                        help="VERIFY_X509_STRICT, as Python 3.13+ does by default")
     probe.add_argument("--timeout", type=float, default=5.0, metavar="S",
@@ -150,14 +153,29 @@ def register(subparsers: Any) -> None:
         "tlsexplorer tls wire --ca myca --name localhost",
     )
     _server_options(wire)
-    wire.add_argument("--tls-max", choices=("1.2", "1.3"), default="1.3",
-                      help="highest TLS version the client offers (1.2 shows the certificates in the clear)")
+    wire.add_argument("--tls-max", choices=("1.2", "1.3"), default=None,
+                      help="highest TLS version the client offers (default 1.3; 1.2 shows the certificates "
+                      "in the clear)")
     add_json_flag(wire)
     wire.set_defaults(handler=_wire)
 
 
 # ---------------------------------------------------------------------------
 # Handlers
+
+
+def _refuse_with_plain(args: argparse.Namespace, *others: tuple[str, object]) -> None:
+    """``--plain`` serves HTTP without TLS: refuse the options that only mean something with TLS."""
+    if not args.plain:
+        return
+    options = (
+        ("--cert", args.cert), ("--key", args.key), ("--key-password-file", args.key_password_file),
+        ("--ca", args.ca_dir), ("--name", args.name), *others,
+    )
+    given = [option for option, value in options if value is not None]
+    if given:
+        raise CliError(f"--plain serves plain HTTP, without TLS: {', '.join(given)} "
+                       f"{'has' if len(given) == 1 else 'have'} no use there; drop --plain or {given[0]}")
 
 
 def _server_files(args: argparse.Namespace) -> ServerFiles:
@@ -201,6 +219,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.plain:
         if args.client_ca:
             raise CliError("--client-ca needs TLS; drop --plain")
+        _refuse_with_plain(args)
         warn("--plain: plain HTTP, no TLS: the page and its secret cross the wire in the clear")
     else:
         context, files = _context(args, args.client_ca)
@@ -259,9 +278,12 @@ def _serve(args: argparse.Namespace) -> int:
 def _probe(args: argparse.Namespace) -> int:
     from tlsexplorer.core.tls.probe import parse_target, probe
 
+    if not 0 < args.timeout <= 120:  # also refuses nan
+        raise CliError(f"--timeout {args.timeout} is not a number of seconds above 0 and at most 120")
+    if args.servername is not None and not args.servername.strip():
+        raise CliError("--servername is empty; give the name to send and check, or leave it out for HOST")
+    one_stdin({"--ca": args.ca, "--key-password-file": args.key_password_file})
     host, port = parse_target(args.target)
-    if args.timeout <= 0 or args.timeout > 120:
-        raise CliError("--timeout must be between 0 and 120 seconds")
     ca_pems = [read_source(path, limit=16 * 1024 * 1024) for path in args.ca]
     password = _client_key_password(args)
     result = probe(host, port, ca_pems=ca_pems, system_roots=args.system_roots, insecure=args.insecure,
@@ -351,6 +373,7 @@ def _wire(args: argparse.Namespace) -> int:
     context: Any = None
     client: Any = None
     host = "localhost"
+    _refuse_with_plain(args, ("--tls-max", args.tls_max))
     if not args.plain:
         context, files = _context(args)
         if args.tls_max == "1.2":

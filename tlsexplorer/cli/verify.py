@@ -11,7 +11,16 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from tlsexplorer.cli.base import CliError, add_json_flag, emit_json, example_epilog, read_source, warn
+from tlsexplorer.cli.base import (
+    CliError,
+    add_json_flag,
+    emit_json,
+    example_epilog,
+    one_stdin,
+    read_source,
+    utf8_text,
+    warn,
+)
 
 if TYPE_CHECKING:
     from tlsexplorer.core.chain.gather import Source
@@ -76,8 +85,10 @@ def register(subparsers: Any) -> None:
         help="trust the self-signed root found in LEAF or --chain files (marked as such)",
     )
     names = parser.add_mutually_exclusive_group()
-    names.add_argument("--host", metavar="NAME", help="the host name the leaf must name in its SAN")
-    names.add_argument("--ip", metavar="ADDR", help="the IP address the leaf must name in its SAN")
+    names.add_argument("--host", metavar="NAME", type=utf8_text,
+                       help="the host name the leaf must name in its SAN")
+    names.add_argument("--ip", metavar="ADDR", type=utf8_text,
+                       help="the IP address the leaf must name in its SAN")
     parser.add_argument("--at", metavar="ISO8601", help="validation time (default: now)")
     parser.add_argument(
         "--purpose", choices=("server", "client"), default="server", help="server (default) or client"
@@ -105,6 +116,10 @@ def _verify(args: argparse.Namespace) -> int:
     from tlsexplorer.core.errors import InvalidInput
     from tlsexplorer.core.timeutil import parse_iso8601, utcnow
 
+    one_stdin({"LEAF": args.leaf, "--chain": args.chain, "--ca": args.ca})
+    for option, value in (("--host", args.host), ("--ip", args.ip)):
+        if value is not None and not value.strip():
+            raise CliError(f"{option} is empty; give the name the leaf must match, or leave {option} out")
     if args.max_depth is not None and not 0 <= args.max_depth <= 255:
         raise CliError(f"--max-depth {args.max_depth} must be between 0 and 255")
     if args.ip is not None:

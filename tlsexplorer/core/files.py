@@ -37,13 +37,23 @@ def human_size(size: int) -> str:
     raise AssertionError("unreachable")
 
 
-def check_size(size: int, what: str, limit: int = MAX_INPUT_BYTES) -> None:
-    """Raise :class:`FileAccessError` when ``size`` exceeds ``limit``."""
-    if size > limit:
-        raise FileAccessError(
-            f"{what} is {human_size(size)}, above the {human_size(limit)} limit; "
-            "split it or point at the one object you need"
-        )
+def check_size(size: int, what: str, limit: int = MAX_INPUT_BYTES, *, exact: bool = True) -> None:
+    """Raise :class:`FileAccessError` when ``size`` exceeds ``limit``.
+
+    ``exact=False`` says ``size`` is only how much was read before stopping
+    (a pipe is read up to one byte past the limit), so the message says
+    "more than" the limit instead of a size.
+    """
+    if size <= limit:
+        return
+    if not exact:
+        amount = f"holds more than {human_size(limit)}, the limit"
+    else:
+        shown = human_size(size)
+        if shown.replace(".0 ", " ") == human_size(limit):  # 64 MiB and one byte: say the bytes
+            shown = f"{size:,} bytes"
+        amount = f"is {shown}, above the {human_size(limit)} limit"
+    raise FileAccessError(f"{what} {amount}; split it or point at the one object you need")
 
 
 def read_file(path: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES) -> bytes:

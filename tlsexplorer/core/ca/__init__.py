@@ -17,10 +17,12 @@ from tlsexplorer.core.exports import lazy_exports
 
 if TYPE_CHECKING:
     from tlsexplorer.core.ca.build import (
+        CN_MAX as CN_MAX,
         DEFAULT_CA_DAYS as DEFAULT_CA_DAYS,
         DEFAULT_LEAF_DAYS as DEFAULT_LEAF_DAYS,
         FLAWS as FLAWS,
         KEY_TYPES as KEY_TYPES,
+        MAX_PATH_LENGTH as MAX_PATH_LENGTH,
         ROLE_EKU as ROLE_EKU,
         ROLE_KEY_USAGE as ROLE_KEY_USAGE,
         CertificateSpec as CertificateSpec,
@@ -34,10 +36,12 @@ if TYPE_CHECKING:
         PublicKey as PublicKey,
         Revocation as Revocation,
         Role as Role,
+        SubjectName as SubjectName,
         apply_flaw as apply_flaw,
         authority_key_identifier as authority_key_identifier,
         build_name as build_name,
         certificate_pem as certificate_pem,
+        check_common_name as check_common_name,
         check_country as check_country,
         compare_csr as compare_csr,
         create_crl as create_crl,
@@ -55,6 +59,7 @@ if TYPE_CHECKING:
         parse_san as parse_san,
         private_key_pem as private_key_pem,
         random_serial as random_serial,
+        san_only_names as san_only_names,
         spec_from_csr as spec_from_csr,
     )
     from tlsexplorer.core.ca.form import (
@@ -79,6 +84,7 @@ if TYPE_CHECKING:
         Recipe as Recipe,
         certificate_code as certificate_code,
         extension_code as extension_code,
+        filed_name as filed_name,
         general_name_code as general_name_code,
         keygen_code as keygen_code,
         name_code as name_code,

@@ -53,6 +53,13 @@ DEFAULT_LEAF_DAYS = 397
 #: Validity of a new CA by default (10 years).
 DEFAULT_CA_DAYS = 3650
 
+#: The longest common name X.509 allows (RFC 5280's ub-common-name), counted in UTF-8 bytes as
+#: the library counts it (one byte per character for ASCII).
+CN_MAX = 64
+
+#: The largest path length a CA may get: the largest every verifier reads (a 32-bit signed int).
+MAX_PATH_LENGTH = 2**31 - 1
+
 
 def _unknown_key_type(value: str) -> UsageError:
     return UsageError(f"unknown key type {value!r}; choose one of {', '.join(KEY_TYPES)}")
@@ -84,6 +91,59 @@ def generate_private_key(key_type: KeyType) -> PrivateKey:
     raise _unknown_key_type(key_type)
 
 
+class SubjectName(x509.Name):
+    """A subject made by :func:`build_name`: an ``x509.Name``, plus the names too long for its CN.
+
+    A leaf's host name or e-mail address over :data:`CN_MAX` characters cannot
+    be the CN; it is kept here and goes in the SAN alone
+    (:func:`leaf_sans`, :func:`create_csr`).
+    """
+
+    def __init__(
+        self, attributes: Sequence[x509.NameAttribute[str]], san_only: tuple[x509.GeneralName, ...] = ()
+    ) -> None:
+        super().__init__(list(attributes))
+        self.san_only = san_only
+        """The names that go in the SAN only."""
+
+
+def san_only_names(subject: x509.Name) -> tuple[x509.GeneralName, ...]:
+    """The names of ``subject`` too long for its CN, that go in the SAN alone (see :class:`SubjectName`)."""
+    return subject.san_only if isinstance(subject, SubjectName) else ()
+
+
+def _cn_too_long(name: str) -> UsageError:
+    size = len(name.encode("utf-8", "surrogatepass"))
+    shown = name if len(name) <= 40 else name[:39] + "…"
+    count = f"{size} characters" if name.isascii() else f"{size} bytes in UTF-8"
+    return UsageError(f"a CN holds at most {CN_MAX} characters and {shown!r} has {count}")
+
+
+def check_common_name(name: str, *, ca: bool) -> x509.GeneralName | None:
+    """The CN rule, for the CLI and the CA workbench alike.
+
+    A name of at most :data:`CN_MAX` characters is the CN (None). A longer
+    host name or e-mail address of a leaf goes in the SAN alone: its SAN entry
+    is returned. A CA's name must fit in its CN.
+
+    Raises:
+        UsageError: a CA name over the limit, or a longer leaf name that is no
+            DNS name, IP address or e-mail address.
+    """
+    text = name.strip()
+    if len(text.encode("utf-8", "surrogatepass")) <= CN_MAX:
+        return None
+    if ca:
+        raise UsageError(f"{_cn_too_long(text)}; give the CA a shorter name")
+    try:
+        return parse_san(text)
+    except UsageError:
+        raise UsageError(
+            f"{_cn_too_long(text)}; a host name or e-mail address this long goes in the SAN alone, "
+            "other names must be shorter"
+        ) from None
+
+
 def build_name(
     cn: str | None = None,
     *,
@@ -95,11 +155,19 @@ def build_name(
 ) -> x509.Name:
     """Build a distinguished name from the usual fields, in C, ST, L, O, OU, CN order.
 
+    A ``cn`` over :data:`CN_MAX` characters that is a host name or e-mail
+    address is left out of the name and kept for the SAN
+    (:func:`check_common_name`, :class:`SubjectName`).
+
     Raises:
-        UsageError: a country that is not two letters, or no field at all.
+        UsageError: a country that is not two letters, a CN too long that
+            cannot go in a SAN, or no field at all.
     """
     if c is not None:
         check_country(c)
+    long_name = check_common_name(cn, ca=False) if cn else None
+    if long_name is not None:
+        cn = None
     pairs = [
         (NameOID.COUNTRY_NAME, c),
         (NameOID.STATE_OR_PROVINCE_NAME, st),
@@ -109,9 +177,25 @@ def build_name(
         (NameOID.COMMON_NAME, cn),
     ]
     attributes = [x509.NameAttribute(oid, value) for oid, value in pairs if value]
-    if not attributes:
+    if not attributes and long_name is None:
         raise UsageError("a name needs at least one field (a common name, say)")
-    return x509.Name(attributes)
+    return SubjectName(attributes, () if long_name is None else (long_name,))
+
+
+def check_path_length(path_length: int | None) -> None:
+    """Refuse a path length below 0 or above :data:`MAX_PATH_LENGTH` (None: no limit).
+
+    Raises:
+        UsageError: out of range.
+    """
+    if path_length is None:
+        return
+    if path_length < 0:
+        raise UsageError(f"the path length must be 0 or more, not {path_length}")
+    if path_length > MAX_PATH_LENGTH:
+        shown = str(path_length) if path_length < 10**30 else "a number that long"
+        raise UsageError(f"the path length must be at most {MAX_PATH_LENGTH:,} (what every verifier reads), "
+                         f"not {shown}; a handful is plenty")
 
 
 def check_country(c: str) -> None:
@@ -156,12 +240,30 @@ def parse_san(value: str) -> x509.GeneralName:
 
 
 def parse_network(value: str) -> x509.GeneralName:
-    """Turn ``example.net`` or ``10.0.0.0/8`` into a name-constraints subtree."""
+    """Turn ``example.net`` or ``10.0.0.0/8`` into a name-constraints subtree.
+
+    Raises:
+        UsageError: neither a DNS domain nor an IP range (with a ``/``, what is
+            wrong with the range: the address, the prefix length, or host bits).
+    """
     text = value.strip()
-    try:
-        return x509.IPAddress(ipaddress.ip_network(text, strict=True))
-    except ValueError:
-        pass
+    if "/" in text:
+        address, _, prefix = text.partition("/")
+        try:
+            bits = ipaddress.ip_address(address).max_prefixlen
+        except ValueError:
+            raise UsageError(
+                f"{value!r} is not an IP range: {address!r} is not an IP address (a range is 10.0.0.0/8)"
+            ) from None
+        if not prefix.isdigit() or int(prefix) > bits:
+            raise UsageError(f"{value!r} is not an IP range: the prefix length after / must be 0-{bits}")
+        try:
+            return x509.IPAddress(ipaddress.ip_network(text, strict=True))
+        except ValueError:
+            meant = ipaddress.ip_network(text, strict=False)
+            raise UsageError(
+                f"{value!r} is not an IP range: bits are set after the first {prefix}; did you mean {meant}?"
+            ) from None
     name = parse_san(text.lstrip("."))
     if not isinstance(name, x509.DNSName) or "*" in name.value:
         raise UsageError(f"{value!r} is not a DNS domain or an IP range such as 10.0.0.0/8")
@@ -280,8 +382,11 @@ def _common_name(name: x509.Name) -> str | None:
 
 
 def leaf_sans(spec: CertificateSpec) -> tuple[x509.GeneralName, ...]:
-    """The SANs a certificate gets: the spec's, plus the CN when asked and missing."""
+    """The SANs a certificate gets: the spec's, plus the CN when asked and missing (and a
+    leaf's name too long for the CN, always)."""
     sans = list(spec.sans)
+    if not spec.is_ca:
+        sans[:0] = [name for name in san_only_names(spec.subject) if name not in sans]
     cn = _common_name(spec.subject)
     if spec.cn_in_san and not spec.is_ca and cn:
         try:
@@ -308,12 +413,20 @@ def issue_certificate(
         issuer: the issuer's certificate; None makes it self-signed.
 
     Raises:
-        UsageError: validity that ends before it starts, or a role that does
-            not fit (a root with an issuer).
+        UsageError: validity that ends before it starts, a role that does
+            not fit (a root with an issuer), a path length out of range, or
+            a name too long for the CN of a CA (or of a CN-only certificate).
     """
     not_before, not_after = as_utc(spec.not_before), as_utc(spec.not_after)
     if not_after <= not_before:
         raise UsageError("the certificate would end before it starts; check the validity dates")
+    check_path_length(spec.path_length)
+    for long_name in san_only_names(spec.subject):
+        if spec.is_ca:
+            check_common_name(str(long_name.value), ca=True)
+        if not spec.include_san:
+            raise UsageError(f"{_cn_too_long(str(long_name.value))}; a CN-only certificate needs a name "
+                             "that fits in the CN")
     if spec.role == "root" and issuer is not None:
         raise UsageError("a root CA signs itself; it has no issuer")
     issuer_name = issuer.subject if issuer is not None else spec.subject
@@ -339,7 +452,10 @@ def issue_certificate(
         builder = builder.add_extension(x509.ExtendedKeyUsage(list(ekus)), critical=False)
     sans = leaf_sans(spec)
     if spec.include_san and sans:
-        builder = builder.add_extension(x509.SubjectAlternativeName(list(sans)), critical=False)
+        # RFC 5280 4.2.1.6: with an empty subject the SAN is critical.
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName(list(sans)), critical=not list(spec.subject)
+        )
     if spec.is_ca and (spec.permitted or spec.excluded):
         builder = builder.add_extension(
             x509.NameConstraints(
@@ -378,10 +494,13 @@ def create_csr(
     sans: Sequence[x509.GeneralName] = (),
     hash_name: HashName = "sha256",
 ) -> x509.CertificateSigningRequest:
-    """Build and sign a certificate signing request, with the SANs requested."""
+    """Build and sign a certificate signing request, with the SANs requested (and the
+    subject's names too long for its CN, :func:`san_only_names`)."""
     builder = x509.CertificateSigningRequestBuilder().subject_name(subject)
-    if sans:
-        builder = builder.add_extension(x509.SubjectAlternativeName(list(sans)), critical=False)
+    requested = [name for name in san_only_names(subject) if name not in sans]
+    requested.extend(sans)
+    if requested:
+        builder = builder.add_extension(x509.SubjectAlternativeName(requested), critical=not list(subject))
     return builder.sign(key, hash_for(key, hash_name))
 
 
@@ -632,10 +751,12 @@ def compare_csr(csr: x509.CertificateSigningRequest, cert: x509.Certificate) -> 
 
 
 __all__ = [
+    "CN_MAX",
     "DEFAULT_CA_DAYS",
     "DEFAULT_LEAF_DAYS",
     "FLAWS",
     "KEY_TYPES",
+    "MAX_PATH_LENGTH",
     "ROLE_EKU",
     "ROLE_KEY_USAGE",
     "CertificateSpec",
@@ -649,11 +770,14 @@ __all__ = [
     "PublicKey",
     "Revocation",
     "Role",
+    "SubjectName",
     "apply_flaw",
     "authority_key_identifier",
     "build_name",
     "certificate_pem",
+    "check_common_name",
     "check_country",
+    "check_path_length",
     "compare_csr",
     "create_crl",
     "create_csr",
@@ -670,5 +794,6 @@ __all__ = [
     "parse_san",
     "private_key_pem",
     "random_serial",
+    "san_only_names",
     "spec_from_csr",
 ]

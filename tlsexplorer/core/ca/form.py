@@ -1,6 +1,7 @@
 """The CA workbench's form: raw field strings in, a checked request or one message per field out.
 
 The rules are core's own (:func:`~tlsexplorer.core.ca.store.sanitize_name`,
+:func:`~tlsexplorer.core.ca.build.check_common_name`,
 :func:`~tlsexplorer.core.ca.build.parse_san`, :func:`~tlsexplorer.core.ca.build.parse_network`,
 the country, validity, path-length and passphrase checks of :mod:`.build` and
 :mod:`.store`); this module only reads the text a person typed and says which
@@ -20,7 +21,9 @@ from cryptography import x509
 from tlsexplorer.core.ca.build import (
     FlawKind,
     KeyType,
+    check_common_name,
     check_country,
+    check_path_length,
     flaw,
     parse_key_type,
     parse_network,
@@ -33,7 +36,6 @@ from tlsexplorer.core.ca.store import (
     check_days_or_end,
     check_p12_password,
     check_password,
-    check_path_length,
     sanitize_name,
 )
 from tlsexplorer.core.errors import TlsxError, UsageError
@@ -184,7 +186,8 @@ def parse_path_length(text: str) -> int | None:
     """A path length, or None (no limit) for an empty field.
 
     Raises:
-        UsageError: not a whole number, or below 0.
+        UsageError: not a whole number, below 0 or above
+            :data:`~tlsexplorer.core.ca.build.MAX_PATH_LENGTH`.
     """
     if not text.strip():
         return None
@@ -291,6 +294,8 @@ def parse_form(
         errors["name"] = "give a name (a host name such as localhost for a server)"
     elif name and known in ("server", "client", "csr"):
         rule("name", lambda: sanitize_name(name))
+    if name and known != "sign":
+        rule("name", lambda: check_common_name(name, ca=known in ("root", "intermediate")))
     sans = check("sans", parse_sans) or ()
     days = check("days", parse_days)
     not_before = check("not-before", parse_date)

@@ -308,7 +308,7 @@ def _python(product: Product, now: dt.datetime, ca_dir: Path | None, ca_key_encr
     if product.action == "csr":
         assert product.csr is not None
         csr = product.csr
-        stem = sanitize_name(str(csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value))
+        stem = sanitize_name(filed_name(csr))
         body = _HEADER.format(title=title, command=command, outputs=f"{stem}.csr.pem and {stem}.key.pem")
         body += f"\nkey = {keygen_code(csr.public_key())}\n"
         body += "csr = (\n    x509.CertificateSigningRequestBuilder()\n"
@@ -344,7 +344,7 @@ def _python(product: Product, now: dt.datetime, ca_dir: Path | None, ca_key_encr
         body += 'write("ca.pem", pem(cert))\nwrite("ca.key.pem", key_pem, private=True)\n'
         body += 'write("chain.pem", pem(cert, *ca_chain))\nprint("wrote ca.pem, ca.key.pem and chain.pem")\n'
         return body
-    stem = sanitize_name(str(cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value))
+    stem = sanitize_name(filed_name(cert))
     if product.action == "sign":
         csr_path = csr_path or Path("request.csr.pem")
         body = _HEADER.format(title=title, command=command, outputs=f"{stem}.pem and {stem}.fullchain.pem")
@@ -377,7 +377,7 @@ def _python(product: Product, now: dt.datetime, ca_dir: Path | None, ca_key_encr
     body += f'write("{stem}.pem", pem(cert))\nwrite("{stem}.key.pem", key_pem, private=True)\n'
     body += f'write("{stem}.fullchain.pem", pem(cert, *chain))\nprint("wrote {outputs}")\n'
     if _has_p12(product):
-        cn = str(cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value)
+        cn = filed_name(cert)
         body += (
             "\n# The PKCS#12 bundle (key, certificate and chain), locked with the password in $P12_PASSWORD\n"
             "from cryptography.hazmat.primitives.serialization import pkcs12\n\n"
@@ -395,14 +395,27 @@ def _has_p12(product: Product) -> bool:
 # openssl --------------------------------------------------------------------------
 
 
+def filed_name(item: x509.Certificate | x509.CertificateSigningRequest) -> str:
+    """The name an issued item is filed under: its CN, else its first SAN (a name too long for
+    a CN goes in the SAN alone, :func:`~tlsexplorer.core.ca.build.check_common_name`)."""
+    cn = item.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if cn:
+        return str(cn[0].value)
+    try:
+        sans = item.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return "unnamed"
+    return next((str(name.value) for name in sans), "unnamed")
+
+
 def subject_arg(name: x509.Name) -> str:
-    """openssl's ``-subj`` form: ``/C=US/O=.../CN=...``."""
+    """openssl's ``-subj`` form: ``/C=US/O=.../CN=...`` (``/`` for an empty name)."""
     parts = []
     for attr in name:
         short = _OPENSSL_NAME.get(attr.oid, attr.oid.dotted_string)
         value = str(attr.value).replace("\\", "\\\\").replace("/", "\\/")
         parts.append(f"/{short}={value}")
-    return "".join(parts)
+    return "".join(parts) or "/"
 
 
 def _openssl_general_name(name: x509.GeneralName) -> str:
@@ -509,7 +522,7 @@ def _openssl(
     if product.action == "csr":
         assert product.csr is not None
         csr = product.csr
-        stem = sanitize_name(str(csr.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value))
+        stem = sanitize_name(filed_name(csr))
         folder = out_dir or Path(".")
         argv = ["openssl", "req", "-new", *newkey_arg(csr.public_key()),
                 "-keyout", str(folder / f"{stem}.key.pem")]
@@ -535,7 +548,7 @@ def _openssl(
         cat = (f"cat {shlex.quote(str(folder / CA_CERT))} {shlex.quote(str(ca_dir / CHAIN))} "
                f"> {shlex.quote(str(folder / CHAIN))}")
         return (f"mkdir -p {shlex.quote(str(folder))}", line, cat), tuple(extra)
-    stem = sanitize_name(str(cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value))
+    stem = sanitize_name(filed_name(cert))
     issued = ca_dir / "issued"
     commands = [f"mkdir -p {shlex.quote(str(issued))}"]
     chain_files: list[str] = []
@@ -568,7 +581,7 @@ def _openssl(
     fullchain = shlex.quote(str(issued / f'{stem}.fullchain.pem'))
     commands.append(f"cat {' '.join(cat_parts)} > {fullchain}")
     if _has_p12(product):
-        cn = str(cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value)
+        cn = filed_name(cert)
         argv = ["openssl", "pkcs12", "-export", "-in", str(issued / f"{stem}.fullchain.pem"),
                 "-inkey", str(issued / f"{stem}.key.pem"), "-name", cn,
                 "-out", str(issued / f"{stem}.p12"), "-passout", "env:P12_PASSWORD"]
@@ -627,6 +640,7 @@ __all__ = [
     "Recipe",
     "certificate_code",
     "extension_code",
+    "filed_name",
     "general_name_code",
     "keygen_code",
     "name_code",

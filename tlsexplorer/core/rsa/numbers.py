@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,6 +28,15 @@ EXTRA_ROUNDS = 8
 
 Radix = Literal["dec", "hex"]
 
+Progress = Callable[[str, int, int], None]
+"""Long work reports itself: ``progress(what, done, total)`` (``done`` of ``total`` steps of ``what``)."""
+
+Tick = Callable[[int, int], None]
+"""One routine's progress: ``tick(done, total)``."""
+
+TRACE_TICK_BITS = 256
+""":func:`square_and_multiply` reports progress every this many bits."""
+
 
 # Parsing --------------------------------------------------------------------
 
@@ -46,7 +55,7 @@ def parse_int(text: str, what: str) -> int:
     if not cleaned:
         raise UsageError(f"{what} is empty; give a whole number such as 61 or 0x3d")
     if cleaned.startswith("-"):
-        raise UsageError(f"{what} = {_short(raw)} is negative; RSA works with positive whole numbers")
+        raise UsageError(f"{what} = {_short(raw)} is negative; give a whole number of 0 or more")
     try:
         if cleaned.lower().startswith("0x"):
             value = int(cleaned[2:].replace(":", ""), 16)
@@ -74,7 +83,7 @@ def check_size(value: int, what: str) -> None:
         UsageError: with the limit.
     """
     if value < 0:
-        raise UsageError(f"{what} is negative; RSA works with positive whole numbers")
+        raise UsageError(f"{what} is negative; give a whole number of 0 or more")
     if value.bit_length() > MAX_BITS:
         raise UsageError(
             f"{what} has {value.bit_length()} bits; the limit is {MAX_BITS} bits"
@@ -173,7 +182,7 @@ def _derived_witnesses(n: int, count: int) -> list[int]:
 
 
 def miller_rabin(
-    n: int, witnesses: Sequence[int] | None = None, *, find_factor: bool = True
+    n: int, witnesses: Sequence[int] | None = None, *, find_factor: bool = True, tick: Tick | None = None
 ) -> PrimalityResult:
     """Test ``n`` with Miller-Rabin, keeping every round.
 
@@ -182,6 +191,7 @@ def miller_rabin(
     n make an error less likely than 4^-21. A composite gets a factor when
     one is cheap to find (a small divisor, a non-trivial square root of 1, or
     Pollard's rho within a short budget); ``find_factor=False`` skips the search.
+    ``tick(done, total)`` is called before each round and once at the end.
     """
     if n < 2:
         return PrimalityResult(n, False, 0, 0, (), None, True, "below 2, so not prime")
@@ -207,6 +217,8 @@ def miller_rabin(
         exact = False
     rounds: list[WitnessRound] = []
     for a in chosen:
+        if tick is not None:
+            tick(len(rounds), len(chosen))
         x = pow(a, d, n)
         seq = [x]
         if x in (1, n - 1):
@@ -237,6 +249,8 @@ def miller_rabin(
             else:
                 how += " (no small factor found quickly; the witness is the proof)"
             return PrimalityResult(n, False, s, d, tuple(rounds), factor, True, how)
+    if tick is not None:
+        tick(len(chosen), len(chosen))
     if exact:
         reason = f"no witness among {len(rounds)} bases; below 3.3·10^24 that proves it prime"
     else:
@@ -419,11 +433,12 @@ class ModexpTrace:
         return sum(1 for step in self.steps if step.multiplied)
 
 
-def square_and_multiply(base: int, exponent: int, modulus: int) -> ModexpTrace:
+def square_and_multiply(base: int, exponent: int, modulus: int, tick: Tick | None = None) -> ModexpTrace:
     """Compute base^exponent mod modulus bit by bit and keep every row.
 
     Start at 1; for each bit from the highest: square; if the bit is 1,
     multiply by the base. ``pow()`` does the same (with windows), faster.
+    ``tick(bits done, bits)`` is called every :data:`TRACE_TICK_BITS` bits and at the end.
     """
     if modulus < 1:
         raise UsageError("the modulus must be at least 1")
@@ -435,6 +450,8 @@ def square_and_multiply(base: int, exponent: int, modulus: int) -> ModexpTrace:
     append = steps.append
     top = exponent.bit_length() - 1
     for position in range(top, -1, -1):
+        if tick is not None and not position % TRACE_TICK_BITS:
+            tick(top - position, top + 1)
         squared = value * value % modulus
         if (exponent >> position) & 1:
             value = squared * b % modulus
@@ -442,17 +459,22 @@ def square_and_multiply(base: int, exponent: int, modulus: int) -> ModexpTrace:
         else:
             value = squared
             append(ModexpStep(position, 0, squared, False, value))
+    if tick is not None:
+        tick(top + 1, top + 1)
     return ModexpTrace(base, exponent, modulus, tuple(steps), value)
 
 
 __all__ = [
     "MAX_BITS",
+    "TRACE_TICK_BITS",
     "EuclidRow",
     "EuclidTable",
     "ModexpStep",
     "ModexpTrace",
     "PrimalityResult",
+    "Progress",
     "Radix",
+    "Tick",
     "WitnessRound",
     "check_size",
     "decimal",

@@ -10,6 +10,8 @@ from tlsexplorer.core.rsa.numbers import (
     EuclidTable,
     ModexpTrace,
     PrimalityResult,
+    Progress,
+    Tick,
     check_size,
     extended_euclid,
     miller_rabin,
@@ -181,13 +183,13 @@ def text_to_int(text: str) -> tuple[int, bytes]:
     return int.from_bytes(data, "big"), data
 
 
-def check_prime(value: int, name: str) -> PrimalityResult:
-    """Miller-Rabin on ``value``.
+def check_prime(value: int, name: str, tick: Tick | None = None) -> PrimalityResult:
+    """Miller-Rabin on ``value`` (``tick(done, total)`` after each round).
 
     Raises:
         InvalidInput: not prime, naming a factor when one was found.
     """
-    result = miller_rabin(value)
+    result = miller_rabin(value, tick=tick)
     if not result.is_prime:
         if result.factor:
             raise InvalidInput(
@@ -198,13 +200,21 @@ def check_prime(value: int, name: str) -> PrimalityResult:
     return result
 
 
-def crt_decrypt(c: int, d: int, p: int, q: int) -> CrtDecryption:
+def _stage(progress: Progress | None, what: str) -> Tick | None:
+    """``progress`` narrowed to one stage of the work."""
+    if progress is None:
+        return None
+    report = progress
+    return lambda done, total: report(what, done, total)
+
+
+def crt_decrypt(c: int, d: int, p: int, q: int, progress: Progress | None = None) -> CrtDecryption:
     """m = c^d mod pq computed with two half-size exponentiations."""
     dp = d % (p - 1)
     dq = d % (q - 1)
     qinv = modinv(q, p)
-    trace_p = square_and_multiply(c % p, dp, p)
-    trace_q = square_and_multiply(c % q, dq, q)
+    trace_p = square_and_multiply(c % p, dp, p, _stage(progress, "decrypting with the CRT: mod p"))
+    trace_q = square_and_multiply(c % q, dq, q, _stage(progress, "decrypting with the CRT: mod q"))
     m1, m2 = trace_p.result, trace_q.result
     h = qinv * (m1 - m2) % p
     message = m2 + h * q
@@ -240,6 +250,7 @@ def build_workbook(
     message: int | None = None,
     text: str | None = None,
     check_primes: bool = True,
+    progress: Progress | None = None,
 ) -> RsaWorkbook:
     """Every step of textbook RSA for p, q, e and a message.
 
@@ -250,6 +261,8 @@ def build_workbook(
         text: a text whose UTF-8 bytes become the integer.
         check_primes: False skips nothing visible; it is kept for callers
             that already proved p and q prime (a loaded key).
+        progress: told ``(stage, done, total)`` as the work goes (a 16384-bit
+            n takes minutes). Every size is checked before any work starts.
 
     Raises:
         UsageError: a number above the size limit, or both message and text.
@@ -262,15 +275,25 @@ def build_workbook(
         check_size(e, "e")
     if message is not None and text is not None:
         raise UsageError("give the message as a number or as text, not both")
-    p_check = check_prime(p, "p") if check_primes else miller_rabin(p)
-    q_check = check_prime(q, "q") if check_primes else miller_rabin(q)
+    n = p * q
+    check_size(n, "n = p·q")
+    message_bytes: bytes | None = None
+    if text is not None:
+        m, message_bytes = text_to_int(text)
+        check_size(m, "the message")
+    elif message is not None:
+        m = message
+        check_size(m, "the message")
+    else:
+        m = 65 if n > 65 else 2
+    p_tick, q_tick = _stage(progress, "p: Miller-Rabin"), _stage(progress, "q: Miller-Rabin")
+    p_check = check_prime(p, "p", p_tick) if check_primes else miller_rabin(p, tick=p_tick)
+    q_check = check_prime(q, "q", q_tick) if check_primes else miller_rabin(q, tick=q_tick)
     if p == q:
         raise InvalidInput(
             f"p and q are both {short(p)}: they must differ (with p = q, phi is not (p-1)(q-1) and n = p² "
             "is factored by a square root)"
         )
-    n = p * q
-    check_size(n, "n = p·q")
     phi = totient(p, q)
     lam = phi // math.gcd(p - 1, q - 1)
     if e is None:
@@ -283,15 +306,8 @@ def build_workbook(
     d = euclid.inverse
     d_lambda = d % lam
     notes: list[str] = []
-    message_bytes: bytes | None = None
-    if text is not None:
-        m, message_bytes = text_to_int(text)
-    elif message is not None:
-        m = message
-    else:
-        m = 65 if n > 65 else 2
+    if text is None and message is None:
         notes.append(f"no message given: m = {m}")
-    check_size(m, "the message")
     if m >= n:
         fit = (n.bit_length() - 1) // 8
         room = "no text fits under an n this small" if fit == 0 else (
@@ -304,12 +320,16 @@ def build_workbook(
         )
     if m in (0, 1, n - 1):
         notes.append(f"m = {short(m)} is a fixed point: m^e mod n = m for every e")
-    encrypt = square_and_multiply(m, e, n)
+    encrypt = square_and_multiply(m, e, n, _stage(progress, "encrypting: square-and-multiply"))
     c = encrypt.result
-    decrypt = square_and_multiply(c, d, n)
-    crt = crt_decrypt(c, d, p, q)
+    decrypt = square_and_multiply(c, d, n, _stage(progress, "decrypting: square-and-multiply"))
+    crt = crt_decrypt(c, d, p, q, progress)
+    if progress is not None:
+        progress("signing and verifying", 0, 1)
     signature = pow(m, d, n)
     verified = pow(signature, e, n)
+    if progress is not None:
+        progress("signing and verifying", 1, 1)
     return RsaWorkbook(
         p, q, p_check, q_check, n, phi, lam, e, e_rule, euclid, d, d_lambda, m, message_bytes,
         encrypt, decrypt, crt, signature, verified, tuple(notes),
