@@ -123,6 +123,20 @@ def test_folders_are_0700_even_with_umask_000(tmp_path: Path) -> None:
     assert stat.S_IMODE((folder / "issued" / "u.test.pem").stat().st_mode) == 0o644
 
 
+def test_an_empty_ca_password_file_is_called_empty(tmp_path: Path, capsys: Cap) -> None:
+    pw = tmp_path / "pw.txt"
+    pw.write_text("correct horse\n")
+    enc = tmp_path / "enc"
+    assert run_cli(capsys, "ca", "init", str(enc), "--key-type", "p256", "--password-file", str(pw))[0] == 0
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    for command in (["issue", str(enc), "x.test"], ["intermediate", str(enc), str(tmp_path / "sub")]):
+        code, _out, err = run_cli(capsys, "ca", *command, "--ca-password-file", str(empty))
+        lines = err.strip().splitlines()
+        assert code == 2 and len(lines) == 1, err
+        assert f"{empty} is empty" in lines[0] and "needed" not in lines[0]
+
+
 def test_a_locked_ca_folder_is_named_with_its_holder(ca_dir: Path, capsys: Cap,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(files, "LOCK_TIMEOUT", 0.2)
