@@ -272,3 +272,14 @@ def test_without_fcntl_the_lock_is_an_exclusive_file(tmp_path: Path, monkeypatch
         write_files([FileToWrite(tmp_path / "a.pem", b"x")], lock_timeout=0.2)
     write_files([FileToWrite(tmp_path / "a.pem", b"x")], lock_timeout=0.2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pem"]
+
+
+def test_a_half_written_journal_is_no_commit(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    make_before(folder)
+    staging = folder / f"{files.STAGING_PREFIX}killed"
+    staging.mkdir()
+    (staging / "1.a.pem.tmp").write_bytes(b"new a")
+    (staging / "journal.json").write_bytes(b'{"version": 1, "entries": [{"target": "a.pem", "na')
+    files.recover_writes(folder)
+    assert snapshot(folder) == BEFORE

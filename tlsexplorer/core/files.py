@@ -10,14 +10,15 @@ process is killed half-way:
 2. what an earlier, killed writer left is finished or undone (:func:`recover_writes`);
 3. every new file is written into a staging folder (``.tlsexplorer-write-*``,
    0700) inside the locked folder and flushed to disk;
-4. a journal naming each staged file and its target is renamed into the
-   staging folder: that rename is the commit;
+4. a journal naming each staged file and its target is written into the
+   staging folder and flushed: a whole journal is the commit;
 5. each existing target is moved aside (only with ``force``) and its new file
    renamed into place;
 6. the journal, then the staging folder with the replaced files, is removed.
 
-Killed before 4, the next writer removes the staging folder (the folder is as
-before); killed after it, the next writer completes the renames (as after). A
+Killed before 4 (no journal, or half of one), the next writer removes the
+staging folder: the folder is as before. Killed after it, the next writer
+completes the renames: as after. A
 failure of ours after 4 marks the journal aborted and puts everything back.
 """
 
@@ -175,15 +176,6 @@ def make_folder(path: Path) -> None:
         os.chmod(folder, FOLDER_MODE)
 
 
-def _fsync_folder(path: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform can open a folder
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _lock_holder(fd: int) -> str | None:
     with contextlib.suppress(OSError):
         os.lseek(fd, 0, os.SEEK_SET)
@@ -329,8 +321,6 @@ def _roll_forward(entries: list[_Entry]) -> None:
             _crash_point(f"backed-up:{number}")
         os.replace(entry.new, entry.target)
         _crash_point(f"placed:{number}")
-    for folder in {entry.target.parent for entry in entries}:
-        _fsync_folder(folder)
 
 
 def _roll_back(entries: list[_Entry]) -> None:
@@ -359,12 +349,11 @@ def _recover(base: Path, folders: Iterable[Path]) -> None:
     for staging in sorted(base.glob(STAGING_PREFIX + "*")):
         if staging.is_symlink() or not staging.is_dir():
             continue
-        journal = staging / _JOURNAL
-        if journal.exists():
-            try:
-                entries = _entries(staging, base, json.loads(journal.read_bytes()))
-            except (OSError, ValueError):
-                continue  # not a journal we wrote: leave it for a person to look at
+        try:
+            entries = _entries(staging, base, json.loads((staging / _JOURNAL).read_bytes()))
+        except (OSError, ValueError):
+            entries = []  # no whole journal: nothing was committed, so nothing was put in place
+        if entries:
             try:
                 if (staging / _ABORTED).exists():
                     _roll_back(entries)
@@ -425,10 +414,7 @@ def _commit(base: Path, group: list[FileToWrite]) -> None:
             _write_new(staging / f"{name}.tmp", item.data, item.private)
             raw.append({"target": os.path.relpath(item.path.absolute(), base.absolute()), "name": name})
             _crash_point(f"staged:{number}")
-        journal = staging / f"{_JOURNAL}.new"
-        _write_new(journal, json.dumps({"version": 1, "entries": raw}).encode(), private=True)
-        os.replace(journal, staging / _JOURNAL)  # the commit
-        _fsync_folder(staging)
+        _write_new(staging / _JOURNAL, json.dumps({"version": 1, "entries": raw}).encode(), private=True)
     except OSError as exc:
         _remove_staging(staging)
         raise FileAccessError(f"could not write {exc.filename or 'files'}: {exc.strerror}") from None
@@ -439,7 +425,6 @@ def _commit(base: Path, group: list[FileToWrite]) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             _write_new(staging / _ABORTED, b"", private=True)
-            _fsync_folder(staging)
         _crash_point("aborted")
         with contextlib.suppress(OSError):
             _roll_back(entries)
