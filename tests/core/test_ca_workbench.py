@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -433,3 +435,44 @@ def test_private_files_are_0600_even_with_a_loose_umask(tmp_path: Path, rsa_key:
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "u" / "ca.key.pem").stat().st_mode) == 0o600
+
+
+def _issue_at_the_barrier(folder: str, barrier: Any, results: Any) -> None:
+    """One of ten processes: build a leaf, wait for the others, then save it."""
+    issuer = ca_store.load_ca(folder)
+    product = ca_store.build_leaf(issuer, ca_store.LeafRequest("race.test"), NOW)
+    barrier.wait(120)
+    try:
+        ca_store.save(product)
+    except FileAccessError as exc:
+        results.put(("refused", str(exc)))
+    else:
+        assert product.certificate is not None
+        results.put(("written", product.certificate.fingerprint(hashes.SHA256()).hex()))
+
+
+def test_ten_processes_issuing_one_name_at_once_write_it_once(root_dir: Path) -> None:
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                          else "spawn")
+    barrier, results = context.Barrier(10), context.Queue()
+    workers = [context.Process(target=_issue_at_the_barrier, args=(str(root_dir), barrier, results))
+               for _ in range(10)]
+    for worker in workers:
+        worker.start()
+    outcomes = [results.get(timeout=300) for _ in workers]
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    written = [detail for kind, detail in outcomes if kind == "written"]
+    refused = [detail for kind, detail in outcomes if kind == "refused"]
+    assert len(written) == 1 and len(refused) == 9
+    assert all("already exist" in message for message in refused)
+    paths = ca_store.issued_paths(root_dir, "race.test")
+    cert = x509.load_pem_x509_certificate(paths.certificate.read_bytes())
+    assert cert.fingerprint(hashes.SHA256()).hex() == written[0]
+    key = serialization.load_pem_private_key(paths.key.read_bytes(), None)
+    assert key.public_key() == cert.public_key()
+    assert x509.load_pem_x509_certificates(paths.fullchain.read_bytes())[0] == cert
+    assert sorted(p.name for p in paths.certificate.parent.iterdir()) == sorted(
+        p.name for p in (paths.certificate, paths.key, paths.fullchain))
+    assert not [p for p in root_dir.iterdir() if p.name.startswith(".")]

@@ -187,8 +187,12 @@ def _load_ca(directory: str, password_file: str | None) -> LoadedCa:
         raise UsageError(f"{directory} is not a CA folder (make one with 'tlsexplorer ca init {directory}')")
     password = None
     if ca_key_is_encrypted(directory):
-        password = read_password(password_file, option="--ca-password-file",
-                                 prompt=f"Passphrase of {Path(directory) / 'ca.key.pem'}: ")
+        key = Path(directory) / "ca.key.pem"
+        password = read_password(password_file, option="--ca-password-file", prompt=f"Passphrase of {key}: ")
+        if password_file is not None and not password:
+            source = "stdin" if password_file == "-" else password_file
+            raise UsageError(f"{source} is empty: put the passphrase of {key} on its first line "
+                             "(--ca-password-file)")
     return load_ca(directory, password)
 
 

@@ -13,8 +13,9 @@ Layout (``tls serve --ca DIR --name NAME`` relies on it)::
 Every ``build_*`` function makes the objects and returns a :class:`Product`
 holding the files it would write; nothing touches the disk until
 :func:`save`, which goes through :func:`tlsexplorer.core.files.write_files`
-(temporary files renamed into place, all-or-nothing, 0600 for keys, no
-overwrite without ``force``). A front end can therefore ask first
+(the CA folder locked, the files staged and renamed into place all or nothing
+even across a crash, 0600 for keys, folders 0700, no overwrite without
+``force``). A front end can therefore ask first
 (:meth:`Product.existing`) and confirm before replacing anything.
 """
 
@@ -37,7 +38,7 @@ from tlsexplorer.core.errors import (
     UsageError,
     WrongPassword,
 )
-from tlsexplorer.core.files import FileToWrite, read_file, write_files
+from tlsexplorer.core.files import STAGING_PREFIX, FileToWrite, read_file, recover_writes, write_files
 from tlsexplorer.core.timeutil import as_utc
 from tlsexplorer.core.x509.naming import describe_key
 
@@ -147,6 +148,10 @@ def ca_key_is_encrypted(ca_dir: str | Path) -> bool:
 def _require_ca_folder(folder: Path) -> None:
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a CA folder (make one with 'tlsexplorer ca init {folder}')")
+    if any(folder.glob(STAGING_PREFIX + "*")):
+        # A writer was killed (or is writing): finish or undo it before the CA is read, so that
+        # ca.pem and ca.key.pem are read as before or as after, never one of each.
+        recover_writes(folder)
     if not (folder / CA_CERT).exists() and not (folder / CA_KEY).exists():
         # a folder, but not one 'ca init' made: say so rather than "ca.key.pem: no such file"
         raise UsageError(
@@ -438,14 +443,28 @@ class Product:
         return None
 
 
+def product_folder(product: Product) -> Path:
+    """The folder a product is written into, and locked while it is: the CA folder (also for
+    what goes into its issued/), or the folder of a CSR and its key."""
+    first = product.files[0].path
+    return first.parent.parent if product.action in ("issue", "sign") else first.parent
+
+
 def save(product: Product, *, force: bool = False) -> tuple[WrittenFile, ...]:
-    """Write a product's files, all-or-nothing.
+    """Write a product's files, all or nothing, with its folder locked.
+
+    Serial numbers are random, so the only state read under the lock is which
+    files exist: of two processes issuing the same name at once, one writes
+    and the other is told the files already exist. A writer killed half-way
+    leaves the folder as before or as after, which the next write completes
+    (:func:`tlsexplorer.core.files.write_files`).
 
     Raises:
         FileAccessError: a file exists and ``force`` is False (nothing is
-            written), or a write failed (nothing is left behind).
+            written), another writer kept the folder locked, or a write
+            failed (nothing is left behind).
     """
-    paths = write_files(product.files, force=force)
+    paths = write_files(product.files, force=force, folder=product_folder(product))
     return tuple(WrittenFile(path, item.kind) for path, item in zip(paths, product.files, strict=True))
 
 
@@ -815,6 +834,7 @@ __all__ = [
     "load_ca",
     "load_csr",
     "load_private_key",
+    "product_folder",
     "resolve_validity",
     "sanitize_name",
     "save",
