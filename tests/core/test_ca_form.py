@@ -79,7 +79,7 @@ def test_messages_are_the_core_validators_own() -> None:
     with pytest.raises(UsageError) as caught:
         ca.build_name("R", c="USA")
     assert errors["country"] == str(caught.value)
-    assert errors["path-len"] == core_message(ca_store.check_path_length, -2)
+    assert errors["path-len"] == core_message(ca.check_path_length, -2)
     assert errors["days"] == core_message(ca_store.check_days, -5)
     sans = errors_of("server", folder="ca", name="localhost", sans="a..b")["sans"]
     assert sans == core_message(ca.parse_san, "a..b")

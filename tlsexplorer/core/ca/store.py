@@ -239,16 +239,6 @@ def check_days_or_end(days: int | None, not_after: dt.datetime | None) -> None:
         raise UsageError("give a number of days or an end date, not both")
 
 
-def check_path_length(path_length: int | None) -> None:
-    """Refuse a negative path length (None: no limit).
-
-    Raises:
-        UsageError: below 0.
-    """
-    if path_length is not None and path_length < 0:
-        raise UsageError(f"the path length must be 0 or more, not {path_length}")
-
-
 def check_password(password: bytes | None) -> None:
     """Refuse an empty passphrase for a new key (None: the key is not encrypted).
 
@@ -506,7 +496,7 @@ def _ip_subtree(value: str) -> x509.GeneralName:
 
 
 def _ca_spec(request: CaRequest, role: ca.Role, now: dt.datetime) -> ca.CertificateSpec:
-    check_path_length(request.path_length)
+    ca.check_path_length(request.path_length)
     start, end = resolve_validity(
         now, request.days, request.not_before, request.not_after, ca.DEFAULT_CA_DAYS
     )
@@ -825,7 +815,6 @@ __all__ = [
     "check_days_or_end",
     "check_p12_password",
     "check_password",
-    "check_path_length",
     "csr_name",
     "csr_paths",
     "is_encrypted_pem",
