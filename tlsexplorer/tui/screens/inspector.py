@@ -713,7 +713,12 @@ class InspectorScreen(ExplorerScreen):
 
     @work(thread=True, exclusive=True, group="inspector-sweep", exit_on_error=False)
     def _resweep(self, results: list[Any]) -> None:
-        report = sweep(results, self.app_now())
+        try:
+            report = sweep(results, self.app_now())
+        except Exception as exc:  # a bug of ours must not leave the sweep saying "sweeping..." forever
+            self.app.call_from_thread(self._set_status, f"could not sweep: {exc}")
+            self.app.call_from_thread(self.notify, f"could not sweep: {exc}", severity="error")
+            return
         self.app.call_from_thread(self._set_sweep, report)
 
     def _has_explorer(self, explorer_id: str) -> bool:
