@@ -77,6 +77,15 @@ def leaf() -> x509.Certificate:
     )
 
 
+def key_pem(key: Any = None) -> bytes:
+    """A private key (default: the root's) as unencrypted PKCS#8 PEM."""
+    return bytes(
+        (key or rsa_key("root")).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+
+
 def der(obj: Any) -> bytes:
     """A certificate, CSR or CRL as DER."""
     return bytes(obj.public_bytes(serialization.Encoding.DER))
@@ -139,9 +148,20 @@ def version7_cert(base: Any = None) -> bytes:
     return patched_leaf("version", encode_tlv(0xA0, encode_tlv(0x02, b"\x06")), base=base)
 
 
-def bad_utf8_cn_cert() -> bytes:
+BAD_UTF8_NAME = name_with(encode_tlv(0x0C, b"caf\xff\xfe"))
+
+
+def bad_utf8_cn_cert(base: Any = None) -> bytes:
     """A certificate whose subject CN is a UTF8String that is not UTF-8."""
-    return patched_leaf("subject", name_with(encode_tlv(0x0C, b"caf\xff\xfe")))
+    return patched_leaf("subject", BAD_UTF8_NAME, base=base)
+
+
+def bad_utf8_root() -> bytes:
+    """A self-signed root whose subject and issuer CN are a UTF8String that is not UTF-8."""
+    parts = tbs_parts(der(root()))
+    parts[cert_index(parts, "subject")] = BAD_UTF8_NAME
+    parts[cert_index(parts, "issuer")] = BAD_UTF8_NAME
+    return signed(parts)
 
 
 def long_tag_cn_cert() -> bytes:
@@ -173,13 +193,14 @@ def dsa_inherited_cert() -> bytes:
     return patched_leaf("spki", spki)
 
 
-def san_cert(general_name_tlv: bytes) -> bytes:
-    """:func:`leaf` whose SAN holds ``general_name_tlv`` (x400Address is [3], ediPartyName [5])."""
+def san_cert(general_name_tlv: bytes, base: Any = None) -> bytes:
+    """:func:`leaf` (or ``base``, signed by the root) whose SAN holds ``general_name_tlv``
+    (x400Address is [3], ediPartyName [5]), beside basicConstraints CA:TRUE."""
     san = encode_tlv(
         0x30, encode_tlv(0x06, encode_oid("2.5.29.17")) + encode_tlv(0x04, encode_tlv(0x30, general_name_tlv))
     )
     bc = encode_tlv(0x30, encode_tlv(0x06, encode_oid("2.5.29.19")) + b"\x01\x01\xff" + encode_tlv(0x04, b"\x30\x00"))
-    return patched_leaf("extensions", encode_tlv(0xA3, encode_tlv(0x30, bc + san)))
+    return patched_leaf("extensions", encode_tlv(0xA3, encode_tlv(0x30, bc + san)), base=base)
 
 
 #: A minimal x400Address ORAddress: [3] { SEQUENCE { } } (built-in-standard-attributes, empty).

@@ -140,10 +140,10 @@ def explain(exc: BaseException) -> str:
     if isinstance(exc, x509.InvalidVersion):
         number = getattr(exc, "parsed_version", None)
         what = "CSR" if "CSR" in str(exc) else "X.509"
+        if isinstance(number, int) and what == "CSR":
+            return f"its version field says {number}; a CSR's is always 0 (v1)"
         if isinstance(number, int):
-            shown = f"v{number + 1}" if what == "X.509" else str(number)
-            only = "v1, v2 and v3" if what == "X.509" else "0 (v1)"
-            return f"its version field says {shown}; {what} has only {only}"
+            return f"its version field says v{number + 1}; X.509 has only v1, v2 and v3"
         return f"its version field is not one {what} defines"
     if isinstance(exc, x509.DuplicateExtension):
         return f"the {extension_name(exc.oid)} extension appears twice"
@@ -372,6 +372,28 @@ def problems(obj: Any) -> tuple[Unreadable, ...]:
     return tuple(f for f in found if isinstance(f, Unreadable))
 
 
+#: Hashes the library refuses in signatures (it checks none of them).
+_REFUSED_HASHES = {"sha1": "SHA-1", "md5": "MD5"}
+
+
+def csr_signature(csr: x509.CertificateSigningRequest) -> tuple[bool, str]:
+    """(whether the CSR's signature checks with its own key, why it was not checked).
+
+    The library refuses SHA-1 (and MD5) signatures outright: such a CSR is not
+    "altered", its signature is of a kind nothing accepts any more.
+    """
+    algorithm = signature_hash(csr)
+    if isinstance(algorithm, Unreadable):
+        return False, algorithm.sentence
+    refused = _REFUSED_HASHES.get(algorithm.name) if algorithm is not None else None
+    if refused:
+        return False, f"it is signed with {refused}, and {refused} signatures are refused"
+    try:
+        return bool(csr.is_signature_valid), ""
+    except Exception as exc:
+        return False, f"its signature cannot be checked: {explain(exc)}"
+
+
 # Loading, in our words ---------------------------------------------------------------------------
 
 _DSA_OID = "1.2.840.10040.4.1"
@@ -417,7 +439,7 @@ def load_certificate(der: bytes, where: str = "the certificate") -> x509.Certifi
         raise InvalidInput(f"{where} cannot be read: {load_error(exc, der)}") from None
 
 
-def load_csr(data: bytes, where: str = "the CSR") -> x509.CertificateSigningRequest:
+def load_csr(data: bytes, where: str = "not a readable CSR") -> x509.CertificateSigningRequest:
     """A CSR in PEM or DER, loaded.
 
     Raises:
@@ -430,7 +452,7 @@ def load_csr(data: bytes, where: str = "the CSR") -> x509.CertificateSigningRequ
                 return x509.load_pem_x509_csr(data)
             return x509.load_der_x509_csr(data)
     except Exception as exc:
-        raise InvalidInput(f"{where} cannot be read as a CSR: {load_error(exc, data, 'csr')}") from None
+        raise InvalidInput(f"{where}: {load_error(exc, data, 'csr')}") from None
 
 
 __all__ = [
@@ -439,6 +461,7 @@ __all__ = [
     "algorithm_name",
     "attempt",
     "attributes",
+    "csr_signature",
     "explain",
     "extensions",
     "load_certificate",

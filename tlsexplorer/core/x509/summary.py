@@ -339,7 +339,7 @@ def csr_info(csr: x509.CertificateSigningRequest, warned: tuple[str, ...] = ()) 
     key_info, key_problem = _key_info(csr)
     if key_problem is not None:
         problems.append(key_problem)
-    valid, note = csr_signature(csr)
+    valid, note = safe.csr_signature(csr)
     unreadable = tuple(dict.fromkeys(problems))
     return CsrInfo(
         subject=safe.name_string(csr),
@@ -353,28 +353,6 @@ def csr_info(csr: x509.CertificateSigningRequest, warned: tuple[str, ...] = ()) 
         unreadable=tuple(u.sentence for u in unreadable),
         signature_note=note,
     )
-
-
-#: Hashes the library refuses in signatures (it checks none of them).
-_REFUSED_HASHES = {"sha1": "SHA-1", "md5": "MD5"}
-
-
-def csr_signature(csr: x509.CertificateSigningRequest) -> tuple[bool, str]:
-    """(whether the CSR's signature checks with its own key, why it was not checked).
-
-    The library refuses SHA-1 (and MD5) signatures outright: such a CSR is not
-    "altered", its signature is of a kind nothing accepts any more.
-    """
-    algorithm = safe.signature_hash(csr)
-    if isinstance(algorithm, safe.Unreadable):
-        return False, algorithm.sentence
-    refused = _REFUSED_HASHES.get(algorithm.name) if algorithm is not None else None
-    if refused:
-        return False, f"it is signed with {refused}, and {refused} signatures are refused"
-    try:
-        return bool(csr.is_signature_valid), ""
-    except Exception as exc:
-        return False, f"its signature cannot be checked: {safe.explain(exc)}"
 
 
 def crl_info(crl: x509.CertificateRevocationList, now: dt.datetime) -> CrlInfo:
@@ -476,7 +454,6 @@ __all__ = [
     "certificate_info",
     "crl_info",
     "csr_info",
-    "csr_signature",
     "decode_extension",
     "decode_extensions",
     "key_info",
