@@ -197,7 +197,10 @@ def run_inspect(args: argparse.Namespace) -> int:
             if args.json:
                 unreadable = write_json(results, now, folder or len(results) > 1, notes, sys.stdout)
             else:
-                unreadable = print_human(results, now, folder or len(results) > 1, notes, der=args.der)
+                unreadable = print_human(
+                    results, now, folder or len(results) > 1, notes, der=args.der,
+                    password_given=password is not None,
+                )
     finally:
         if collecting:
             gc.enable()
@@ -350,10 +353,17 @@ def object_lines(
 
 
 def print_human(
-    results: list[LoadResult], now: dt.datetime, with_sweep: bool, notes: list[str], *, der: bool = False
+    results: list[LoadResult],
+    now: dt.datetime,
+    with_sweep: bool,
+    notes: list[str],
+    *,
+    der: bool = False,
+    password_given: bool = False,
 ) -> int:
     """Print every file's objects, problems, and the sweep; returns how many problems were seen
-    (unreadable fields of objects that were read included)."""
+    (unreadable fields of objects that were read included). ``password_given``: a passphrase
+    was given, so a locked object is not told to give one."""
     from rich.rule import Rule
     from rich.text import Text
 
@@ -394,7 +404,7 @@ def print_human(
             console.print(heading)
             refs = [ref.describe() for ref in matches.get(id(obj), [])]
             hint = None
-            if obj.encrypted and obj.value is None:
+            if obj.encrypted and obj.value is None and not password_given:
                 hint = "give the passphrase with --password-file FILE (or run in a terminal to be asked)"
             if obj.value is not None or obj.kind in ("private_key", "pkcs12"):
                 info = summarize(obj, now)

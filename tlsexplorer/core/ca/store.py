@@ -177,9 +177,11 @@ def load_private_key(data: bytes, password: bytes | None, what: str) -> ca.Priva
     except ValueError as exc:
         if is_encrypted_pem(data):
             raise WrongPassword(f"the passphrase does not open {what}") from None
-        raise InvalidInput(f"{what} is not a PEM private key ({exc})") from None
+        raise InvalidInput(f"{what} is not a PEM private key ({safe.explain(exc)})") from None
     except TypeError as exc:
-        raise InvalidInput(f"{what}: {exc}") from None
+        raise InvalidInput(f"{what}: {safe.explain(exc)}") from None
+    except Exception as exc:  # the library fails in ways it does not document (a key type it lacks)
+        raise InvalidInput(f"{what} cannot be read as a private key ({safe.explain(exc)})") from None
     if not isinstance(key, ca.PrivateKey):
         raise InvalidInput(f"{what} is a {type(key).__name__}, which cannot sign certificates")
     return key

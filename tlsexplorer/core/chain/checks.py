@@ -642,7 +642,9 @@ def _signature_problem(
     except InvalidSignature:
         problem = "the signature is wrong"
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        problem = str(exc) or type(exc).__name__
+        problem = safe.explain(exc)
+    except Exception as exc:  # the library fails in ways it does not document
+        problem = safe.explain(exc)
     cache[key] = problem
     return problem
 

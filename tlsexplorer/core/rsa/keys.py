@@ -140,6 +140,10 @@ def load_rsa_key(data: bytes, password: bytes | None = None, name: str = "the ke
             key = private_loader(data, password)
         except TypeError as exc:
             text = str(exc)
+            if password is not None and not password and "not given" in text:
+                # An empty password file (or empty stdin) was given: not "no password".
+                raise WrongPassword(f"an empty passphrase does not open {name}; give the one it was "
+                                    "written with") from None
             if "not given" in text or ("encrypted" in text and password is None):
                 raise PasswordRequired(f"{name} is encrypted; give its passphrase") from None
             if "not encrypted" in text:

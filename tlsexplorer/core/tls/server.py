@@ -143,11 +143,11 @@ def load_server_context(
     except ValueError as exc:
         if encrypted:
             raise WrongPassword(f"the passphrase does not open {files.key}; check it and try again") from None
-        raise InvalidInput(f"{files.key}: not a PEM private key ({exc})") from None
+        raise InvalidInput(f"{files.key}: not a PEM private key ({safe.explain(exc)})") from None
     except TypeError:
         raise InvalidInput(f"{files.key}: cannot be read as a private key") from None
     except Exception as exc:  # cryptography raises UnsupportedAlgorithm for odd keys
-        raise InvalidInput(f"{files.key}: cannot be read as a private key ({exc})") from None
+        raise InvalidInput(f"{files.key}: cannot be read as a private key ({safe.explain(exc)})") from None
     leaf_key = certs[0].public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )

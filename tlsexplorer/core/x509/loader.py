@@ -353,6 +353,10 @@ class _Reader:
             else:
                 key, warned = _quiet(lambda: serialization.load_der_private_key(der, password))
         except (ValueError, TypeError) as exc:
+            if encrypted and not self.password:  # an empty password file, or empty stdin
+                self.problems.append(f"{where}: the passphrase given is empty, and it does not open "
+                                     "this private key")
+                return locked("encrypted; the empty passphrase given does not open it")
             if encrypted:
                 self.problems.append(f"{where}: the passphrase given does not open this private key")
                 return locked("encrypted; the passphrase given does not open it")
@@ -410,11 +414,16 @@ class _Reader:
         )
 
     def pkcs12(self, der: bytes, where: str, offset: int) -> LoadedObject:
-        attempts: list[bytes | None] = [self.password] if self.password is not None else [None, b""]
+        # A file without a password opens whatever password is given: try none after the one given.
+        attempts: list[bytes | None] = [None, b""]
+        if self.password:
+            attempts.insert(0, self.password)
         loaded: Any = None
+        opened_with: bytes | None = None
         for attempt in attempts:
             try:
                 loaded, _warned = _quiet(partial(pkcs12.load_pkcs12, der, attempt))
+                opened_with = attempt
                 break
             except (ValueError, TypeError):
                 continue
@@ -425,6 +434,10 @@ class _Reader:
         if loaded is None:
             if self.password is None:
                 note = f"encrypted, needs a password ({PASSWORD_HINT})"
+            elif not self.password:
+                note = "encrypted; the empty password given does not open it"
+                self.problems.append(f"{where}: the password given is empty, and it does not open this "
+                                     "PKCS#12 file")
             else:
                 note = "encrypted; the password given does not open it"
                 self.problems.append(f"{where}: the password given does not open this PKCS#12 file")
@@ -461,7 +474,10 @@ class _Reader:
                     name=friendly,
                 )
             )
-        protected = self.password is not None and self.password != b""
+        protected = bool(opened_with)
+        note = "opened with the password given" if protected else "no password"
+        if self.password and not protected:
+            note = "no password (the one given was not needed)"
         return LoadedObject(
             "pkcs12",
             "PKCS#12",
@@ -473,7 +489,7 @@ class _Reader:
             loaded,
             encrypted=protected,
             children=tuple(children),
-            note="opened with the password given" if protected else "no password",
+            note=note,
         )
 
     # PEM ------------------------------------------------------------------

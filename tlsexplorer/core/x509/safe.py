@@ -166,7 +166,10 @@ def explain(exc: BaseException) -> str:
         return "a name attribute uses a long-form tag"
     if "Unable to load PEM" in text or "cryptography.io" in text:
         return "its PEM block is not valid (damaged base64 or the wrong label)"
-    if "Are you sure this is a private key" in text or "Could not deserialize key data" in text:
+    sure = re.search(r"Are you sure this is an? ([\w ]+)\?", text)
+    if sure:
+        return f"its PEM block is not a {sure.group(1)} (it has another label)"
+    if "Could not deserialize key data" in text:
         return "it is not a key this library can read (damaged, or of a type not supported)"
     if isinstance(exc, KeyError):
         return "an element has a type that is not allowed there"
