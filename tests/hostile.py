@@ -165,8 +165,8 @@ def bad_utf8_root() -> bytes:
 
 
 def long_tag_cn_cert() -> bytes:
-    """A certificate whose subject CN is a UTF8String written with a long-form (high-number) tag."""
-    return patched_leaf("subject", name_with(b"\x1f\x0c" + bytes([5]) + b"hello"))
+    """A certificate whose subject CN has a long-form tag (universal 31, in the high-tag-number form)."""
+    return patched_leaf("subject", name_with(b"\x1f\x1f\x02hi"))
 
 
 def odd_tag_cn_cert() -> bytes:
@@ -187,10 +187,15 @@ def unknown_spki_cert() -> bytes:
 
 def dsa_inherited_cert() -> bytes:
     """A DSA certificate whose key inherits its parameters (the AlgorithmIdentifier has none)."""
-    spki = encode_tlv(
-        0x30, algorithm("1.2.840.10040.4.1", null=False) + encode_tlv(0x03, b"\x00" + encode_tlv(0x02, b"\x05"))
-    )
+    key = encode_tlv(0x03, b"\x00" + encode_tlv(0x02, b"\x05"))
+    spki = encode_tlv(0x30, algorithm("1.2.840.10040.4.1", null=False) + key)
     return patched_leaf("spki", spki)
+
+
+#: basicConstraints CA:TRUE, critical, as an Extension TLV.
+CRITICAL_CA = encode_tlv(
+    0x30, encode_tlv(0x06, encode_oid("2.5.29.19")) + b"\x01\x01\xff" + encode_tlv(0x04, b"\x30\x00")
+)
 
 
 def san_cert(general_name_tlv: bytes, base: Any = None) -> bytes:
@@ -199,7 +204,7 @@ def san_cert(general_name_tlv: bytes, base: Any = None) -> bytes:
     san = encode_tlv(
         0x30, encode_tlv(0x06, encode_oid("2.5.29.17")) + encode_tlv(0x04, encode_tlv(0x30, general_name_tlv))
     )
-    bc = encode_tlv(0x30, encode_tlv(0x06, encode_oid("2.5.29.19")) + b"\x01\x01\xff" + encode_tlv(0x04, b"\x30\x00"))
+    bc = CRITICAL_CA
     return patched_leaf("extensions", encode_tlv(0xA3, encode_tlv(0x30, bc + san)), base=base)
 
 
@@ -257,7 +262,7 @@ def bad_version_csr() -> bytes:
 
 def duplicate_extension_csr() -> bytes:
     """A CSR asking twice for the same critical extension (basicConstraints)."""
-    bc = encode_tlv(0x30, encode_tlv(0x06, encode_oid("2.5.29.19")) + b"\x01\x01\xff" + encode_tlv(0x04, b"\x30\x00"))
+    bc = CRITICAL_CA
     return patched_csr(3, _extension_request(bc, bc))
 
 

@@ -80,7 +80,6 @@ def _well_formed(i: int, f: _Facts, out: list[Finding]) -> None:
         problems.append("its issuer name is empty")
     if f.extensions_error:
         problems.append(f.extensions_error)
-    problems.extend(u.sentence for u in f.unreadable)
     if problems:
         out.append(
             Finding(

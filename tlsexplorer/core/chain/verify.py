@@ -29,7 +29,7 @@ from cryptography.x509.oid import (
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from tlsexplorer.core.chain.checks import _checklist, _sans, _Settings, _signature_problem
-from tlsexplorer.core.chain.facts import _Facts, _facts, aia_issuer_urls, name_of
+from tlsexplorer.core.chain.facts import _Facts, _facts, aia_issuer_urls, describe, name_of
 from tlsexplorer.core.chain.model import (
     CANDIDATES_PER_CERT,
     DEFAULT_MAX_DEPTH,
@@ -276,7 +276,7 @@ def verify_chain(
                 verified = builder.build_client_verifier().verify(leaf, list(intermediates)).chain
             valid = True
         except VerificationError as exc:
-            error = str(exc)
+            error = safe.verifier_text(str(exc))
         except Exception as exc:  # the library fails in ways it does not document
             error = f"the verifier could not read the input: {safe.explain(exc)}"
 
@@ -356,6 +356,10 @@ def verify_chain(
             path_findings.append(tuple(findings))
     if any(reason == "loop" for _, _, reason in built):
         notes.append("A loop among the candidates was found and skipped.")
+    for index, link in enumerate(chosen_path):
+        if link.unreadable:  # the verifier may not need the field; people are still told
+            sentences = "; ".join(u.sentence for u in link.unreadable)
+            notes.append(f"[{index}] {describe(link.cert)}: {sentences} (shown as unreadable).")
 
     missing: MissingIssuer | None = None
     if not chosen_trusted and chosen_reason == "missing" and not chosen_path[-1].self_issued:

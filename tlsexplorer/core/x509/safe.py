@@ -133,6 +133,20 @@ def _parse_error(text: str) -> str | None:
     return f"its DER is malformed: {sentence}"
 
 
+_DEBUG_ALGORITHM = re.compile(r"AlgorithmIdentifier \{.*", re.S)
+_DEBUG_OID = re.compile(r"oid: (\d+(?:\.\d+)+)")
+
+
+def verifier_text(text: str) -> str:
+    """The verifier's message without the library's debug dump of an algorithm
+    (``AlgorithmIdentifier { oid: DefinedByMarker(...) ... }`` becomes ``md2``)."""
+    match = _DEBUG_ALGORITHM.search(text)
+    if match is None:
+        return text
+    oid = _DEBUG_OID.search(match.group(0))
+    return text[: match.start()] + (algorithm_name(oid.group(1)) if oid else "an algorithm it does not know")
+
+
 def explain(exc: BaseException) -> str:
     """A library exception in our words: never ``ParseError { kind: ... }`` or a link to the docs."""
     if isinstance(exc, InvalidInput):
@@ -478,5 +492,6 @@ __all__ = [
     "rfc4514_or_none",
     "short",
     "signature_hash",
+    "verifier_text",
     "version",
 ]
