@@ -125,7 +125,7 @@ def load_rsa_key(data: bytes, password: bytes | None = None, name: str = "the ke
     from tlsexplorer.core.errors import PasswordRequired, WrongPassword
     from tlsexplorer.core.x509.loader import load_certificates
     from tlsexplorer.core.x509.naming import describe_key, key_article
-    from tlsexplorer.core.x509.safe import load_certificate
+    from tlsexplorer.core.x509.safe import explain, load_certificate
 
     pem = b"-----BEGIN " in data
     key: object = None
@@ -147,7 +147,10 @@ def load_rsa_key(data: bytes, password: bytes | None = None, name: str = "the ke
             if "not given" in text or ("encrypted" in text and password is None):
                 raise PasswordRequired(f"{name} is encrypted; give its passphrase") from None
             if "not encrypted" in text:
-                key = private_loader(data, None)
+                try:
+                    key = private_loader(data, None)
+                except Exception as again:  # the library fails in ways it does not document
+                    errors.append(explain(again))
             else:
                 errors.append(text)
         except ValueError as exc:
@@ -155,11 +158,13 @@ def load_rsa_key(data: bytes, password: bytes | None = None, name: str = "the ke
             if "password" in text.lower() or "decrypt" in text.lower():
                 raise WrongPassword(f"the passphrase does not open {name}") from None
             errors.append(text)
+        except Exception as exc:  # a key type the library does not know (UnsupportedAlgorithm)
+            errors.append(explain(exc))
     if key is None:
         try:
             key = public_loader(data)
-        except ValueError as exc:
-            errors.append(str(exc))
+        except Exception as exc:  # the library fails in ways it does not document
+            errors.append(explain(exc))
     if key is None and not pem and data[:1] == b"\x30":
         try:
             cert = load_certificate(data, name)
