@@ -125,8 +125,9 @@ def test_signature_json_flag_before_the_action(capsys: pytest.CaptureFixture[str
 
 def test_signature_mismatch_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     root = str(sample_path("charlies-root-ca.pem"))
-    code, out, _ = run_cli(capsys, "rsa", "signature", ALICE, "--issuer", root)
-    assert code == 1 and "INVALID" in out
+    # The root is not alice's issuer (issue 15: it used to be taken anyway and said INVALID).
+    code, out, err = run_cli(capsys, "rsa", "signature", ALICE, "--issuer", root)
+    assert code == 1 and out == "" and "no issuer in the bundle" in err
     der = bytearray(x509.load_pem_x509_certificate(Path(ALICE).read_bytes()).public_bytes(
         serialization.Encoding.DER))
     der[der.find(b"alice.example.net")] = ord("b")

@@ -336,8 +336,19 @@ def test_tampered_certificate_fails_by_hand_and_in_the_library() -> None:
     assert "changed after signing" in check.explanation
 
 
+def _impostor_of_alices_issuer() -> bytes:
+    """A CA named exactly as alice's issuer, with a key of its own (it did not sign her)."""
+    alice = x509.load_pem_x509_certificate(_bytes("alice.example.net.pem"))
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    start, end = SAMPLE_NOW - dt.timedelta(days=1), SAMPLE_NOW + dt.timedelta(days=30)
+    spec = ca.CertificateSpec(alice.issuer, "root", start, end)
+    impostor = ca.issue_certificate(spec, key.public_key(), key)
+    return impostor.public_bytes(serialization.Encoding.PEM)
+
+
 def test_wrong_issuer_fails_with_a_bad_block() -> None:
-    check = check_certificate_signature(_bytes("alice.example.net.pem"), _bytes("charlies-root-ca.pem"))
+    # The issuer's name, another key: s^e mod n is no PKCS#1 block.
+    check = check_certificate_signature(_bytes("alice.example.net.pem"), _impostor_of_alices_issuer())
     assert check.by_hand is False and check.library is False
     assert check.block is not None and check.block.problem is not None
 
@@ -350,9 +361,10 @@ def test_issuer_from_a_bundle_is_the_certificate_the_leaf_names() -> None:
     assert check.by_hand is True and check.library is True and check.valid
     roots_first = _bytes("charlies-root-ca.pem") + _bytes("charlies-intermediate-ca.pem")
     assert check_certificate_signature(_bytes("alice.example.net.pem"), roots_first).valid
-    # no certificate with the right name: the first one is used, and the check fails
-    wrong = check_certificate_signature(_bytes("alice.example.net.pem"), _bytes("charlies-root-ca.pem"))
-    assert not wrong.valid
+    # no certificate with the right name, none whose key signed it: said so (issue 15; it used to
+    # take the first one and say INVALID)
+    with pytest.raises(InvalidInput, match="no issuer in the bundle"):
+        check_certificate_signature(_bytes("alice.example.net.pem"), _bytes("charlies-root-ca.pem"))
 
 
 

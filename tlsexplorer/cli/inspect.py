@@ -205,9 +205,12 @@ def run_inspect(args: argparse.Namespace) -> int:
                 if password is not None:
                     results, folder, notes = _load_all(args, password)
             if args.json:
-                write_json(results, now, folder or len(results) > 1, notes, sys.stdout)
+                unreadable = write_json(results, now, folder or len(results) > 1, notes, sys.stdout)
             else:
-                print_human(results, now, folder or len(results) > 1, notes, der=args.der)
+                unreadable = print_human(
+                    results, now, folder or len(results) > 1, notes, der=args.der,
+                    password_given=password is not None,
+                )
     finally:
         if collecting:
             gc.enable()
@@ -218,7 +221,11 @@ def run_inspect(args: argparse.Namespace) -> int:
         more = len(failed) - 1
         rest = f" (and {more} more problem{'s' if more != 1 else ''}, listed in the report)" if more else ""
         fail(f"{escape_undecodable(name)}: {problem}{rest}")
-    return 0 if all(r.ok for r in results) else 1
+    elif unreadable:
+        fail(f"{unreadable} object{'s' if unreadable != 1 else ''} with a field that could not be read "
+             "(listed in the report)")
+    # An object with a field that cannot be read is not "all read".
+    return 0 if all(r.ok for r in results) and not unreadable else 1
 
 
 # JSON -------------------------------------------------------------------------
@@ -243,8 +250,9 @@ def object_json(obj: LoadedObject, now: dt.datetime, matches: dict[int, list[Obj
 
 def write_json(
     results: list[LoadResult], now: dt.datetime, with_sweep: bool, notes: list[str], out: IO[str]
-) -> None:
-    """Write ``{"files": [{"path", "objects", "errors", "notes"}], ...}``.
+) -> int:
+    """Write ``{"files": [{"path", "objects", "errors", "notes"}], ...}``; returns how many
+    objects have a field that could not be read (their ``unreadable`` list).
 
     Small documents are indented; above :data:`PRETTY_JSON_LIMIT` objects each
     object is written on one line as it is made, which keeps memory flat.
@@ -273,7 +281,7 @@ def write_json(
         if notes:
             document["notes"] = notes
         out.write(json_safe(json.dumps(document, indent=2, ensure_ascii=False)) + "\n")
-        return
+        return sum(_unreadable_count(o) for f in document["files"] for o in f["objects"])
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     items = [obj for r in results for obj in r.objects]
     out.flush()
@@ -281,6 +289,8 @@ def write_json(
 
     def write(text: str) -> None:
         out.write(json_safe(text))
+
+    unreadable = 0
     write('{"files": [\n')
     for fi, r in enumerate(results):
         write(
@@ -290,7 +300,9 @@ def write_json(
         last = len(r.objects) - 1
         for i in range(len(r.objects)):
             write("    ")
-            write(next(lines))
+            line = next(lines)
+            unreadable += _UNREADABLE_KEY in line  # the key is ours; a quote inside a value is escaped
+            write(line)
             write(",\n" if i < last else "\n")
         write("  ]}" + (",\n" if fi < len(results) - 1 else "\n"))
     write("]")
@@ -299,6 +311,15 @@ def write_json(
     if notes:
         write(f',\n"notes": {dumps(notes)}')
     write("}\n")
+    return unreadable
+
+
+_UNREADABLE_KEY = '"unreadable": ['
+
+
+def _unreadable_count(item: dict[str, Any]) -> int:
+    """1 when the object (or one inside it) has a field that could not be read."""
+    return int(bool(item.get("unreadable")) or any(_unreadable_count(c) for c in item.get("objects", ())))
 
 
 #: Above this many objects the JSON is built by two processes (when there are two cores).
@@ -354,9 +375,17 @@ def object_lines(
 
 
 def print_human(
-    results: list[LoadResult], now: dt.datetime, with_sweep: bool, notes: list[str], *, der: bool = False
-) -> None:
-    """Print every file's objects, problems, and the sweep."""
+    results: list[LoadResult],
+    now: dt.datetime,
+    with_sweep: bool,
+    notes: list[str],
+    *,
+    der: bool = False,
+    password_given: bool = False,
+) -> int:
+    """Print every file's objects, problems, and the sweep; returns how many problems were seen
+    (unreadable fields of objects that were read included). ``password_given``: a passphrase
+    was given, so a locked object is not told to give one."""
     from rich.rule import Rule
     from rich.text import Text
 
@@ -397,10 +426,12 @@ def print_human(
             console.print(heading)
             refs = [ref.describe() for ref in matches.get(id(obj), [])]
             hint = None
-            if obj.encrypted and obj.value is None:
+            if obj.encrypted and obj.value is None and not password_given:
                 hint = "give the passphrase with --password-file FILE (or run in a terminal to be asked)"
             if obj.value is not None or obj.kind in ("private_key", "pkcs12"):
-                console.print(render_info(summarize(obj, now), matches=refs, password_hint=hint))
+                info = summarize(obj, now)
+                problems += len(getattr(info, "unreadable", ()))
+                console.print(render_info(info, matches=refs, password_hint=hint))
             if der and obj.der:
                 try:
                     console.print(der_tree(parse_der(obj.der)))
@@ -423,6 +454,7 @@ def print_human(
             style="bold" if problems == 0 else "bold red",
         )
     )
+    return problems
 
 
 __all__ = [

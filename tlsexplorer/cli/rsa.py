@@ -260,6 +260,8 @@ def _run_key(args: argparse.Namespace) -> int:
     try:
         ids = load_rsa_key(data, password, name)
     except PasswordRequired:
+        if password is not None:  # one was given (an empty file, say): never ask for it again
+            raise
         password = read_password(None, option="--password-file", prompt=f"Passphrase for {name}: ")
         ids = load_rsa_key(data, password, name)
     if args.json:

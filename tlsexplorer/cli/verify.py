@@ -165,14 +165,15 @@ def _verify(args: argparse.Namespace) -> int:
 def report_document(report: ChainReport) -> dict[str, Any]:
     """The ``--json`` document of a chain report."""
     from tlsexplorer.core.chain.facts import describe, fingerprint_hex
+    from tlsexplorer.core.x509 import safe
 
     return {
         "valid": report.valid,
         "error": report.error,
         "chain": [
             {
-                "subject": cert.subject.rfc4514_string(),
-                "issuer": cert.issuer.rfc4514_string(),
+                "subject": safe.rfc4514_or_none(cert, "subject"),
+                "issuer": safe.rfc4514_or_none(cert, "issuer"),
                 "fingerprint_sha256": fingerprint_hex(cert),
             }
             for cert in report.chain

@@ -10,9 +10,10 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from tlsexplorer.core.chain.facts import describe, key_description
+from tlsexplorer.core.chain.facts import describe, key_description, name_of
 from tlsexplorer.core.chain.model import ChainReport, Finding
-from tlsexplorer.core.text import name_text
+from tlsexplorer.core.der import name_bytes
+from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.timeutil import format_iso8601
 
 OK_MARK = "✔"
@@ -27,8 +28,11 @@ def role(report: ChainReport, index: int) -> str:
         return "leaf (trusted itself)" if report.trusted and last == 0 else "leaf"
     if index == last and report.trusted:
         return "trust anchor (from the bundle)" if index in report.bundle_anchors else "trust anchor"
-    cert = report.chain[index]
-    return "self-signed, untrusted" if cert.subject == cert.issuer else "intermediate"
+    try:
+        issuer, subject = name_bytes(report.chain[index])
+    except InvalidInput:
+        return "intermediate"
+    return "self-signed, untrusted" if subject == issuer else "intermediate"
 
 
 def _short_error(error: str) -> str:
@@ -156,8 +160,8 @@ def chain_tree(report: ChainReport, *, details: bool = True) -> Tree:
     node = tree
     for index, cert in enumerate(report.chain):
         child = node.add(certificate_label(report, index))
-        child.add(Text(f"subject {name_text(cert.subject) or '(empty)'}", style="dim"))
-        child.add(Text(f"issuer  {name_text(cert.issuer) or '(empty)'}", style="dim"))
+        child.add(Text(f"subject {name_of(cert, 'subject')}", style="dim"))
+        child.add(Text(f"issuer  {name_of(cert, 'issuer')}", style="dim"))
         if details:
             for finding in report.findings_for(index):
                 child.add(finding_text(finding))

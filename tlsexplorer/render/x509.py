@@ -115,6 +115,11 @@ def render_findings(findings: Iterable[Finding]) -> RenderableType:
     return Group(*lines)
 
 
+def unreadable_lines(unreadable: Sequence[str]) -> list[RenderableType]:
+    """One red line per field that could not be read (the rest of the object is still shown)."""
+    return [Text(f"unreadable: {sentence}", style="bold red") for sentence in unreadable]
+
+
 def render_certificate(info: CertificateInfo, keys: Sequence[str] = ()) -> RenderableType:
     """Every field of a certificate, its extensions, fingerprints and lint (``keys``: where its
     private key was found)."""
@@ -137,7 +142,7 @@ def render_certificate(info: CertificateInfo, keys: Sequence[str] = ()) -> Rende
     fields.add_row("SHA-1", info.fingerprint_sha1)
     if keys:
         fields.add_row("Private key", "\n".join(keys))
-    parts: list[RenderableType] = [Text(info.sentence(), style="bold")]
+    parts: list[RenderableType] = [Text(info.sentence(), style="bold"), *unreadable_lines(info.unreadable)]
     verdict = strict_verdict(info.lint)
     if verdict:
         parts.append(Text(verdict + " (see Lint below)", style="bold red"))
@@ -163,6 +168,8 @@ def render_csr(info: CsrInfo, keys: Sequence[str] = ()) -> RenderableType:
     ok = (
         Text("valid (the requester holds the key)", style="green")
         if info.signature_valid
+        else Text(f"not checked: {info.signature_note}", style="bold yellow")
+        if info.signature_note
         else Text("INVALID", style="bold red")
     )
     fields.add_row("Self-signature", ok)
@@ -170,6 +177,7 @@ def render_csr(info: CsrInfo, keys: Sequence[str] = ()) -> RenderableType:
         fields.add_row("Private key", "\n".join(keys))
     parts: list[RenderableType] = [
         Text(info.sentence(), style="bold"),
+        *unreadable_lines(info.unreadable),
         Text(""),
         fields,
         Text(""),
@@ -199,7 +207,8 @@ def render_crl(info: CrlInfo, limit: int | None = 50) -> RenderableType:
     shown = info.revoked if limit is None else info.revoked[:limit]
     for entry in shown:
         revoked.add_row(format(entry.serial, "x"), f"{entry.revoked_at:%Y-%m-%d %H:%M}", entry.reason or "-")
-    parts: list[RenderableType] = [Text(info.sentence(), style="bold"), Text(""), fields, Text("")]
+    parts: list[RenderableType] = [Text(info.sentence(), style="bold"), *unreadable_lines(info.unreadable)]
+    parts += [Text(""), fields, Text("")]
     parts += [Text("Extensions", style="bold underline"), render_extensions(info.extensions), Text("")]
     parts += [Text("Revoked serials", style="bold underline"), revoked]
     if len(shown) < len(info.revoked):

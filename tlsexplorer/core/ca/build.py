@@ -33,6 +33,7 @@ from tlsexplorer.core.x509.naming import (
     general_name,
     key_usage_names,
 )
+from tlsexplorer.core.x509.safe import csr_signature
 
 PrivateKey: TypeAlias = (
     rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey
@@ -705,9 +706,14 @@ def spec_from_csr(
 
     Raises:
         InvalidInput: the CSR's signature does not verify (it was altered, or made
-            without the private key).
+            without the private key), or is of a kind that is refused (SHA-1).
     """
-    if not csr.is_signature_valid:
+    valid, refused = csr_signature(csr)
+    if refused:
+        raise InvalidInput(
+            f"the CSR's signature was not checked: {refused}; ask for a CSR signed with SHA-256"
+        )
+    if not valid:
         raise InvalidInput("the CSR's signature does not verify: it was altered or not signed by its key")
     return CertificateSpec(csr.subject, role, not_before, not_after, sans=csr_sans(csr))
 

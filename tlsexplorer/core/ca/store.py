@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tlsexplorer.core.ca import build as ca
+from tlsexplorer.core.der import name_bytes
 from tlsexplorer.core.errors import (
     InvalidInput,
     PasswordRequired,
@@ -40,6 +41,8 @@ from tlsexplorer.core.errors import (
 )
 from tlsexplorer.core.files import STAGING_PREFIX, FileToWrite, read_file, recover_writes, write_files
 from tlsexplorer.core.timeutil import as_utc
+from tlsexplorer.core.x509 import safe
+from tlsexplorer.core.x509.loader import load_certificates
 from tlsexplorer.core.x509.naming import describe_key
 
 CA_CERT = "ca.pem"
@@ -127,7 +130,11 @@ class LoadedCa:
 
 def is_self_signed(cert: x509.Certificate) -> bool:
     """True when subject and issuer are the same name (a root)."""
-    return cert.subject == cert.issuer
+    try:
+        issuer, subject = name_bytes(cert)
+    except InvalidInput:
+        return False
+    return issuer == subject
 
 
 def is_encrypted_pem(data: bytes) -> bool:
@@ -175,19 +182,31 @@ def load_private_key(data: bytes, password: bytes | None, what: str) -> ca.Priva
     except ValueError as exc:
         if is_encrypted_pem(data):
             raise WrongPassword(f"the passphrase does not open {what}") from None
-        raise InvalidInput(f"{what} is not a PEM private key ({exc})") from None
+        raise InvalidInput(f"{what} is not a PEM private key ({safe.explain(exc)})") from None
     except TypeError as exc:
-        raise InvalidInput(f"{what}: {exc}") from None
+        raise InvalidInput(f"{what}: {safe.explain(exc)}") from None
+    except Exception as exc:  # the library fails in ways it does not document (a key type it lacks)
+        raise InvalidInput(f"{what} cannot be read as a private key ({safe.explain(exc)})") from None
     if not isinstance(key, ca.PrivateKey):
         raise InvalidInput(f"{what} is a {type(key).__name__}, which cannot sign certificates")
     return key
 
 
 def _load_certs(path: Path) -> list[x509.Certificate]:
-    try:
-        return x509.load_pem_x509_certificates(read_file(path))
-    except ValueError:
-        raise InvalidInput(f"{path} holds no PEM certificate") from None
+    """Every certificate of a CA folder's file, each readable in every field.
+
+    Raises:
+        InvalidInput: none can be read, or a field of one cannot (a hostile ca.pem), saying which.
+    """
+    certs = load_certificates(read_file(path), str(path))
+    for cert in certs:
+        unreadable = safe.problems(cert)
+        if unreadable:
+            raise InvalidInput(
+                f"{path} cannot be used: {'; '.join(u.sentence for u in unreadable)} "
+                "(make the CA again with tlsexplorer ca init)"
+            )
+    return certs
 
 
 def load_ca(ca_dir: str | Path, password: bytes | None = None) -> LoadedCa:
@@ -731,14 +750,13 @@ def load_csr(data: bytes) -> x509.CertificateSigningRequest:
     """Parse a PEM or DER CSR.
 
     Raises:
-        InvalidInput: it is not one.
+        InvalidInput: it is not one, or a field of it cannot be read (said which).
     """
-    try:
-        if b"-----BEGIN" in data:
-            return x509.load_pem_x509_csr(data)
-        return x509.load_der_x509_csr(data)
-    except ValueError:
-        raise InvalidInput("this is not a certificate signing request (PEM or DER)") from None
+    csr = safe.load_csr(data, "this is not a certificate signing request (PEM or DER)")
+    unreadable = safe.problems(csr)
+    if unreadable:
+        raise InvalidInput(f"the CSR cannot be signed: {'; '.join(u.sentence for u in unreadable)}")
+    return csr
 
 
 def csr_name(csr: x509.CertificateSigningRequest) -> str:

@@ -18,11 +18,11 @@ from cryptography.x509.oid import (
 from tlsexplorer.core.chain.facts import (
     _ext_name,
     _Facts,
-    _name_text,
     _raw_aki_key_id,
     aia_issuer_urls,
     describe,
     key_description,
+    name_of,
     signature_algorithm_name,
 )
 from tlsexplorer.core.chain.model import (
@@ -41,6 +41,7 @@ from tlsexplorer.core.chain.names import (
 )
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.timeutil import format_iso8601
+from tlsexplorer.core.x509 import safe
 from tlsexplorer.core.x509.naming import eku_names, key_usage_names, oid_name
 
 # ---------------------------------------------------------------------------
@@ -174,7 +175,7 @@ def _ee_checks(f: _Facts, s: _Settings, out: list[Finding]) -> None:
         problems.append("it has no Subject Alternative Name (required; the CN is not used)")
         fixes.append("put every host name and IP in the SAN")
     elif s.purpose == "server":
-        empty = len(f.cert.subject) == 0
+        empty = f.subject == b"\x30\x00"
         if empty and not crit[san_oid]:
             problems.append("the subject is empty, so the SAN must be critical")
         if not empty and crit[san_oid]:
@@ -269,7 +270,10 @@ def _host(f: _Facts, s: _Settings, out: list[Finding]) -> None:
         else []
     )
     listed = ", ".join(_san_text(n) for n in sans) or "none"
-    cns = [a.value for a in f.cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)]
+    subject = safe.name(f.cert, "subject")
+    cns = [] if isinstance(subject, safe.Unreadable) else [
+        a.value for a in subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    ]
     if s.purpose == "client":
         out.append(
             Finding(
@@ -534,15 +538,14 @@ def _issuer_key(i: int, f: _Facts, out: list[Finding]) -> None:
             )
         )
         return
-    try:
-        key = f.cert.public_key()
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+    key = safe.public_key(f.cert)
+    if isinstance(key, safe.Unreadable):
         out.append(
             Finding(
                 i,
                 "issuer_key",
                 False,
-                f"Its public key cannot be read ({exc}).",
+                f"Its public key cannot be read ({key.sentence}).",
                 "Reissue the CA certificate with a well-formed RSA or EC key.",
             )
         )
@@ -582,8 +585,8 @@ def _link(
             (
                 f"Its issuer field names [{i + 1}] {describe(issuer.cert)} exactly."
                 if same
-                else f"Its issuer {_name_text(child.cert.issuer)} differs from the next certificate's "
-                f"subject {_name_text(issuer.cert.subject)}."
+                else f"Its issuer {name_of(child.cert, 'issuer')} differs from the next certificate's "
+                f"subject {name_of(issuer.cert, 'subject')}."
             ),
             None if same else "Put the right issuer certificate next in the chain.",
         )
@@ -638,7 +641,9 @@ def _signature_problem(
     except InvalidSignature:
         problem = "the signature is wrong"
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        problem = str(exc) or type(exc).__name__
+        problem = safe.explain(exc)
+    except Exception as exc:  # the library fails in ways it does not document
+        problem = safe.explain(exc)
     cache[key] = problem
     return problem
 
@@ -740,7 +745,7 @@ def _sans(i: int, f: _Facts) -> list[tuple[int, x509.GeneralName]]:
 
 
 def _end_finding(i: int, end: _Facts, reason: str, missing_fix: str | None) -> Finding:
-    name = _name_text(end.cert.issuer)
+    name = name_of(end.cert, "issuer")
     if end.self_issued and reason in ("missing", "loop"):
         return Finding(
             i,

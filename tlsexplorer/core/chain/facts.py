@@ -6,7 +6,6 @@ import warnings
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import (
@@ -17,7 +16,8 @@ from cryptography.x509.oid import (
 from tlsexplorer.core.der import children, decode_oid, encode_tlv, name_bytes, read_tlv
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.text import name_text
-from tlsexplorer.core.x509.naming import describe_key, extension_name, oid_name, short_name
+from tlsexplorer.core.x509 import safe
+from tlsexplorer.core.x509.naming import describe_key, extension_name, oid_name
 
 # ---------------------------------------------------------------------------
 # The raw DER fields the Python API does not expose (raw algorithm identifiers,
@@ -128,6 +128,7 @@ class _Facts:
     ski: bytes | None
     aki: bytes | None
     self_issued: bool
+    unreadable: tuple[safe.Unreadable, ...] = ()
 
     def ext(self, kind: type[x509.ExtensionType]) -> x509.Extension[x509.ExtensionType] | None:
         return self.extensions.get(kind.oid)
@@ -142,19 +143,19 @@ def _read_extensions(
             if ext.oid in seen:
                 return {}, f"the extension {_ext_name(ext.oid)} appears twice"
             seen.add(ext.oid)
-    try:
-        return {e.oid: e for e in cert.extensions}, None
-    except (ValueError, TypeError, x509.DuplicateExtension, x509.UnsupportedGeneralNameType) as exc:
-        if raw is None:
-            return {}, f"an extension could not be read ({exc})"
+    read = safe.extensions(cert)
+    if not isinstance(read, safe.Unreadable):
+        return {e.oid: e for e in read}, None
+    if raw is None:
+        return {}, read.sentence
     found: dict[x509.ObjectIdentifier, x509.Extension[x509.ExtensionType]] = {}
     problems: list[str] = []
     for ext in raw.extensions:
         try:
             parsed = _single_extension(raw, ext)
-        except (ValueError, TypeError, StopIteration, x509.UnsupportedGeneralNameType) as exc:
+        except Exception as exc:  # the library fails in ways it does not document
             if ext.oid in _PARSED_BY_VERIFIER:
-                problems.append(f"the {_ext_name(ext.oid)} extension could not be read ({exc})")
+                problems.append(f"the {_ext_name(ext.oid)} extension could not be read ({safe.explain(exc)})")
             continue
         found[parsed.oid] = parsed
     return found, "; ".join(problems) or None
@@ -201,6 +202,7 @@ def _facts_unchecked(cert: x509.Certificate) -> _Facts:
         elif isinstance(ext.value, x509.AuthorityKeyIdentifier):
             aki = ext.value.key_identifier
     issuer, subject = name_bytes(cert)
+    unreadable = tuple(u for u in safe.problems(cert) if u.field != "extensions")
     return _Facts(
         cert,
         der,
@@ -214,26 +216,34 @@ def _facts_unchecked(cert: x509.Certificate) -> _Facts:
         ski,
         aki,
         subject == issuer,
+        unreadable,
     )
 
 
 def describe(cert: x509.Certificate) -> str:
     """A short name for a certificate: its CN, else its whole subject (control characters
     escaped: a server chose it)."""
-    return short_name(cert.subject)
+    return safe.short(cert)
 
 
 def _name_text(name: x509.Name) -> str:
     return name_text(name) or "(empty name)"
 
 
+def name_of(cert: x509.Certificate, role: str = "issuer") -> str:
+    """A certificate's issuer (or subject) as text for people, or why it cannot be read."""
+    found = safe.name(cert, role)
+    if isinstance(found, safe.Unreadable):
+        return f"(unreadable {role}: {found.sentence})"
+    return _name_text(found)
+
+
 def key_description(cert: x509.Certificate) -> str:
     """The certificate's key by its one name (``RSA 2048``, ``EC P-256``, ``Ed25519``), or why
     it cannot be read."""
-    try:
-        key = cert.public_key()
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:  # unsupported or malformed key
-        return f"unreadable key ({exc})"
+    key = safe.public_key(cert)
+    if isinstance(key, safe.Unreadable):  # unsupported or malformed key
+        return f"unreadable key ({key.sentence})"
     return describe_key(key)
 
 
@@ -244,9 +254,12 @@ def signature_algorithm_name(cert: x509.Certificate) -> str:
 
 def aia_issuer_urls(cert: x509.Certificate) -> tuple[str, ...]:
     """The AIA caIssuers URLs: where the issuer's certificate can be downloaded."""
+    extensions = safe.extensions(cert)
+    if isinstance(extensions, safe.Unreadable):
+        return ()
     try:
-        aia = cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
-    except (x509.ExtensionNotFound, ValueError, x509.DuplicateExtension):
+        aia = extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    except x509.ExtensionNotFound:
         return ()
     return tuple(
         str(d.access_location.value)
@@ -271,5 +284,6 @@ __all__ = [
     "describe",
     "fingerprint_hex",
     "key_description",
+    "name_of",
     "signature_algorithm_name",
 ]

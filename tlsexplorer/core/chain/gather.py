@@ -172,7 +172,7 @@ def _parse(data: bytes, label: str) -> list[x509.Certificate]:
         # The common case, and a 10,000-certificate pool: much faster than the general loader.
         try:
             return x509.load_pem_x509_certificates(data)
-        except ValueError:
+        except Exception:
             pass
     return load_certificates(data, label)
 

@@ -176,6 +176,36 @@ def _check_constraints(
     return True, ""
 
 
+def _comparable(value: object) -> object:
+    """An attribute value as RFC 5280 7.1 compares it: strings case-folded, white space at either
+    end removed and inner runs collapsed to one space (RFC 4518's insignificant-space handling);
+    other values as they are."""
+    if isinstance(value, str):
+        return " ".join(value.split()).casefold()
+    return value
+
+
+def same_name(a: x509.Name, b: x509.Name) -> bool:
+    """Whether two names are the same name as RFC 5280 7.1 compares them: RDN by RDN, in order,
+    each attribute's type equal and its value equal after case folding and white-space
+    folding. Byte-equal names are the same name; so are ``CN=Charlie  Root`` and
+    ``cn=charlie root``. A name that cannot be read matches nothing."""
+    try:
+        if a == b:
+            return True
+        first, second = a.rdns, b.rdns
+        if len(first) != len(second):
+            return False
+        for x, y in zip(first, second, strict=True):
+            left = sorted((t.oid.dotted_string, repr(_comparable(t.value))) for t in x)
+            right = sorted((t.oid.dotted_string, repr(_comparable(t.value))) for t in y)
+            if left != right:
+                return False
+    except Exception:  # an attribute the library cannot read: no match
+        return False
+    return True
+
+
 def _describe_constraints(nc: x509.NameConstraints) -> str:
     parts = []
     if nc.permitted_subtrees:
@@ -187,4 +217,5 @@ def _describe_constraints(nc: x509.NameConstraints) -> str:
 
 __all__ = [
     "dns_pattern_matches",
+    "same_name",
 ]

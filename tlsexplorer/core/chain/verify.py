@@ -23,14 +23,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.x509.oid import (
     ExtendedKeyUsageOID,
 )
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from tlsexplorer.core.chain.checks import _checklist, _sans, _Settings, _signature_problem
-from tlsexplorer.core.chain.facts import _Facts, _facts, _name_text, aia_issuer_urls
+from tlsexplorer.core.chain.facts import _Facts, _facts, aia_issuer_urls, describe, name_of
 from tlsexplorer.core.chain.model import (
     CANDIDATES_PER_CERT,
     DEFAULT_MAX_DEPTH,
@@ -47,6 +46,7 @@ from tlsexplorer.core.chain.names import _dns_ok
 from tlsexplorer.core.der import name_bytes
 from tlsexplorer.core.errors import InvalidInput, UsageError
 from tlsexplorer.core.timeutil import as_utc
+from tlsexplorer.core.x509 import safe
 
 # ---------------------------------------------------------------------------
 # Chain building.
@@ -276,9 +276,9 @@ def verify_chain(
                 verified = builder.build_client_verifier().verify(leaf, list(intermediates)).chain
             valid = True
         except VerificationError as exc:
-            error = str(exc)
-        except (ValueError, TypeError) as exc:
-            error = f"the verifier could not read the input: {exc}"
+            error = safe.verifier_text(str(exc))
+        except Exception as exc:  # the library fails in ways it does not document
+            error = f"the verifier could not read the input: {safe.explain(exc)}"
 
     facts_by_cert: dict[x509.Certificate, _Facts] = {leaf: leaf_facts}
 
@@ -356,13 +356,17 @@ def verify_chain(
             path_findings.append(tuple(findings))
     if any(reason == "loop" for _, _, reason in built):
         notes.append("A loop among the candidates was found and skipped.")
+    for index, link in enumerate(chosen_path):
+        if link.unreadable:  # the verifier may not need the field; people are still told
+            sentences = "; ".join(u.sentence for u in link.unreadable)
+            notes.append(f"[{index}] {describe(link.cert)}: {sentences} (shown as unreadable).")
 
     missing: MissingIssuer | None = None
     if not chosen_trusted and chosen_reason == "missing" and not chosen_path[-1].self_issued:
         end = chosen_path[-1]
         missing = MissingIssuer(
             len(chosen_path) - 1,
-            _name_text(end.cert.issuer),
+            name_of(end.cert, "issuer"),
             aia_issuer_urls(end.cert),
             "Append the intermediate to the server's certificate file (fullchain.pem), or pass it with "
             "--chain FILE: this is what openssl verify -untrusted does. If it is a root you trust, add "
@@ -410,10 +414,14 @@ def split_bundle_roots(
     others: list[x509.Certificate] = []
     found: list[x509.Certificate] = []
     for cert in certs:
-        if cert.subject == cert.issuer:
+        try:
+            issuer, subject = name_bytes(cert)
+        except InvalidInput:
+            issuer, subject = b"", b"-"
+        if subject == issuer:
             try:
                 cert.verify_directly_issued_by(cert)
-            except (InvalidSignature, ValueError, TypeError):
+            except Exception:  # a bad signature, or one the library cannot check
                 others.append(cert)
                 continue
             found.append(cert)

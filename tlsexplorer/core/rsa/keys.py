@@ -119,22 +119,20 @@ def load_rsa_key(data: bytes, password: bytes | None = None, name: str = "the ke
         WrongPassword: the password does not open it.
         InvalidInput: not a key, or not an RSA key (the type is named).
     """
-    from cryptography import x509
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     from tlsexplorer.core.errors import PasswordRequired, WrongPassword
+    from tlsexplorer.core.x509.loader import load_certificates
     from tlsexplorer.core.x509.naming import describe_key, key_article
+    from tlsexplorer.core.x509.safe import explain, load_certificate
 
     pem = b"-----BEGIN " in data
     key: object = None
     errors: list[str] = []
     key = _load_openssh(data, password, name)
     if key is None and pem and b"CERTIFICATE-----" in data and b"PRIVATE KEY-----" not in data:
-        try:
-            key = x509.load_pem_x509_certificate(data).public_key()
-        except ValueError as exc:
-            errors.append(str(exc))
+        key = _certificate_key(load_certificates(data, name)[0], name)
     private_loader = serialization.load_pem_private_key if pem else serialization.load_der_private_key
     public_loader = serialization.load_pem_public_key if pem else serialization.load_der_public_key
     if key is None:
@@ -142,10 +140,17 @@ def load_rsa_key(data: bytes, password: bytes | None = None, name: str = "the ke
             key = private_loader(data, password)
         except TypeError as exc:
             text = str(exc)
+            if password is not None and not password and "not given" in text:
+                # An empty password file (or empty stdin) was given: not "no password".
+                raise WrongPassword(f"an empty passphrase does not open {name}; give the one it was "
+                                    "written with") from None
             if "not given" in text or ("encrypted" in text and password is None):
                 raise PasswordRequired(f"{name} is encrypted; give its passphrase") from None
             if "not encrypted" in text:
-                key = private_loader(data, None)
+                try:
+                    key = private_loader(data, None)
+                except Exception as again:  # the library fails in ways it does not document
+                    errors.append(explain(again))
             else:
                 errors.append(text)
         except ValueError as exc:
@@ -153,16 +158,23 @@ def load_rsa_key(data: bytes, password: bytes | None = None, name: str = "the ke
             if "password" in text.lower() or "decrypt" in text.lower():
                 raise WrongPassword(f"the passphrase does not open {name}") from None
             errors.append(text)
+        except Exception as exc:  # a key type the library does not know (UnsupportedAlgorithm)
+            errors.append(explain(exc))
     if key is None:
         try:
             key = public_loader(data)
-        except ValueError as exc:
+        except Exception as exc:  # the library fails in ways it does not document
+            errors.append(explain(exc))
+    if key is None and not pem and data[:1] == b"\x30":
+        try:
+            cert = load_certificate(data, name)
+        except InvalidInput as exc:
             errors.append(str(exc))
-    if key is None and not pem:
-        with contextlib.suppress(ValueError):
-            key = x509.load_der_x509_certificate(data).public_key()
+        else:
+            key = _certificate_key(cert, name)
     if key is None:
-        raise InvalidInput(f"{name} is not a readable PEM, DER or OpenSSH key or certificate")
+        cert_error = next((e for e in errors if e.startswith(name)), "")
+        raise InvalidInput(cert_error or f"{name} is not a readable PEM, DER or OpenSSH key or certificate")
     if isinstance(key, rsa.RSAPrivateKey):
         numbers = key.private_numbers()
         pub = numbers.public_numbers
@@ -176,6 +188,20 @@ def load_rsa_key(data: bytes, password: bytes | None = None, name: str = "the ke
     raise InvalidInput(
         f"{name} holds {key_article(kind)} {kind} key, not an RSA key; RSA arithmetic needs RSA"
     )
+
+
+def _certificate_key(cert: object, name: str) -> object:
+    """A certificate's public key.
+
+    Raises:
+        InvalidInput: the key cannot be read (a type the library does not know), saying so.
+    """
+    from tlsexplorer.core.x509 import safe
+
+    key = safe.public_key(cert)
+    if isinstance(key, safe.Unreadable):
+        raise InvalidInput(f"{name}: {key.sentence}")
+    return key
 
 
 def _load_openssh(data: bytes, password: bytes | None, name: str) -> object:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tlsexplorer.core.der import decode_oid, read_tlv
 from tlsexplorer.core.errors import InvalidInput
@@ -195,7 +195,26 @@ def _library_verifies(cert: object, issuer_key: object) -> bool:
             return False
     except (InvalidSignature, UnsupportedAlgorithm, ValueError, TypeError):
         return False
+    except Exception:  # the library fails in ways it does not document: no verdict of its own
+        return False
     return True
+
+
+def _names_issuer(cert: x509.Certificate, wanted: object, candidate: x509.Certificate, same: Any) -> bool:
+    """Whether ``candidate``'s subject is ``cert``'s issuer name (``wanted``): byte for byte, else
+    as RFC 5280 compares names (``same``)."""
+    from tlsexplorer.core.der import name_bytes
+    from tlsexplorer.core.x509 import safe
+
+    try:
+        if name_bytes(cert)[0] == name_bytes(candidate)[1]:
+            return True
+    except InvalidInput:
+        return False
+    subject = safe.name(candidate, "subject")
+    if isinstance(wanted, safe.Unreadable) or isinstance(subject, safe.Unreadable):
+        return False
+    return bool(same(subject, wanted))
 
 
 def check_certificate_signature(
@@ -208,37 +227,55 @@ def check_certificate_signature(
     certificate's to-be-signed bytes. Other schemes are named, explained and
     checked with the library only. Either input may be PEM or DER: the
     certificate checked is the first of ``certificate``; the issuer is the
-    certificate in ``issuer`` whose subject is the checked one's issuer name
-    (so a full chain or a CA bundle can be given; among several, the one
-    whose key made the signature), else its first.
+    certificate in ``issuer`` whose subject is the checked one's issuer name,
+    compared as RFC 5280 does (case and white space folded), so a full chain or
+    a CA bundle can be given; among several, the one whose key made the
+    signature. None named so: the one whose key made it, else an error.
 
     Raises:
-        InvalidInput: an input holds no certificate.
+        InvalidInput: an input holds no certificate, no certificate in ``issuer``
+            is the issuer ("no issuer in the bundle"), or the issuer's key cannot be read.
     """
     from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
-    from tlsexplorer.core.text import name_text
+    from tlsexplorer.core.chain.facts import name_of
+    from tlsexplorer.core.chain.names import same_name
+    from tlsexplorer.core.x509 import safe
     from tlsexplorer.core.x509.loader import load_certificates
-    from tlsexplorer.core.x509.naming import describe_key, oid_name
+    from tlsexplorer.core.x509.naming import describe_key
 
     cert = load_certificates(certificate, names[0])[0]
     candidates = load_certificates(issuer, names[1])
-    named = [c for c in candidates if c.subject == cert.issuer]
+    wanted = safe.name(cert, "issuer")
+    named = [c for c in candidates if _names_issuer(cert, wanted, c, same_name)]
 
     def signed_it(candidate: x509.Certificate) -> bool:
         try:
             cert.verify_directly_issued_by(candidate)
         except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
             return False
+        except Exception:  # the library fails in ways it does not document
+            return False
         return True
 
     # Several with the issuer's name (a renewed or cross-signed CA): the one whose key signed it.
-    issuer_cert = next((c for c in named if signed_it(c)), named[0] if named else candidates[0])
-    key = issuer_cert.public_key()
+    issuer_cert = next((c for c in named if signed_it(c)), named[0] if named else None)
+    if issuer_cert is None:
+        issuer_cert = next((c for c in candidates if signed_it(c)), None)
+    if issuer_cert is None:
+        count = len(candidates)
+        raise InvalidInput(
+            f"no issuer in the bundle: none of the {count} certificate{'s' if count != 1 else ''} in "
+            f"{names[1]} is named {name_of(cert, 'issuer')}, the issuer {names[0]} names "
+            "(give the issuer's certificate, or a bundle that holds it)"
+        )
+    key = safe.public_key(issuer_cert)
+    if isinstance(key, safe.Unreadable):
+        raise InvalidInput(f"{names[1]}: the issuer's key cannot be read: {key.sentence}")
     oid = cert.signature_algorithm_oid
-    algorithm = oid_name(oid)
+    algorithm = safe.algorithm_name(oid)
     try:
         hash_algo = cert.signature_hash_algorithm
     except Exception:  # an unknown hash OID
@@ -248,8 +285,8 @@ def check_certificate_signature(
         params = cert.signature_algorithm_parameters
     except Exception:
         params = None
-    subject = name_text(cert.subject)  # control characters escaped: whoever made it chose it
-    issuer_name = name_text(issuer_cert.subject)
+    subject = name_of(cert, "subject")  # control characters escaped: whoever made it chose it
+    issuer_name = name_of(issuer_cert, "subject")
     tbs = cert.tbs_certificate_bytes
     library = _library_verifies(cert, key)
     common = {
@@ -299,8 +336,11 @@ def check_certificate_signature(
     s = int.from_bytes(cert.signature, "big")
     key_name = describe_key(key)
     if kind not in ("pkcs1v15", "pss"):
+        refused = safe.signature_hash(cert)
         explanation = (
-            f"The certificate says {algorithm} but the issuer's key is RSA: the two do not fit, "
+            f"It is {refused.sentence}: the signature cannot be checked."
+            if isinstance(refused, safe.Unreadable)
+            else f"The certificate says {algorithm} but the issuer's key is RSA: the two do not fit, "
             "so the signature cannot check."
         )
         return SignatureCheck(kind, issuer_key=key_name, n=n, e=e, s=s, recovered=None, block=None,

@@ -53,6 +53,7 @@ from tlsexplorer.core.errors import (
 )
 from tlsexplorer.core.timeutil import utcnow
 from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
+from tlsexplorer.core.x509 import safe
 
 if TYPE_CHECKING:
     from tlsexplorer.core.chain.model import ChainReport
@@ -96,16 +97,18 @@ class PeerCertificate:
     @property
     def pem(self) -> bytes:
         """The certificate as PEM."""
-        return x509.load_der_x509_certificate(self.der).public_bytes(serialization.Encoding.PEM)
+        return ssl.DER_cert_to_PEM_cert(self.der).encode("ascii")  # any DER, read or not
 
     @classmethod
     def from_der(cls, der: bytes) -> PeerCertificate:
         """Summarise DER bytes (an unreadable certificate is named so, not raised)."""
         try:
             cert = x509.load_der_x509_certificate(der)
-            subject, issuer = cert.subject.rfc4514_string(), cert.issuer.rfc4514_string()
-        except ValueError:
+        except Exception:  # whatever a server sends
             subject = issuer = "(unreadable certificate)"
+        else:
+            subject = safe.rfc4514_or_none(cert, "subject") or "(unreadable subject)"
+            issuer = safe.rfc4514_or_none(cert, "issuer") or "(unreadable issuer)"
         return cls(der, subject, issuer, hashlib.sha256(der).hexdigest())
 
 
@@ -375,7 +378,10 @@ def load_client_identity(
         own = found_key.value.public_key().public_bytes(serialization.Encoding.DER, spki)
     except (AttributeError, TypeError, ValueError):
         raise InvalidInput(f"{key_path}: not a private key TLS can sign with") from None
-    if leaf.public_key().public_bytes(serialization.Encoding.DER, spki) != own:
+    leaf_key = safe.public_key(leaf)
+    if isinstance(leaf_key, safe.Unreadable):
+        raise InvalidInput(f"{cert_path}: {leaf_key.sentence}")
+    if leaf_key.public_bytes(serialization.Encoding.DER, spki) != own:
         raise InvalidInput(identity._mismatch())
     return identity
 

@@ -39,6 +39,7 @@ from tlsexplorer.core.errors import (
 )
 from tlsexplorer.core.files import read_file
 from tlsexplorer.core.text import printable
+from tlsexplorer.core.x509 import safe
 
 LOOPBACK = "127.0.0.1"
 """The only address the lab server listens on."""
@@ -123,9 +124,14 @@ def load_server_context(
     key_data = read_file(files.key)
     try:
         certs = x509.load_pem_x509_certificates(cert_data)
-    except ValueError:
-        raise InvalidInput(f"{files.cert}: no PEM certificate found; give the server's certificate "
+    except Exception as exc:  # the library fails in ways it does not document (a v7 certificate)
+        why = "" if isinstance(exc, ValueError) and "PEM" in str(exc) else f" ({safe.explain(exc)})"
+        raise InvalidInput(f"{files.cert}: no PEM certificate found{why}; give the server's certificate "
                            "(its full chain, leaf first)") from None
+    unreadable = safe.problems(certs[0])
+    if unreadable:
+        raise InvalidInput(f"{files.cert}: the certificate cannot be served: "
+                           f"{'; '.join(u.sentence for u in unreadable)}")
     encrypted = key_is_encrypted(key_data)
     if encrypted and password is None:
         raise PasswordRequired(f"{files.key} is encrypted; give its passphrase with {password_hint}")
@@ -137,11 +143,11 @@ def load_server_context(
     except ValueError as exc:
         if encrypted:
             raise WrongPassword(f"the passphrase does not open {files.key}; check it and try again") from None
-        raise InvalidInput(f"{files.key}: not a PEM private key ({exc})") from None
+        raise InvalidInput(f"{files.key}: not a PEM private key ({safe.explain(exc)})") from None
     except TypeError:
         raise InvalidInput(f"{files.key}: cannot be read as a private key") from None
     except Exception as exc:  # cryptography raises UnsupportedAlgorithm for odd keys
-        raise InvalidInput(f"{files.key}: cannot be read as a private key ({exc})") from None
+        raise InvalidInput(f"{files.key}: cannot be read as a private key ({safe.explain(exc)})") from None
     leaf_key = certs[0].public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
@@ -494,9 +500,10 @@ def _client_subject(tls: ssl.SSLSocket) -> str | None:
     if not der:
         return None
     try:
-        return printable(x509.load_der_x509_certificate(der).subject.rfc4514_string())
-    except ValueError:
+        cert = x509.load_der_x509_certificate(der)
+    except Exception:  # whatever a client sends
         return "(unreadable certificate)"
+    return printable(safe.rfc4514_or_none(cert) or "(unreadable subject)")
 
 
 class _NoRequest(OSError):

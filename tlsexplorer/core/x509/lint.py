@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from tlsexplorer.core.x509.model import CertificateInfo, Finding
+from tlsexplorer.core.x509.safe import UNREADABLE
 
 #: Who enforces the X509_STRICT checks.
 STRICT = "Python 3.13+ ssl (VERIFY_X509_STRICT, on by default) and openssl verify -x509_strict"
@@ -82,7 +83,13 @@ def lint_certificate(info: CertificateInfo) -> tuple[Finding, ...]:
                 "Chrome (since 58), Firefox, Safari, Go (1.15+), Python's ssl hostname matching (3.7+)",
             )
         )
-    elif info.sans and not info.is_ca and info.subject_short and "=" not in info.subject_short:
+    elif (
+        info.sans
+        and not info.is_ca
+        and info.subject_short
+        and "=" not in info.subject_short
+        and not info.subject_short.startswith(UNREADABLE)
+    ):
         dns = {s.split(":", 1)[1].lower() for s in info.sans}
         if info.subject_short.lower() not in dns:
             out.append(

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
 from tlsexplorer.core.der import decode_oid, read_tlv, tlv_length
 from tlsexplorer.core.errors import InvalidInput, TlsxError
+from tlsexplorer.core.x509.safe import explain, load_error
 
 PEM_BLOCK = re.compile(
     rb"-----BEGIN ([A-Z0-9 #]+)-----\r?\n(.*?)-----END \1-----",
@@ -254,8 +255,9 @@ def _quiet(parse: Callable[[], Any]) -> tuple[Any, tuple[str, ...]]:
     return value, tuple(dict.fromkeys(str(w.message) for w in log[before:]))
 
 
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+def _reason(exc: BaseException, der: bytes = b"", what: str = "") -> str:
+    """Why a parse failed, in our words (:func:`~tlsexplorer.core.x509.safe.explain`)."""
+    text = load_error(exc, der, what) if what else explain(exc)
     return text[:200]
 
 
@@ -351,6 +353,10 @@ class _Reader:
             else:
                 key, warned = _quiet(lambda: serialization.load_der_private_key(der, password))
         except (ValueError, TypeError) as exc:
+            if encrypted and not self.password:  # an empty password file, or empty stdin
+                self.problems.append(f"{where}: the passphrase given is empty, and it does not open "
+                                     "this private key")
+                return locked("encrypted; the empty passphrase given does not open it")
             if encrypted:
                 self.problems.append(f"{where}: the passphrase given does not open this private key")
                 return locked("encrypted; the passphrase given does not open it")
@@ -408,11 +414,16 @@ class _Reader:
         )
 
     def pkcs12(self, der: bytes, where: str, offset: int) -> LoadedObject:
-        attempts: list[bytes | None] = [self.password] if self.password is not None else [None, b""]
+        # A file without a password opens whatever password is given: try none after the one given.
+        attempts: list[bytes | None] = [None, b""]
+        if self.password:
+            attempts.insert(0, self.password)
         loaded: Any = None
+        opened_with: bytes | None = None
         for attempt in attempts:
             try:
                 loaded, _warned = _quiet(partial(pkcs12.load_pkcs12, der, attempt))
+                opened_with = attempt
                 break
             except (ValueError, TypeError):
                 continue
@@ -423,6 +434,10 @@ class _Reader:
         if loaded is None:
             if self.password is None:
                 note = f"encrypted, needs a password ({PASSWORD_HINT})"
+            elif not self.password:
+                note = "encrypted; the empty password given does not open it"
+                self.problems.append(f"{where}: the password given is empty, and it does not open this "
+                                     "PKCS#12 file")
             else:
                 note = "encrypted; the password given does not open it"
                 self.problems.append(f"{where}: the password given does not open this PKCS#12 file")
@@ -459,7 +474,10 @@ class _Reader:
                     name=friendly,
                 )
             )
-        protected = self.password is not None and self.password != b""
+        protected = bool(opened_with)
+        note = "opened with the password given" if protected else "no password"
+        if self.password and not protected:
+            note = "no password (the one given was not needed)"
         return LoadedObject(
             "pkcs12",
             "PKCS#12",
@@ -471,7 +489,7 @@ class _Reader:
             loaded,
             encrypted=protected,
             children=tuple(children),
-            note="opened with the password given" if protected else "no password",
+            note=note,
         )
 
     # PEM ------------------------------------------------------------------
@@ -538,14 +556,11 @@ class _Reader:
                 self.pem_block(block)
             except TlsxError as exc:
                 self.problems.append(str(exc))
-            except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-                self.problems.append(
-                    f"line {block.line}: the {block.label} block is unreadable ({_reason(exc)})"
-                )
             except Exception as exc:  # the library can fail in ways it does not document
+                what = "certificate" if block.label in CERT_LABELS else block.label.lower()
                 self.problems.append(
                     f"line {block.line}: the {block.label} block is unreadable "
-                    f"({exc.__class__.__name__}: {_reason(exc)})"
+                    f"({_reason(exc, block.der, what)})"
                 )
 
     # DER and other binary -------------------------------------------------
@@ -607,10 +622,11 @@ class _Reader:
             try:
                 self.objects.append(attempt())
                 return
-            except (ValueError, TypeError, UnsupportedAlgorithm, InvalidInput) as exc:
-                first_reason = first_reason or _reason(exc)
-                continue
-            except Exception:
+            except Exception as exc:  # the library can fail in ways it does not document
+                if _other_pkcs7(exc):
+                    self.problems.append(f"PKCS#7 (DER): {_reason(exc)}")
+                    return
+                first_reason = first_reason or _reason(exc, data, "certificate")
                 continue
         self.problems.append(
             "DER that is not a certificate, CSR, CRL, PKCS#7, PKCS#12, private or public key"
@@ -669,6 +685,11 @@ class _Reader:
             tuple(self.notes),
             self.recognised,
         )
+
+
+def _other_pkcs7(exc: BaseException) -> bool:
+    """The library's refusal of PKCS#7 that is not signed data (enveloped, encrypted...)."""
+    return isinstance(exc, UnsupportedAlgorithm) and "signed structures" in str(exc)
 
 
 def _looks_encrypted_pkcs8(data: bytes) -> bool:
@@ -742,16 +763,24 @@ def load_certificates(data: bytes, name: str = "input") -> list[x509.Certificate
                         certs.append(x509.load_der_x509_certificate(der))
                     elif block.label in PKCS7_LABELS:
                         certs.extend(pkcs7.load_der_pkcs7_certificates(block.der))
-                except ValueError as exc:
-                    problems.append(f"line {block.line}: {block.label} block unreadable ({exc})")
+                except Exception as exc:  # the library can fail in ways it does not document
+                    what = "certificate" if block.label in CERT_LABELS else "pkcs7"
+                    problems.append(
+                        f"line {block.line}: {block.label} block unreadable ({_reason(exc, block.der, what)})"
+                    )
         else:
             try:
                 certs.append(x509.load_der_x509_certificate(data))
-            except ValueError:
+            except Exception as exc:  # the library can fail in ways it does not document
                 try:
                     certs.extend(pkcs7.load_der_pkcs7_certificates(data))
-                except ValueError:
-                    problems.append("neither PEM nor a DER certificate or PKCS#7 bundle")
+                except Exception as exc7:
+                    if _other_pkcs7(exc7):
+                        problems.append(f"PKCS#7: {_reason(exc7)}")
+                    elif data[:1] == b"\x30":
+                        problems.append(f"not a DER certificate ({_reason(exc, data, 'certificate')})")
+                    else:
+                        problems.append("neither PEM nor a DER certificate or PKCS#7 bundle")
     if not certs:
         reason = "; ".join(problems) if problems else "it holds no CERTIFICATE block"
         raise InvalidInput(f"{name}: no certificate found: {reason}")

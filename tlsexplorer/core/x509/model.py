@@ -95,6 +95,11 @@ class ExtensionInfo:
         return {"oid": self.oid, "name": self.name, "critical": self.critical, "value": self.value}
 
 
+def _unreadable_json(unreadable: tuple[str, ...]) -> dict[str, Any]:
+    """``{"unreadable": [...]}`` when a field could not be read, else nothing (the usual shape)."""
+    return {"unreadable": list(unreadable)} if unreadable else {}
+
+
 def _days(delta: dt.timedelta) -> int:
     return int(delta.total_seconds() // 86400)
 
@@ -143,6 +148,8 @@ class CertificateInfo:
     """Subject alternative names (``DNS:...``)."""
     lint: tuple[Finding, ...]
     """What strict clients would say."""
+    unreadable: tuple[str, ...] = ()
+    """Each field that could not be read, with why (``the subject's CN is not valid UTF-8``)."""
 
     @property
     def serial_hex(self) -> str:
@@ -220,6 +227,7 @@ class CertificateInfo:
             "extensions": [e.to_json() for e in self.extensions],
             "lint": [f.to_json() for f in self.lint],
             "summary": self.sentence(expiry),
+            **_unreadable_json(self.unreadable),
         }
 
 
@@ -243,12 +251,18 @@ class CsrInfo:
     """Why the requested extensions could not be read."""
     lint: tuple[Finding, ...]
     """Warnings from the library."""
+    unreadable: tuple[str, ...] = ()
+    """Each field that could not be read, with why."""
+    signature_note: str = ""
+    """Why the signature was not checked, when it was not (``SHA-1 signatures are refused``)."""
 
     def sentence(self) -> str:
         """One line for people."""
         names: list[str] = next((e.value for e in self.extensions if e.name == "subjectAltName"), [])
         ask = f" for {', '.join(names)}" if names else ""
         verdict = "its signature checks" if self.signature_valid else "its signature does NOT check"
+        if self.signature_note:
+            verdict = f"its signature was not checked: {self.signature_note}"
         key = self.public_key.describe()
         return f"{self.subject_short} asks a CA for a certificate{ask} ({key}); {verdict}."
 
@@ -262,6 +276,8 @@ class CsrInfo:
             "extensions": [e.to_json() for e in self.extensions],
             "lint": [f.to_json() for f in self.lint],
             "summary": self.sentence(),
+            **({"signature_note": self.signature_note} if self.signature_note else {}),
+            **_unreadable_json(self.unreadable),
         }
 
 
@@ -297,6 +313,8 @@ class CrlInfo:
     """CRL extensions (CRL number, AKI...)."""
     revoked: tuple[RevokedEntry, ...]
     """Every revoked serial, in file order."""
+    unreadable: tuple[str, ...] = ()
+    """Each field that could not be read, with why."""
 
     @property
     def overdue(self) -> bool:
@@ -333,6 +351,7 @@ class CrlInfo:
                 for r in self.revoked
             ],
             "summary": self.sentence(),
+            **_unreadable_json(self.unreadable),
         }
 
 
@@ -352,6 +371,8 @@ class KeyInfo:
     """Remark (``encrypted, needs a passphrase``)."""
     comment: str
     """OpenSSH comment or PKCS#12 friendly name."""
+    unreadable: tuple[str, ...] = ()
+    """Why the key cannot be read, when it cannot (a type not supported)."""
 
     def describe(self) -> str:
         """``RSA 2048``, ``EC P-256``... or ``type hidden until it is decrypted``."""
@@ -379,6 +400,7 @@ class KeyInfo:
         if self.comment:
             out["comment"] = self.comment
         out["summary"] = self.sentence()
+        out.update(_unreadable_json(self.unreadable))
         return out
 
 

@@ -24,6 +24,7 @@ from tlsexplorer.core.der import certificate_names
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.text import rfc4514
 from tlsexplorer.core.timeutil import as_utc, format_iso8601
+from tlsexplorer.core.x509 import safe
 from tlsexplorer.core.x509.lint import lint_certificate, warning_findings
 from tlsexplorer.core.x509.loader import LoadedObject
 from tlsexplorer.core.x509.model import (
@@ -57,6 +58,28 @@ def public_key_info(key: Any) -> PublicKeyInfo:
     key_type, bits, curve = key_fields(key)
     exponent = key.public_numbers().e if isinstance(key, rsa.RSAPublicKey) else None
     return PublicKeyInfo(key_type, bits, curve, exponent, fingerprint)
+
+
+def _key_info(obj: Any) -> tuple[PublicKeyInfo, safe.Unreadable | None]:
+    """The public key of a certificate or CSR, or a stand-in naming why it cannot be read."""
+    key = safe.public_key(obj)
+    if not isinstance(key, safe.Unreadable):
+        try:
+            return public_key_info(key), None
+        except Exception as exc:  # a key the library loads but cannot describe
+            key = safe.Unreadable("public key", f"its public key cannot be read: {safe.explain(exc)}")
+    return PublicKeyInfo(f"unreadable ({key.sentence})", None, None, None, ""), key
+
+
+#: Who refuses a field that cannot be read (the lint finding's ``enforced_by``).
+UNREADABLE_BY = "every client: it cannot be read"
+
+
+def _unreadable_findings(unreadable: tuple[safe.Unreadable, ...]) -> tuple[Finding, ...]:
+    return tuple(
+        Finding(u.rule, "error", u.sentence[0].upper() + u.sentence[1:] + ".", UNREADABLE_BY)
+        for u in unreadable
+    )
 
 
 def _value(ext_value: x509.ExtensionType) -> tuple[Any, list[str]]:
@@ -160,8 +183,12 @@ def _value(ext_value: x509.ExtensionType) -> tuple[Any, list[str]]:
         return names, [", ".join(names)]
     if t is x509.UnrecognizedExtension:
         return {"hex": v.value.hex()}, [f"unknown; value {v.value.hex()[:96]}"]
-    text = str(v)
-    return text, [text]
+    # One the library reads but this explorer does not decode: its DER, never the library's repr.
+    try:
+        raw = v.public_bytes().hex()
+    except Exception:
+        raw = ""
+    return {"hex": raw}, [f"not decoded here; value {raw[:96]}" if raw else "not decoded here"]
 
 
 def decode_extension(ext: x509.Extension[x509.ExtensionType]) -> ExtensionInfo:
@@ -169,7 +196,8 @@ def decode_extension(ext: x509.Extension[x509.ExtensionType]) -> ExtensionInfo:
     try:
         value, lines = _value(ext.value)
     except Exception as exc:  # a strange value is shown, not fatal
-        value, lines = {"error": str(exc)}, [f"(could not decode: {exc})"]
+        reason = safe.explain(exc)
+        value, lines = {"error": reason}, [f"(could not decode: {reason})"]
     oid = ext.oid
     return ExtensionInfo(oid.dotted_string, extension_name(oid), ext.critical, value, tuple(lines))
 
@@ -188,18 +216,16 @@ def decode_extensions(get: Any, quiet: bool = True) -> tuple[tuple[ExtensionInfo
         else:
             extensions = get()
     except Exception as exc:
-        return (), str(exc)
+        return (), safe.explain(exc)
     return tuple(decode_extension(e) for e in extensions), None
 
 
-def _signature_name(obj: Any) -> tuple[str, str | None]:
-    oid = obj.signature_algorithm_oid
-    name = oid_name(oid)
-    try:
-        algorithm = obj.signature_hash_algorithm
-    except Exception:  # unsupported hash: still show the OID's name
-        algorithm = None
-    return name, algorithm.name if algorithm is not None else None
+def _signature_name(obj: Any) -> tuple[str, str | None, safe.Unreadable | None]:
+    name = safe.algorithm_name(obj.signature_algorithm_oid)
+    algorithm = safe.signature_hash(obj)
+    if isinstance(algorithm, safe.Unreadable):  # unsupported hash: still show the OID's name
+        return name, None, algorithm
+    return name, algorithm.name if algorithm is not None else None, None
 
 
 _ISSUERS: dict[bytes, tuple[str, str]] = {}
@@ -209,7 +235,9 @@ _ISSUERS: dict[bytes, tuple[str, str]] = {}
 def _issuer_strings(issuer_der: bytes, cert: x509.Certificate) -> tuple[str, str]:
     if issuer_der and issuer_der in _ISSUERS:
         return _ISSUERS[issuer_der]
-    issuer = cert.issuer
+    issuer = safe.name(cert, "issuer")
+    if isinstance(issuer, safe.Unreadable):
+        return f"(unreadable: {issuer.sentence})", "(unreadable issuer)"
     strings = (rfc4514(issuer), short_name(issuer))
     if issuer_der:
         if len(_ISSUERS) > 4096:
@@ -225,15 +253,24 @@ def certificate_info(
     now = as_utc(now)
     if der is None:
         der = cert.public_bytes(serialization.Encoding.DER)
-    if warned:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            serial = cert.serial_number
-    else:
-        serial = cert.serial_number
+    problems: list[safe.Unreadable] = []
+
+    def kept(found: Any) -> Any:
+        if isinstance(found, safe.Unreadable):
+            problems.append(found)
+            return None
+        return found
+
+    serial = kept(safe.attempt(lambda: cert.serial_number, "serial number")) or 0
+    version = kept(safe.version(cert)) or 0
     extensions, ext_error = decode_extensions(lambda: cert.extensions, quiet=bool(warned))
-    subject = cert.subject
-    subject_text, subject_short = rfc4514(subject), short_name(subject)
+    if ext_error is not None:
+        problems.append(safe.Unreadable("extensions", f"the extensions cannot be read: {ext_error}"))
+    subject = kept(safe.name(cert, "subject"))
+    if subject is None:
+        subject_text, subject_short = f"(unreadable: {problems[-1].sentence})", "(unreadable subject)"
+    else:
+        subject_text, subject_short = rfc4514(subject), short_name(subject)
     try:
         issuer_der, subject_der = certificate_names(der)
     except InvalidInput:
@@ -242,22 +279,26 @@ def certificate_info(
         issuer_text, issuer_short = subject_text, subject_short
     else:
         issuer_text, issuer_short = _issuer_strings(issuer_der, cert)
+        if issuer_text.startswith("(unreadable"):
+            kept(safe.name(cert, "issuer"))
     bc = next((e for e in extensions if e.name == "basicConstraints"), None)
     san = next((e for e in extensions if e.name == "subjectAltName"), None)
-    sig_name, sig_hash = _signature_name(cert)
-    try:
-        key_info = public_key_info(cert.public_key())
-    except Exception as exc:  # unknown key algorithm: still show the rest
-        key_info = PublicKeyInfo(f"unreadable ({exc})", None, None, None, "")
+    sig_name, sig_hash, sig_problem = _signature_name(cert)
+    if sig_problem is not None:
+        problems.append(sig_problem)
+    key_info, key_problem = _key_info(cert)
+    if key_problem is not None:
+        problems.append(key_problem)
     fingerprint_sha256 = hashlib.sha256(der).hexdigest()
     fingerprint_sha1 = hashlib.sha1(der, usedforsecurity=False).hexdigest()
-    self_issued = issuer_der == subject_der or (not issuer_der and subject == cert.issuer)
+    self_issued = issuer_der == subject_der
     is_ca = bool(bc and isinstance(bc.value, dict) and bc.value.get("ca"))
     sans = tuple(san.value) if san and isinstance(san.value, list) else ()
+    unreadable = tuple(problems)
 
     def summary(lint: tuple[Finding, ...]) -> CertificateInfo:
         return CertificateInfo(
-            version=cert.version.value + 1,
+            version=version,
             serial=serial,
             subject=subject_text,
             issuer=issuer_text,
@@ -277,31 +318,40 @@ def certificate_info(
             is_ca=is_ca,
             sans=sans,
             lint=lint,
+            unreadable=tuple(u.sentence for u in unreadable),
         )
 
     # Lint reads everything else the summary says: lint a draft, then make it with the findings.
-    from_library = warning_findings(warned)
+    # (extensions that cannot be read have their own lint rule)
+    from_library = _unreadable_findings(tuple(u for u in unreadable if u.field != "extensions"))
+    from_library += warning_findings(warned)
     seen = {f.rule for f in from_library}
     own = tuple(f for f in lint_certificate(summary(())) if f.rule not in seen)
     return summary(from_library + own)
 
 
 def csr_info(csr: x509.CertificateSigningRequest, warned: tuple[str, ...] = ()) -> CsrInfo:
-    """Decode a CSR and check its signature."""
+    """Decode a CSR and check its signature (a SHA-1 one is named as refused, not as altered)."""
     extensions, error = decode_extensions(lambda: csr.extensions)
-    try:
-        valid = csr.is_signature_valid
-    except Exception:
-        valid = False
+    problems = [u for u in safe.problems(csr) if u.field not in ("extensions", "public key")]
+    if error is not None:
+        problems.append(safe.Unreadable("extensions", f"the requested extensions cannot be read: {error}"))
+    key_info, key_problem = _key_info(csr)
+    if key_problem is not None:
+        problems.append(key_problem)
+    valid, note = safe.csr_signature(csr)
+    unreadable = tuple(dict.fromkeys(problems))
     return CsrInfo(
-        subject=rfc4514(csr.subject),
-        subject_short=short_name(csr.subject),
-        public_key=public_key_info(csr.public_key()),
+        subject=safe.name_string(csr),
+        subject_short=safe.short(csr),
+        public_key=key_info,
         signature_algorithm=_signature_name(csr)[0],
         signature_valid=valid,
         extensions=extensions,
         extension_error=error,
-        lint=warning_findings(warned),
+        lint=_unreadable_findings(unreadable) + warning_findings(warned),
+        unreadable=tuple(u.sentence for u in unreadable),
+        signature_note=note,
     )
 
 
@@ -319,15 +369,17 @@ def crl_info(crl: x509.CertificateRevocationList, now: dt.datetime) -> CrlInfo:
                 reason = None
             entries.append(RevokedEntry(item.serial_number, item.revocation_date_utc, reason))
     extensions, _error = decode_extensions(lambda: crl.extensions)
+    unreadable = safe.problems(crl)
     return CrlInfo(
-        issuer=rfc4514(crl.issuer),
-        issuer_short=short_name(crl.issuer),
+        issuer=safe.name_string(crl, "issuer"),
+        issuer_short=safe.short(crl, "issuer"),
         this_update=crl.last_update_utc,
         next_update=crl.next_update_utc,
         now=as_utc(now),
         signature_algorithm=_signature_name(crl)[0],
         extensions=extensions,
         revoked=tuple(entries),
+        unreadable=tuple(u.sentence for u in unreadable),
     )
 
 
@@ -335,10 +387,15 @@ def key_info(obj: LoadedObject) -> KeyInfo:
     """Describe a loaded private or public key."""
     private = obj.kind == "private_key"
     info: PublicKeyInfo | None = None
+    problem: tuple[str, ...] = ()
     if obj.value is not None:
-        public = obj.value.public_key() if private else obj.value
-        info = public_key_info(public)
-    return KeyInfo(private, obj.format, obj.encrypted, info, obj.note, obj.name)
+        if private:
+            info, unreadable = _key_info(obj.value)
+        else:
+            found = safe.attempt(lambda: public_key_info(obj.value), "public key")
+            info, unreadable = (None, found) if isinstance(found, safe.Unreadable) else (found, None)
+        problem = (unreadable.sentence,) if unreadable is not None else ()
+    return KeyInfo(private, obj.format, obj.encrypted, info, obj.note, obj.name, problem)
 
 
 def summarize(obj: LoadedObject, now: dt.datetime) -> Info:
@@ -360,11 +417,11 @@ def object_title(obj: LoadedObject) -> str:
     """A short title for a list row, cheap enough for 10,000 rows."""
     value = obj.value
     if obj.kind == "certificate":
-        return short_name(value.subject)
+        return safe.short(value)
     if obj.kind == "certificate_request":
-        return short_name(value.subject)
+        return safe.short(value)
     if obj.kind == "crl":
-        return f"CRL of {short_name(value.issuer)}"
+        return f"CRL of {safe.short(value, 'issuer')}"
     if obj.kind in ("private_key", "public_key"):
         what = "private key" if obj.kind == "private_key" else "public key"
         if value is None:

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tlsexplorer.core.errors import TlsxError
+from tlsexplorer.core.der import name_bytes
+from tlsexplorer.core.errors import InvalidInput, TlsxError
 from tlsexplorer.core.files import MAX_INPUT_BYTES, read_file
 from tlsexplorer.core.timeutil import as_utc
+from tlsexplorer.core.x509 import safe
 from tlsexplorer.core.x509.loader import LoadedObject, LoadResult, load_objects
-from tlsexplorer.core.x509.naming import short_name
 from tlsexplorer.core.x509.summary import object_title, spki_fingerprint
 
 #: File name endings that usually hold crypto material (listed first in browsers).
@@ -224,6 +225,12 @@ def sweep(results: list[LoadResult], now: dt.datetime) -> SweepReport:
     for r in results:
         if r.problems and r.recognised:
             flags.append(Flag("unreadable", f"{r.name}: {'; '.join(r.problems)}"))
+        for _depth, obj in r.flat():
+            if obj.value is not None and obj.kind in ("certificate", "certificate_request", "crl"):
+                unreadable = safe.problems(obj.value)
+                if unreadable:
+                    text = "; ".join(u.sentence for u in unreadable)
+                    flags.append(Flag("unreadable", f"{_ref(r, obj).describe()}: {text}"))
     certs: list[tuple[ObjectRef, Any]] = []
     by_spki: dict[str, list[ObjectRef]] = defaultdict(list)
     keys: list[tuple[ObjectRef, str | None]] = []
@@ -308,7 +315,7 @@ def _issued_by(cert: Any, issuer: Any) -> bool:
     try:
         cert.verify_directly_issued_by(issuer)
     except ValueError as exc:
-        if "Unsupported signature algorithm" not in str(exc) or cert.issuer != issuer.subject:
+        if "Unsupported signature algorithm" not in str(exc) or not _names_chain(cert, issuer):
             return False
         return _verify_legacy(cert, issuer)
     except Exception:
@@ -316,11 +323,21 @@ def _issued_by(cert: Any, issuer: Any) -> bool:
     return True
 
 
+def _names_chain(cert: Any, issuer: Any) -> bool:
+    """``cert``'s issuer name is ``issuer``'s subject, byte for byte."""
+    try:
+        return name_bytes(cert)[0] == name_bytes(issuer)[1]
+    except InvalidInput:
+        return False
+
+
 def _verify_legacy(cert: Any, issuer: Any) -> bool:
     from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
-    key = issuer.public_key()
-    algorithm = cert.signature_hash_algorithm
+    key = safe.public_key(issuer)
+    algorithm = safe.signature_hash(cert)
+    if isinstance(key, safe.Unreadable) or isinstance(algorithm, safe.Unreadable):
+        return False  # md2, or a key of a type the library does not know: nothing can check it
     try:
         if isinstance(key, rsa.RSAPublicKey) and algorithm is not None:
             key.verify(cert.signature, cert.tbs_certificate_bytes, padding.PKCS1v15(), algorithm)
@@ -339,14 +356,20 @@ def _chains(certs: list[tuple[ObjectRef, Any]]) -> tuple[list[Chain], list[Flag]
     for ref, cert in certs:
         unique.setdefault(cert, (ref, cert))
     items = list(unique.values())
+    names: list[tuple[bytes, bytes]] = []
+    for _ref, cert in items:
+        try:
+            names.append(name_bytes(cert))
+        except InvalidInput:
+            names.append((b"?", b"-"))
     by_subject: dict[bytes, list[int]] = defaultdict(list)
-    for i, (_ref, cert) in enumerate(items):
-        by_subject[cert.subject.public_bytes()].append(i)
+    for i, (_issuer, subject) in enumerate(names):
+        by_subject[subject].append(i)
     parent: dict[int, int] = {}
     self_signed: set[int] = set()
     for i, (_ref, cert) in enumerate(items):
-        issuer_key = cert.issuer.public_bytes()
-        if issuer_key == cert.subject.public_bytes() and _issued_by(cert, cert):
+        issuer_key, subject_key = names[i]
+        if issuer_key == subject_key and _issued_by(cert, cert):
             self_signed.add(i)
             continue
         for j in by_subject.get(issuer_key, []):
@@ -370,7 +393,7 @@ def _chains(certs: list[tuple[ObjectRef, Any]]) -> tuple[list[Chain], list[Flag]
                 Flag(
                     "issuer-missing",
                     f"{items[path[-1]][0].describe()}: its issuer "
-                    f"{short_name(top.issuer)!r} is not among these files",
+                    f"{safe.short(top, 'issuer')!r} is not among these files",
                 )
             )
     return chains, flags

@@ -367,8 +367,17 @@ class InspectorScreen(ExplorerScreen):
             add_recent([p for p in paths if p.exists()])
         self.app.call_from_thread(self._show, files, with_sweep, rows, matches)
         if with_sweep:
-            report = sweep([f.result for f in files], self.app_now())
-            self.app.call_from_thread(self._set_sweep, report)
+            self._sweep_now([f.result for f in files])
+
+    def _sweep_now(self, results: list[Any]) -> None:
+        """Sweep in this worker thread; any failure reaches the screen (never "sweeping..." forever)."""
+        try:
+            report = sweep(results, self.app_now())
+        except Exception as exc:  # a bug of ours must not leave the sweep saying "sweeping..." forever
+            self.app.call_from_thread(self._set_status, f"could not sweep: {exc}")
+            self.app.call_from_thread(self.notify, f"could not sweep: {exc}", severity="error")
+            return
+        self.app.call_from_thread(self._set_sweep, report)
 
     def app_now(self) -> Any:
         """The app's clock (fixed in screenshots)."""
@@ -713,8 +722,7 @@ class InspectorScreen(ExplorerScreen):
 
     @work(thread=True, exclusive=True, group="inspector-sweep", exit_on_error=False)
     def _resweep(self, results: list[Any]) -> None:
-        report = sweep(results, self.app_now())
-        self.app.call_from_thread(self._set_sweep, report)
+        self._sweep_now(results)
 
     def _has_explorer(self, explorer_id: str) -> bool:
         from tlsexplorer.tui.explorers import EXPLORERS

@@ -367,6 +367,9 @@ class RsaScreen(ExplorerScreen):
         except TlsxError as exc:
             self.app.call_from_thread(self._show_real_error, str(exc))
             return
+        except Exception as exc:  # a bug of ours must reach the screen, never vanish in the worker
+            self.app.call_from_thread(self._show_real_error, f"could not read the key: {exc}")
+            return
         self.app.call_from_thread(self.real_tab.show_key, ids)
 
     def _ask_password(self, message: str) -> None:
@@ -386,6 +389,9 @@ class RsaScreen(ExplorerScreen):
             check = check_certificate_signature(certificate, issuer, names=names)
         except TlsxError as exc:
             self.app.call_from_thread(self._show_real_error, str(exc))
+            return
+        except Exception as exc:  # a bug of ours must reach the screen, never vanish in the worker
+            self.app.call_from_thread(self._show_real_error, f"could not check the signature: {exc}")
             return
         self.app.call_from_thread(self.real_tab.show_signature, check)
 
