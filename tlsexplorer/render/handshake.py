@@ -8,7 +8,6 @@ Values come from servers and are data: plain ``Text``, never markup.
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from tlsexplorer.core.hazmat.tls13_client import Field, HandshakeWalk, Step
@@ -62,15 +61,18 @@ def step_title(step: Step, index: int | None = None, total: int | None = None) -
     return text
 
 
-def fields_table(fields: tuple[Field, ...], radix: Radix = "hex", max_chars: int | None = None) -> Table:
-    """The step's values, one per row: what, the value, what it means."""
-    table = Table(show_header=False, box=None, pad_edge=False, expand=True)
-    table.add_column("field", style="bold", no_wrap=True, max_width=34)
-    table.add_column("value", overflow="fold", ratio=3)
-    table.add_column("note", style="italic", ratio=2, overflow="fold")
-    for item in fields:
-        table.add_row(Text(item.label), value_text(item.value, radix, max_chars), Text(printable(item.note)))
-    return table
+def fields_view(fields: tuple[Field, ...], radix: Radix = "hex", max_chars: int | None = None) -> Text:
+    """The step's values, each as its name (and what it means) over the value, indented."""
+    out = Text()
+    for index, item in enumerate(fields):
+        if index:
+            out.append("\n")
+        out.append(item.label, style="bold")
+        if item.note:
+            out.append(f"  {printable(item.note)}", style="italic dim")
+        out.append("\n  ")
+        out.append_text(value_text(item.value, radix, max_chars))
+    return out
 
 
 def step_view(
@@ -80,7 +82,7 @@ def step_view(
     """One step: its title, what happens, its values, and its bytes as a hex dump."""
     parts: list[RenderableType] = [step_title(step, index, total), Text(step.detail)]
     if step.fields:
-        parts += [Text(""), fields_table(step.fields, radix, max_chars)]
+        parts += [Text(""), fields_view(step.fields, radix, max_chars)]
     if step.data:
         parts += [Text(""), Text(f"{len(step.data)} bytes:", style="dim"),
                   hex_dump(step.data, max_rows=dump_rows)]
@@ -123,7 +125,7 @@ __all__ = [
     "DUMP_ROWS",
     "MARKS",
     "banner",
-    "fields_table",
+    "fields_view",
     "step_mark",
     "step_title",
     "step_view",

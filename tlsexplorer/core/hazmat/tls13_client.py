@@ -831,7 +831,7 @@ class _Walker:
 
     def derivation_step(self, d: Derivation, index: int) -> None:
         name = d.name if d.name != "derived" else f"derived_{index}"
-        title = "Key schedule: " + d.name.replace("_", " ")
+        title = d.name.replace("_", " ").capitalize()
         what = self._EXPLAIN.get(d.name, "")
         context_label = "IKM" if d.function == "HKDF-Extract" else "context (transcript hash)"
         fields = (
