@@ -103,10 +103,12 @@ class HandshakeTab(TabPane):
         where = target or "the lab's own server"
         self.query_one("#hs-summary", Static).update(Text(f"walking the handshake with {where}…",
                                                           style="italic"))
-        self.run_walk(target, servername, ca, insecure)
+        self.run_walk(target, servername, ca, insecure, self._now())
 
     @work(thread=True, exclusive=True, group="tls-handshake", exit_on_error=False)
-    def run_walk(self, target: str, servername: str | None, ca: str, insecure: bool) -> None:
+    def run_walk(
+        self, target: str, servername: str | None, ca: str, insecure: bool, now: dt.datetime
+    ) -> None:
         """Make the connection (in a thread): the given target, or a lab server of its own."""
         from tlsexplorer.core.files import read_file
         from tlsexplorer.core.hazmat.tls13_client import walk_handshake
@@ -117,15 +119,17 @@ class HandshakeTab(TabPane):
             if target:
                 host, port = parse_target(target)
                 walk = walk_handshake(host, port, servername=servername, ca_pems=ca_pems, insecure=insecure,
-                                      now=self._now())
+                                      now=now)
             else:
-                walk = self._walk_lab(servername, ca_pems, insecure)
+                walk = self._walk_lab(servername, ca_pems, insecure, now)
         except TlsxError as exc:
             self.app.call_from_thread(self.show_error, str(exc))
             return
         self.app.call_from_thread(self.show_walk, walk)
 
-    def _walk_lab(self, servername: str | None, ca_pems: list[bytes], insecure: bool) -> HandshakeWalk:
+    def _walk_lab(
+        self, servername: str | None, ca_pems: list[bytes], insecure: bool, now: dt.datetime
+    ) -> HandshakeWalk:
         from tlsexplorer.core.hazmat.tls13_client import walk_handshake
         from tlsexplorer.core.tls.server import LabServer, ServerFiles, load_server_context
 
@@ -134,15 +138,15 @@ class HandshakeTab(TabPane):
         trust = ca_pems or [(SAMPLES_DIR / "charlies-root-ca.pem").read_bytes()]
         with LabServer(load_server_context(files), port=0) as server:
             return walk_handshake("127.0.0.1", server.port, servername=servername or LAB_SERVERNAME,
-                                  ca_pems=trust, insecure=insecure, now=self._now())
+                                  ca_pems=trust, insecure=insecure, now=now)
 
     def _now(self) -> dt.datetime:
-        """The app's clock (fixed in scenes and tests)."""
+        """The app's clock (fixed in scenes and tests), through the screen's host."""
         from tlsexplorer.core.timeutil import utcnow
+        from tlsexplorer.tui.screens.base import ExplorerScreen
 
-        now = getattr(self.app, "now", None)
-        value = now() if callable(now) else None
-        return value if isinstance(value, dt.datetime) else utcnow()
+        screen = self.screen
+        return screen.host.now() if isinstance(screen, ExplorerScreen) else utcnow()
 
     # Showing it -------------------------------------------------------------
 
