@@ -159,6 +159,10 @@ def register(subparsers: Any) -> None:
     add_json_flag(wire)
     wire.set_defaults(handler=_wire)
 
+    from tlsexplorer.cli.tls_handshake import register_handshake
+
+    register_handshake(actions)
+
 
 # ---------------------------------------------------------------------------
 # Handlers

@@ -4,6 +4,7 @@
 - :mod:`.workbook`: the worked example from p and q to a CRT decryption.
 - :mod:`.keys`: real RSA keys and the identities between their numbers.
 - :mod:`.signature`: a certificate's RSA signature checked by hand.
+- :mod:`.pss`: an RSASSA-PSS signature checked by hand (MGF1, the salt, H = Hash(M')).
 - :mod:`.dh`: Diffie-Hellman with small numbers, X25519 and hybrid encryption.
 
 Textbook (unpadded) RSA itself lives in :mod:`tlsexplorer.core.hazmat.textbook_rsa`.
@@ -57,6 +58,12 @@ if TYPE_CHECKING:
         short as short,
         square_and_multiply as square_and_multiply,
         totient as totient,
+    )
+    from tlsexplorer.core.rsa.pss import (
+        PSS_HASHES as PSS_HASHES,
+        PssCheck as PssCheck,
+        mgf1 as mgf1,
+        pss_verify_by_hand as pss_verify_by_hand,
     )
     from tlsexplorer.core.rsa.signature import (
         HASH_OIDS as HASH_OIDS,

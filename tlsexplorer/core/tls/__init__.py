@@ -80,6 +80,7 @@ if TYPE_CHECKING:
         GROUPS as GROUPS,
         HANDSHAKE_TYPES as HANDSHAKE_TYPES,
         MAX_RECORDED_BYTES as MAX_RECORDED_BYTES,
+        SIGNATURE_SCHEMES as SIGNATURE_SCHEMES,
         VERSIONS as VERSIONS,
         ClientHello as ClientHello,
         Direction as Direction,

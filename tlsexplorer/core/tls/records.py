@@ -120,6 +120,7 @@ EXTENSIONS: dict[int, str] = {
     44: "cookie",
     45: "psk_key_exchange_modes",
     49: "post_handshake_auth",
+    50: "signature_algorithms_cert",
     51: "key_share",
     65281: "renegotiation_info",
 }
@@ -162,6 +163,26 @@ ALERT_DESCRIPTIONS: dict[int, str] = {
     120: "no_application_protocol",
 }
 """Alert descriptions (readable only while alerts are in the clear)."""
+
+SIGNATURE_SCHEMES: dict[int, str] = {
+    0x0401: "rsa_pkcs1_sha256",
+    0x0501: "rsa_pkcs1_sha384",
+    0x0601: "rsa_pkcs1_sha512",
+    0x0403: "ecdsa_secp256r1_sha256",
+    0x0503: "ecdsa_secp384r1_sha384",
+    0x0603: "ecdsa_secp521r1_sha512",
+    0x0804: "rsa_pss_rsae_sha256",
+    0x0805: "rsa_pss_rsae_sha384",
+    0x0806: "rsa_pss_rsae_sha512",
+    0x0807: "ed25519",
+    0x0808: "ed448",
+    0x0809: "rsa_pss_pss_sha256",
+    0x080A: "rsa_pss_pss_sha384",
+    0x080B: "rsa_pss_pss_sha512",
+    0x0201: "rsa_pkcs1_sha1",
+    0x0203: "ecdsa_sha1",
+}
+"""Signature schemes (signature_algorithms, CertificateVerify; RFC 8446 section 4.2.3)."""
 
 #: ServerHello.random of a HelloRetryRequest (RFC 8446 section 4.1.3).
 HELLO_RETRY_RANDOM = bytes.fromhex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c")
@@ -736,6 +757,7 @@ __all__ = [
     "GROUPS",
     "HANDSHAKE_TYPES",
     "MAX_RECORDED_BYTES",
+    "SIGNATURE_SCHEMES",
     "VERSIONS",
     "ClientHello",
     "Direction",

@@ -303,7 +303,11 @@ class LabServer:
         secret: str = DEFAULT_SECRET,
         on_event: Callable[[ConnectionEvent], None] | None = None,
         timeout: float = CLIENT_TIMEOUT,
+        keylog: str | Path | None = None,
     ) -> None:
+        if keylog is not None and context is not None:
+            # For tests and cross-checks: OpenSSL appends this connection's secrets (NSS key log format).
+            context.keylog_filename = str(keylog)
         self.context = context
         """The server's TLS context (None: plain HTTP)."""
         self.requested_port = port

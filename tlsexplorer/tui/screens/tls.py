@@ -7,7 +7,8 @@ for mutual TLS when one is given; the sent chain opens in the Inspector, the
 verdict in the Chain explainer), Scenarios (the course's story,
 each with its reason and the commands that reproduce it), Wire (one request
 recorded through a loopback relay: plain HTTP shows the secret, HTTPS shows
-records). Network work runs in thread workers; the server runs in its own
+records), Handshake (the TLS 1.3 handshake by hand: :mod:`.tls_handshake`).
+Network work runs in thread workers; the server runs in its own
 threads and stops when asked or when the app exits.
 """
 
@@ -56,6 +57,7 @@ from tlsexplorer.render import tls as render
 from tlsexplorer.samples import SAMPLES_DIR
 from tlsexplorer.tui.explorers import EXPLORERS
 from tlsexplorer.tui.screens.base import ExplorerScreen
+from tlsexplorer.tui.screens.tls_handshake import HandshakeTab
 from tlsexplorer.tui.widgets.footer import KeyFooter
 
 ROOT_PEM = SAMPLES_DIR / "charlies-root-ca.pem"
@@ -251,6 +253,7 @@ class TlsScreen(ExplorerScreen):
                         )
                     with VerticalScroll(id="wire-side"):
                         yield Static(id="wire-hellos")
+            yield HandshakeTab()
         yield KeyFooter()
 
     def on_mount(self) -> None:
