@@ -208,6 +208,8 @@ class Exchange:
     """Every segment, both directions, in time order."""
     truncated: bool = False
     """True when more than :data:`MAX_RECORDED_BYTES` crossed (the rest was not kept)."""
+    keylog: str = ""
+    """The recording client's secrets in the NSS key log format ("" when none were logged)."""
 
     def data(self, direction: Direction) -> bytes:
         """Everything one side sent, joined."""
