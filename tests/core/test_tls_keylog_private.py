@@ -13,8 +13,8 @@ import pytest
 
 from tests.tls_support import ROOT, lab_server
 from tlsexplorer.core.tls.keylog import parse_keylog
-from tlsexplorer.core.tls.probe import probe
-from tlsexplorer.core.tls.recorder import client_context, private_keylog, record_request, recorder_client_for
+from tlsexplorer.core.tls.probe import client_context, probe
+from tlsexplorer.core.tls.recorder import private_keylog, record_request, recorder_client_for
 from tlsexplorer.core.tls.records import analyse_exchange
 from tlsexplorer.samples import SAMPLES_DIR
 
@@ -42,7 +42,7 @@ def test_the_recording_client_writes_its_key_log_to_a_private_file_then_removes_
 def test_no_client_reads_sslkeylogfile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     users = tmp_path / "users-own.keylog"
     monkeypatch.setenv("SSLKEYLOGFILE", str(users))
-    assert client_context(ROOT.read_text()).keylog_filename is None
+    assert client_context([ROOT.read_bytes()])[0].keylog_filename is None
     chain = (SAMPLES_DIR / "alice.example.net.fullchain.pem").read_bytes()
     assert recorder_client_for(chain, ROOT.read_bytes())[0].keylog_filename is None
     assert recorder_client_for(chain)[0].keylog_filename is None

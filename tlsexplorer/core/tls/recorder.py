@@ -5,7 +5,8 @@ ways and keeps what crossed, in order, for :func:`~tlsexplorer.core.tls.records.
 The recording client logs its secrets (NSS key log format) to a private file that
 lives only as long as the connection, so the exchange can be decrypted
 (:mod:`tlsexplorer.core.tls.decrypt`). No client here reads SSLKEYLOGFILE: Python's
-``ssl.create_default_context`` would, so :func:`client_context` builds contexts without it.
+``ssl.create_default_context`` would, so contexts come from the probe's
+:func:`~tlsexplorer.core.tls.probe.client_context`, which builds them without it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from tlsexplorer.core.errors import InvalidInput
+from tlsexplorer.core.tls.probe import client_context
 from tlsexplorer.core.tls.records import MAX_RECORDED_BYTES, Exchange, Segment
 from tlsexplorer.core.tls.server import LOOPBACK
 
@@ -157,20 +159,6 @@ class WireRecorder:
             relay.join(timeout=self.idle_timeout + 1)
 
 
-def client_context(cadata: str | None = None) -> ssl.SSLContext:
-    """A verifying client context trusting ``cadata`` (PEM), or the system roots without it.
-
-    Unlike ``ssl.create_default_context`` it never reads SSLKEYLOGFILE: the user's own key log
-    is written only when they ask (``tls wire --keylog FILE``).
-    """
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    if cadata is not None:
-        context.load_verify_locations(cadata=cadata)
-    else:
-        context.load_default_certs(ssl.Purpose.SERVER_AUTH)
-    return context
-
-
 @contextlib.contextmanager
 def private_keylog() -> Iterator[Path]:
     """An empty key log file, 0600 in a private (0700) temporary folder, removed with the folder."""
@@ -208,10 +196,10 @@ def recorder_client_for(chain_pem: bytes, ca_pem: bytes | None = None) -> tuple[
     names = [*dns, *(f"lab.{w}" for w in wildcards), *ips]
     host = "localhost" if "localhost" in names or not names else names[0]
     if ca_pem is not None:
-        context = client_context(ca_pem.decode("ascii", "replace"))
+        context = client_context([ca_pem])[0]
     else:
         pinned = "".join(c.public_bytes(Encoding.PEM).decode("ascii") for c in certificates)
-        context = client_context(pinned)
+        context = client_context([pinned.encode("ascii")])[0]
         context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
     return context, host
 
@@ -253,7 +241,7 @@ def _record(
     error: str | None = None
     context: ssl.SSLContext | None = None
     if tls:
-        context = given or client_context(cadata)
+        context = given or client_context([cadata.encode()] if cadata else ())[0]
         context.keylog_filename = str(keylog_path)
     with WireRecorder(target_port, idle_timeout=timeout) as recorder:
         try:
@@ -282,7 +270,6 @@ def _record(
 
 __all__ = [
     "WireRecorder",
-    "client_context",
     "private_keylog",
     "record_request",
     "recorder_client_for",
