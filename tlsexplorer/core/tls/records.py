@@ -163,6 +163,32 @@ ALERT_DESCRIPTIONS: dict[int, str] = {
 }
 """Alert descriptions (readable only while alerts are in the clear)."""
 
+SIGNATURE_SCHEMES: dict[int, str] = {
+    0x0401: "rsa_pkcs1_sha256",
+    0x0501: "rsa_pkcs1_sha384",
+    0x0601: "rsa_pkcs1_sha512",
+    0x0403: "ecdsa_secp256r1_sha256",
+    0x0503: "ecdsa_secp384r1_sha384",
+    0x0603: "ecdsa_secp521r1_sha512",
+    0x0804: "rsa_pss_rsae_sha256",
+    0x0805: "rsa_pss_rsae_sha384",
+    0x0806: "rsa_pss_rsae_sha512",
+    0x0807: "ed25519",
+    0x0808: "ed448",
+    0x0809: "rsa_pss_pss_sha256",
+    0x080A: "rsa_pss_pss_sha384",
+    0x080B: "rsa_pss_pss_sha512",
+    0x0201: "rsa_pkcs1_sha1",
+    0x0203: "ecdsa_sha1",
+}
+"""Signature schemes (RFC 8446 section 4.2.3), as a CertificateVerify names them."""
+
+
+def snake_name(camel: str) -> str:
+    """The RFC 8446 spelling of a message name: ``EncryptedExtensions`` -> ``encrypted_extensions``."""
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(camel))
+
+
 #: ServerHello.random of a HelloRetryRequest (RFC 8446 section 4.1.3).
 HELLO_RETRY_RANDOM = bytes.fromhex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c")
 
@@ -738,6 +764,7 @@ __all__ = [
     "GROUPS",
     "HANDSHAKE_TYPES",
     "MAX_RECORDED_BYTES",
+    "SIGNATURE_SCHEMES",
     "VERSIONS",
     "ClientHello",
     "Direction",
@@ -757,5 +784,6 @@ __all__ = [
     "parse_client_hello",
     "parse_http",
     "parse_server_hello",
+    "snake_name",
     "version_name",
 ]
