@@ -144,14 +144,20 @@ def register(subparsers: Any) -> None:
         "with the secret in the clear; over HTTPS the TLS records, the handshake messages still in "
         "the clear, and the rest as opaque bytes. The recording client trusts what the server "
         "serves (Charlie's root for the built-in sample, the folder's chain.pem with --ca DIR, the "
-        "served certificate itself with --cert FILE) and asks for a name in its SAN.",
+        "served certificate itself with --cert FILE) and asks for a name in its SAN. The client "
+        "logs its secrets (NSS key log) to a private temporary file, so every record is then "
+        "decrypted and named with the key that opened it; --keylog FILE keeps that key log (0600).",
         "tlsexplorer tls wire --plain",
         "tlsexplorer tls wire --tls-max 1.2",
         "tlsexplorer tls wire --ca myca --name localhost",
+        "tlsexplorer tls wire --keylog lab.keylog",
     )
     _server_options(wire)
     wire.add_argument("--tls-max", choices=("1.2", "1.3"), default="1.3",
                       help="highest TLS version the client offers (1.2 shows the certificates in the clear)")
+    wire.add_argument("--keylog", metavar="FILE",
+                      help="keep the client's key log (NSS format, mode 0600) for Wireshark or tshark")
+    wire.add_argument("--force", action="store_true", help="replace --keylog FILE if it exists")
     add_json_flag(wire)
     wire.set_defaults(handler=_wire)
 
@@ -343,6 +349,7 @@ def _wire(args: argparse.Namespace) -> int:
     import ssl
 
     from tlsexplorer.core.files import read_file
+    from tlsexplorer.core.tls.decrypt import connection_json
     from tlsexplorer.core.tls.recorder import record_request, recorder_client_for
     from tlsexplorer.core.tls.records import analyse_exchange, cipher_suite_name, version_name
     from tlsexplorer.core.tls.server import DEFAULT_SECRET, LabServer
@@ -351,6 +358,8 @@ def _wire(args: argparse.Namespace) -> int:
     context: Any = None
     client: Any = None
     host = "localhost"
+    if args.keylog and Path(args.keylog).exists() and not args.force:
+        raise CliError(f"{args.keylog} already exists; nothing was recorded (use --force to replace it)")
     if not args.plain:
         context, files = _context(args)
         if args.tls_max == "1.2":
@@ -371,6 +380,7 @@ def _wire(args: argparse.Namespace) -> int:
     analysis = analyse_exchange(exchange)
     if error:
         warn(f"the client's request failed: {error}")
+    connection = _wire_decrypted(args, exchange, analysis)
     if args.json:
         emit_json({
             "kind": analysis.kind,
@@ -387,13 +397,36 @@ def _wire(args: argparse.Namespace) -> int:
                 for r in analysis.records
             ],
             "http": [{"direction": m.direction, "start_line": m.start_line} for m in analysis.http],
+            "secret_decrypted": connection is not None
+            and DEFAULT_SECRET.encode() in connection.application_data("server"),
+            "connections": [connection_json(connection)] if connection is not None else [],
         })
     else:
         from tlsexplorer.render.console import make_console
-        from tlsexplorer.render.tls import wire_view
+        from tlsexplorer.render.tls import decrypted_view, wire_view
 
-        make_console().print(wire_view(analysis, secret=DEFAULT_SECRET))
+        console = make_console()
+        console.print(wire_view(analysis, secret=DEFAULT_SECRET))
+        if connection is not None:
+            console.rule("the same records, decrypted with the client's key log")
+            console.print(decrypted_view(connection, secret=DEFAULT_SECRET))
     return 0 if error is None else 1
+
+
+def _wire_decrypted(args: argparse.Namespace, exchange: Any, analysis: Any) -> Any:
+    """Keep the key log (--keylog FILE) and decrypt the exchange with it; None over plain HTTP."""
+    from tlsexplorer.core.files import FileToWrite, write_files
+    from tlsexplorer.core.tls.decrypt import decrypt_exchange
+
+    if args.keylog:
+        if not exchange.keylog:
+            raise CliError("no key log to keep: the exchange was plain HTTP or the handshake never started")
+        write_files([FileToWrite(Path(args.keylog), exchange.keylog.encode("ascii"), private=True,
+                                 kind="key log")], force=args.force)
+        warn(f"key log written to {args.keylog} (0600): it opens this recording, keep it private")
+    if analysis.kind != "tls":
+        return None
+    return decrypt_exchange(exchange)
 
 
 __all__ = ["register"]
