@@ -432,19 +432,24 @@ def _short(data: bytes, limit: int = 12) -> str:
 
 
 def _opened_what(record: OpenedRecord, secret: str | None) -> Text:
+    """The key line (name #sequence), then what the record holds, then its nonce."""
     text = Text()
     if record.encrypted and not record.decrypted:
         text.append(record.note or "encrypted, not decrypted", style="red")
         text.append(f"\n{hex_preview(record.fragment, 4)}", style="dim")
         return text
+    if record.key is not None:
+        text.append(f"{record.key} #{record.sequence}", style="bold cyan")
+        text.append("\n")
     if record.outer_type == 20:
         text.append(record.note, style="dim")
         return text
-    for message in record.messages:
+    for number, message in enumerate(record.messages):
+        if number:
+            text.append("\n")
         text.append(message.name, style="bold green")
         if message.detail:
             text.append(f" {printable(message.detail)}")
-        text.append("  ")
     if record.alert_name:
         text.append(record.alert_name, style="bold yellow" if record.alert == (1, 0) else BAD)
     if record.content_type == 23:
@@ -455,7 +460,7 @@ def _opened_what(record: OpenedRecord, secret: str | None) -> Text:
             first = _lines(shown.split("\n", 1)[0].strip())
             text.append(first[:80], style="cyan")
             if secret and secret in shown:
-                text.append("  ")
+                text.append("\n")
                 text.append("the secret, decrypted", style=SECRET)
     if record.decrypted and record.nonce is not None:
         what = "IV" if record.key and record.key.endswith("_write") and len(record.nonce) == 16 else "nonce"
@@ -474,18 +479,14 @@ def decrypted_records_table(connection: DecryptedConnection, *, secret: str | No
     table.add_column("dir", no_wrap=True)
     table.add_column("type", no_wrap=True)
     table.add_column("length", justify="right", no_wrap=True)
-    table.add_column("key #seq", no_wrap=True)
-    table.add_column("what it is", ratio=1)
+    table.add_column("key #sequence, what it is, nonce", ratio=1)
     for record in connection.records[:limit]:
         arrow = "C→S" if record.direction == "client" else "S→C"
         label = SHORT_TYPES.get(record.content_type, str(record.content_type))
-        key = Text("clear", style="dim") if record.key is None else Text(f"{record.key} #{record.sequence}")
-        if record.encrypted and not record.decrypted:
-            key = Text("(no key)", style="red")
         style = "green" if not record.encrypted else ("cyan" if record.decrypted else "red")
         table.add_row(
             str(record.index), Text(arrow, style="blue" if record.direction == "client" else "magenta"),
-            Text(label, style=style), f"{record.length:,}", key, _opened_what(record, secret),
+            Text(label, style=style), f"{record.length:,}", _opened_what(record, secret),
         )
     more = len(connection.records) - limit
     caption = ("type is the real content type (inside the encryption in TLS 1.3); green in the clear, "

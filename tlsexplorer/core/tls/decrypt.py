@@ -613,8 +613,7 @@ class ConnectionDecryptor:
         who = record.direction
         if record.content_type == 20:
             if tls13:
-                return _replace(base, note="ChangeCipherSpec: a no-op kept for middleboxes in TLS 1.3; "
-                                "skipped (no key, no sequence number)")
+                return _replace(base, note="TLS 1.3 middlebox no-op: skipped (no key, no sequence number)")
             side.phase = "encrypted"
             side.sequence = 0
             side.key = key_index.get(f"{who}_write")
