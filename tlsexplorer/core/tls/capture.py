@@ -348,13 +348,14 @@ def _stream(connection: _Connection, problems: list[str]) -> TcpStream:
     if looks_like_tls(connection.chunks[0][1][:8]):
         client = first_data
     server = connection.second if client == connection.first else connection.first
-    segments: list[Segment] = []
+    runs: list[tuple[Direction, list[bytes]]] = []
     for source, data in connection.chunks:
         direction: Direction = "client" if source == client else "server"
-        if segments and segments[-1].direction == direction:
-            segments[-1] = Segment(direction, segments[-1].data + data)
+        if runs and runs[-1][0] == direction:
+            runs[-1][1].append(data)
         else:
-            segments.append(Segment(direction, data))
+            runs.append((direction, [data]))
+    segments = [Segment(direction, b"".join(parts)) for direction, parts in runs]
     stream_problems: list[str] = []
     for source, flow in connection.flows.items():
         if flow.pending:

@@ -27,6 +27,7 @@ and :func:`decrypt_streams` feed it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -60,6 +61,8 @@ from tlsexplorer.core.tls.records import (
     snake_name,
     version_name,
 )
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 CONTENT_TYPE_NAMES: dict[int, str] = {
     20: "change_cipher_spec",
@@ -210,7 +213,7 @@ class OpenedRecord:
             text = self.plaintext.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        odd = sum(1 for c in text if not c.isprintable() and c not in "\r\n\t")
+        odd = len(_CONTROL.findall(text))
         return text if odd <= len(text) // 20 else None
 
 
