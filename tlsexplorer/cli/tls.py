@@ -49,7 +49,7 @@ def _server_options(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: Any) -> None:
-    """Add ``tls serve|probe|scenarios|wire``."""
+    """Add ``tls serve|probe|scenarios|wire|decrypt``."""
     parser = subparsers.add_parser(
         "tls",
         help="TLS lab: HTTPS on 127.0.0.1 with your certificates, a probe, scenarios, the bytes on the wire",
@@ -147,17 +147,42 @@ def register(subparsers: Any) -> None:
         "with the secret in the clear; over HTTPS the TLS records, the handshake messages still in "
         "the clear, and the rest as opaque bytes. The recording client trusts what the server "
         "serves (Charlie's root for the built-in sample, the folder's chain.pem with --ca DIR, the "
-        "served certificate itself with --cert FILE) and asks for a name in its SAN.",
+        "served certificate itself with --cert FILE) and asks for a name in its SAN. The client "
+        "logs its secrets (NSS key log) to a private temporary file, so every record is then "
+        "decrypted and named with the key that opened it; --keylog FILE keeps that key log (0600).",
         "tlsexplorer tls wire --plain",
         "tlsexplorer tls wire --tls-max 1.2",
         "tlsexplorer tls wire --ca myca --name localhost",
+        "tlsexplorer tls wire --keylog lab.keylog",
     )
     _server_options(wire)
     wire.add_argument("--tls-max", choices=("1.2", "1.3"), default=None,
                       help="highest TLS version the client offers (default 1.3; 1.2 shows the certificates "
                       "in the clear)")
+    wire.add_argument("--keylog", metavar="FILE",
+                      help="keep the client's key log (NSS format, mode 0600) for Wireshark or tshark")
+    wire.add_argument("--pcap", metavar="FILE",
+                      help="write the exchange as pcapng (loopback TCP/IPv4) with the key log embedded "
+                      "(a Decryption Secrets Block: Wireshark and tshark open it decrypted); mode 0600")
+    wire.add_argument("--force", action="store_true",
+                      help="replace --keylog FILE or --pcap FILE if it exists")
     add_json_flag(wire)
     wire.set_defaults(handler=_wire)
+
+    decrypt = add_command(
+        actions, "decrypt", "Decrypt the TLS connections of a capture file with their key log",
+        "Read a pcap or pcapng capture (tcpdump -w, dumpcap, Wireshark; Ethernet, Linux cooked, "
+        "loopback or raw IP; IPv4 and IPv6), put each TCP connection back together, and decrypt every "
+        "TLS connection whose client random is in the key log (--keylog FILE, or the capture's own "
+        "Decryption Secrets Block). A connection without its keys is shown as a sniffer sees it. "
+        "Exit 0 when every TLS connection was decrypted, 1 when some could not be.",
+        "tlsexplorer tls decrypt capture.pcapng",
+        "tlsexplorer tls decrypt capture.pcap --keylog $SSLKEYLOGFILE --json",
+    )
+    decrypt.add_argument("capture", metavar="CAPTURE", help="pcap or pcapng file ('-' for stdin)")
+    decrypt.add_argument("--keylog", metavar="FILE", help="NSS key log (SSLKEYLOGFILE format)")
+    add_json_flag(decrypt)
+    decrypt.set_defaults(handler=_decrypt)
 
     from tlsexplorer.cli.tls_handshake import register_handshake
 
@@ -369,6 +394,7 @@ def _wire(args: argparse.Namespace) -> int:
     import ssl
 
     from tlsexplorer.core.files import read_file
+    from tlsexplorer.core.tls.decrypt import connection_json
     from tlsexplorer.core.tls.recorder import record_request, recorder_client_for
     from tlsexplorer.core.tls.records import analyse_exchange, cipher_suite_name, version_name
     from tlsexplorer.core.tls.server import DEFAULT_SECRET, LabServer
@@ -377,7 +403,10 @@ def _wire(args: argparse.Namespace) -> int:
     context: Any = None
     client: Any = None
     host = "localhost"
-    _refuse_with_plain(args, ("--tls-max", args.tls_max))
+    _refuse_with_plain(args, ("--tls-max", args.tls_max), ("--keylog", args.keylog))
+    for target in (args.keylog, args.pcap):
+        if target and Path(target).exists() and not args.force:
+            raise CliError(f"{target} already exists; nothing was recorded (use --force to replace it)")
     if not args.plain:
         context, files = _context(args)
         if args.tls_max == "1.2":
@@ -398,6 +427,7 @@ def _wire(args: argparse.Namespace) -> int:
     analysis = analyse_exchange(exchange)
     if error:
         warn(f"the client's request failed: {error}")
+    connection = _wire_decrypted(args, exchange, analysis)
     if args.json:
         emit_json({
             "kind": analysis.kind,
@@ -414,13 +444,95 @@ def _wire(args: argparse.Namespace) -> int:
                 for r in analysis.records
             ],
             "http": [{"direction": m.direction, "start_line": m.start_line} for m in analysis.http],
+            "secret_decrypted": connection is not None
+            and DEFAULT_SECRET.encode() in connection.application_data("server"),
+            "connections": [connection_json(connection)] if connection is not None else [],
         })
     else:
         from tlsexplorer.render.console import make_console
-        from tlsexplorer.render.tls import wire_view
+        from tlsexplorer.render.tls import decrypted_view, wire_view
 
-        make_console().print(wire_view(analysis, secret=DEFAULT_SECRET))
+        console = make_console()
+        console.print(wire_view(analysis, secret=DEFAULT_SECRET))
+        if connection is not None:
+            console.rule("the same records, decrypted with the client's key log")
+            console.print(decrypted_view(connection, secret=DEFAULT_SECRET))
     return 0 if error is None else 1
+
+
+def _wire_decrypted(args: argparse.Namespace, exchange: Any, analysis: Any) -> Any:
+    """Keep the key log (--keylog FILE) and decrypt the exchange with it; None over plain HTTP."""
+    from tlsexplorer.core.files import FileToWrite, write_files
+    from tlsexplorer.core.tls.capture import write_pcapng
+    from tlsexplorer.core.tls.decrypt import decrypt_exchange
+
+    files = []
+    if args.keylog:
+        if not exchange.keylog:
+            raise CliError("no key log to keep: the exchange was plain HTTP or the handshake never started")
+        files.append(FileToWrite(Path(args.keylog), exchange.keylog.encode("ascii"), private=True,
+                                 kind="key log"))
+    if args.pcap:
+        files.append(FileToWrite(Path(args.pcap), write_pcapng(exchange, exchange.keylog),
+                                 private=bool(exchange.keylog), kind="capture"))
+    if files:
+        write_files(files, force=args.force)
+        for item in files:
+            secret = " (0600): it opens this recording, keep it private" if item.private else ""
+            warn(f"{item.kind} written to {item.path}{secret}")
+    if analysis.kind != "tls":
+        return None
+    return decrypt_exchange(exchange)
+
+
+def _decrypt(args: argparse.Namespace) -> int:
+    from tlsexplorer.core.tls.capture import MAX_CAPTURE_BYTES, read_capture
+    from tlsexplorer.core.tls.decrypt import connection_json, decrypt_exchange
+    from tlsexplorer.core.tls.keylog import parse_keylog
+
+    capture = read_capture(read_source(args.capture, limit=MAX_CAPTURE_BYTES))
+    text = capture.keylog
+    if args.keylog:
+        text += "\n" + read_source(args.keylog).decode("utf-8", "replace")
+    keylog = parse_keylog(text)
+    if keylog.problems:
+        more = f" (and {len(keylog.problems) - 1} more)" if len(keylog.problems) > 1 else ""
+        warn(f"the key log has lines that are not key log lines, skipped: {keylog.problems[0]}{more}")
+    if not text.strip():
+        warn("no key log: give --keylog FILE (the capture has no Decryption Secrets Block)")
+    for problem in capture.problems:
+        warn(problem)
+    streams = capture.tls_streams
+    connections = [decrypt_exchange(stream.exchange, keylog) for stream in streams]
+    if not streams:
+        warn(f"no TLS connection in the capture ({len(capture.streams)} TCP connection(s), "
+             f"{capture.packets} packets)")
+    if args.json:
+        emit_json({
+            "format": capture.format,
+            "link_types": list(capture.link_types),
+            "packets": capture.packets,
+            "tcp_connections": len(capture.streams),
+            "keylog_problems": list(keylog.problems),
+            "problems": list(capture.problems),
+            "connections": [
+                {"client": stream.client, "server": stream.server, **connection_json(connection),
+                 "stream_problems": list(stream.problems)}
+                for stream, connection in zip(streams, connections, strict=True)
+            ],
+        })
+    else:
+        from tlsexplorer.render.console import make_console
+        from tlsexplorer.render.tls import decrypted_view
+
+        console = make_console()
+        for stream, connection in zip(streams, connections, strict=True):
+            console.rule(f"{stream.client} → {stream.server}")
+            for problem in stream.problems:
+                console.print(problem, style="yellow", markup=False)
+            console.print(decrypted_view(connection))
+    ok = bool(connections) and all(c.keys_found and c.fully_decrypted for c in connections)
+    return 0 if ok else 1
 
 
 __all__ = ["register"]

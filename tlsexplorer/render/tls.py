@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tlsexplorer.core.text import printable
+from tlsexplorer.core.tls.decrypt import DecryptedConnection, OpenedRecord
 from tlsexplorer.core.tls.probe import SENT_CA_NAME, SENT_CHAIN_NAME, ProbeResult, host_port
 from tlsexplorer.core.tls.records import (
     EXTENSIONS,
@@ -360,18 +361,20 @@ def hello_details(analysis: WireAnalysis) -> Text:
     return text
 
 
-def _http_panel(message: HttpMessage, secret: str | None) -> Panel:
+def _http_panel(message: HttpMessage, secret: str | None, *, decrypted: bool = False) -> Panel:
     body = message.body.decode("utf-8", "replace")
     text = Text()
-    text.append(message.start_line + "\n", style="bold")
+    text.append(printable(message.start_line) + "\n", style="bold")
     for name, value in message.headers:
-        text.append(f"{name}: ", style="cyan")
-        text.append(value + "\n")
+        text.append(f"{printable(name)}: ", style="cyan")
+        text.append(printable(value) + "\n")
     text.append("\n")
-    text.append(body[:4000])
+    text.append(_lines(body[:4000]))
     if secret:
         text.highlight_words([secret], style=SECRET)
     title = "request  client → server" if message.direction == "client" else "response  ← server"
+    if decrypted:
+        title += "  (decrypted)"
     return Panel(text, title=title, title_align="left",
                  border_style="yellow" if message.direction == "server" else "blue")
 
@@ -415,6 +418,139 @@ def wire_view(analysis: WireAnalysis, *, secret: str | None = None, details: boo
     return Group(*parts)
 
 
+# ---------------------------------------------------------------------------
+# The wire, decrypted
+
+
+def _lines(text: str) -> str:
+    """Text others sent, line by line, made safe for a terminal."""
+    return "\n".join(printable(line) for line in text.splitlines())
+
+
+def _short(data: bytes, limit: int = 12) -> str:
+    return data[:limit].hex() + ("…" if len(data) > limit else "")
+
+
+def _opened_what(record: OpenedRecord, secret: str | None) -> Text:
+    """The key line (name #sequence), then what the record holds, then its nonce."""
+    text = Text()
+    if record.encrypted and not record.decrypted:
+        text.append(record.note or "encrypted, not decrypted", style="red")
+        text.append(f"\n{hex_preview(record.fragment, 4)}", style="dim")
+        return text
+    if record.key is not None:
+        text.append(f"{record.key} #{record.sequence}", style="bold cyan")
+        text.append("\n")
+    if record.outer_type == 20:
+        text.append(record.note, style="dim")
+        return text
+    for number, message in enumerate(record.messages):
+        if number:
+            text.append("\n")
+        text.append(message.name, style="bold green")
+        if message.detail:
+            text.append(f" {printable(message.detail)}")
+    if record.alert_name:
+        text.append(record.alert_name, style="bold yellow" if record.alert == (1, 0) else BAD)
+    if record.content_type == 23:
+        shown = record.text
+        if shown is None:
+            text.append(f"{len(record.plaintext):,} bytes of application data", style="cyan")
+        else:
+            first = _lines(shown.split("\n", 1)[0].strip())
+            text.append(first[:80], style="cyan")
+            if secret and secret in shown:
+                text.append("\n")
+                text.append("the secret, decrypted", style=SECRET)
+    if record.decrypted and record.nonce is not None:
+        what = "IV" if record.key and record.key.endswith("_write") and len(record.nonce) == 16 else "nonce"
+        text.append(f"\n{what} {record.nonce.hex()}", style="dim")
+        if record.padding:
+            text.append(f", {record.padding} bytes of padding", style="dim")
+    return text
+
+
+def decrypted_records_table(connection: DecryptedConnection, *, secret: str | None = None,
+                            limit: int = MAX_RECORDS) -> Table:
+    """Every record with the key that opened it (name and sequence number), its nonce and contents."""
+    table = Table(title="TLS records, decrypted with the key log", title_justify="left", expand=True,
+                  box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("dir", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    table.add_column("length", justify="right", no_wrap=True)
+    table.add_column("key #sequence, what it is, nonce", ratio=1)
+    for record in connection.records[:limit]:
+        arrow = "C→S" if record.direction == "client" else "S→C"
+        label = SHORT_TYPES.get(record.content_type, str(record.content_type))
+        style = "green" if not record.encrypted else ("cyan" if record.decrypted else "red")
+        table.add_row(
+            str(record.index), Text(arrow, style="blue" if record.direction == "client" else "magenta"),
+            Text(label, style=style), f"{record.length:,}", _opened_what(record, secret),
+        )
+    more = len(connection.records) - limit
+    caption = ("type is the real content type (inside the encryption in TLS 1.3); green in the clear, "
+               "cyan decrypted, red not decrypted")
+    table.caption = (f"{more:,} more records not shown. " if more > 0 else "") + caption
+    table.caption_justify = "left"
+    return table
+
+
+def key_schedule_view(connection: DecryptedConnection) -> RenderableType:
+    """Each traffic secret from the key log and the key and IV derived from it, label by label."""
+    text = Text()
+    if not connection.keys:
+        text.append("no keys: the key log has no secrets for this connection", style="dim")
+        return Panel(text, title="key schedule", title_align="left")
+    for key in connection.keys:
+        text.append(f"{key.name}", style="bold cyan")
+        text.append(f"  from {key.label}\n", style="dim")
+        text.append(f"  secret {_short(key.secret, 16)}\n")
+        for step in key.steps:
+            call = f'{step.function}(…, "{step.label}")'
+            text.append(f"  {step.name} = {call}\n      = ", style="")
+            text.append(_short(step.output, 24) + "\n", style="green")
+        if key.mac_key or key.name.endswith("_write"):
+            text.append(f"  key {key.key.hex()}\n  iv  {key.iv.hex() or '(explicit, in each record)'}\n")
+            if key.mac_key:
+                text.append(f"  mac {key.mac_key.hex()}\n")
+    return Panel(text, title="key schedule: secrets from the key log, keys and IVs derived",
+                 title_align="left")
+
+
+def decrypted_summary(connection: DecryptedConnection) -> Text:
+    """Version, suite, client random, how many records were opened; problems and notes."""
+    text = Text()
+    if connection.version is not None:
+        text.append(version_name(connection.version), style="bold cyan")
+    if connection.cipher_suite is not None:
+        text.append(f"  {cipher_suite_name(connection.cipher_suite)}")
+    if connection.client_random is not None:
+        text.append(f"   client random {connection.client_random.hex()[:16]}…", style="dim")
+    text.append(f"\n{connection.decrypted_records} of {connection.encrypted_records} encrypted records "
+                "opened with the key log", style=OK if connection.fully_decrypted else WARN)
+    if connection.hello_retry:
+        text.append("\nHelloRetryRequest: the server asked for another key share", style="yellow")
+    for problem in connection.problems:
+        text.append(f"\n✘ {problem}", style=BAD)
+    for note in connection.notes:
+        text.append(f"\n⚠ {note}", style="yellow")
+    if connection.leftover:
+        text.append(f"\n{connection.leftover} bytes at the end are not a whole record (cut off)", style="dim")
+    return text
+
+
+def decrypted_view(connection: DecryptedConnection, *, secret: str | None = None,
+                   keys: bool = True) -> RenderableType:
+    """A connection decrypted: summary, every record named, the HTTP inside, the key schedule."""
+    parts: list[RenderableType] = [decrypted_summary(connection), decrypted_records_table(connection,
+                                                                                           secret=secret)]
+    parts.extend(_http_panel(m, secret, decrypted=True) for m in connection.http)
+    if keys:
+        parts.append(key_schedule_view(connection))
+    return Group(*parts)
+
+
 def chain_view_available() -> bool:
     """True when the Chain explainer's full renderable exists."""
     try:
@@ -427,11 +563,15 @@ def chain_view_available() -> bool:
 __all__ = [
     "MAX_RECORDS",
     "chain_view_available",
+    "decrypted_records_table",
+    "decrypted_summary",
+    "decrypted_view",
     "event_text",
     "explanation_view",
     "hello_details",
     "hex_preview",
     "hint_for",
+    "key_schedule_view",
     "peer_chain_table",
     "probe_summary",
     "probe_view",

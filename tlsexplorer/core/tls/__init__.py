@@ -8,6 +8,7 @@
 - :mod:`.keyschedule`: the TLS 1.3 and TLS 1.2 key schedules, every step written out.
 - :mod:`.keylog`: key logs in the NSS format (SSLKEYLOGFILE).
 - :mod:`.protection`: how each cipher suite seals and opens a record, by hand.
+- :mod:`.decrypt`: a whole connection decrypted with its key log, every record named with its key.
 
 The function :func:`.probe.probe` is reached through its module, whose name it shares.
 
@@ -22,6 +23,16 @@ from typing import TYPE_CHECKING
 from tlsexplorer.core.exports import lazy_exports
 
 if TYPE_CHECKING:
+    from tlsexplorer.core.tls.decrypt import (
+        ConnectionDecryptor as ConnectionDecryptor,
+        DecryptedConnection as DecryptedConnection,
+        OpenedRecord as OpenedRecord,
+        TrafficKey as TrafficKey,
+        WireRecord as WireRecord,
+        connection_json as connection_json,
+        decrypt_exchange as decrypt_exchange,
+        decrypt_streams as decrypt_streams,
+    )
     from tlsexplorer.core.tls.keylog import (
         LABELS as LABELS,
         KeyLog as KeyLog,
@@ -69,6 +80,7 @@ if TYPE_CHECKING:
     )
     from tlsexplorer.core.tls.recorder import (
         WireRecorder as WireRecorder,
+        private_keylog as private_keylog,
         record_request as record_request,
         recorder_client_for as recorder_client_for,
     )
@@ -100,6 +112,7 @@ if TYPE_CHECKING:
         parse_client_hello as parse_client_hello,
         parse_http as parse_http,
         parse_server_hello as parse_server_hello,
+        snake_name as snake_name,
         version_name as version_name,
     )
     from tlsexplorer.core.tls.scenarios import (

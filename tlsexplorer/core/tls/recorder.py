@@ -1,17 +1,30 @@
 """The loopback recorder: a relay on 127.0.0.1 that keeps the bytes of the first exchange.
 
 :class:`WireRecorder` sits between a client and a server, forwards everything both
-ways and keeps what crossed, in order, for :func:`~tlsexplorer.core.tls.records.analyse_exchange`."""
+ways and keeps what crossed, in order, for :func:`~tlsexplorer.core.tls.records.analyse_exchange`.
+The recording client logs its secrets (NSS key log format) to a private file that
+lives only as long as the connection, so the exchange can be decrypted
+(:mod:`tlsexplorer.core.tls.decrypt`). No client here reads SSLKEYLOGFILE: Python's
+``ssl.create_default_context`` would, so contexts come from the probe's
+:func:`~tlsexplorer.core.tls.probe.client_context`, which builds them without it.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import select
+import shutil
 import socket
 import ssl
+import tempfile
 import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 
 from tlsexplorer.core.errors import InvalidInput
+from tlsexplorer.core.tls.probe import client_context
 from tlsexplorer.core.tls.records import MAX_RECORDED_BYTES, Exchange, Segment
 from tlsexplorer.core.tls.server import LOOPBACK
 
@@ -146,6 +159,18 @@ class WireRecorder:
             relay.join(timeout=self.idle_timeout + 1)
 
 
+@contextlib.contextmanager
+def private_keylog() -> Iterator[Path]:
+    """An empty key log file, 0600 in a private (0700) temporary folder, removed with the folder."""
+    folder = Path(tempfile.mkdtemp(prefix="tlsexplorer-keylog-"))
+    try:
+        path = folder / "keylog.txt"
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def recorder_client_for(chain_pem: bytes, ca_pem: bytes | None = None) -> tuple[ssl.SSLContext, str]:
     """A client context that trusts the lab server serving ``chain_pem`` (leaf first), and the
     host name to ask for (a name from the leaf's SAN: localhost when it has it).
@@ -171,10 +196,10 @@ def recorder_client_for(chain_pem: bytes, ca_pem: bytes | None = None) -> tuple[
     names = [*dns, *(f"lab.{w}" for w in wildcards), *ips]
     host = "localhost" if "localhost" in names or not names else names[0]
     if ca_pem is not None:
-        context = ssl.create_default_context(cadata=ca_pem.decode("ascii", "replace"))
+        context = client_context([ca_pem])[0]
     else:
         pinned = "".join(c.public_bytes(Encoding.PEM).decode("ascii") for c in certificates)
-        context = ssl.create_default_context(cadata=pinned)
+        context = client_context([pinned.encode("ascii")])[0]
         context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
     return context, host
 
@@ -193,15 +218,36 @@ def record_request(
 
     Over TLS the client trusts ``cadata`` (PEM), or uses ``client_context`` when given, and
     checks ``server_hostname``; a failed handshake is recorded too (its alert is on the wire).
-    Returns the exchange and the client's error, if any.
+    The client's secrets are logged to a :func:`private_keylog` and kept in
+    :attr:`Exchange.keylog`. Returns the exchange and the client's error, if any.
     """
+    with private_keylog() as keylog_path:
+        exchange, error = _record(target_port, tls, cadata, server_hostname, path, timeout, client_context,
+                                  keylog_path)
+        keylog = keylog_path.read_text("ascii", "replace") if tls else ""
+    return replace(exchange, keylog=keylog), error
+
+
+def _record(
+    target_port: int,
+    tls: bool,
+    cadata: str | None,
+    server_hostname: str,
+    path: str,
+    timeout: float,
+    given: ssl.SSLContext | None,
+    keylog_path: Path,
+) -> tuple[Exchange, str | None]:
     error: str | None = None
+    context: ssl.SSLContext | None = None
+    if tls:
+        context = given or client_context([cadata.encode()] if cadata else ())[0]
+        context.keylog_filename = str(keylog_path)
     with WireRecorder(target_port, idle_timeout=timeout) as recorder:
         try:
             with socket.create_connection((LOOPBACK, recorder.port), timeout=timeout) as sock:
                 conn: socket.socket = sock
-                if tls:
-                    context = client_context or ssl.create_default_context(cadata=cadata)
+                if context is not None:
                     conn = context.wrap_socket(sock, server_hostname=server_hostname)
                 request = (
                     f"GET {path} HTTP/1.1\r\nHost: {server_hostname}\r\n"
@@ -215,12 +261,16 @@ def record_request(
             error = f"certificate verify failed: {exc.verify_message}"
         except (OSError, ssl.SSLError) as exc:
             error = str(exc) or exc.__class__.__name__
+        finally:
+            if context is not None:
+                context.keylog_filename = None  # type: ignore[assignment]  # closes the log
         recorder.wait(timeout)
         return recorder.exchange, error
 
 
 __all__ = [
     "WireRecorder",
+    "private_keylog",
     "record_request",
     "recorder_client_for",
 ]

@@ -184,6 +184,12 @@ SIGNATURE_SCHEMES: dict[int, str] = {
 }
 """Signature schemes (signature_algorithms, CertificateVerify; RFC 8446 section 4.2.3)."""
 
+
+def snake_name(camel: str) -> str:
+    """The RFC 8446 spelling of a message name: ``EncryptedExtensions`` -> ``encrypted_extensions``."""
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(camel))
+
+
 #: ServerHello.random of a HelloRetryRequest (RFC 8446 section 4.1.3).
 HELLO_RETRY_RANDOM = bytes.fromhex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c")
 
@@ -229,6 +235,8 @@ class Exchange:
     """Every segment, both directions, in time order."""
     truncated: bool = False
     """True when more than :data:`MAX_RECORDED_BYTES` crossed (the rest was not kept)."""
+    keylog: str = ""
+    """The recording client's secrets in the NSS key log format ("" when none were logged)."""
 
     def data(self, direction: Direction) -> bytes:
         """Everything one side sent, joined."""
@@ -777,5 +785,6 @@ __all__ = [
     "parse_client_hello",
     "parse_http",
     "parse_server_hello",
+    "snake_name",
     "version_name",
 ]

@@ -7,8 +7,10 @@ for mutual TLS when one is given; the sent chain opens in the Inspector, the
 verdict in the Chain explainer), Scenarios (the course's story,
 each with its reason and the commands that reproduce it), Wire (one request
 recorded through a loopback relay: plain HTTP shows the secret, HTTPS shows
-records), Handshake (the TLS 1.3 handshake by hand: :mod:`.tls_handshake`).
-Network work runs in thread workers; the server runs in its own
+records, then every record decrypted with the recording client's key log, named
+with the key that opened it, and the key schedule; the server's certificates open
+in the Inspector and Chain), Handshake (the TLS 1.3 handshake by hand:
+:mod:`.tls_handshake`). Network work runs in thread workers; the server runs in its own
 threads and stops when asked or when the app exits.
 """
 
@@ -43,6 +45,7 @@ from textual.widgets import (
 from textual.widgets.data_table import ColumnKey
 
 from tlsexplorer.core.errors import TlsxError
+from tlsexplorer.core.tls.decrypt import DecryptedConnection
 from tlsexplorer.core.tls.probe import ProbeResult
 from tlsexplorer.core.tls.records import WireAnalysis
 from tlsexplorer.core.tls.scenarios import SCENARIOS, ScenarioResult
@@ -179,6 +182,8 @@ class TlsScreen(ExplorerScreen):
         """The board's outcomes by scenario id."""
         self.analysis: WireAnalysis | None = None
         """The last recorded exchange, analysed."""
+        self.connection: DecryptedConnection | None = None
+        """The last recorded exchange, decrypted with the client's key log (None over plain HTTP)."""
         self._auto_probe_ca = ""
         """What starting the server last put in the Probe tab's 'CA to trust' ("" when nothing)."""
 
@@ -513,6 +518,8 @@ class TlsScreen(ExplorerScreen):
 
     def action_open_inspector(self) -> None:
         """Open the certificates the server sent in the Inspector."""
+        if self._wire_certificates("inspector"):
+            return
         result = self.probe_result
         if result is None or not result.peer_chain:
             self.notify("Probe a server first (ctrl+r).", severity="warning")
@@ -527,6 +534,8 @@ class TlsScreen(ExplorerScreen):
 
     def action_open_chain(self) -> None:
         """Verify the sent chain in the Chain explainer, with the same trust and host."""
+        if self._wire_certificates("chain"):
+            return
         result = self.probe_result
         if result is None or not result.peer_chain:
             self.notify("Probe a server first (ctrl+r).", severity="warning")
@@ -631,6 +640,7 @@ class TlsScreen(ExplorerScreen):
 
     @work(thread=True, exclusive=True, group="tls-wire", exit_on_error=False)
     def _record_worker(self, tls: bool, tls12: bool) -> None:
+        from tlsexplorer.core.tls.decrypt import decrypt_exchange
         from tlsexplorer.core.tls.recorder import record_request
         from tlsexplorer.core.tls.records import analyse_exchange
         from tlsexplorer.core.tls.server import load_server_context
@@ -646,20 +656,57 @@ class TlsScreen(ExplorerScreen):
         except (TlsxError, OSError, ValueError) as exc:
             self.app.call_from_thread(self.query_one("#wire-view", Static).update, _error(str(exc)))
             return
-        self.app.call_from_thread(self.show_wire, analyse_exchange(exchange), error)
+        analysis = analyse_exchange(exchange)
+        connection = decrypt_exchange(exchange) if analysis.kind == "tls" else None
+        self.app.call_from_thread(self.show_wire, analysis, error, connection)
 
-    def show_wire(self, analysis: WireAnalysis, error: str | None = None) -> None:
-        """Show an analysed exchange."""
+    def show_wire(self, analysis: WireAnalysis, error: str | None = None,
+                  connection: DecryptedConnection | None = None) -> None:
+        """Show an analysed exchange, and its records decrypted when there is a ``connection``."""
+        from rich.console import Group
+
         self.analysis = analysis
+        self.connection = connection
         view: RenderableType = render.wire_view(analysis, secret=DEFAULT_SECRET, details=False)
-        side = self.query_one("#wire-side")
-        side.set_class(analysis.kind == "tls", "shown")
-        self.query_one("#wire-hellos", Static).update(render.hello_details(analysis))
-        if error:
-            from rich.console import Group
+        side: list[RenderableType] = [render.hello_details(analysis)]
+        if connection is not None:
+            from rich.rule import Rule
 
+            view = Group(render.decrypted_view(connection, secret=DEFAULT_SECRET, keys=False),
+                         Rule("the same bytes as a sniffer sees them, without the key log"), view)
+            side.append(render.key_schedule_view(connection))
+            if connection.certificates:
+                side.append(Text(f"{len(connection.certificates)} certificates from the decrypted "
+                                 "Certificate message: ctrl+o Inspector, ctrl+l Chain", style="dim"))
+        self.query_one("#wire-side").set_class(analysis.kind == "tls", "shown")
+        self.query_one("#wire-hellos", Static).update(Group(*side) if len(side) > 1 else side[0])
+        if error:
             view = Group(_error(f"the client's request failed: {error}"), view)
         self.query_one("#wire-view", Static).update(view)
+
+    def _wire_certificates(self, explorer_id: str) -> bool:
+        """On the Wire tab with a decrypted Certificate message: open its certificates in the
+        Inspector or verify them in Chain. False when the Wire tab has none (the probe's are used)."""
+        if self.query_one("#tabs", TabbedContent).active != "tab-wire":
+            return False
+        connection = self.connection
+        if connection is None or not connection.certificates:
+            return False
+        if not _has_explorer(explorer_id):
+            self.notify(f"The {explorer_id} explorer is not available.", severity="warning")
+            return True
+        from tlsexplorer.tui.payloads import OpenPem, VerifyChain
+
+        pems = [ssl.DER_cert_to_PEM_cert(der).encode("ascii") for der in connection.certificates]
+        sni = connection.client_hello.sni if connection.client_hello else None
+        label = f"decrypted from the wire ({sni or 'no SNI'})"
+        if explorer_id == "inspector":
+            self.host.open_explorer("inspector", OpenPem(label, b"".join(pems)))
+        else:
+            payload = VerifyChain(leaf=pems[0], intermediates=b"".join(pems[1:]), roots=ROOT_PEM.read_bytes(),
+                                  host=sni, label=label)
+            self.host.open_explorer("chain", payload)
+        return True
 
 
 __all__ = ["ScenarioFinished", "ServerEventLogged", "TlsScreen"]
