@@ -13,15 +13,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from tests.tls_support import ALICE, closed_port, lab_server, root_pem, silent_peer
-from tlsexplorer.core.hazmat.tls13_client import (
-    ClientSecrets,
-    HandshakeWalk,
-    RecordingTransport,
-    ReplayTransport,
-    SocketTransport,
-    walk_handshake,
-)
+from tlsexplorer.core.hazmat.tls13_client import walk_handshake
+from tlsexplorer.core.hazmat.tls13_model import ClientSecrets, HandshakeWalk
 from tlsexplorer.core.hazmat.tls13_support import GROUP_NAMES, NOT_FOR_PRODUCTION, SUITE_NAMES
+from tlsexplorer.core.hazmat.tls13_transport import RecordingTransport, ReplayTransport, SocketTransport
 from tlsexplorer.core.rsa.pss import mgf1, pss_verify_by_hand
 from tlsexplorer.core.tls.keylog import parse_keylog
 from tlsexplorer.core.tls.records import parse_client_hello

@@ -32,7 +32,9 @@ from tlsexplorer.core.ca.build import (
     parse_san,
     private_key_pem,
 )
-from tlsexplorer.core.hazmat.tls13_client import HandshakeWalk, Transport, walk_handshake
+from tlsexplorer.core.hazmat.tls13_client import walk_handshake
+from tlsexplorer.core.hazmat.tls13_model import HandshakeWalk
+from tlsexplorer.core.hazmat.tls13_transport import Transport
 from tlsexplorer.core.tls.keylog import parse_keylog
 from tlsexplorer.core.tls.keyschedule import traffic_keys
 from tlsexplorer.core.tls.protection import open_tls13, seal_tls13, suite

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tlsexplorer.cli.base import CliError, add_command, add_json_flag, emit_json, read_source, warn
 
 if TYPE_CHECKING:
-    from tlsexplorer.core.hazmat.tls13_client import HandshakeWalk
+    from tlsexplorer.core.hazmat.tls13_model import HandshakeWalk
 
 
 def register_handshake(actions: Any) -> None:

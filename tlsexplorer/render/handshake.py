@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from tlsexplorer.core.hazmat.tls13_client import Field, HandshakeWalk, Step
+from tlsexplorer.core.hazmat.tls13_model import Field, HandshakeWalk, Step
 from tlsexplorer.core.hazmat.tls13_support import NOT_FOR_PRODUCTION
 from tlsexplorer.core.rsa.numbers import Radix
 from tlsexplorer.core.text import printable

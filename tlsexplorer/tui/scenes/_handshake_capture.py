@@ -12,7 +12,9 @@ import base64
 import datetime as dt
 import zlib
 
-from tlsexplorer.core.hazmat.tls13_client import ClientSecrets, HandshakeWalk, ReplayTransport, walk_handshake
+from tlsexplorer.core.hazmat.tls13_client import walk_handshake
+from tlsexplorer.core.hazmat.tls13_model import ClientSecrets, HandshakeWalk
+from tlsexplorer.core.hazmat.tls13_transport import ReplayTransport
 
 SECRETS = ClientSecrets(bytes(range(32)), bytes(range(32, 64)), b"tlsexplorer handshake scene seed")
 """The client's fixed randomness."""
@@ -90,7 +92,7 @@ def record() -> str:
     """Record a new walk against the lab server with the built-in sample; returns the blob."""
     import time
 
-    from tlsexplorer.core.hazmat.tls13_client import RecordingTransport, SocketTransport
+    from tlsexplorer.core.hazmat.tls13_transport import RecordingTransport, SocketTransport
     from tlsexplorer.core.tls.server import LabServer, ServerFiles, load_server_context
     from tlsexplorer.samples import SAMPLES_DIR
 

@@ -22,7 +22,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, DataTable, Input, Static, TabPane
 
 from tlsexplorer.core.errors import TlsxError
-from tlsexplorer.core.hazmat.tls13_client import HandshakeWalk
+from tlsexplorer.core.hazmat.tls13_model import HandshakeWalk
 from tlsexplorer.core.hazmat.tls13_support import NOT_FOR_PRODUCTION
 from tlsexplorer.core.rsa.numbers import Radix
 from tlsexplorer.render import handshake as render
