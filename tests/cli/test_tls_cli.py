@@ -200,3 +200,43 @@ def test_probe_pem_prints_a_hostile_certificate_name_as_text(
     code, out, err = run_cli(capsys, "tls", "probe", "localhost:8443", "--pem")
     assert code == 0, err
     assert "# CN=evil[/]x[bold]\\x1b[2J" in out and "\x1b" not in out
+
+
+def test_serve_started_in_the_background_of_a_shell_stops_on_sigint(tmp_path: Path) -> None:
+    """A shell starts a background job with SIGINT ignored (`tlsexplorer tls serve &`); the server
+    puts the default back, so `kill -INT` (and Ctrl+C once in the foreground) stops it cleanly."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tlsexplorer", "tls", "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # what the shell does
+    )
+    try:
+        assert process.stdout is not None
+        assert "127.0.0.1:" in process.stdout.readline()
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(5)
+    assert process.returncode == 0, err
+    assert "stopped after 0 connection(s)" in out and "Traceback" not in err
+
+
+def test_ca_files_of_any_form_for_probe_and_serve(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.core.test_tls_server import _ca_files
+
+    paths = _ca_files(tmp_path)
+    with lab_server() as server:
+        for name in ("der", "comment"):
+            code, out, err = run_cli(capsys, "tls", "probe", f"localhost:{server.port}", "--ca",
+                                     str(paths[name]), "--json")
+            assert code == 0 and json.loads(out)["verified"] is True, (name, err)
+    for name, words in (("random", "no certificate found"), ("empty", "is empty")):
+        code, _, err = run_cli(capsys, "tls", "probe", f"localhost:{closed_port()}", "--ca", str(paths[name]))
+        assert code == 2 and err.startswith("tlsexplorer: error: ") and err.count("\n") == 1, err
+        assert str(paths[name]) in err and words in err
+        code, _, err = run_cli(capsys, "tls", "serve", "--port", "0", "--client-ca", str(paths[name]))
+        assert code == 1 and err.startswith("tlsexplorer: error: ") and err.count("\n") == 1, err
+        assert str(paths[name]) in err and words in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -145,7 +146,7 @@ def test_bad_input_messages_name_no_cli_option_and_no_codec(tmp_path: Path) -> N
     with pytest.raises(UsageError) as refused:
         probe("localhost", closed_port(), ca_pems=[junk.read_bytes()], timeout=1)
     message = str(refused.value)
-    assert "CA file to trust holds no PEM certificate" in message and "--" not in message
+    assert "the CA file to trust: no certificate found" in message and "--" not in message
     with pytest.raises(InvalidInput) as refused_ca:
         load_server_context(ALICE, client_ca=junk)
     assert "client CA" in str(refused_ca.value) and "--client-ca" not in str(refused_ca.value)
@@ -189,3 +190,110 @@ def test_the_explainers_openssl_line_on_the_saved_chain_gives_the_same_verdict(t
         verdict = subprocess.run(argv, cwd=tmp_path, capture_output=True, timeout=60)
         assert (verdict.returncode == 0) is valid, (command, verdict.stderr)
     assert "no chain to a trust anchor" in (untrusted.to_json()["explained"]["error"] or "")
+
+
+def test_ca_files_in_der_or_with_text_around_are_trusted_and_junk_is_named(tmp_path: Path) -> None:
+    from tests.core.test_tls_server import _ca_files
+
+    paths = _ca_files(tmp_path)
+    with lab_server() as server:
+        for name in ("der", "comment"):
+            result = probe("localhost", server.port, ca_pems=[paths[name].read_bytes()], explain=False)
+            assert result.ok and result.verified, (name, result.error)
+    for name, words in (("random", "no certificate found"), ("empty", "is empty")):
+        with pytest.raises(UsageError, match=words) as refused:
+            probe("localhost", closed_port(), ca_pems=[paths[name].read_bytes()], timeout=1)
+        assert "CA file to trust" in str(refused.value) and "--" not in str(refused.value)
+
+
+class _SlowSecondProxy:
+    """A loopback proxy to ``port``: the first connection passes as it is; on every later one the
+    server's bytes trickle to the client one at a time, each well inside any read timeout."""
+
+    def __init__(self, port: int, every: float = 0.05) -> None:
+        import socket
+        import threading
+
+        self.upstream, self.every = port, every
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self.listener.getsockname()[1]
+        self.stop = threading.Event()
+        self.sockets: list[socket.socket] = []
+        self.accepted = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while not self.stop.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            server = socket.create_connection(("127.0.0.1", self.upstream), timeout=30)
+            self.sockets += [client, server]
+            slow = self.accepted > 1
+            threading.Thread(target=self._pump, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, slow), daemon=True).start()
+
+    def _pump(self, source: Any, sink: Any, slow: bool) -> None:
+        try:
+            while not self.stop.is_set() and (data := source.recv(65536)):
+                if not slow:
+                    sink.sendall(data)
+                    continue
+                for i in range(len(data)):
+                    if self.stop.wait(self.every):
+                        return
+                    sink.sendall(data[i : i + 1])
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.stop.set()
+        self.listener.close()
+        for sock in self.sockets:
+            sock.close()
+
+
+def test_one_deadline_for_the_whole_probe_even_when_a_later_handshake_trickles() -> None:
+    import threading
+
+    results: list[Any] = []
+    with lab_server() as server:
+        proxy = _SlowSecondProxy(server.port)
+        try:
+            started = time.monotonic()
+            worker = threading.Thread(
+                target=lambda: results.append(
+                    probe("localhost", proxy.port, ca_pems=[root_pem()], timeout=2, explain=False)),
+                daemon=True,
+            )
+            worker.start()
+            worker.join(60)
+            elapsed = time.monotonic() - started
+        finally:
+            proxy.close()
+    assert results, "the probe was still running after 60 s"
+    assert elapsed < 20  # a 2 s deadline; each trickled byte came well inside any per-read limit
+    result = results[0]
+    assert result.ok and result.verified  # the first handshake was quick and verified
+    assert "leaf only" in result.chain_method and "2 s" in result.chain_method, result.chain_method
+
+
+def test_the_fix_for_a_missing_intermediate_names_no_option_the_probe_lacks() -> None:
+    """A server that sends its leaf alone: the fix is on the server's side (its fullchain), not
+    '--chain', which the probe does not have."""
+    from tlsexplorer.core.tls.server import ServerFiles
+
+    leaf_only = ServerFiles(ALICE.cert.parent / "alice.example.net.pem", ALICE.key)
+    with lab_server(leaf_only) as server:
+        result = probe("localhost", server.port, ca_pems=[root_pem()])
+    assert not result.verified and result.explained is not None
+    fixes = [f.fix for f in result.explained.findings if not f.ok]
+    assert result.explained.missing is not None
+    fixes.append(result.explained.missing.fix)
+    assert fixes and all("--chain" not in fix for fix in fixes), fixes
+    assert any("the server" in fix and "fullchain" in fix for fix in fixes), fixes

@@ -74,7 +74,9 @@ def register(subparsers: Any) -> None:
         "Serve a small page with a secret message on 127.0.0.1 (never any other address), over "
         "HTTPS with the given certificate, or the built-in alice.example.net sample when none is "
         "given. Each connection is logged: SNI, TLS version, cipher suite, ALPN, and the client "
-        "certificate with --client-ca. Ctrl+C stops it.",
+        "certificate with --client-ca. Each read has 5 s and the handshake and request 10 s in all; "
+        "at most 1,024 connections are served at once (fewer under a low open-files limit), the next "
+        "ones waiting in the listen backlog. Ctrl+C (or SIGINT, SIGTERM) stops it.",
         "tlsexplorer tls serve",
         "tlsexplorer tls serve --cert site.fullchain.pem --key site.key.pem --port 8443",
         "tlsexplorer tls serve --ca myca --name localhost --client-ca myca/ca.pem",
@@ -84,7 +86,7 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--port", type=int, default=None, metavar="N",
                        help="port on 127.0.0.1 (default 8443, 8080 with --plain; 0 picks a free one)")
     serve.add_argument("--client-ca", metavar="FILE",
-                       help="mutual TLS: require a client certificate issued by this CA")
+                       help="mutual TLS: require a client certificate issued by this CA (PEM or DER)")
     serve.add_argument("--secret", metavar="TEXT", type=utf8_text, help="the secret message on the page")
     serve.set_defaults(handler=_serve)
 
@@ -105,7 +107,7 @@ def register(subparsers: Any) -> None:
     )
     probe.add_argument("target", metavar="HOST:PORT", help="where to connect")
     probe.add_argument("--ca", action="append", default=[], metavar="FILE",
-                       help="trust this CA certificate (repeatable)")
+                       help="trust this CA certificate, PEM or DER (repeatable)")
     probe.add_argument("--system-roots", action="store_true",
                        help="also trust the system's roots (the default when no --ca is given)")
     probe.add_argument("--insecure", action="store_true",
@@ -114,8 +116,8 @@ def register(subparsers: Any) -> None:
                        help="SNI and name to check (default: HOST)")
     probe.add_argument("--strict", action="store_true",
                        help="VERIFY_X509_STRICT, as Python 3.13+ does by default")
-    probe.add_argument("--timeout", type=float, default=5.0, metavar="S",
-                       help="seconds for connecting and for each handshake (default 5)")
+    probe.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                       help="seconds for the whole probe, every connection and handshake in it (default 10)")
     probe.add_argument("--pem", action="store_true", help="also print the sent certificates as PEM")
     probe.add_argument("--cert", metavar="FILE",
                        help="mutual TLS: present this client certificate (PEM, leaf first; may hold the key)")
@@ -269,12 +271,24 @@ def _serve(args: argparse.Namespace) -> int:
                 sys.stdout.write(event.summary() + "\n")
                 sys.stdout.flush()
 
+    def notice(text: str) -> None:
+        with lock:
+            if interactive:
+                console.print(f"note: {text}", style="yellow", soft_wrap=True, markup=False, highlight=False)
+            else:
+                sys.stdout.write(f"note: {text}\n")
+                sys.stdout.flush()
+
     def terminate(_signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, terminate)
+    # A shell starts a background job (`tlsexplorer tls serve &`) with SIGINT ignored, and Python
+    # then leaves it ignored: put the default back, so kill -INT (and Ctrl+C after fg) stops it.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
 
-    server = LabServer(context, port=port, secret=args.secret or DEFAULT_SECRET, on_event=log).start()
+    server = LabServer(context, port=port, secret=args.secret or DEFAULT_SECRET, on_event=log,
+                       on_notice=notice).start()
     try:
         console.print(f"Serving {server.url} on 127.0.0.1:{server.port} (Ctrl+C stops)", style="bold",
                       soft_wrap=True)
@@ -299,6 +313,7 @@ def _serve(args: argparse.Namespace) -> int:
     finally:
         server.stop()
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
     with lock:
         console.print(f"stopped after {server.connections} connection(s)")
     return 0
@@ -315,9 +330,11 @@ def _probe(args: argparse.Namespace) -> int:
     host, port = parse_target(args.target)
     ca_pems = [read_source(path, limit=16 * 1024 * 1024) for path in args.ca]
     password = _client_key_password(args)
-    result = probe(host, port, ca_pems=ca_pems, system_roots=args.system_roots, insecure=args.insecure,
-                   servername=args.servername, strict=args.strict, timeout=args.timeout,
-                   client_cert=args.cert, client_key=args.key, client_key_password=password)
+    ca_names = ["stdin" if path == "-" else path for path in args.ca]
+    result = probe(host, port, ca_pems=ca_pems, ca_names=ca_names, system_roots=args.system_roots,
+                   insecure=args.insecure, servername=args.servername, strict=args.strict,
+                   timeout=args.timeout, client_cert=args.cert, client_key=args.key,
+                   client_key_password=password)
     for warning in result.warnings:
         warn(warning)
     if args.json:

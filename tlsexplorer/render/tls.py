@@ -203,9 +203,11 @@ def event_text(event: ConnectionEvent) -> Text:
         text.append("plain HTTP  ", style="bold yellow")
     if event.client_cert:
         text.append(f"client={event.client_cert}  ", style="magenta")
-    if event.request:
-        text.append(f'"{event.request}" ')
-        text.append(str(event.status), style=OK if event.status == 200 else WARN)
+    if event.request is not None or event.status is not None:
+        text.append(f'"{event.request or ""}" ')
+        text.append(str(event.status if event.status is not None else "-"),
+                    style=OK if event.status == 200 else WARN)
+        text.append("  ")
     if event.error:
         text.append(event.error, style=BAD)
     return text

@@ -124,6 +124,9 @@ class ChainInput:
     """Most intermediates allowed (None: the verifier's default)."""
     names: InputNames = field(default_factory=InputNames)
     """How the front end calls its inputs, for messages."""
+    missing_fix: str | None = None
+    """What to do when an issuer is missing, when the front end knows better than the default
+    (the probe: the server must send it)."""
 
 
 @dataclass(frozen=True)
@@ -294,6 +297,7 @@ def gather_and_verify(request: ChainInput) -> Verification:
             max_depth=request.max_depth,
             bundle_roots=gathered.bundle_roots,
             files=gathered.files,
+            missing_fix=request.missing_fix,
         )
     return Verification(report, gathered)
 

@@ -218,6 +218,7 @@ def verify_chain(
     max_depth: int | None = None,
     bundle_roots: Sequence[x509.Certificate] = (),
     files: OpensslFiles | None = None,
+    missing_fix: str | None = None,
 ) -> ChainReport:
     """Verify ``leaf`` with the library's verifier and explain every link.
 
@@ -233,6 +234,8 @@ def verify_chain(
         bundle_roots: further anchors, trusted only because the person asked to
             trust the root found in their bundle (marked as such).
         files: file names for the equivalent openssl command.
+        missing_fix: what to do when an issuer is missing, instead of the
+            default (which names the verify command's options).
 
     Raises:
         UsageError: a host that is no DNS name or IP, a depth out of 0..255,
@@ -302,7 +305,6 @@ def verify_chain(
     if "budget" in builder_state.notes:
         notes.append("Too many candidate issuers with the same name: only the most likely were checked.")
 
-    missing_fix = None
     evaluated: list[tuple[tuple[int, int, int], list[_Facts], bool, str, list[Finding]]] = []
     for path, trusted, reason in built:
         findings = _checklist(path, trusted, settings, sig_cache, reason, bundle_fps, missing_fix)
@@ -368,7 +370,8 @@ def verify_chain(
             len(chosen_path) - 1,
             name_of(end.cert, "issuer"),
             aia_issuer_urls(end.cert),
-            "Append the intermediate to the server's certificate file (fullchain.pem), or pass it with "
+            missing_fix
+            or "Append the intermediate to the server's certificate file (fullchain.pem), or pass it with "
             "--chain FILE: this is what openssl verify -untrusted does. If it is a root you trust, add "
             "it as a trust anchor (--ca FILE) instead.",
         )

@@ -25,7 +25,10 @@ of the handshake, so a refusal (alert certificate_required, unknown_ca...)
 arrives just after it; the probe waits briefly for that verdict, or for the
 session ticket a server sends once it has accepted the client.
 
-Every network step has a timeout; nothing here blocks for longer.
+The whole probe has one deadline (``timeout``): every connection, handshake
+and wait takes what is left of it, so a server (or a proxy) that trickles
+its bytes cannot stretch the probe past it. When time runs out after the
+verdict, the result keeps the verdict and says what was left undone.
 """
 
 from __future__ import annotations
@@ -58,8 +61,8 @@ from tlsexplorer.core.x509 import safe
 if TYPE_CHECKING:
     from tlsexplorer.core.chain.model import ChainReport
 
-#: Seconds for connecting and for the handshake, each.
-DEFAULT_TIMEOUT = 5.0
+#: Seconds for the whole probe: every connection, handshake and wait in it.
+DEFAULT_TIMEOUT = 10.0
 
 #: The Chain explainer's openssl line names the sent chain saved as PEM, and the CA file trusted.
 SENT_CHAIN_NAME = "sent.pem"
@@ -79,6 +82,66 @@ CLIENT_CERT_HINT = "--cert FILE --key FILE"
 
 #: Largest client certificate or key file read.
 MAX_IDENTITY_BYTES = 1024 * 1024
+
+#: How the CA files given to a probe are named in messages when the caller names none.
+CA_LABEL = "the CA file to trust"
+
+#: What to do when the server's chain lacks an intermediate: the server must send it (a probe has
+#: no intermediates of its own to add).
+SERVER_CHAIN_FIX = (
+    "The server did not send this issuer: append the intermediate to the server's certificate file "
+    "(its fullchain.pem: the leaf first, then the intermediates) and restart the server. If it is a "
+    "root you trust, give it as a CA to trust instead."
+)
+
+
+class Deadline:
+    """One overall deadline: each step asks :meth:`left` for what remains of it."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        """The whole budget."""
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        """Seconds left.
+
+        Raises:
+            TimeoutError: none are left.
+        """
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"the probe's {self.seconds:g} s ran out")
+        return left
+
+
+def load_trust(context: ssl.SSLContext, data: bytes, name: str, what: str) -> int:
+    """Trust every certificate in ``data`` in ``context``; returns how many.
+
+    The file is read by :func:`tlsexplorer.core.x509.loader.load_certificates`:
+    PEM with any text around its blocks (comments in any encoding), DER, or
+    PKCS#7. ``name`` names the file in messages and ``what`` says what it
+    should hold (``the client CA's certificate``).
+
+    Raises:
+        InvalidInput: the file is empty, holds no certificate (with the
+            reason), or OpenSSL refuses its certificates.
+    """
+    from tlsexplorer.core.x509.loader import load_certificates
+
+    if not data.strip():
+        raise InvalidInput(f"{name} is empty; give {what} (PEM or DER)")
+    try:
+        certs = load_certificates(data, name)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{exc}; give {what} (PEM or DER)") from None
+    der = b"".join(cert.public_bytes(serialization.Encoding.DER) for cert in certs)
+    try:
+        context.load_verify_locations(cadata=der)
+    except (ssl.SSLError, ValueError) as exc:
+        reason = exc.reason if isinstance(exc, ssl.SSLError) and exc.reason else exc
+        raise InvalidInput(f"{name}: OpenSSL cannot use its certificate ({reason}); give {what}") from None
+    return len(certs)
 
 
 @dataclass(frozen=True)
@@ -416,7 +479,7 @@ def describe_client_error(
         return f"connection refused: nothing is listening on {where} (is the server running?)"
     if isinstance(exc, TimeoutError | socket.timeout):
         return (f"no answer from {where} within {timeout:g} s: the peer accepted the connection "
-                "but did not take part in a TLS handshake")
+                "but did not complete a TLS handshake in time")
     if isinstance(exc, socket.gaierror):
         return f"cannot resolve {host!r}: {exc.strerror}"
     if isinstance(exc, ssl.SSLError):
@@ -457,6 +520,7 @@ def describe_client_error(
 def client_context(
     ca_pems: Sequence[bytes] = (),
     *,
+    ca_names: Sequence[str] = (),
     system_roots: bool = False,
     insecure: bool = False,
     strict: bool = False,
@@ -466,12 +530,14 @@ def client_context(
     """A client context as a probe uses it, and a description of its trust.
 
     With no CA files and no ``system_roots`` the system's roots are used, as
-    curl, requests and openssl do by default. ``client`` (from
+    curl, requests and openssl do by default. The CA files may be PEM (text
+    around the blocks is fine) or DER (see :func:`load_trust`); ``ca_names``
+    names them in messages. ``client`` (from
     :func:`load_client_identity`) is the certificate and key to present when
     the server asks for one (mutual TLS).
 
     Raises:
-        UsageError: a CA file holds no PEM certificate.
+        UsageError: a CA file holds no certificate.
         InvalidInput, PasswordRequired, WrongPassword, FileAccessError: the
             client certificate and key cannot be loaded.
     """
@@ -483,13 +549,12 @@ def client_context(
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
     trusted: list[str] = []
-    for pem in ca_pems:
+    for i, pem in enumerate(ca_pems):
         try:
-            context.load_verify_locations(cadata=pem.decode("ascii", "replace"))
-        except (ssl.SSLError, ValueError):
-            raise UsageError(
-                "the CA file to trust holds no PEM certificate; give the CA's certificate in PEM"
-            ) from None
+            load_trust(context, pem, ca_names[i] if i < len(ca_names) else CA_LABEL,
+                       "the CA's certificate to trust")
+        except InvalidInput as exc:
+            raise UsageError(str(exc)) from None
         trusted.append("the given CA")
     if system_roots or not ca_pems:
         path = _system_roots_file()
@@ -513,17 +578,21 @@ def _system_roots_file() -> str | None:
 
 
 def _handshake(
-    context: ssl.SSLContext, host: str, port: int, server_hostname: str | None, timeout: float
+    context: ssl.SSLContext, host: str, port: int, server_hostname: str | None, deadline: Deadline
 ) -> tuple[str | None, str | None, str | None, bytes | None]:
     """Connect and handshake; return (version, cipher, alpn, leaf DER). Raises on failure,
-    including a TLS 1.3 server's refusal of the client (see :func:`await_server_verdict`)."""
-    with socket.create_connection((host, port), timeout=timeout) as sock:
-        sock.settimeout(timeout)
+    including a TLS 1.3 server's refusal of the client (see :func:`await_server_verdict`).
+
+    The handshake as a whole is bounded by the socket's timeout (Python's ssl
+    counts it for the whole handshake, not for each read), set to what is left
+    of ``deadline``."""
+    with socket.create_connection((host, port), timeout=deadline.left()) as sock:
+        sock.settimeout(deadline.left())
         with context.wrap_socket(sock, server_hostname=server_hostname) as tls:
             cipher = tls.cipher()
             version = tls.version()
             if version == "TLSv1.3":
-                await_server_verdict(tls, min(timeout, VERDICT_WAIT))
+                await_server_verdict(tls, min(deadline.left(), VERDICT_WAIT))
             return version, cipher[0] if cipher else None, tls.selected_alpn_protocol(), \
                 tls.getpeercert(binary_form=True)
 
@@ -562,15 +631,19 @@ def await_server_verdict(tls: ssl.SSLSocket, wait: float) -> None:
 def capture_handshake(
     host: str, port: int, server_hostname: str | None, *, timeout: float = DEFAULT_TIMEOUT,
     max_version: ssl.TLSVersion = ssl.TLSVersion.TLSv1_2, client: ClientIdentity | None = None,
+    deadline: Deadline | None = None,
 ) -> Exchange:
     """Make an unverified handshake over an in-memory BIO and keep every byte.
 
     Capped at TLS 1.2 by default, so the server's Certificate message crosses
     in the clear and :func:`tlsexplorer.core.tls.records.analyse_exchange` can read
     the chain exactly as sent. ``client`` is presented when the server asks
-    (a server that requires one refuses the handshake otherwise). Raises what
-    the connection raises.
+    (a server that requires one refuses the handshake otherwise). The whole
+    handshake has ``timeout`` seconds (or what is left of ``deadline``), however
+    the server trickles its bytes. Raises what the connection raises
+    (``TimeoutError`` when the time runs out).
     """
+    deadline = deadline or Deadline(timeout)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     if client is not None:
         client.load_into(context)
@@ -580,8 +653,7 @@ def capture_handshake(
     incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
     tls = context.wrap_bio(incoming, outgoing, server_hostname=server_hostname)
     segments: list[Segment] = []
-    with socket.create_connection((host, port), timeout=timeout) as sock:
-        sock.settimeout(timeout)
+    with socket.create_connection((host, port), timeout=deadline.left()) as sock:
         while True:
             try:
                 tls.do_handshake()
@@ -591,9 +663,11 @@ def capture_handshake(
             pending = outgoing.read()
             if pending:
                 segments.append(Segment("client", pending))
+                sock.settimeout(deadline.left())
                 sock.sendall(pending)
             if done:
                 break
+            sock.settimeout(deadline.left())
             data = sock.recv(65536)
             if not data:
                 raise ssl.SSLEOFError("EOF during the handshake")
@@ -607,6 +681,7 @@ def probe(
     port: int,
     *,
     ca_pems: Sequence[bytes] = (),
+    ca_names: Sequence[str] = (),
     system_roots: bool = False,
     insecure: bool = False,
     servername: str | None = None,
@@ -629,12 +704,15 @@ def probe(
     Args:
         host: host name or IP address.
         port: TCP port.
-        ca_pems: PEM CA certificates to trust (``--ca``).
+        ca_pems: CA certificates to trust (``--ca``): PEM, text around the
+            blocks allowed, or DER.
+        ca_names: how messages name each of ``ca_pems`` (default: the CA file to trust).
         system_roots: also trust the system's roots (always, when no CA is given).
         insecure: skip verification (like curl --insecure), with a warning.
         servername: the SNI and the name checked, when not ``host``.
         strict: turn on VERIFY_X509_STRICT, as Python 3.13 does by default.
-        timeout: seconds for connecting and for each handshake.
+        timeout: seconds for the whole probe: every connection, handshake
+            and wait in it takes what is left.
         now: the time for the Chain explainer's checks.
         explain: run the Chain explainer on the sent chain when it exists.
         client_cert: mutual TLS: a PEM file with the client certificate (then
@@ -646,11 +724,12 @@ def probe(
         key_hint: where the client key is given, for the messages.
 
     Raises:
-        UsageError: a bad CA file.
+        UsageError: a CA file without a certificate.
         InvalidInput, PasswordRequired, WrongPassword, FileAccessError: a
             client certificate or key that cannot be used (checked before
             connecting, see :func:`load_client_identity`).
     """
+    deadline = Deadline(timeout)
     name = servername or host
     sni = None if is_ip_address(name) else name
     identity = None
@@ -659,8 +738,8 @@ def probe(
                                         password_hint=password_hint, key_hint=key_hint)
     elif client_key is not None:
         raise UsageError("a client key needs its certificate (mutual TLS): give the client certificate too")
-    context, trust = client_context(ca_pems, system_roots=system_roots, insecure=insecure, strict=strict,
-                                    client=identity)
+    context, trust = client_context(ca_pems, ca_names=ca_names, system_roots=system_roots,
+                                    insecure=insecure, strict=strict, client=identity)
     presented = identity.certificate if identity is not None else None
     base = {"host": host, "port": port, "servername": sni, "trust": trust, "insecure": insecure,
             "strict": strict, "client_certificate": presented}
@@ -673,32 +752,35 @@ def probe(
     error: str | None = None
     warnings: list[str] = []
     try:
-        version, cipher, alpn, leaf = _handshake(context, host, port, name, timeout)
+        version, cipher, alpn, leaf = _handshake(context, host, port, name, deadline)
         verified = not insecure
     except ssl.SSLCertVerificationError as exc:
         error = describe(exc)
         try:
             loose, _ = client_context(insecure=True, client=identity)
-            version, cipher, alpn, leaf = _handshake(loose, host, port, name, timeout)
+            version, cipher, alpn, leaf = _handshake(loose, host, port, name, deadline)
         except (OSError, ssl.SSLError) as again:
             return ProbeResult(connected=False, error=describe(again), **base)  # type: ignore[arg-type]
     except (OSError, ssl.SSLError, ValueError) as exc:
         return ProbeResult(connected=False, error=describe(exc), **base)  # type: ignore[arg-type]
     if insecure:
-        check, _ = client_context(ca_pems, system_roots=system_roots, strict=strict, client=identity)
+        check, _ = client_context(ca_pems, ca_names=ca_names, system_roots=system_roots, strict=strict,
+                                  client=identity)
         try:
-            _handshake(check, host, port, name, timeout)
+            _handshake(check, host, port, name, deadline)
             would = "a verifying client would have accepted it"
         except ssl.SSLCertVerificationError as exc:
             refused = describe(exc)
             would = f"a verifying client would have refused it: {refused}"
+        except TimeoutError:
+            would = f"the check could not be repeated within the probe's {timeout:g} s"
         except (OSError, ssl.SSLError) as exc:
             would = f"the check could not be repeated ({describe(exc)})"
         warnings.append(
             "--insecure: the certificate was NOT checked (who issued it, whether it expired, whether it "
             f"names {name}); anyone in the middle could have answered. {would[:1].upper()}{would[1:]}."
         )
-    chain, method = _sent_chain(host, port, sni, leaf, timeout, identity)
+    chain, method = _sent_chain(host, port, sni, leaf, deadline, identity)
     result = ProbeResult(
         connected=True, tls_version=version, cipher=cipher, alpn=alpn, verified=verified, error=error,
         peer_chain=chain, chain_method=method, warnings=tuple(warnings), **base,  # type: ignore[arg-type]
@@ -709,11 +791,17 @@ def probe(
 
 
 def _sent_chain(
-    host: str, port: int, sni: str | None, leaf: bytes | None, timeout: float,
+    host: str, port: int, sni: str | None, leaf: bytes | None, deadline: Deadline,
     client: ClientIdentity | None = None,
 ) -> tuple[tuple[PeerCertificate, ...], str]:
     try:
-        exchange = capture_handshake(host, port, sni, timeout=timeout, client=client)
+        exchange = capture_handshake(host, port, sni, deadline=deadline, client=client)
+    except TimeoutError:
+        if leaf:
+            return ((PeerCertificate.from_der(leaf),),
+                    f"leaf only: the probe's {deadline.seconds:g} s ran out before a second handshake "
+                    "(TLS 1.2, to read the chain as sent) finished")
+        exchange = None
     except (OSError, ssl.SSLError, TlsxError):
         exchange = None
     if exchange is not None:
@@ -745,6 +833,7 @@ def _with_explanation(
             at=now,
             host=host,
             purpose="server",
+            missing_fix=SERVER_CHAIN_FIX,
         )
         report = gather_and_verify(request).report
     except Exception:  # the explanation is extra (a hostile chain must not cost the verdict)
@@ -761,14 +850,17 @@ def _with_explanation(
 
 
 __all__ = [
+    "CA_LABEL",
     "CLIENT_CERT_ALERTS",
     "CLIENT_CERT_HINT",
     "CLIENT_KEY_HINT",
     "DEFAULT_TIMEOUT",
     "KEY_PASSWORD_HINT",
     "MAX_IDENTITY_BYTES",
+    "SERVER_CHAIN_FIX",
     "VERDICT_WAIT",
     "ClientIdentity",
+    "Deadline",
     "PeerCertificate",
     "ProbeResult",
     "await_server_verdict",
@@ -778,6 +870,7 @@ __all__ = [
     "host_port",
     "is_ip_address",
     "load_client_identity",
+    "load_trust",
     "parse_target",
     "probe",
 ]

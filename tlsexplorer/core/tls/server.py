@@ -6,18 +6,22 @@ client asked for, the negotiated TLS version, cipher suite and ALPN, the
 client certificate when mutual TLS is on, or why the handshake failed (the
 client rejected our certificate, a plain HTTP request hit the HTTPS port...).
 
-It only ever listens on 127.0.0.1. Each connection is handled in its own
-thread with bounded timeouts, so a client that never speaks cannot hang it,
-and :meth:`LabServer.stop` returns promptly.
+It only ever listens on 127.0.0.1. One event loop serves every connection
+(a client costs a socket, not a thread); each read has a time limit and the
+handshake and request together a deadline, so a client that never speaks or
+trickles its request one byte at a time cannot hold the server; at most
+:data:`MAX_CONNECTIONS` are served at once, the next ones waiting in the
+listen backlog; and :meth:`LabServer.stop` returns promptly.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import itertools
+import queue
 import socket
-import socketserver
 import ssl
 import threading
 import time
@@ -34,11 +38,13 @@ from tlsexplorer.core.errors import (
     FileAccessError,
     InvalidInput,
     PasswordRequired,
+    TlsxError,
     UsageError,
     WrongPassword,
 )
 from tlsexplorer.core.files import read_file
 from tlsexplorer.core.text import printable
+from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
 from tlsexplorer.core.x509 import safe
 
 LOOPBACK = "127.0.0.1"
@@ -50,10 +56,22 @@ DEFAULT_PORT = 8443
 DEFAULT_SECRET = "the password to the treasure chest is 'fluffy-tail-42'"
 """The secret message on the served page: visible on the wire over plain HTTP only."""
 
-#: Seconds a client may take for its handshake and its request.
+#: Seconds a client may stay silent (each read).
 CLIENT_TIMEOUT = 5.0
+#: Seconds a client has for its handshake and its whole request, however it trickles them.
+REQUEST_DEADLINE = 10.0
 #: Largest request head the server reads.
 MAX_REQUEST = 16 * 1024
+#: Most connections served at once (lowered to fit the open-files limit); more wait in the backlog.
+MAX_CONNECTIONS = 1024
+#: File descriptors kept free for everything but connections.
+FD_RESERVE = 64
+#: Connections the kernel holds for the server before it accepts them.
+LISTEN_BACKLOG = 1024
+#: Longest pause (seconds) between accept() attempts when file descriptors ran out.
+ACCEPT_BACKOFF_MAX = 1.0
+#: A notice (at the cap, out of descriptors) is said at most once in this many seconds.
+NOTICE_INTERVAL = 60.0
 
 
 @dataclass(frozen=True)
@@ -115,7 +133,8 @@ def load_server_context(
     says where the passphrase is given (the CLI's option, or the TUI's field).
 
     Raises:
-        InvalidInput: unreadable PEM, or a key that does not match.
+        InvalidInput: unreadable PEM, a key that does not match, or a client CA
+            file without a certificate (PEM or DER).
         PasswordRequired: the key is encrypted and no passphrase was given.
         WrongPassword: the passphrase does not open the key.
         FileAccessError: a file is missing or unreadable.
@@ -167,12 +186,10 @@ def load_server_context(
         raise InvalidInput(f"OpenSSL refused {files.cert} with {files.key}: {exc.reason or exc}") from None
     context.set_alpn_protocols(["http/1.1"])
     if client_ca is not None:
-        try:
-            context.load_verify_locations(cadata=read_file(client_ca).decode("ascii", "replace"))
-        except ssl.SSLError:
-            raise InvalidInput(
-                f"{client_ca}: no PEM CA certificate found (the client CA, for mutual TLS)"
-            ) from None
+        from tlsexplorer.core.tls.probe import load_trust
+
+        what = "the client CA's certificate for mutual TLS"
+        load_trust(context, read_file(client_ca), str(client_ca), what)
         context.verify_mode = ssl.CERT_REQUIRED
     return context
 
@@ -198,7 +215,7 @@ class ConnectionEvent:
     client_cert: str | None = None
     """The client certificate's subject (mutual TLS)."""
     request: str | None = None
-    """The request line (``GET / HTTP/1.1``)."""
+    """The request line (``GET / HTTP/1.1``; empty for an empty request)."""
     status: int | None = None
     """The HTTP status sent."""
     error: str | None = None
@@ -216,8 +233,8 @@ class ConnectionEvent:
                 parts.append(f"client={self.client_cert}")
         else:
             parts.append("plain HTTP")
-        if self.request:
-            parts.append(f'"{self.request}" {self.status}')
+        if self.request is not None or self.status is not None:
+            parts.append(f'"{self.request or ""}" {self.status if self.status is not None else "-"}')
         if self.error:
             parts.append(f"error: {self.error}")
         return "  ".join(parts)
@@ -229,6 +246,8 @@ def describe_server_error(exc: BaseException) -> str:
         return "a TLS ClientHello reached the plain HTTP port (use http://, or serve without --plain)"
     if isinstance(exc, _NoRequest):
         return "closed after the handshake without a request (a probe, or a client that gave up)"
+    if isinstance(exc, _HeadTooLarge):
+        return f"the request head is over {MAX_REQUEST // 1024} KiB: answered 431 and closed"
     if isinstance(exc, TimeoutError | socket.timeout):
         return f"the client said nothing for {CLIENT_TIMEOUT:.0f} s; connection dropped"
     if isinstance(exc, ssl.SSLError):
@@ -273,26 +292,48 @@ def page(secret: str, tls: bool) -> bytes:
     ).encode()
 
 
-class _TcpServer(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    block_on_close = False
-    request_queue_size = 256
+def connection_cap(requested: int = MAX_CONNECTIONS) -> int:
+    """The connection cap a server can keep: ``requested``, lowered to fit the open-files limit.
 
-    def __init__(self, port: int, handler: Callable[[socket.socket, Any], None]) -> None:
-        self._handle = handler
-        super().__init__((LOOPBACK, port), socketserver.BaseRequestHandler, bind_and_activate=True)
+    Each connection holds one file descriptor; :data:`FD_RESERVE` stay free for
+    everything else, so a server at its cap does not run out of descriptors.
+    """
+    try:
+        import resource
+    except ImportError:  # not on Unix: no such limit to read
+        return max(1, requested)
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return max(1, requested)
+    return max(1, min(requested, soft - FD_RESERVE))
 
-    def finish_request(self, request: Any, client_address: Any) -> None:
-        self._handle(request, client_address)
+
+def _open_files_limit() -> str:
+    try:
+        import resource
+    except ImportError:
+        return "unknown"
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return "unlimited" if soft == resource.RLIM_INFINITY else f"{soft:,}"
 
 
 class LabServer:
     """The lab's web server: HTTPS with ``context``, or plain HTTP without one.
 
     Use :meth:`start` / :meth:`stop` or ``with LabServer(...) as server:``.
-    Every connection is passed to ``on_event`` (called from the connection's
-    thread) and kept in :attr:`events` (the last 1,000).
+    Every connection is passed to ``on_event`` and then kept in :attr:`events`
+    (the last 1,000); what the server itself has to say (at its connection cap, out
+    of file descriptors) goes to :attr:`notices` and ``on_notice``. Both
+    callbacks run on one thread of their own, in order, so a slow listener
+    never holds a connection (past 10,000 waiting lines, lines are dropped and
+    the count said).
+
+    One event loop thread serves every connection: a client costs a socket,
+    not a thread. Each read has ``timeout`` seconds and the handshake and
+    request together have ``deadline`` seconds, however the client trickles
+    its bytes. At most ``max_connections`` are served at once (lowered to fit
+    the open-files limit, see :func:`connection_cap`); more wait in the listen
+    backlog until one ends.
     """
 
     def __init__(
@@ -303,6 +344,9 @@ class LabServer:
         secret: str = DEFAULT_SECRET,
         on_event: Callable[[ConnectionEvent], None] | None = None,
         timeout: float = CLIENT_TIMEOUT,
+        deadline: float = REQUEST_DEADLINE,
+        max_connections: int = MAX_CONNECTIONS,
+        on_notice: Callable[[str], None] | None = None,
         keylog: str | Path | None = None,
     ) -> None:
         if keylog is not None and context is not None:
@@ -316,17 +360,30 @@ class LabServer:
         """The secret message on the page."""
         self.on_event = on_event
         """Called with each :class:`ConnectionEvent`."""
+        self.on_notice = on_notice
+        """Called with each line the server has to say about itself."""
         self.timeout = timeout
         """Seconds a client may stay silent."""
+        self.deadline = deadline
+        """Seconds a client has for its handshake and its whole request."""
+        self.max_connections = max_connections
+        """Most connections served at once (after :meth:`start`: the cap in force)."""
         self.events: deque[ConnectionEvent] = deque(maxlen=1000)
         """The most recent connections."""
-        self._server: _TcpServer | None = None
+        self.notices: deque[str] = deque(maxlen=100)
+        """The most recent lines the server said about itself."""
+        self.accept_errors = 0
+        """accept() calls that failed (out of file descriptors, or the client left first)."""
+        self._address: tuple[str, int] | None = None
         self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop_event: asyncio.Event | None = None
+        self._log: _LogThread | None = None
         self._counter = itertools.count(1)
         self._connections = 0
+        self._noted: dict[str, float] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
         self._pages = {True: page(secret, True), False: page(secret, False)}
-        if context is not None:
-            context.sni_callback = _remember_sni
 
     @property
     def tls(self) -> bool:
@@ -334,12 +391,14 @@ class LabServer:
         return self.context is not None
 
     @property
+    def address(self) -> tuple[str, int] | None:
+        """The address listened on (None before :meth:`start`)."""
+        return self._address
+
+    @property
     def port(self) -> int:
         """The port listened on (after :meth:`start`)."""
-        if self._server is None:
-            return self.requested_port
-        port: int = self._server.server_address[1]
-        return port
+        return self.requested_port if self._address is None else self._address[1]
 
     @property
     def url(self) -> str:
@@ -349,7 +408,7 @@ class LabServer:
     @property
     def running(self) -> bool:
         """True between :meth:`start` and :meth:`stop`."""
-        return self._server is not None
+        return self._thread is not None
 
     def start(self) -> LabServer:
         """Listen on 127.0.0.1 and serve in a background thread.
@@ -357,44 +416,99 @@ class LabServer:
         Raises:
             UsageError: the port is in use, or needs privileges.
         """
-        if self._server is not None:
+        if self._thread is not None:
             return self
-        try:
-            self._server = _TcpServer(self.requested_port, self._handle)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise UsageError(
-                    f"port {self.requested_port} on {LOOPBACK} is already in use; pick another port "
-                    "(0 picks any free one), or stop the program using it"
-                ) from None
-            if exc.errno == errno.EACCES:
-                raise UsageError(
-                    f"port {self.requested_port} needs administrator rights; use a port above 1023 "
-                    "such as 8443"
-                ) from None
-            raise UsageError(f"cannot listen on {LOOPBACK}:{self.requested_port}: {exc.strerror}") from None
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
-            name="tls-lab-server", daemon=True,
-        )
+        listener = _listen(self.requested_port)
+        self._address = listener.getsockname()[:2]
+        self.max_connections = connection_cap(self.max_connections)
+        if self.on_event is not None or self.on_notice is not None:
+            self._log = _LogThread(self.on_event, self.on_notice, self.events)
+        self._loop = asyncio.new_event_loop()
+        self._stop_event = asyncio.Event()
+        self._thread = threading.Thread(target=self._run, args=(listener,), name="tls-lab-server",
+                                        daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        """Stop accepting, close the socket and wait for the loop to end."""
-        server, self._server = self._server, None
-        if server is None:
+        """Stop accepting, drop the open connections, and wait (briefly) for the loop and the log."""
+        thread, loop, event = self._thread, self._loop, self._stop_event
+        if thread is None or loop is None or event is None:
             return
-        server.shutdown()
-        server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._thread = None
+        with contextlib.suppress(RuntimeError):  # the loop already ended
+            loop.call_soon_threadsafe(event.set)
+        thread.join(timeout=5)
+        if self._log is not None:
+            self._log.close(timeout=5)
 
     def __enter__(self) -> LabServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    # The loop -------------------------------------------------------------
+
+    def _run(self, listener: socket.socket) -> None:
+        loop = self._loop
+        assert loop is not None
+        try:
+            loop.run_until_complete(self._serve(listener))
+        finally:
+            listener.close()
+            loop.close()
+
+    async def _serve(self, listener: socket.socket) -> None:
+        assert self._stop_event is not None
+        accepting = asyncio.ensure_future(self._accept(listener))
+        await self._stop_event.wait()
+        accepting.cancel()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(accepting, *self._tasks, return_exceptions=True)
+
+    async def _accept(self, listener: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        slots = asyncio.Semaphore(self.max_connections)
+        backoff = 0.0
+        while True:
+            if slots.locked():
+                self._note("cap", f"at the cap of {self.max_connections:,} connections: new connections wait "
+                           "in the listen backlog until one ends (each has at most "
+                           f"{self.deadline:g} s for its handshake and request)")
+            await slots.acquire()
+            try:
+                sock, address = await loop.sock_accept(listener)
+            except OSError as exc:
+                slots.release()
+                self.accept_errors += 1
+                if exc.errno not in _OUT_OF_DESCRIPTORS:
+                    continue  # the client left before it was accepted (ECONNABORTED...)
+                # The connection stays in the backlog, and the socket stays readable: without a pause
+                # the loop would retry at once, forever, at 100 % of a core.
+                name = errno.errorcode.get(exc.errno or 0, "EMFILE")
+                self._note("descriptors", f"out of file descriptors ({name}; open-files limit "
+                           f"{_open_files_limit()}): new connections wait in the listen backlog while "
+                           "accepting backs off; raise the limit (ulimit -n) or lower the connection cap")
+                backoff = min(ACCEPT_BACKOFF_MAX, backoff * 2 if backoff else 0.05)
+                await asyncio.sleep(backoff)
+                continue
+            backoff = 0.0
+            task = loop.create_task(self._connection(sock, address, slots))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    def _note(self, key: str, text: str) -> None:
+        """Say ``text`` once, and again at most every :data:`NOTICE_INTERVAL` seconds."""
+        now = time.monotonic()
+        last = self._noted.get(key)
+        if last is not None and now - last < NOTICE_INTERVAL:
+            return
+        self._noted[key] = now
+        self.notices.append(text)
+        if self._log is not None:
+            self._log.put(text)
 
     # One connection -------------------------------------------------------
 
@@ -405,57 +519,62 @@ class LabServer:
 
     def _emit(self, event: ConnectionEvent) -> None:
         self._connections = max(self._connections, event.number)
-        self.events.append(event)
-        if self.on_event is not None:
-            # A listener's bug must not kill the server.
-            with contextlib.suppress(Exception):
-                self.on_event(event)
+        if self._log is not None:
+            self._log.put(event)  # kept in events once on_event has seen it
+        else:
+            self.events.append(event)
 
-    def _handle(self, sock: socket.socket, address: Any) -> None:
-        number = next(self._counter)
-        peer = f"{address[0]}:{address[1]}"
-        sock.settimeout(self.timeout)
-        conn: socket.socket = sock
-        info: dict[str, Any] = {}
+    async def _connection(self, sock: socket.socket, address: Any, slots: asyncio.Semaphore) -> None:
+        state = _State(next(self._counter), f"{address[0]}:{address[1]}", self.tls)
         try:
-            if self.context is not None:
-                tls = self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
-                conn = tls
-                tls.do_handshake()
-                cipher = tls.cipher()
-                info = {
-                    "sni": printable(getattr(tls, "tlsx_sni", None)),
-                    "tls_version": tls.version(),
-                    "cipher": cipher[0] if cipher else None,
-                    "alpn": tls.selected_alpn_protocol(),
-                    "client_cert": _client_subject(tls),
-                }
+            sock.setblocking(False)
             try:
-                request = _read_head(conn)
-            except ConnectionResetError:
-                raise _NoRequest() from None
-            except _TlsOnPlain:
-                # Answer like any web server would, so the client learns at once that this is not TLS.
-                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                raise
-            # The first line alone (a client may end it with a bare LF), with any control character
-            # escaped: it goes straight to a terminal, and escape sequences there are an attack.
-            line = printable(request.split(b"\n", 1)[0].rstrip(b"\r").decode("latin-1")[:200])
-            status, body = self._respond(line)
-            reason = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 400: "Bad Request"}[status]
-            head = (
-                f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n"
-                f"Content-Length: {len(body)}\r\nConnection: close\r\nServer: tlsexplorer-lab\r\n\r\n"
-            ).encode()
-            conn.sendall(head + body)
-            self._emit(ConnectionEvent(number, peer, self.tls, request=line, status=status, **info))
-        except (OSError, ssl.SSLError, ValueError) as exc:
-            if isinstance(exc, ssl.SSLError) and exc.reason == "HTTP_REQUEST":
-                _answer_plain_http(conn, self.port)
-            self._emit(ConnectionEvent(number, peer, self.tls, error=describe_server_error(exc), **info))
+                await asyncio.wait_for(self._exchange(_Stream(sock, self.timeout), state), self.deadline)
+            except asyncio.TimeoutError:
+                state.error = state.too_slow(self.deadline)
+            except _Silent:
+                state.error = state.silent(self.timeout)
+            except _Closed as exc:
+                state.error = state.closed(exc.reset)
+            except (OSError, ssl.SSLError, ValueError) as exc:
+                state.error = describe_server_error(exc)
+            self._emit(state.event())
         finally:
             with contextlib.suppress(OSError):
-                conn.close()
+                sock.close()
+            slots.release()
+
+    async def _exchange(self, stream: _Stream, state: _State) -> None:
+        conn: _Stream | _TlsStream = stream
+        if self.context is not None:
+            tls = _TlsStream(stream, self.context, state)
+            try:
+                await tls.handshake()
+            except ssl.SSLError as exc:
+                if exc.reason == "HTTP_REQUEST":
+                    await _answer_plain_http(stream, self.port)
+                raise
+            finally:
+                state.sni = printable(tls.sni())
+            state.handshake_done(tls.obj)
+            conn = tls
+        state.phase, state.received = "request", 0
+        try:
+            request = await _read_head(conn, state)
+        except _TlsOnPlain:
+            # Answer like any web server would, so the client learns at once that this is not TLS.
+            await stream.send(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            raise
+        except _HeadTooLarge as exc:
+            state.request, state.status = _request_line(exc.head), 431
+            await conn.send(_response(431, b"request head too large: at most 16 KiB\n"))
+            raise
+        line = _request_line(request)
+        status, body = self._respond(line)
+        state.phase = "response"
+        await conn.send(_response(status, body))
+        state.request, state.status = line, status
+        await conn.close()
 
     def _respond(self, line: str) -> tuple[int, bytes]:
         parts = line.split()
@@ -468,46 +587,115 @@ class LabServer:
         return 200, self._pages[self.tls]
 
 
-def _answer_plain_http(conn: socket.socket, port: int) -> None:
-    """Answer a plain HTTP request that reached the HTTPS port in plain HTTP, as nginx does, so
-    curl shows why (instead of 'Connection reset by peer')."""
-    body = (f"This port speaks HTTPS: a plain HTTP request was sent to it. "
-            f"Use https://localhost:{port}/\n").encode()
-    head = (f"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
-    # The handshake failed before any TLS record was sent: the socket under the SSLSocket is
-    # still a clean TCP stream, written to directly.
-    with contextlib.suppress(OSError):
-        socket.socket.sendall(conn, head + body)
-        socket.socket.shutdown(conn, socket.SHUT_WR)
-        # Read what is left of the request before closing: closing with unread bytes sends a TCP
-        # reset, which can make the client drop the answer unread.
-        # (at most 16 KiB and 1 s, so a trickling client cannot hold the thread)
-        deadline = time.monotonic() + 1.0
-        left = MAX_REQUEST
-        while left > 0 and (wait := deadline - time.monotonic()) > 0:
-            conn.settimeout(wait)
-            chunk = socket.socket.recv(conn, 4096)
-            if not chunk:
-                break
-            left -= len(chunk)
+_REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
+            431: "Request Header Fields Too Large"}
+
+#: accept() errors that mean "out of descriptors or memory" (the backlog keeps the connection).
+_OUT_OF_DESCRIPTORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
 
 
-def _remember_sni(sslobj: Any, server_name: str | None, _context: ssl.SSLContext) -> None:
-    # The SSLSocket is a plain Python object: keep the SNI on it for the log.
-    with contextlib.suppress(AttributeError):
-        sslobj.tlsx_sni = server_name
-
-
-def _client_subject(tls: ssl.SSLSocket) -> str | None:
-    der = tls.getpeercert(binary_form=True)
-    if not der:
-        return None
+def _listen(port: int) -> socket.socket:
+    """A non-blocking listening socket on 127.0.0.1:``port``."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
-        cert = x509.load_der_x509_certificate(der)
-    except Exception:  # whatever a client sends
-        return "(unreadable certificate)"
-    return printable(safe.rfc4514_or_none(cert) or "(unreadable subject)")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((LOOPBACK, port))
+        sock.listen(LISTEN_BACKLOG)
+        sock.setblocking(False)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(
+                f"port {port} on {LOOPBACK} is already in use; pick another port "
+                "(0 picks any free one), or stop the program using it"
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise UsageError(
+                f"port {port} needs administrator rights; use a port above 1023 such as 8443"
+            ) from None
+        raise UsageError(f"cannot listen on {LOOPBACK}:{port}: {exc.strerror}") from None
+    return sock
+
+
+def _response(status: int, body: bytes) -> bytes:
+    head = (
+        f"HTTP/1.1 {status} {_REASONS[status]}\r\nContent-Type: text/html; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\nServer: tlsexplorer-lab\r\n\r\n"
+    ).encode()
+    return head + body
+
+
+def _request_line(request: bytes) -> str:
+    # The first line alone (a client may end it with a bare LF), with any control character
+    # escaped: it goes straight to a terminal, and escape sequences there are an attack.
+    return printable(request.split(b"\n", 1)[0].rstrip(b"\r").decode("latin-1")[:200])
+
+
+class _State:
+    """What is known of one connection so far: its phase, what it sent, what was negotiated."""
+
+    def __init__(self, number: int, peer: str, tls: bool) -> None:
+        self.number, self.peer, self.tls = number, peer, tls
+        self.phase = "handshake" if tls else "request"
+        self.received = 0
+        """Bytes received in this phase (raw in the handshake, plaintext in the request)."""
+        self.sni: str | None = None
+        self.info: dict[str, str | None] = {}
+        self.request: str | None = None
+        self.status: int | None = None
+        self.error: str | None = None
+
+    def handshake_done(self, tls: ssl.SSLObject) -> None:
+        cipher = tls.cipher()
+        self.info = {
+            "tls_version": tls.version(),
+            "cipher": cipher[0] if cipher else None,
+            "alpn": tls.selected_alpn_protocol(),
+            "client_cert": _client_subject(tls),
+        }
+
+    def event(self) -> ConnectionEvent:
+        return ConnectionEvent(self.number, self.peer, self.tls, sni=self.sni, request=self.request,
+                               status=self.status, error=self.error, **self.info)
+
+    def _bytes(self) -> str:
+        return f"{self.received:,} byte{'' if self.received == 1 else 's'}"
+
+    def _what(self) -> str:
+        return "TLS handshake" if self.phase == "handshake" else "request"
+
+    def silent(self, seconds: float) -> str:
+        if self.received == 0:
+            after = " after the handshake" if self.tls and self.phase != "handshake" else ""
+            return f"the client said nothing for {seconds:g} s{after}; connection dropped"
+        return (f"the client sent {self._bytes()} of its {self._what()}, then nothing for "
+                f"{seconds:g} s; connection dropped")
+
+    def too_slow(self, seconds: float) -> str:
+        if self.phase == "response":
+            return f"the client did not take the answer within the {seconds:g} s deadline; connection dropped"
+        return (f"the client did not finish its {self._what()} within the {seconds:g} s deadline "
+                f"({self._bytes()} of it arrived: a trickling client, as in a slowloris attack); "
+                "connection dropped")
+
+    def closed(self, reset: bool) -> str:
+        how = "reset" if reset else "closed"
+        if self.phase == "handshake":
+            return f"the client {how} the connection during the handshake"
+        return (f"the client {how} the connection in the middle of its request ({self._bytes()}, "
+                "without the blank line that ends the head)")
+
+
+class _Silent(OSError):
+    """The client said nothing for the read timeout."""
+
+
+class _Closed(OSError):
+    """The client closed (or reset) the connection part of the way through (handshake or request)."""
+
+    def __init__(self, reset: bool = False) -> None:
+        super().__init__("reset" if reset else "closed")
+        self.reset = reset
 
 
 class _NoRequest(OSError):
@@ -518,20 +706,213 @@ class _TlsOnPlain(ValueError):
     """A TLS ClientHello reached the plain HTTP server."""
 
 
-def _read_head(conn: socket.socket) -> bytes:
+class _HeadTooLarge(ValueError):
+    """The request head passed :data:`MAX_REQUEST` without ending."""
+
+    def __init__(self, head: bytes) -> None:
+        super().__init__(f"request head larger than {MAX_REQUEST // 1024} KiB")
+        self.head = head
+
+
+class _Stream:
+    """A non-blocking socket read and written through the event loop, each read bounded."""
+
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
+        self.sock, self.timeout = sock, timeout
+        self.loop = asyncio.get_running_loop()
+
+    async def recv(self, timeout: float | None = None) -> bytes:
+        try:
+            return await asyncio.wait_for(self.loop.sock_recv(self.sock, 65536), timeout or self.timeout)
+        except asyncio.TimeoutError:
+            raise _Silent() from None
+
+    async def send(self, data: bytes) -> None:
+        await self.loop.sock_sendall(self.sock, data)
+
+    async def close(self) -> None:
+        """Nothing to say before closing plain TCP."""
+
+
+class _TlsStream:
+    """TLS over a :class:`_Stream`, through memory buffers, so the handshake never blocks the loop."""
+
+    def __init__(self, raw: _Stream, context: ssl.SSLContext, state: _State) -> None:
+        self.raw, self.state = raw, state
+        self.incoming, self.outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.obj = context.wrap_bio(self.incoming, self.outgoing, server_side=True)
+        self.hello = b""
+        """The client's first bytes (its ClientHello), for the SNI."""
+
+    async def _flush(self) -> None:
+        data = self.outgoing.read()
+        if data:
+            await self.raw.send(data)
+
+    async def handshake(self) -> None:
+        while True:
+            try:
+                self.obj.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                pass
+            except ssl.SSLError:
+                # Send our alert (unknown_ca, certificate_required...) so the client learns why.
+                with contextlib.suppress(OSError):
+                    await self._flush()
+                raise
+            await self._flush()
+            try:
+                data = await self.raw.recv()
+            except ConnectionResetError:
+                raise _Closed(reset=True) from None
+            if not data:
+                raise _Closed()
+            self.state.received += len(data)
+            if len(self.hello) < MAX_REQUEST:
+                self.hello += data[: MAX_REQUEST - len(self.hello)]
+            self.incoming.write(data)
+        await self._flush()  # the last flight, and TLS 1.3 session tickets
+
+    def sni(self) -> str | None:
+        """The server name in the client's ClientHello, read by hand.
+
+        Not from ``SSLContext.sni_callback``: Python decodes the name as ASCII
+        before calling it, and a name that is not ASCII ends there as an
+        "Exception ignored" on stderr and a refused handshake.
+        """
+        if not self.hello:
+            return None
+        try:
+            return analyse_exchange(Exchange((Segment("client", self.hello),))).sni
+        except (TlsxError, ValueError):
+            return None
+
+    async def recv(self) -> bytes:
+        while True:
+            try:
+                return self.obj.read(65536)
+            except ssl.SSLWantReadError:
+                pass
+            except ssl.SSLZeroReturnError:
+                return b""
+            await self._flush()
+            data = await self.raw.recv()
+            if not data:
+                return b""
+            self.incoming.write(data)
+
+    async def send(self, data: bytes) -> None:
+        self.obj.write(data)
+        await self._flush()
+
+    async def close(self) -> None:
+        """Send close_notify."""
+        with contextlib.suppress(ssl.SSLError):
+            self.obj.unwrap()
+        with contextlib.suppress(OSError):
+            await self._flush()
+
+
+async def _read_head(conn: _Stream | _TlsStream, state: _State) -> bytes:
     data = b""
     while b"\r\n\r\n" not in data and b"\n\n" not in data:
-        chunk = conn.recv(4096)
+        try:
+            chunk = await conn.recv()
+        except ConnectionResetError:
+            if not data:
+                raise _NoRequest() from None
+            raise _Closed(reset=True) from None
         if not chunk:
             if not data:
                 raise _NoRequest()
-            break
+            raise _Closed()
         data += chunk
+        state.received = len(data)
         if data[:2] == b"\x16\x03":
             raise _TlsOnPlain()
         if len(data) > MAX_REQUEST:
-            raise ValueError("request head larger than 16 KiB")
+            raise _HeadTooLarge(data)
     return data
+
+
+async def _answer_plain_http(stream: _Stream, port: int) -> None:
+    """Answer a plain HTTP request that reached the HTTPS port in plain HTTP, as nginx does, so
+    curl shows why (instead of 'Connection reset by peer')."""
+    body = (f"This port speaks HTTPS: a plain HTTP request was sent to it. "
+            f"Use https://localhost:{port}/\n").encode()
+    head = (f"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+    # The handshake failed before any TLS record was sent: the socket is still a clean TCP stream.
+    with contextlib.suppress(OSError):
+        await stream.send(head + body)
+        stream.sock.shutdown(socket.SHUT_WR)
+        # Read what is left of the request before closing: closing with unread bytes sends a TCP
+        # reset, which can make the client drop the answer unread (at most 16 KiB and 1 s).
+        deadline = time.monotonic() + 1.0
+        left = MAX_REQUEST
+        while left > 0 and (wait := deadline - time.monotonic()) > 0:
+            chunk = await stream.recv(wait)
+            if not chunk:
+                break
+            left -= len(chunk)
+
+
+def _client_subject(tls: ssl.SSLObject) -> str | None:
+    der = tls.getpeercert(binary_form=True)
+    if not der:
+        return None
+    try:
+        cert = x509.load_der_x509_certificate(der)
+    except Exception:  # whatever a client sends
+        return "(unreadable certificate)"
+    return printable(safe.rfc4514_or_none(cert) or "(unreadable subject)")
+
+
+class _LogThread:
+    """Hands events and notices to the listeners on a thread of their own, in order."""
+
+    _STOP = object()
+
+    def __init__(self, on_event: Callable[[ConnectionEvent], None] | None,
+                 on_notice: Callable[[str], None] | None, events: deque[ConnectionEvent]) -> None:
+        self.on_event, self.on_notice, self.events = on_event, on_notice, events
+        self.queue: queue.Queue[object] = queue.Queue(maxsize=10_000)
+        self.dropped = 0
+        self.thread = threading.Thread(target=self._run, name="tls-lab-log", daemon=True)
+        self.thread.start()
+
+    def put(self, item: ConnectionEvent | str) -> None:
+        try:
+            self.queue.put_nowait(item)
+        except queue.Full:
+            self.dropped += 1
+            if isinstance(item, ConnectionEvent):
+                self.events.append(item)
+
+    def close(self, timeout: float) -> None:
+        with contextlib.suppress(queue.Full):
+            self.queue.put(self._STOP, timeout=timeout)
+        self.thread.join(timeout)
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not self._STOP:
+            if self.dropped:
+                dropped, self.dropped = self.dropped, 0
+                self._call(f"{dropped:,} log lines dropped: the log's reader was too slow")
+            self._call(item)
+
+    def _call(self, item: object) -> None:
+        # A listener's bug must not kill the server.
+        with contextlib.suppress(Exception):
+            if isinstance(item, ConnectionEvent):
+                try:
+                    if self.on_event is not None:
+                        self.on_event(item)
+                finally:
+                    self.events.append(item)
+            elif self.on_notice is not None:
+                self.on_notice(str(item))
 
 
 def free_port() -> int:
@@ -543,14 +924,22 @@ def free_port() -> int:
 
 
 __all__ = [
+    "ACCEPT_BACKOFF_MAX",
     "CLIENT_TIMEOUT",
     "DEFAULT_PORT",
     "DEFAULT_SECRET",
+    "FD_RESERVE",
+    "LISTEN_BACKLOG",
     "LOOPBACK",
+    "MAX_CONNECTIONS",
+    "MAX_REQUEST",
+    "NOTICE_INTERVAL",
+    "REQUEST_DEADLINE",
     "ConnectionEvent",
     "LabServer",
     "ServerFiles",
     "ca_issued_files",
+    "connection_cap",
     "describe_server_error",
     "free_port",
     "key_is_encrypted",
