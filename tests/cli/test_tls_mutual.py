@@ -94,6 +94,7 @@ def test_a_client_certificate_from_the_trusted_ca_completes_the_handshake(
     with lab_server(client_ca=material.client_ca, max_tls12=tls12) as server:
         result = probe("localhost", server.port, ca_pems=[root_pem()], explain=False, timeout=3,
                        client_cert=material.laptop.fullchain, client_key=material.laptop.key)
+        assert server.events.wait_for(1), "the server logged no connection"
         seen = [e.client_cert for e in server.events]
     assert result.ok and result.verified and result.error is None
     assert result.tls_version == ("TLSv1.2" if tls12 else "TLSv1.3")
@@ -127,6 +128,7 @@ def test_a_client_certificate_from_another_ca_is_refused_clearly(material: Mater
     with lab_server(client_ca=material.client_ca) as server:
         stranger = material.stranger
         result = _probe(server.port, client_cert=stranger.fullchain, client_key=stranger.key)
+        assert server.events.wait_for(1), "the server logged no connection"
         server_said = [e.error for e in server.events]
     assert not result.ok and not result.connected
     error = result.error or ""

@@ -368,8 +368,8 @@ class LabServer:
         """Seconds a client has for its handshake and its whole request."""
         self.max_connections = max_connections
         """Most connections served at once (after :meth:`start`: the cap in force)."""
-        self.events: deque[ConnectionEvent] = deque(maxlen=1000)
-        """The most recent connections."""
+        self.events = EventLog(maxlen=1000)
+        """The most recent connections (:meth:`EventLog.wait_for` waits for the next ones)."""
         self.notices: deque[str] = deque(maxlen=100)
         """The most recent lines the server said about itself."""
         self.accept_errors = 0
@@ -869,13 +869,32 @@ def _client_subject(tls: ssl.SSLObject) -> str | None:
     return printable(safe.rfc4514_or_none(cert) or "(unreadable subject)")
 
 
+class EventLog(deque[ConnectionEvent]):
+    """The server's recent connections, which a reader on another thread can wait for."""
+
+    def __init__(self, maxlen: int) -> None:
+        super().__init__(maxlen=maxlen)
+        self._changed = threading.Condition()
+
+    def append(self, event: ConnectionEvent) -> None:
+        """Keep ``event`` and wake whoever waits for it."""
+        with self._changed:
+            super().append(event)
+            self._changed.notify_all()
+
+    def wait_for(self, count: int = 1, timeout: float = 10.0) -> bool:
+        """Wait until at least ``count`` connections were logged (False when ``timeout`` passed first)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: len(self) >= count, timeout)
+
+
 class _LogThread:
     """Hands events and notices to the listeners on a thread of their own, in order."""
 
     _STOP = object()
 
     def __init__(self, on_event: Callable[[ConnectionEvent], None] | None,
-                 on_notice: Callable[[str], None] | None, events: deque[ConnectionEvent]) -> None:
+                 on_notice: Callable[[str], None] | None, events: EventLog) -> None:
         self.on_event, self.on_notice, self.events = on_event, on_notice, events
         self.queue: queue.Queue[object] = queue.Queue(maxsize=10_000)
         self.dropped = 0
@@ -936,6 +955,7 @@ __all__ = [
     "NOTICE_INTERVAL",
     "REQUEST_DEADLINE",
     "ConnectionEvent",
+    "EventLog",
     "LabServer",
     "ServerFiles",
     "ca_issued_files",
