@@ -503,27 +503,16 @@ def _wire_decrypted(args: argparse.Namespace, exchange: Any, analysis: Any) -> A
 
 
 def _decrypt(args: argparse.Namespace) -> int:
-    from tlsexplorer.core.tls.capture import MAX_CAPTURE_BYTES, read_capture
-    from tlsexplorer.core.tls.decrypt import connection_json, decrypt_exchange
-    from tlsexplorer.core.tls.keylog import parse_keylog
+    from tlsexplorer.core.tls.capture import MAX_CAPTURE_BYTES, decrypt_capture
+    from tlsexplorer.core.tls.decrypt import connection_json
 
-    capture = read_capture(read_source(args.capture, limit=MAX_CAPTURE_BYTES))
-    text = capture.keylog
-    if args.keylog:
-        text += "\n" + read_source(args.keylog).decode("utf-8", "replace")
-    keylog = parse_keylog(text)
-    if keylog.problems:
-        more = f" (and {len(keylog.problems) - 1} more)" if len(keylog.problems) > 1 else ""
-        warn(f"the key log has lines that are not key log lines, skipped: {keylog.problems[0]}{more}")
-    if not text.strip():
-        warn("no key log: give --keylog FILE (the capture has no Decryption Secrets Block)")
-    for problem in capture.problems:
-        warn(problem)
-    streams = capture.tls_streams
-    connections = [decrypt_exchange(stream.exchange, keylog) for stream in streams]
-    if not streams:
-        warn(f"no TLS connection in the capture ({len(capture.streams)} TCP connection(s), "
-             f"{capture.packets} packets)")
+    keylog_text = read_source(args.keylog).decode("utf-8", "replace") if args.keylog else ""
+    result = decrypt_capture(read_source(args.capture, limit=MAX_CAPTURE_BYTES), keylog_text)
+    for warning in result.warnings:
+        warn(warning)
+    capture, keylog = result.capture, result.keylog
+    streams = [c.stream for c in result.connections]
+    connections = [c.connection for c in result.connections]
     if args.json:
         emit_json({
             "format": capture.format,
@@ -548,8 +537,7 @@ def _decrypt(args: argparse.Namespace) -> int:
             for problem in stream.problems:
                 console.print(problem, style="yellow", markup=False)
             console.print(decrypted_view(connection))
-    ok = bool(connections) and all(c.keys_found and c.fully_decrypted for c in connections)
-    return 0 if ok else 1
+    return 0 if result.ok else 1
 
 
 __all__ = ["register"]

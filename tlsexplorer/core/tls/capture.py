@@ -9,6 +9,11 @@ connection's two directions are put back in sequence order: a retransmitted
 segment is used once, an out-of-order one waits for the gap before it, and a
 gap that never fills ends the stream there (said in the problems).
 
+Decrypting (:func:`decrypt_capture`): every TLS connection of a capture opened
+with its key log (a file's lines and the capture's own Decryption Secrets
+Blocks), the one pipeline behind ``tls decrypt`` and the Wire tab's "Open
+capture".
+
 Writing (:func:`write_pcapng`): a recorded exchange as a pcapng of TCP/IPv4 on
 the loopback interface (127.0.0.1, the server on port 443 so Wireshark opens
 it as TLS), the key log embedded in a Decryption Secrets Block, so Wireshark
@@ -22,6 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tlsexplorer.core.errors import InvalidInput
+from tlsexplorer.core.tls.decrypt import DecryptedConnection, decrypt_exchange
+from tlsexplorer.core.tls.keylog import KeyLog, parse_keylog
 from tlsexplorer.core.tls.records import Direction, Exchange, Segment, looks_like_tls
 
 #: Largest capture file read (the message names it).
@@ -367,6 +374,68 @@ def _stream(connection: _Connection, problems: list[str]) -> TcpStream:
 
 
 # ---------------------------------------------------------------------------
+# Decrypting
+
+
+@dataclass(frozen=True)
+class CaptureConnection:
+    """One TLS connection of a capture and what its key log opened."""
+
+    stream: TcpStream
+    """Where it ran (client and server addresses) and its reassembly problems."""
+    connection: DecryptedConnection
+    """Its records, opened where the key log allows."""
+
+
+@dataclass(frozen=True)
+class DecryptedCapture:
+    """A capture's TLS connections decrypted, with what a reader should be told once."""
+
+    capture: Capture
+    """The file as read."""
+    keylog: KeyLog
+    """The secrets used: the key log given, then the capture's Decryption Secrets Blocks."""
+    connections: tuple[CaptureConnection, ...]
+    """Every TLS connection, in the order they started."""
+    warnings: tuple[str, ...]
+    """Each said once: key log lines skipped, no key log at all, a cut-off file, no TLS."""
+
+    @property
+    def ok(self) -> bool:
+        """True when there are TLS connections and every one was decrypted."""
+        return bool(self.connections) and all(
+            c.connection.keys_found and c.connection.fully_decrypted for c in self.connections)
+
+
+def decrypt_capture(data: bytes, keylog_text: str = "", *,
+                    keylog_hint: str = "give --keylog FILE") -> DecryptedCapture:
+    """Read a capture and decrypt each TLS connection with ``keylog_text`` and the capture's own secrets.
+
+    ``keylog_hint`` says how to give a key log where the warning is shown.
+
+    Raises:
+        InvalidInput: as :func:`read_capture`.
+    """
+    capture = read_capture(data)
+    text = capture.keylog + ("\n" + keylog_text if keylog_text else "")
+    keylog = parse_keylog(text)
+    warnings: list[str] = []
+    if keylog.problems:
+        more = f" (and {len(keylog.problems) - 1} more)" if len(keylog.problems) > 1 else ""
+        warnings.append("the key log has lines that are not key log lines, skipped: "
+                        f"{keylog.problems[0]}{more}")
+    if not text.strip():
+        warnings.append(f"no key log: {keylog_hint} (the capture has no Decryption Secrets Block)")
+    warnings.extend(capture.problems)
+    streams = capture.tls_streams
+    if not streams:
+        warnings.append(f"no TLS connection in the capture ({len(capture.streams)} TCP connection(s), "
+                        f"{capture.packets} packets)")
+    connections = tuple(CaptureConnection(s, decrypt_exchange(s.exchange, keylog)) for s in streams)
+    return DecryptedCapture(capture, keylog, connections, tuple(warnings))
+
+
+# ---------------------------------------------------------------------------
 # Writing
 
 
@@ -442,7 +511,10 @@ __all__ = [
     "LINK_TYPES",
     "MAX_CAPTURE_BYTES",
     "Capture",
+    "CaptureConnection",
+    "DecryptedCapture",
     "TcpStream",
+    "decrypt_capture",
     "read_capture",
     "write_pcapng",
 ]

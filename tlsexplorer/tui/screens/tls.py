@@ -60,6 +60,12 @@ from tlsexplorer.render import tls as render
 from tlsexplorer.samples import SAMPLES_DIR
 from tlsexplorer.tui.explorers import EXPLORERS
 from tlsexplorer.tui.screens.base import ExplorerScreen
+from tlsexplorer.tui.screens.tls_capture import (
+    CaptureFailed,
+    CaptureOpened,
+    CapturePanel,
+    ConnectionChosen,
+)
 from tlsexplorer.tui.screens.tls_handshake import HandshakeTab
 from tlsexplorer.tui.widgets.footer import KeyFooter
 
@@ -139,6 +145,7 @@ class TlsScreen(ExplorerScreen):
         Binding("ctrl+r", "probe", "Probe"),
         Binding("ctrl+b", "scenarios", "Scenarios"),
         Binding("ctrl+t", "record", "Wire"),
+        Binding("ctrl+f", "open_capture", "Open capture", tooltip="read a pcap or pcapng, decrypted"),
         Binding("ctrl+o", "open_inspector", "Inspector"),
         Binding("ctrl+l", "open_chain", "Chain"),
     ]
@@ -248,11 +255,13 @@ class TlsScreen(ExplorerScreen):
                     yield Button("Record HTTPS", id="record-tls", variant="primary")
                     yield Button("Record plain HTTP", id="record-plain", variant="warning")
                     yield Checkbox("TLS 1.2 (certificates visible)", id="tls12")
+                yield CapturePanel()
                 with Horizontal(id="wire-panes"):
                     with VerticalScroll(id="wire-scroll"):
                         yield Static(
                             Text("One request through a recorder on 127.0.0.1: what a packet sniffer sees. "
-                                 "Record plain HTTP to see the secret, HTTPS to see it disappear (ctrl+t).",
+                                 "Record plain HTTP to see the secret, HTTPS to see it disappear (ctrl+t). "
+                                 "Or open a capture and its key log (ctrl+f).",
                                  style="dim"),
                             id="wire-view",
                         )
@@ -661,9 +670,14 @@ class TlsScreen(ExplorerScreen):
         self.app.call_from_thread(self.show_wire, analysis, error, connection)
 
     def show_wire(self, analysis: WireAnalysis, error: str | None = None,
-                  connection: DecryptedConnection | None = None) -> None:
-        """Show an analysed exchange, and its records decrypted when there is a ``connection``."""
+                  connection: DecryptedConnection | None = None, *,
+                  heading: RenderableType | None = None) -> None:
+        """Show an analysed exchange, and its records decrypted when there is a ``connection``
+        (``heading``: what an opened capture says above it; None for a recording)."""
         from rich.console import Group
+
+        if heading is None:
+            self.query_one(CapturePanel).show_choices(None)
 
         self.analysis = analysis
         self.connection = connection
@@ -682,7 +696,58 @@ class TlsScreen(ExplorerScreen):
         self.query_one("#wire-hellos", Static).update(Group(*side) if len(side) > 1 else side[0])
         if error:
             view = Group(_error(f"the client's request failed: {error}"), view)
+        if heading is not None:
+            view = Group(heading, view)
         self.query_one("#wire-view", Static).update(view)
+
+    @on(Button.Pressed, "#open-capture")
+    @on(Input.Submitted, "#capture-path, #capture-keylog")
+    def _open_capture(self) -> None:
+        self.query_one("#wire-view", Static).update(Text("reading the capture…", style="dim"))
+        self.query_one(CapturePanel).open()
+
+    def action_open_capture(self) -> None:
+        """Go to the Wire tab's capture field; open the capture when a path is already there."""
+        self.show_tab("tab-wire", "#capture-path")
+        if self.query_one(CapturePanel).path:
+            self._open_capture()
+
+    def on_capture_failed(self, message: CaptureFailed) -> None:
+        """Say why the capture could not be opened, once, where its view would be."""
+        self.query_one(CapturePanel).show_choices(None)
+        self.analysis = self.connection = None
+        self.query_one("#wire-side").set_class(False, "shown")
+        self.query_one("#wire-view", Static).update(_error(message.message))
+
+    def on_capture_opened(self, message: CaptureOpened) -> None:
+        """Offer the capture's connections and show the first."""
+        self.query_one(CapturePanel).show_choices(message.opened)
+        self.show_capture_connection(0)
+
+    def on_connection_chosen(self, message: ConnectionChosen) -> None:
+        """Show the connection picked in the chooser."""
+        self.show_capture_connection(message.index)
+
+    def show_capture_connection(self, index: int) -> None:
+        """Show connection ``index`` of the opened capture as the Wire tab shows a recording: decrypted
+        where its key log opened records, else as a sniffer sees it with what the key log lacks."""
+        opened = self.query_one(CapturePanel).opened
+        if opened is None:
+            return
+        from rich.console import Group
+
+        heading = opened.heading(index)
+        if not opened.result.connections:
+            self.analysis = self.connection = None
+            self.query_one("#wire-side").set_class(False, "shown")
+            self.query_one("#wire-view", Static).update(heading)
+            return
+        connection = opened.result.connections[index].connection
+        if connection.decrypted_records:
+            self.show_wire(opened.analyses[index], None, connection, heading=heading)
+        else:
+            self.show_wire(opened.analyses[index], None, None,
+                           heading=Group(heading, render.decrypted_summary(connection)))
 
     def _wire_certificates(self, explorer_id: str) -> bool:
         """On the Wire tab with a decrypted Certificate message: open its certificates in the
