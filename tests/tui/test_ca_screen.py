@@ -279,3 +279,41 @@ def test_the_menu_offers_every_form_action() -> None:
     from tlsexplorer.tui.screens.ca import ACTIONS
 
     assert tuple(value for _text, value in ACTIONS) == FORM_ACTIONS
+
+
+async def test_root_then_intermediate_then_server_each_start_from_the_last_ca(tmp_path: Path) -> None:
+    """The root's CN is not carried into the Intermediate form, and the server is offered the
+    intermediate just made as its CA, not the root."""
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_explorer(pilot, "ca")
+        screen.query_one("#action", Select).value = "root"
+        await pilot.pause()
+        root, issuing = tmp_path / "root", tmp_path / "issuing"
+        fill(screen, folder=str(root), name="Workbench Root")
+        await make(pilot)
+        assert (root / "ca.pem").exists(), widget_text(screen, "#status")
+        screen.query_one("#action", Select).value = "intermediate"
+        await pilot.pause()
+        assert screen.query_one("#name", Input).value == ""
+        assert screen.query_one("#folder", Input).value == str(root)
+        fill(screen, newdir=str(issuing), name="Workbench Issuing")
+        await make(pilot)
+        assert (issuing / "ca.pem").exists(), widget_text(screen, "#status")
+        screen.query_one("#action", Select).value = "server"
+        await pilot.pause()
+        assert screen.query_one("#folder", Input).value == str(issuing)
+        assert screen.query_one("#name", Input).value == ""
+
+
+async def test_the_sha1_flaw_works_with_the_default_key_type(ca_dir: Path) -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_explorer(pilot, "ca")
+        fill(screen, folder=str(ca_dir), name="sha1.test")
+        screen.query_one("#flaw", Select).value = "sha1"
+        await pilot.pause()
+        await make(pilot)
+        status = widget_text(screen, "#status")
+        assert "--key-type" not in status
+        assert (ca_dir / "issued" / "sha1.test.pem").exists(), status

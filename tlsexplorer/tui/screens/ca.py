@@ -386,9 +386,23 @@ class CaScreen(ExplorerScreen):
             self._status(str(exc), error=True)
             return
         self.show_result(product, written, recipe)
+        self._next_step()
         self._status(f"wrote {len(written)} file{'s' if len(written) != 1 else ''}: {headline(product)}")
         if product.flaw is not None and self._has("chain"):
             self.action_chain()
+
+    def _next_step(self) -> None:
+        """After a CA is made, the form starts from it: the CA just made is the CA folder of what
+        comes next (an intermediate's own folder, not its parent's), and its name is not carried
+        into the next certificate."""
+        action = self.action
+        if action not in ("root", "intermediate"):
+            return
+        if action == "intermediate":
+            newdir = self.query_one("#newdir", Input)
+            self.query_one("#folder", Input).value = newdir.value
+            newdir.value = ""
+        self.query_one("#name", Input).value = ""
 
     def show_result(self, product: Product, written: tuple[WrittenFile, ...], recipe: Recipe) -> None:
         """Show a product, its files and its recipe."""
