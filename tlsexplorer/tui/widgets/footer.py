@@ -7,14 +7,22 @@ to show are the same. Each rebuild creates, styles and lays out a widget per
 key. This footer remembers what it last showed and skips a rebuild that would
 draw the same keys, so moving between widgets with the same bindings costs
 nothing and a screen with many keys starts as fast as one with few.
+
+Help (F1) and Quit (ctrl+q) sit at the right edge beside the command palette,
+so a narrow terminal that cannot show every key still shows those two.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+ALWAYS_SHOWN = ("f1", "ctrl+q")
+"""Keys drawn at the right edge of the footer, so no screen width hides them."""
 
 
 def shown_keys(screen: Screen[Any]) -> tuple[tuple[object, ...], ...]:
@@ -30,6 +38,17 @@ class KeyFooter(Footer):
     """A ``Footer`` that does not rebuild itself to show the same keys again."""
 
     _shown: tuple[tuple[object, ...], ...] | None = None
+
+    DEFAULT_CSS: ClassVar[str] = """
+    KeyFooter FooterKey.-always { split: right; }
+    """
+
+    def compose(self) -> ComposeResult:
+        """Textual's keys, with :data:`ALWAYS_SHOWN` moved to the right edge."""
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and widget.key in ALWAYS_SHOWN:
+                widget.add_class("-always")
+            yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         """Rebuild (as Textual's footer does) only when the keys to show differ."""
