@@ -172,6 +172,9 @@ class CaScreen(ExplorerScreen):
         """Fixed serial number (screenshots); None makes random ones."""
         self.last: tuple[Product, tuple[WrittenFile, ...], Recipe] | None = None
         """The last thing made and saved, its files and its recipe."""
+        self.workdir: Path | None = None
+        """The folder relative paths in the form are taken from, and written paths are shown
+        relative to (None: the current folder). Scenes set a private temporary folder."""
 
     # Layout ------------------------------------------------------------------------
 
@@ -296,7 +299,10 @@ class CaScreen(ExplorerScreen):
             return parsed, None
         form = parsed
         now = self.host.now()
-        key_source, serial = self.key_source, self.serial
+        key_source, serial, workdir = self.key_source, self.serial, self.workdir
+
+        def at(path: str) -> str:
+            return str(workdir / path) if workdir is not None and path and not Path(path).is_absolute() else path
 
         def new_key() -> ca.PrivateKey | None:
             return key_source(form.key_type) if key_source is not None else None
@@ -306,14 +312,14 @@ class CaScreen(ExplorerScreen):
             return load_ca(directory, form.ca_password if encrypted else None), encrypted
 
         def build() -> tuple[Product, Recipe]:
-            folder = form.folder
+            folder, newdir, csr_file = at(form.folder), at(form.newdir), at(form.csr_file)
             if form.action == "root":
                 product = build_root(folder, form.ca_request(serial), now, new_key())
                 return product, recipe_for(product, now, out_dir=Path(folder))
             if form.action == "intermediate":
                 parent, encrypted = loaded(folder)
-                product = build_intermediate(parent, form.newdir, form.ca_request(serial), now, new_key())
-                return product, recipe_for(product, now, ca_dir=Path(folder), out_dir=Path(form.newdir),
+                product = build_intermediate(parent, newdir, form.ca_request(serial), now, new_key())
+                return product, recipe_for(product, now, ca_dir=Path(folder), out_dir=Path(newdir),
                                            ca_key_encrypted=encrypted)
             if form.action in ("server", "client"):
                 issuer, encrypted = loaded(folder)
@@ -324,9 +330,9 @@ class CaScreen(ExplorerScreen):
                                     new_key())
                 return product, recipe_for(product, now, out_dir=Path(folder))
             issuer, encrypted = loaded(folder)
-            product = build_signed(issuer, read_file(form.csr_file, 1024 * 1024), now, days=form.days,
+            product = build_signed(issuer, read_file(csr_file, 1024 * 1024), now, days=form.days,
                                    not_before=form.not_before, not_after=form.not_after)
-            return product, recipe_for(product, now, ca_dir=Path(folder), csr_path=Path(form.csr_file),
+            return product, recipe_for(product, now, ca_dir=Path(folder), csr_path=Path(csr_file),
                                        ca_key_encrypted=encrypted)
 
         return {}, Job(form.action, build)
@@ -407,7 +413,8 @@ class CaScreen(ExplorerScreen):
     def show_result(self, product: Product, written: tuple[WrittenFile, ...], recipe: Recipe) -> None:
         """Show a product, its files and its recipe."""
         self.last = (product, written, recipe)
-        self.query_one("#result", Static).update(product_view(product, written))
+        base = self.workdir or Path.cwd()
+        self.query_one("#result", Static).update(product_view(product, written, base=base))
         self.query_one("#openssl", Static).update(openssl_view(recipe))
         self.query_one("#python", Static).update(python_view(recipe))
         self.query_one("#ca-result", TabbedContent).active = "tab-result"
