@@ -152,9 +152,10 @@ class CaScreen(ExplorerScreen):
     CaScreen #ca-body { height: 1fr; }
     CaScreen #ca-form { width: 48; border-right: solid $primary-background; padding: 0 1; }
     CaScreen .row { height: auto; margin-bottom: 0; }
-    CaScreen .row Label { width: 16; padding-top: 0; color: $text-muted; }
+    /* 18: the longest label ("Parent CA folder", "Bundle password") and a gap before its field */
+    CaScreen .row Label { width: 18; padding-right: 1; color: $text-muted; }
     CaScreen .row Input, CaScreen .row Select { width: 1fr; }
-    CaScreen .field-error { color: $error; padding-left: 16; height: auto; display: none; }
+    CaScreen .field-error { color: $error; padding-left: 18; height: auto; display: none; }
     CaScreen .field-error.-shown { display: block; }
     CaScreen .hidden { display: none; }
     CaScreen #make { width: 100%; margin-top: 1; }
