@@ -55,4 +55,4 @@ async def test_ca_form_labels_have_a_gap_before_their_field() -> None:
                     continue
                 text = str(label.render())
                 field = screen.query_one(f"#row-{label.id.removeprefix('label-')}").children[1]
-                assert label.content_region.x + len(text) < field.region.x, f"{action}: {text!r} touches its field"
+                assert label.content_region.x + len(text) < field.region.x, f"{action}: {text!r} touches it"

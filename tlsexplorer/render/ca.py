@@ -8,8 +8,8 @@ functions that return renderables.
 from __future__ import annotations
 
 import stat
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cryptography.x509.oid import ExtensionOID
@@ -223,7 +223,8 @@ def files_table(written: Sequence[WrittenFile], *, base: Path | None = None) -> 
     table.add_column("kind", no_wrap=True)
     table.add_column("mode", no_wrap=True)
     for item in written:
-        table.add_row(Text(shown_path(item.path, base)), KIND_LABELS.get(item.kind, item.kind), _mode(item.path))
+        kind = KIND_LABELS.get(item.kind, item.kind)
+        table.add_row(Text(shown_path(item.path, base)), kind, _mode(item.path))
     return table
 
 

@@ -303,7 +303,9 @@ class CaScreen(ExplorerScreen):
         key_source, serial, workdir = self.key_source, self.serial, self.workdir
 
         def at(path: str) -> str:
-            return str(workdir / path) if workdir is not None and path and not Path(path).is_absolute() else path
+            if workdir is None or not path or Path(path).is_absolute():
+                return path
+            return str(workdir / path)
 
         def new_key() -> ca.PrivateKey | None:
             return key_source(form.key_type) if key_source is not None else None
