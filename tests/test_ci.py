@@ -49,3 +49,10 @@ def test_ci_run_removes_its_venv_even_when_a_step_fails(tmp_path: Path) -> None:
                             timeout=60)
     assert result.returncode != 0
     assert list(tmp.iterdir()) == [], "the venv was left behind"
+
+
+def test_the_quickstart_gives_the_venv_advice_before_its_commands() -> None:
+    quickstart = (ROOT / "README.md").read_text().split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    advice = quickstart.find("virtual environment")
+    assert advice != -1, "the Quickstart lost its venv advice"
+    assert advice < quickstart.find("```"), "the venv advice comes after the commands"
