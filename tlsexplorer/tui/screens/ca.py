@@ -214,7 +214,7 @@ class CaScreen(ExplorerScreen):
                                      _input("permit", "e.g. example.net, 10.0.0.0/8"))
                 yield from self._row("exclude", "Exclude names", _input("exclude", "(optional)"))
                 yield from self._row("flaw", "Flaw (lab)", Select(
-                    [("none (a good certificate)", "none")] + [(kind, kind) for kind in ca.FLAWS],
+                    [("none (a good one)", "none")] + [(kind, kind) for kind in ca.FLAWS],
                     value="none", allow_blank=False, id="flaw", compact=True))
                 yield from self._row("encrypt", "Key passphrase",
                                      Checkbox("encrypt the new key", id="encrypt", compact=True))

@@ -10,6 +10,7 @@ thread worker, so a 10,000-certificate bundle never freezes the screen.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -74,8 +75,15 @@ def _sources(field: str) -> tuple[Source, ...]:
     sources = []
     for path in _paths(field):
         real = _resolve(path)
-        sources.append(Source.file(real, name=str(path) if real == path else str(real)))
+        sources.append(Source.file(real, name=str(path) if real == path else _pasteable(real)))
     return tuple(sources)
+
+
+def _pasteable(path: Path) -> str:
+    """``path`` from the current folder when it lies below it (``tlsexplorer/samples/...`` at the
+    repository's root), else in full: either way it names the file when pasted here."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 #: How messages name the screen's inputs.
