@@ -61,6 +61,8 @@ async def _ca(pilot: Pilot[Any]) -> None:
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, CaScreen)
+    for field in screen.query(Input):  # a blinking cursor is drawn or not by the clock: not in a picture
+        field.cursor_blink = False
     screen.workdir = private_workdir()
     make_demo_ca(screen.host.now(), screen.workdir)
     leaf_key = _sample_key("bob.example.net.key.pem")
