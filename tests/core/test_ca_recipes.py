@@ -223,3 +223,20 @@ def test_openssl_recipe_reads_passphrases_from_the_environment(tmp_path: Path) -
     key = ca_store.issued_paths(folder, "localhost").key.read_bytes()
     assert b"ENCRYPTED" in key
     serialization.load_pem_private_key(key, b"key-pw")
+
+
+def test_sha1_recipe_under_a_ca_of_the_default_key_type(tmp_path: Path) -> None:
+    """An EC CA (the workbench's default) gets an RSA lab CA that signs the leaf with SHA-1."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    now = _now()
+    folder = tmp_path / "ec"
+    ca_store.save(ca_store.build_root(folder, ca_store.CaRequest(cn="EC Root", key_type="p256"), now))
+    root = ca_store.load_ca(folder)
+    product = ca_store.build_leaf(root, ca_store.LeafRequest("localhost", flaw="sha1"), now)
+    recipe = ca_recipes.recipe_for(product, now, ca_dir=folder)
+    run_python(recipe.python, tmp_path / "py")
+    chain = x509.load_pem_x509_certificates((tmp_path / "py" / "localhost.fullchain.pem").read_bytes())
+    assert chain[0].signature_hash_algorithm is not None and chain[0].signature_hash_algorithm.name == "sha1"
+    assert isinstance(chain[1].public_key(), rsa.RSAPublicKey)
+    chain[1].verify_directly_issued_by(root.certificate)

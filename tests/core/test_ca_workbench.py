@@ -248,11 +248,21 @@ def test_sha1_flaw_is_really_sha1_and_verifies_by_hand(root: ca_store.LoadedCa) 
     assert ext(cert, x509.SubjectAlternativeName).value == expected
 
 
-def test_sha1_flaw_is_rsa_only(tmp_path: Path) -> None:
+def test_sha1_flaw_works_with_a_ca_of_the_default_key_type(tmp_path: Path) -> None:
+    # SHA-1 signatures are RSA's here: a CA with an EC key (the default) vouches for a lab CA
+    # with an RSA key, which signs the leaf with SHA-1. It used to say "use --key-type rsa2048".
     ca_store.save(ca_store.build_root(tmp_path / "ec", ca_store.CaRequest(cn="EC"), NOW,
                                       ec.generate_private_key(ec.SECP256R1())))
-    with pytest.raises(UsageError, match="RSA-only"):
-        issue(ca_store.load_ca(tmp_path / "ec"), flaw="sha1")
+    root = ca_store.load_ca(tmp_path / "ec")
+    product = issue(root, flaw="sha1")
+    cert = product.certificate
+    assert cert is not None and cert.signature_algorithm_oid == SignatureAlgorithmOID.RSA_WITH_SHA1
+    (lab,) = product.intermediates
+    assert "break-it lab" in lab.subject.rfc4514_string()
+    lab_public = lab.public_key()
+    assert isinstance(lab_public, rsa.RSAPublicKey)
+    lab_public.verify(cert.signature, cert.tbs_certificate_bytes, padding.PKCS1v15(), hashes.SHA1())
+    lab.verify_directly_issued_by(root.certificate)
 
 
 def test_swap_signature_algorithm_is_structural() -> None:

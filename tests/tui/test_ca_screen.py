@@ -188,7 +188,11 @@ async def test_scene_is_deterministic() -> None:
             assert screen.last is not None, status
             cert = screen.last[0].certificate
             assert cert is not None
-            texts.append((cert.tbs_certificate_bytes, screen.last[2].openssl))
+            # Each run works in a private folder of its own: the recipe is the same but for it.
+            assert screen.workdir is not None
+            workdir = str(screen.workdir.resolve())
+            openssl = tuple(line.replace(workdir, "WORKDIR") for line in screen.last[2].openssl)
+            texts.append((cert.tbs_certificate_bytes, openssl))
             assert cert.not_valid_before_utc == SAMPLE_NOW
             assert cert.not_valid_after_utc == SAMPLE_NOW + dt.timedelta(days=397)
     assert texts[0] == texts[1]
@@ -279,3 +283,67 @@ def test_the_menu_offers_every_form_action() -> None:
     from tlsexplorer.tui.screens.ca import ACTIONS
 
     assert tuple(value for _text, value in ACTIONS) == FORM_ACTIONS
+
+
+async def test_root_then_intermediate_then_server_each_start_from_the_last_ca(tmp_path: Path) -> None:
+    """The root's CN is not carried into the Intermediate form, and the server is offered the
+    intermediate just made as its CA, not the root."""
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_explorer(pilot, "ca")
+        screen.query_one("#action", Select).value = "root"
+        await pilot.pause()
+        root, issuing = tmp_path / "root", tmp_path / "issuing"
+        fill(screen, folder=str(root), name="Workbench Root")
+        await make(pilot)
+        assert (root / "ca.pem").exists(), widget_text(screen, "#status")
+        screen.query_one("#action", Select).value = "intermediate"
+        await pilot.pause()
+        assert screen.query_one("#name", Input).value == ""
+        assert screen.query_one("#folder", Input).value == str(root)
+        fill(screen, newdir=str(issuing), name="Workbench Issuing")
+        await make(pilot)
+        assert (issuing / "ca.pem").exists(), widget_text(screen, "#status")
+        screen.query_one("#action", Select).value = "server"
+        await pilot.pause()
+        assert screen.query_one("#folder", Input).value == str(issuing)
+        assert screen.query_one("#name", Input).value == ""
+
+
+async def test_the_sha1_flaw_works_with_the_default_key_type(ca_dir: Path) -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_explorer(pilot, "ca")
+        fill(screen, folder=str(ca_dir), name="sha1.test")
+        screen.query_one("#flaw", Select).value = "sha1"
+        await pilot.pause()
+        await make(pilot)
+        status = widget_text(screen, "#status")
+        assert "--key-type" not in status
+        assert (ca_dir / "issued" / "sha1.test.pem").exists(), status
+
+
+async def test_the_ca_scene_is_private_and_does_not_show_the_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CI run whose TMPDIR was another folder showed that folder in the scene; and the scene
+    wrote to a fixed /tmp/tlsexplorer-scene that concurrent runs shared."""
+    import tempfile
+
+    from tlsexplorer.tui.scenes import make_app
+    from tlsexplorer.tui.scenes.ca import SCENES
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    workdirs = []
+    for _ in range(2):
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await SCENES[0].run_before(pilot)
+            screen = app.screen
+            assert isinstance(screen, CaScreen) and screen.last is not None
+            shown = widget_text(screen, "#result") + widget_text(screen, "#status")
+            assert str(tmp_path) not in shown and tempfile.gettempdir() not in shown
+            assert "demo-ca/issued/localhost.pem" in shown
+            assert screen.workdir is not None and screen.workdir.is_relative_to(tmp_path)
+            workdirs.append(screen.workdir)
+    assert workdirs[0] != workdirs[1]

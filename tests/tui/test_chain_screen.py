@@ -6,11 +6,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cryptography import x509
 from textual.widgets import Checkbox, Input, Select, Static, Tree
 
 from tests.tui.conftest import open_explorer, wait_for_workers, widget_text
 from tlsexplorer.core.ca import build as ca
+from tlsexplorer.core.timeutil import format_iso8601
 from tlsexplorer.samples import SAMPLE_NOW, SAMPLES_DIR
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.payloads import VerifyChain
@@ -316,3 +318,44 @@ async def test_openssl_line_for_folders_names_their_files_and_openssl_agrees(tmp
     if openssl is not None:  # the line as shown gives openssl's same verdict
         argv = [openssl, *shlex.split(command)[1:]]
         assert subprocess.run(argv, capture_output=True, timeout=60).returncode == 0, command
+
+
+async def test_the_demos_openssl_line_names_files_that_exist_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_explorer(pilot, "chain")
+        assert screen.report is not None
+        words = shlex.split(screen.report.openssl_command)
+        files = [w for w in words if w.endswith(".pem")]
+        assert len(files) == 3, words
+        for name in files:
+            assert Path(name).is_file(), f"{name} is not there when the line is pasted in {tmp_path}"
+
+
+async def test_expired_says_when_it_expired_not_the_time_checked() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_explorer(pilot, "chain")
+        assert screen.report is not None
+        expired = next(f for f in screen.report.findings if f.check == "validity" and not f.ok)
+        leaf = screen.report.chain[expired.certificate]
+        end = format_iso8601(leaf.not_valid_after_utc)
+        assert expired.message.startswith(f"Expired on {end}"), expired.message
+        assert f"Expired at {format_iso8601(SAMPLE_NOW)}" not in expired.message
+
+
+async def test_verify_uses_the_time_of_verifying_not_of_opening() -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_explorer(pilot, "chain")
+        assert screen.report is not None and screen.report.at == SAMPLE_NOW
+        later = SAMPLE_NOW + dt.timedelta(hours=5)
+        app._fixed_now = later  # the clock moves on while the screen stays open
+        await pilot.press("ctrl+r")
+        await wait_for_workers(pilot)
+        assert screen.report is not None and screen.report.at == later

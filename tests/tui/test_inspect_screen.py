@@ -333,3 +333,24 @@ async def test_a_certificate_named_like_markup_or_terminal_codes_is_shown_as_tex
         shown = widget_text(screen, "#insp-details")  # "[/]" taken as markup raised MarkupError here
         assert "CN=evil[/]x[bold]\\x1b[2J.example" in shown
         assert "\x1b[2J" not in shown
+
+
+async def test_a_folder_over_the_file_limit_says_how_many_were_read_and_how_to_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tlsexplorer.core.x509 import sweep as sweep_module
+
+    monkeypatch.setattr(sweep_module, "MAX_SWEEP_FILES", 3)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    sample = manifest()[0].path.read_bytes()
+    for i in range(5):
+        (folder / f"c{i}.pem").write_bytes(sample)
+    app = TlsExplorerApp(now=SAMPLE_NOW, open_paths=[str(folder)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await opened_inspector(pilot)
+        assert len(screen.files) == 3
+        status = widget_text(screen, "#insp-status")
+        assert "not all read" in status, status
+        notes = [r.text for r in screen.rows if r.kind == "note"]
+        assert any("first 3 of 5 files were read" in n and "subfolder" in n for n in notes), notes

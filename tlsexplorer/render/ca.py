@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cryptography.x509.oid import ExtensionOID
@@ -133,8 +134,13 @@ def recipe_text(recipe: Recipe) -> str:
 # Rich renderables -----------------------------------------------------------------
 
 
-def product_view(product: Product, written: Sequence[WrittenFile] = ()) -> RenderableType:
-    """The whole result: headline, certificate fields, CSR comparison, files, notes."""
+def product_view(
+    product: Product, written: Sequence[WrittenFile] = (), *, base: Path | None = None
+) -> RenderableType:
+    """The whole result: headline, certificate fields, CSR comparison, files, notes.
+
+    Paths under ``base`` (the folder the person works in) are shown relative to it.
+    """
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -166,14 +172,14 @@ def product_view(product: Product, written: Sequence[WrittenFile] = ()) -> Rende
                           Text(printable(ca.describe_extension(ext.value), backslash=False)))
         parts.append(table)
     if written:
-        parts.append(files_table(written))
+        parts.append(files_table(written, base=base))
     else:
         planned = Table(title="Files it will write", title_justify="left", expand=True, box=None)
         planned.add_column("path", overflow="fold")
         planned.add_column("kind", no_wrap=True)
         for item in product.files:
             kind = KIND_LABELS.get(item.kind, item.kind) + (" (0600)" if item.private else "")
-            planned.add_row(Text(str(item.path)), kind)
+            planned.add_row(Text(shown_path(Path(item.path), base)), kind)
         parts.append(planned)
     for note in product.notes:
         parts.append(Text(f"• {note}", style="yellow"))
@@ -197,8 +203,18 @@ def changes_table(changes: Sequence[ca.FieldChange]) -> RenderableType:
     return table
 
 
-def files_table(written: Sequence[WrittenFile]) -> RenderableType:
-    """The files written, with kind and mode."""
+def shown_path(path: Path, base: Path | None) -> str:
+    """``path`` relative to ``base`` when it lies under it (as it would be typed there), else as is."""
+    if base is not None:
+        try:
+            return str(path.relative_to(base))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def files_table(written: Sequence[WrittenFile], *, base: Path | None = None) -> RenderableType:
+    """The files written, with kind and mode (paths under ``base`` relative to it)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -207,7 +223,8 @@ def files_table(written: Sequence[WrittenFile]) -> RenderableType:
     table.add_column("kind", no_wrap=True)
     table.add_column("mode", no_wrap=True)
     for item in written:
-        table.add_row(Text(str(item.path)), KIND_LABELS.get(item.kind, item.kind), _mode(item.path))
+        kind = KIND_LABELS.get(item.kind, item.kind)
+        table.add_row(Text(shown_path(item.path, base)), kind, _mode(item.path))
     return table
 
 
@@ -241,5 +258,6 @@ __all__ = [
     "product_view",
     "python_view",
     "recipe_text",
+    "shown_path",
     "summary_lines",
 ]

@@ -34,7 +34,7 @@ class TlsExplorerApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help"),
+        Binding("f1", "help", "Help", priority=True),
         Binding("question_mark", "help", "Help", show=False, key_display="?"),
         Binding("escape", "go_back", "Back", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -96,6 +96,10 @@ class TlsExplorerApp(App[int]):
         popped; otherwise it is pushed on top of the current screen, so Escape
         returns to where the person came from.
         """
+        from tlsexplorer.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
         screen = self.explorer_screen(explorer_id)
         if screen in self.screen_stack:
             while self.screen is not screen:
@@ -119,6 +123,7 @@ class TlsExplorerApp(App[int]):
         from tlsexplorer.tui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
             return
         groups: dict[str, list[tuple[str, str]]] = {"Everywhere": [], "This screen": [], "Focused item": []}
         seen: set[tuple[str, str]] = set()

@@ -126,10 +126,11 @@ def open_action(explorer_id: str) -> str:
 def explorer_bindings(*, show: bool) -> list[Binding]:
     """One binding per explorer. The app's (``show=False``) work everywhere but
     stay out of the footer, which is for each explorer's own keys; Home's
-    (``show=True``) put them in Home's footer. Not priority bindings: no text
-    field takes function keys, and a priority binding would hide Home's."""
+    (``show=True``) put them in Home's footer. Priority bindings, so a focused
+    widget's own binding (TextArea takes F6 and F7) never wins over them; Home's
+    are priority too, so they stay the ones its footer shows."""
     return [
-        Binding(item.key, open_action(item.id), item.title, show=show)
+        Binding(item.key, open_action(item.id), item.title, show=show, priority=True)
         for item in EXPLORERS
     ]
 

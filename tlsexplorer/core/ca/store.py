@@ -605,9 +605,10 @@ def _lab_key() -> ca.PrivateKey:
 
 
 def _lab_ca(
-    cn: str, issuer_cert: x509.Certificate, issuer_key: ca.PrivateKey, now: dt.datetime, **fields: object
+    cn: str, issuer_cert: x509.Certificate, issuer_key: ca.PrivateKey, now: dt.datetime,
+    key: ca.PrivateKey | None = None, **fields: object
 ) -> tuple[x509.Certificate, ca.PrivateKey]:
-    key = _lab_key()
+    key = key or _lab_key()
     spec = ca.CertificateSpec(
         ca.build_name(cn, o="tlsexplorer break-it lab"), "intermediate",
         as_utc(now), as_utc(now) + dt.timedelta(days=ca.DEFAULT_LEAF_DAYS), **fields,  # type: ignore[arg-type]
@@ -636,8 +637,8 @@ def build_leaf(
     """A server or client certificate signed by ``issuer``, with its key and full chain.
 
     Raises:
-        UsageError: a bad name, SAN, validity, passphrase, a missing PKCS#12
-            password, or the SHA-1 flaw with a non-RSA CA key.
+        UsageError: a bad name, SAN, validity, passphrase or a missing PKCS#12
+            password.
     """
     check_password(request.password)
     check_p12_password(request.p12, request.p12_password)
@@ -650,11 +651,6 @@ def build_leaf(
                               serial=request.serial)
     flaw = ca.flaw(request.flaw) if request.flaw else None
     if flaw is not None:
-        if flaw.kind == "sha1" and not isinstance(issuer.key, rsa.RSAPrivateKey):
-            raise UsageError(
-                "the SHA-1 flaw is RSA-only: this CA's key is "
-                f"{describe_key(issuer.key)}; use a CA made with --key-type rsa2048"
-            )
         spec = ca.apply_flaw(spec, flaw.kind, now)
     key = key or ca.generate_private_key(request.key_type)
     signer_cert, signer_key = issuer.certificate, issuer.key
@@ -677,6 +673,13 @@ def build_leaf(
         top, top_key = _lab_ca(
             "Lab CA (excludes these names)", signer_cert, signer_key, now, excluded=excluded
         )
+        lab = [top]
+        signer_cert, signer_key = top, top_key
+    elif flaw is not None and flaw.kind == "sha1" and not isinstance(signer_key, rsa.RSAPrivateKey):
+        # A SHA-1 signature here is sha1WithRSAEncryption: a CA with another key type (the default
+        # is EC) vouches for a lab CA with an RSA key, which signs the leaf with SHA-1.
+        top, top_key = _lab_ca("Lab CA (RSA, signs with SHA-1)", signer_cert, signer_key, now,
+                               key=ca.generate_private_key("rsa2048"))
         lab = [top]
         signer_cert, signer_key = top, top_key
     cert = ca.issue_certificate(spec, key.public_key(), signer_key, signer_cert)

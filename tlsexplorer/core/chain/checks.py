@@ -104,7 +104,8 @@ def _validity(i: int, f: _Facts, s: _Settings, out: list[Finding]) -> None:
                 i,
                 "validity",
                 False,
-                f"Not yet valid at {format_iso8601(s.at)}: {span}.",
+                f"Not yet valid: it starts on {format_iso8601(nb)}; the time checked is "
+                f"{format_iso8601(s.at)} (valid until {format_iso8601(na)}).",
                 "Wait until it starts, check the clock, or reissue it with an earlier start date.",
             )
         )
@@ -114,7 +115,8 @@ def _validity(i: int, f: _Facts, s: _Settings, out: list[Finding]) -> None:
                 i,
                 "validity",
                 False,
-                f"Expired at {format_iso8601(s.at)}: {span}.",
+                f"Expired on {format_iso8601(na)}; the time checked is {format_iso8601(s.at)} "
+                f"(valid from {format_iso8601(nb)}).",
                 "Renew it: issue a new certificate for the same names and install it.",
             )
         )

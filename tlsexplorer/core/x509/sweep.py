@@ -87,7 +87,10 @@ def collect_files(paths: list[Path], recursive: bool = True) -> tuple[list[Path]
                     unique.append(item)
             found = unique
             if len(found) > MAX_SWEEP_FILES:
-                notes.append(f"{path}: {len(found)} files, only the first {MAX_SWEEP_FILES} are read")
+                notes.append(
+                    f"{path}: only the first {MAX_SWEEP_FILES:,} of {len(found):,} files were read "
+                    "(the limit for one folder); open a subfolder, or fewer files, to read the rest"
+                )
                 found = found[:MAX_SWEEP_FILES]
             files.extend(found)
         else:

@@ -152,9 +152,10 @@ class CaScreen(ExplorerScreen):
     CaScreen #ca-body { height: 1fr; }
     CaScreen #ca-form { width: 48; border-right: solid $primary-background; padding: 0 1; }
     CaScreen .row { height: auto; margin-bottom: 0; }
-    CaScreen .row Label { width: 16; padding-top: 0; color: $text-muted; }
+    /* 18: the longest label ("Parent CA folder", "Bundle password") and a gap before its field */
+    CaScreen .row Label { width: 18; padding-right: 1; color: $text-muted; }
     CaScreen .row Input, CaScreen .row Select { width: 1fr; }
-    CaScreen .field-error { color: $error; padding-left: 16; height: auto; display: none; }
+    CaScreen .field-error { color: $error; padding-left: 18; height: auto; display: none; }
     CaScreen .field-error.-shown { display: block; }
     CaScreen .hidden { display: none; }
     CaScreen #make { width: 100%; margin-top: 1; }
@@ -172,6 +173,9 @@ class CaScreen(ExplorerScreen):
         """Fixed serial number (screenshots); None makes random ones."""
         self.last: tuple[Product, tuple[WrittenFile, ...], Recipe] | None = None
         """The last thing made and saved, its files and its recipe."""
+        self.workdir: Path | None = None
+        """The folder relative paths in the form are taken from, and written paths are shown
+        relative to (None: the current folder). Scenes set a private temporary folder."""
 
     # Layout ------------------------------------------------------------------------
 
@@ -210,7 +214,7 @@ class CaScreen(ExplorerScreen):
                                      _input("permit", "e.g. example.net, 10.0.0.0/8"))
                 yield from self._row("exclude", "Exclude names", _input("exclude", "(optional)"))
                 yield from self._row("flaw", "Flaw (lab)", Select(
-                    [("none (a good certificate)", "none")] + [(kind, kind) for kind in ca.FLAWS],
+                    [("none (a good one)", "none")] + [(kind, kind) for kind in ca.FLAWS],
                     value="none", allow_blank=False, id="flaw", compact=True))
                 yield from self._row("encrypt", "Key passphrase",
                                      Checkbox("encrypt the new key", id="encrypt", compact=True))
@@ -296,7 +300,12 @@ class CaScreen(ExplorerScreen):
             return parsed, None
         form = parsed
         now = self.host.now()
-        key_source, serial = self.key_source, self.serial
+        key_source, serial, workdir = self.key_source, self.serial, self.workdir
+
+        def at(path: str) -> str:
+            if workdir is None or not path or Path(path).is_absolute():
+                return path
+            return str(workdir / path)
 
         def new_key() -> ca.PrivateKey | None:
             return key_source(form.key_type) if key_source is not None else None
@@ -306,14 +315,14 @@ class CaScreen(ExplorerScreen):
             return load_ca(directory, form.ca_password if encrypted else None), encrypted
 
         def build() -> tuple[Product, Recipe]:
-            folder = form.folder
+            folder, newdir, csr_file = at(form.folder), at(form.newdir), at(form.csr_file)
             if form.action == "root":
                 product = build_root(folder, form.ca_request(serial), now, new_key())
                 return product, recipe_for(product, now, out_dir=Path(folder))
             if form.action == "intermediate":
                 parent, encrypted = loaded(folder)
-                product = build_intermediate(parent, form.newdir, form.ca_request(serial), now, new_key())
-                return product, recipe_for(product, now, ca_dir=Path(folder), out_dir=Path(form.newdir),
+                product = build_intermediate(parent, newdir, form.ca_request(serial), now, new_key())
+                return product, recipe_for(product, now, ca_dir=Path(folder), out_dir=Path(newdir),
                                            ca_key_encrypted=encrypted)
             if form.action in ("server", "client"):
                 issuer, encrypted = loaded(folder)
@@ -324,9 +333,9 @@ class CaScreen(ExplorerScreen):
                                     new_key())
                 return product, recipe_for(product, now, out_dir=Path(folder))
             issuer, encrypted = loaded(folder)
-            product = build_signed(issuer, read_file(form.csr_file, 1024 * 1024), now, days=form.days,
+            product = build_signed(issuer, read_file(csr_file, 1024 * 1024), now, days=form.days,
                                    not_before=form.not_before, not_after=form.not_after)
-            return product, recipe_for(product, now, ca_dir=Path(folder), csr_path=Path(form.csr_file),
+            return product, recipe_for(product, now, ca_dir=Path(folder), csr_path=Path(csr_file),
                                        ca_key_encrypted=encrypted)
 
         return {}, Job(form.action, build)
@@ -386,14 +395,29 @@ class CaScreen(ExplorerScreen):
             self._status(str(exc), error=True)
             return
         self.show_result(product, written, recipe)
+        self._next_step()
         self._status(f"wrote {len(written)} file{'s' if len(written) != 1 else ''}: {headline(product)}")
         if product.flaw is not None and self._has("chain"):
             self.action_chain()
 
+    def _next_step(self) -> None:
+        """After a CA is made, the form starts from it: the CA just made is the CA folder of what
+        comes next (an intermediate's own folder, not its parent's), and its name is not carried
+        into the next certificate."""
+        action = self.action
+        if action not in ("root", "intermediate"):
+            return
+        if action == "intermediate":
+            newdir = self.query_one("#newdir", Input)
+            self.query_one("#folder", Input).value = newdir.value
+            newdir.value = ""
+        self.query_one("#name", Input).value = ""
+
     def show_result(self, product: Product, written: tuple[WrittenFile, ...], recipe: Recipe) -> None:
         """Show a product, its files and its recipe."""
         self.last = (product, written, recipe)
-        self.query_one("#result", Static).update(product_view(product, written))
+        base = self.workdir or Path.cwd()
+        self.query_one("#result", Static).update(product_view(product, written, base=base))
         self.query_one("#openssl", Static).update(openssl_view(recipe))
         self.query_one("#python", Static).update(python_view(recipe))
         self.query_one("#ca-result", TabbedContent).active = "tab-result"

@@ -10,6 +10,7 @@ thread worker, so a 10,000-certificate bundle never freezes the screen.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -28,7 +29,7 @@ from tlsexplorer.core.chain.gather import ChainInput, InputNames, Source, Verifi
 from tlsexplorer.core.chain.model import ChainReport
 from tlsexplorer.core.errors import TlsxError, UsageError
 from tlsexplorer.core.text import name_text
-from tlsexplorer.core.timeutil import format_iso8601, parse_iso8601
+from tlsexplorer.core.timeutil import parse_iso8601
 from tlsexplorer.render import chain as render
 from tlsexplorer.samples import SAMPLES_DIR
 from tlsexplorer.tui.payloads import VerifyChain
@@ -69,8 +70,20 @@ def _resolve(path: Path) -> Path:
 
 
 def _sources(field: str) -> tuple[Source, ...]:
-    """The files and folders of a comma-separated field; openssl names them as typed."""
-    return tuple(Source.file(_resolve(path), name=str(path)) for path in _paths(field))
+    """The files and folders of a comma-separated field; openssl names them as typed, and a
+    built-in sample found by its bare name by its full path, so the line works when pasted."""
+    sources = []
+    for path in _paths(field):
+        real = _resolve(path)
+        sources.append(Source.file(real, name=str(path) if real == path else _pasteable(real)))
+    return tuple(sources)
+
+
+def _pasteable(path: Path) -> str:
+    """``path`` from the current folder when it lies below it (``tlsexplorer/samples/...`` at the
+    repository's root), else in full: either way it names the file when pasted here."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 #: How messages name the screen's inputs.
@@ -209,8 +222,7 @@ class ChainScreen(ExplorerScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        """Fill the time with the app's clock and verify the demonstration."""
-        self.query_one("#at", Input).value = format_iso8601(self._now())
+        """Verify the demonstration (the time field stays empty: each verification is at its now)."""
         tree = self.query_one("#tree", Tree)
         tree.show_root = False
         self._ready = True
@@ -243,7 +255,7 @@ class ChainScreen(ExplorerScreen):
         self.query_one("#system-roots", Checkbox).value = not payload.roots
         self.query_one("#bundle-root", Checkbox).value = False
         self.query_one("#host", Input).value = payload.host or ""
-        self.query_one("#at", Input).value = format_iso8601(self._now())
+        self.query_one("#at", Input).value = ""
         self.action_verify()
 
     @on(Input.Changed, "#leaf")
@@ -267,7 +279,7 @@ class ChainScreen(ExplorerScreen):
         self.query_one("#system-roots", Checkbox).value = False
         self.query_one("#bundle-root", Checkbox).value = False
         self.query_one("#host", Input).value = DEMO_HOST
-        self.query_one("#at", Input).value = format_iso8601(self._now())
+        self.query_one("#at", Input).value = ""
         self.query_one("#depth", Input).value = "8"
         self.action_verify()
 

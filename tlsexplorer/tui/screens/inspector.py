@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -119,11 +119,19 @@ def _status_cell(obj: LoadedObject, now: Any) -> Text:
     return Text("")
 
 
-def build_rows(files: list[LoadedFile], now: Any, with_sweep: bool) -> list[Row]:
-    """Rows for every file: a header, its objects (containers' items indented), its problems."""
+def build_rows(
+    files: list[LoadedFile], now: Any, with_sweep: bool, notes: Sequence[str] = ()
+) -> list[Row]:
+    """Rows for every file: a header, its objects (containers' items indented), its problems.
+
+    ``notes`` (a folder cut at the file limit) come first, where they are seen.
+    """
     rows: list[Row] = []
     if with_sweep:
         rows.append(Row("sweep", -1, cells=(Text("≡", style="bold"), Text("Folder sweep", style="bold"), "")))
+    for note in notes:
+        cells = (Text("!", style="bold yellow"), Text(note, style="yellow"), "")
+        rows.append(Row("note", -1, text=note, cells=cells))
     for index, entry in enumerate(files):
         result = entry.result
         count = len(result.objects)
@@ -346,7 +354,7 @@ class InspectorScreen(ExplorerScreen):
     def _load_now(self, paths: list[Path], remember: bool, folder_label: str | None) -> None:
         files: list[LoadedFile] = []
         folder = any(p.is_dir() for p in paths)
-        expanded, _notes = collect_files(paths, recursive=True)
+        expanded, notes = collect_files(paths, recursive=True)
         hints = {s.path: s.password for s in manifest() if s.password}
         collecting = gc.isenabled()
         gc.disable()  # thousands of certificates, no cycles: the collector would only slow this down
@@ -358,14 +366,14 @@ class InspectorScreen(ExplorerScreen):
                     continue
                 files.append(LoadedFile(str(file), file, result, hints.get(file)))
             with_sweep = folder or (len(files) > 1 and folder_label is not None)
-            rows = build_rows(files, self.app_now(), with_sweep)
+            rows = build_rows(files, self.app_now(), with_sweep, notes)
             matches = match_keys([f.result for f in files]) if len(files) < 500 else {}
         finally:
             if collecting:
                 gc.enable()
         if remember:
             add_recent([p for p in paths if p.exists()])
-        self.app.call_from_thread(self._show, files, with_sweep, rows, matches)
+        self.app.call_from_thread(self._show, files, with_sweep, rows, matches, len(notes))
         if with_sweep:
             self._sweep_now([f.result for f in files])
 
@@ -389,6 +397,7 @@ class InspectorScreen(ExplorerScreen):
         with_sweep: bool,
         rows: list[Row] | None = None,
         matches: dict[int, list[Any]] | None = None,
+        cut: int = 0,
     ) -> None:
         self.files = files
         self.report = None
@@ -405,7 +414,9 @@ class InspectorScreen(ExplorerScreen):
         plural = "s" if objects != 1 else ""
         self._set_status(
             f"{len(files)} file{'s' if len(files) != 1 else ''} · {objects} object{plural}"
-            + (f" · {problems} problem{'s' if problems != 1 else ''}" if problems else " · all read")
+            + (f" · {problems} problem{'s' if problems != 1 else ''}" if problems else "")
+            + (" · not all read: too many files, see the note at the top" if cut
+               else "" if problems else " · all read")
         )
         self._refresh_recent()
         first = next((i for i, r in enumerate(self.rows) if r.kind == "object"), 0)

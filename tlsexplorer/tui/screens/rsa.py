@@ -71,8 +71,9 @@ class RsaScreen(ExplorerScreen):
     DEFAULT_CSS = """
     RsaScreen .inputs { height: auto; }
     RsaScreen .inputs Input { width: 1fr; }
-    RsaScreen .inputs Input.num { width: 11; }
-    RsaScreen .inputs Input#text { width: 30; }
+    /* 19: 13 characters on screen, so e = 65537 and a 12-digit prime are read whole */
+    RsaScreen .inputs Input.num { width: 19; }
+    RsaScreen .inputs Input#text { width: 1fr; min-width: 16; }
     RsaScreen .inputs Button { min-width: 6; margin-left: 1; }
     RsaScreen .error { color: $error; text-style: bold; height: auto; padding: 0 1; }
     RsaScreen .warning { color: $warning; height: auto; padding: 0 1; }

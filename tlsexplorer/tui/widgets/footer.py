@@ -12,16 +12,22 @@ Each key is also born with the footer's ``compact`` setting. Textual's keys
 start compact and are then bound to the footer's (not compact) value, so every
 key restyled itself twice on mount: about 30 ms on Home's nine keys, a tenth
 of the app's start-up.
+
+Help (F1) and Quit (ctrl+q) sit at the right edge beside the command palette,
+so a narrow terminal that cannot show every key still shows those two.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+
+ALWAYS_SHOWN = ("f1", "ctrl+q")
+"""Keys drawn at the right edge of the footer, so no screen width hides them."""
 
 
 def shown_keys(screen: Screen[Any]) -> tuple[tuple[object, ...], ...]:
@@ -38,6 +44,10 @@ class KeyFooter(Footer):
 
     _shown: tuple[tuple[object, ...], ...] | None = None
 
+    DEFAULT_CSS: ClassVar[str] = """
+    KeyFooter FooterKey.-always { split: right; }
+    """
+
     def bindings_changed(self, screen: Screen[Any]) -> None:
         """Rebuild (as Textual's footer does) only when the keys to show differ."""
         if screen.app.app_focus and self.is_attached and screen is self.screen:
@@ -48,10 +58,15 @@ class KeyFooter(Footer):
         super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
-        """Textual's keys, each bound key already set to the footer's ``compact`` value."""
+        """Textual's keys: :data:`ALWAYS_SHOWN` moved to the right edge, and each bound key
+        already set to the footer's ``compact`` value."""
         for widget in super().compose():
-            # The palette key is not bound to the footer's setting: it stays compact, as Textual draws it.
-            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
-                widget.set_reactive(FooterKey.compact, self.compact)
-                widget.set_class(self.compact, "-compact", update=False)
+            if isinstance(widget, FooterKey):
+                if widget.key in ALWAYS_SHOWN:
+                    widget.add_class("-always")
+                # The palette key is not bound to the footer's setting: it stays compact, as Textual
+                # draws it.
+                if not widget.has_class("-command-palette"):
+                    widget.set_reactive(FooterKey.compact, self.compact)
+                    widget.set_class(self.compact, "-compact", update=False)
             yield widget
