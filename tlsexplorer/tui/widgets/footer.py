@@ -8,6 +8,12 @@ key. This footer remembers what it last showed and skips a rebuild that would
 draw the same keys, so moving between widgets with the same bindings costs
 nothing and a screen with many keys starts as fast as one with few.
 
+Textual's footer also composes empty and builds its keys only once the
+screen first reports its bindings, so every screen built and laid out its
+footer twice. This one draws its keys when it is composed, from the bindings
+the screen already has, and remembers them, so that first report usually
+changes nothing.
+
 Each key is also born with the footer's ``compact`` setting. Textual's keys
 start compact and are then bound to the footer's (not compact) value, so every
 key restyled itself twice on mount: about 30 ms on Home's nine keys, a tenth
@@ -48,6 +54,13 @@ class KeyFooter(Footer):
     KeyFooter FooterKey.-always { split: right; }
     """
 
+    def __init__(self, *, compact: bool = False) -> None:
+        super().__init__(compact=compact)
+        # Textual's footer composes empty, then recomposes once the screen reports its bindings: a
+        # second build, layout and paint of the whole footer. The screen's bindings are readable
+        # when the footer is composed, so the keys are drawn at once.
+        self.set_reactive(Footer._bindings_ready, True)
+
     def bindings_changed(self, screen: Screen[Any]) -> None:
         """Rebuild (as Textual's footer does) only when the keys to show differ."""
         if screen.app.app_focus and self.is_attached and screen is self.screen:
@@ -60,6 +73,8 @@ class KeyFooter(Footer):
     def compose(self) -> ComposeResult:
         """Textual's keys: :data:`ALWAYS_SHOWN` moved to the right edge, and each bound key
         already set to the footer's ``compact`` value."""
+        if self._bindings_ready:
+            self._shown = shown_keys(self.screen)
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 if widget.key in ALWAYS_SHOWN:
