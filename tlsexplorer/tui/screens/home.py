@@ -8,6 +8,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
@@ -45,7 +46,10 @@ class ExplorerCard(Static, can_focus=True):
     ]
 
     def __init__(self, item: Explorer) -> None:
-        super().__init__(f"{item.concept}\n\n[i]{item.actions}[/i]", id=f"card-{item.id}", classes="card")
+        # Content, not markup: nothing to parse, and text from the registry is never read as markup.
+        super().__init__(
+            Content.assemble(item.concept, "\n\n", (item.actions, "i")), id=f"card-{item.id}", classes="card"
+        )
         # Title and key sit in the border, so Home fits a 120x40 terminal without scrolling.
         self.border_title = item.title
         self.border_subtitle = item.key.upper()
