@@ -56,3 +56,35 @@ async def test_ca_form_labels_have_a_gap_before_their_field() -> None:
                 text = str(label.render())
                 field = screen.query_one(f"#row-{label.id.removeprefix('label-')}").children[1]
                 assert label.content_region.x + len(text) < field.region.x, f"{action}: {text!r} touches it"
+
+
+async def test_ca_result_keeps_words_whole_at_80_columns(tmp_path: object) -> None:
+    import re
+    from pathlib import Path
+
+    from textual.widgets import Input, Select, Static
+
+    from tests.tui.conftest import wait_for_workers
+    from tlsexplorer.render.ca import certificate_rows
+
+    assert isinstance(tmp_path, Path)
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_explorer(pilot, "ca")
+        screen.query_one("#action", Select).value = "root"
+        await pilot.pause()
+        screen.query_one("#folder", Input).value = str(tmp_path / "newca")
+        screen.query_one("#name", Input).value = "Example Learning Root Certificate Authority"
+        await pilot.press("ctrl+s")
+        await wait_for_workers(pilot)
+        assert screen.last is not None and screen.last[0].certificate is not None
+        result = screen.query_one("#result", Static)
+        width = result.content_region.width
+        shown = [result.render_line(y).text for y in range(result.virtual_size.height)]
+        words = {word for line in shown for word in line.split()}
+        for field, value in certificate_rows(screen.last[0].certificate):
+            for word in f"{field} {value}".split():
+                # fingerprints, serials and key identifiers may fold; words and dates may not
+                if len(word) > width or re.fullmatch(r"[0-9a-f:]{12,}", word):
+                    continue
+                assert word in words, f"{word!r} ({field}) is broken at {width} columns:\n" + "\n".join(shown)
