@@ -88,3 +88,31 @@ async def test_ca_result_keeps_words_whole_at_80_columns(tmp_path: object) -> No
                 if len(word) > width or re.fullmatch(r"[0-9a-f:]{12,}", word):
                     continue
                 assert word in words, f"{word!r} ({field}) is broken at {width} columns:\n" + "\n".join(shown)
+
+
+async def test_inspector_der_tab_shows_a_tree_and_whole_hex_rows_at_80x24() -> None:
+    from textual.widgets import TabbedContent, Tree
+
+    from tlsexplorer.tui.widgets.hexview import HexView
+    from tlsexplorer.tui.widgets.virtual_table import VirtualTable
+
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_explorer(pilot, "inspector")
+        first = next(i for i, row in enumerate(screen.rows) if row.obj is not None and row.obj.der)
+        screen.query_one("#insp-objects", VirtualTable).move_cursor(row=first, animate=False)
+        screen.query_one("#insp-right", TabbedContent).active = "tab-der"
+        await pilot.pause()
+        await pilot.pause()
+        tree = screen.query_one("#insp-der-tree", Tree)
+        assert tree.region.height >= 7, f"the DER tree shows {tree.region.height} lines"
+        hexview = screen.query_one("#insp-der-hex", HexView)
+        assert hexview.region.height >= 4, f"the hex view shows {hexview.region.height} lines"
+        data = screen.rows[first].obj.der  # type: ignore[union-attr]
+        line = hexview.render_line(0).text
+        per_row = hexview.bytes_per_row
+        assert per_row >= 8, f"{per_row} bytes per row"
+        ascii_ = "".join(chr(b) if 32 <= b < 127 else "." for b in data[:per_row])
+        assert all(f"{b:02x}" in line for b in data[:per_row]), line
+        assert line.rstrip().endswith(ascii_), f"no whole row and ASCII in {hexview.region.width} columns: {line!r}"
+        assert hexview.max_scroll_x == 0, "the hex view scrolls sideways"
