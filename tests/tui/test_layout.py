@@ -114,5 +114,6 @@ async def test_inspector_der_tab_shows_a_tree_and_whole_hex_rows_at_80x24() -> N
         assert per_row >= 8, f"{per_row} bytes per row"
         ascii_ = "".join(chr(b) if 32 <= b < 127 else "." for b in data[:per_row])
         assert all(f"{b:02x}" in line for b in data[:per_row]), line
-        assert line.rstrip().endswith(ascii_), f"no whole row and ASCII in {hexview.region.width} columns: {line!r}"
+        width = hexview.region.width
+        assert line.rstrip().endswith(ascii_), f"no whole row and ASCII in {width} columns: {line!r}"
         assert hexview.max_scroll_x == 0, "the hex view scrolls sideways"
