@@ -117,3 +117,29 @@ async def test_inspector_der_tab_shows_a_tree_and_whole_hex_rows_at_80x24() -> N
         width = hexview.region.width
         assert line.rstrip().endswith(ascii_), f"no whole row and ASCII in {width} columns: {line!r}"
         assert hexview.max_scroll_x == 0, "the hex view scrolls sideways"
+
+
+async def test_tls_scenarios_table_fits_at_120_columns() -> None:
+    from textual.widgets import DataTable
+
+    from tlsexplorer.core.tls.scenarios import SCENARIOS, ScenarioResult
+
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_explorer(pilot, "tls")
+        screen.show_tab("tab-scenarios", "#board")
+        for scenario in SCENARIOS:  # what the client says is long: the column is cut with an ellipsis
+            said = "certificate verify failed: unable to get local issuer certificate (_ssl.c:1000)"
+            screen.show_scenario_result(ScenarioResult(scenario, False, said, "why", ()))
+        await pilot.pause()
+        await pilot.pause()
+        board = screen.query_one("#board", DataTable)
+        for size in ((120, 40), (100, 30), (120, 40)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            used = sum(column.get_render_width(board) for column in board.columns.values())
+            room = board.scrollable_content_region.width
+            assert used <= room, f"{size}: the columns take {used} of {room}: the last one is clipped"
+            assert board.max_scroll_x == 0
+        assert str(board.get_cell(SCENARIOS[0].id, "error")).endswith("…")
