@@ -143,3 +143,72 @@ async def test_tls_scenarios_table_fits_at_120_columns() -> None:
             assert used <= room, f"{size}: the columns take {used} of {room}: the last one is clipped"
             assert board.max_scroll_x == 0
         assert str(board.get_cell(SCENARIOS[0].id, "error")).endswith("…")
+
+
+def contrast(one: tuple[int, int, int], other: tuple[int, int, int]) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+
+    def luminance(rgb: tuple[int, int, int]) -> float:
+        def linear(c: int) -> float:
+            s = c / 255
+            return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (linear(c) for c in rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    hi, lo = sorted((luminance(one), luminance(other)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def cell_colours(screen: object, x: int, y: int) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """(foreground, background) of the cell at (x, y) as the screen draws it."""
+    from textual.screen import Screen
+
+    assert isinstance(screen, Screen)
+    column = 0
+    for segment in screen._compositor.render_strips()[y]:
+        if column + len(segment.text) > x:
+            style = segment.style
+            assert style is not None and style.bgcolor is not None
+            back = style.bgcolor.get_truecolor()
+            fore = style.color.get_truecolor() if style.color is not None else back
+            return (fore.red, fore.green, fore.blue), (back.red, back.green, back.blue)
+        column += len(segment.text)
+    raise AssertionError(f"no cell at {x}, {y}")
+
+
+def distance(one: tuple[int, int, int], other: tuple[int, int, int]) -> float:
+    """How far apart two colours are (RGB, 0 to 441): a change of hue counts, not only of lightness."""
+    return float(sum((a - b) ** 2 for a, b in zip(one, other, strict=True)) ** 0.5)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_focus_on_compact_fields_is_clearly_visible(theme: str) -> None:
+    """Focus on a compact Input or Select was a background change from colour 234 to 235."""
+    from textual.widgets import Input
+
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = theme
+        for explorer_id, selectors in (("ca", ("#name", "#action", "#key-type")), ("chain", ("#host", "#depth"))):
+            screen = await open_explorer(pilot, explorer_id)  # type: ignore[call-overload]
+            for selector in selectors:
+                widget = screen.query_one(selector)
+                if isinstance(widget, Input):
+                    widget.value = "a.test"  # the value must stay readable (placeholders may be faint)
+                screen.set_focus(None)
+                await pilot.pause()
+                x, y = widget.region.right - 1, widget.region.y
+                _, blurred = cell_colours(screen, x, y)
+                widget.focus()
+                await pilot.pause()
+                if isinstance(widget, Input):
+                    widget.action_end()  # not the selection that focus makes
+                    await pilot.pause()
+                _, focused = cell_colours(screen, x, y)
+                assert distance(blurred, focused) >= 60, f"{explorer_id} {selector}: {blurred} -> {focused}"
+                text, background = cell_colours(screen, widget.region.x + 1, y)
+                if text != background:  # a blank cell has no text to read
+                    assert contrast(text, background) >= 4.5, f"{explorer_id} {selector}: {text} on {background}"
+            screen.dismiss()
+            await pilot.pause()
