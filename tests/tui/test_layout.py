@@ -190,7 +190,8 @@ async def test_focus_on_compact_fields_is_clearly_visible(theme: str) -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         app.theme = theme
-        for explorer_id, selectors in (("ca", ("#name", "#action", "#key-type")), ("chain", ("#host", "#depth"))):
+        fields = (("ca", ("#name", "#action", "#key-type")), ("chain", ("#host", "#depth")))
+        for explorer_id, selectors in fields:
             screen = await open_explorer(pilot, explorer_id)  # type: ignore[call-overload]
             for selector in selectors:
                 widget = screen.query_one(selector)
@@ -209,6 +210,7 @@ async def test_focus_on_compact_fields_is_clearly_visible(theme: str) -> None:
                 assert distance(blurred, focused) >= 60, f"{explorer_id} {selector}: {blurred} -> {focused}"
                 text, background = cell_colours(screen, widget.region.x + 1, y)
                 if text != background:  # a blank cell has no text to read
-                    assert contrast(text, background) >= 4.5, f"{explorer_id} {selector}: {text} on {background}"
+                    ratio = contrast(text, background)
+                    assert ratio >= 4.5, f"{explorer_id} {selector}: {text} on {background}"
             screen.dismiss()
             await pilot.pause()
