@@ -214,3 +214,20 @@ async def test_focus_on_compact_fields_is_clearly_visible(theme: str) -> None:
                     assert ratio >= 4.5, f"{explorer_id} {selector}: {text} on {background}"
             screen.dismiss()
             await pilot.pause()
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_trust_the_root_in_the_bundle_is_readable(theme: str) -> None:
+    """In the light theme the Chain screen's warning checkbox was yellow on a light grey."""
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = theme
+        screen = await open_explorer(pilot, "chain")
+        box = screen.query_one("#bundle-root")
+        label = "Trust"
+        shown = "".join(screen._compositor.render_strips()[box.region.y].text)
+        x = shown.index(label, box.region.x)
+        for column in range(x, x + len(label)):
+            text, background = cell_colours(screen, column, box.region.y)
+            ratio = contrast(text, background)
+            assert ratio >= 4.5, f"{shown[column]!r}: {text} on {background} is {ratio:.1f}:1"
