@@ -23,7 +23,8 @@ SAN_OID = ExtensionOID.SUBJECT_ALTERNATIVE_NAME
 
 if TYPE_CHECKING:
     from cryptography import x509
-    from rich.console import RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.text import Text
 
     from tlsexplorer.core.ca.recipes import Recipe
     from tlsexplorer.core.ca.store import Product, WrittenFile
@@ -142,7 +143,6 @@ def product_view(
     Paths under ``base`` (the folder the person works in) are shown relative to it.
     """
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
     parts: list[RenderableType] = []
@@ -153,34 +153,23 @@ def product_view(
     if product.changes:
         parts.append(changes_table(product.changes))
     if product.certificate is not None:
-        table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
-        # both columns may wrap: at 80 columns the result pane is about 30 wide, and an
-        # unwrappable field column left the values no room at all
-        table.add_column("field", style="bold", overflow="fold", min_width=10)
-        table.add_column("value", overflow="fold", min_width=12)
-        for field, value in certificate_rows(product.certificate):
-            table.add_row(field, Text(value))  # Text: a name holding "[/]" is not markup
-        parts.append(table)
+        # Text: a name holding "[/]" is not markup
+        rows = [(field, Text(value)) for field, value in certificate_rows(product.certificate)]
+        parts.append(FieldList(rows))
     elif product.csr is not None:
-        table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
-        table.add_column("field", style="bold", overflow="fold", min_width=10)
-        table.add_column("value", overflow="fold", min_width=12)
-        table.add_row("subject", Text(name_text(product.csr.subject)))
-        table.add_row("public key", describe_key(product.csr.public_key()))
+        rows = [("subject", Text(name_text(product.csr.subject))),
+                ("public key", Text(describe_key(product.csr.public_key())))]
         for ext in product.csr.extensions:
-            table.add_row("requests " + extension_name(ext),
-                          Text(printable(ca.describe_extension(ext.value), backslash=False)))
-        parts.append(table)
+            rows.append(("requests " + extension_name(ext),
+                         Text(printable(ca.describe_extension(ext.value), backslash=False))))
+        parts.append(FieldList(rows))
     if written:
         parts.append(files_table(written, base=base))
     else:
-        planned = Table(title="Files it will write", title_justify="left", expand=True, box=None)
-        planned.add_column("path", overflow="fold")
-        planned.add_column("kind", no_wrap=True)
-        for item in product.files:
-            kind = KIND_LABELS.get(item.kind, item.kind) + (" (0600)" if item.private else "")
-            planned.add_row(Text(shown_path(Path(item.path), base)), kind)
-        parts.append(planned)
+        planned = [(Text(shown_path(Path(item.path), base)),
+                    KIND_LABELS.get(item.kind, item.kind) + (" (0600)" if item.private else ""))
+                   for item in product.files]
+        parts.append(PathRows("Files it will write", ("path", "kind"), planned))
     for note in product.notes:
         parts.append(Text(f"• {note}", style="yellow"))
     return Group(*parts)
@@ -215,17 +204,80 @@ def shown_path(path: Path, base: Path | None) -> str:
 
 def files_table(written: Sequence[WrittenFile], *, base: Path | None = None) -> RenderableType:
     """The files written, with kind and mode (paths under ``base`` relative to it)."""
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="Files written", title_justify="left", expand=True, box=None)
-    table.add_column("path", overflow="fold")
-    table.add_column("kind", no_wrap=True)
-    table.add_column("mode", no_wrap=True)
-    for item in written:
-        kind = KIND_LABELS.get(item.kind, item.kind)
-        table.add_row(Text(shown_path(item.path, base)), kind, _mode(item.path))
-    return table
+    rows = [(Text(shown_path(item.path, base)), KIND_LABELS.get(item.kind, item.kind), _mode(item.path))
+            for item in written]
+    return PathRows("Files written", ("path", "kind", "mode"), rows)
+
+
+NARROW = 48
+"""Below this many columns, field lists and file tables are stacked: a label line, then its value indented."""
+
+
+class FieldList:
+    """Field/value rows: a two-column table when wide, stacked when narrow.
+
+    Words are never broken: at 80 columns the CA result pane is under 30
+    wide, where a table column cut ``digitalSignature`` and dates in two.
+    Values longer than the line (fingerprints, paths) fold.
+    """
+
+    def __init__(self, rows: Sequence[tuple[str, Text]]) -> None:
+        self.rows = list(rows)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """A table when ``options.max_width`` leaves the values room, else stacked lines."""
+        from rich.table import Table
+        from rich.text import Text
+
+        if options.max_width >= NARROW:
+            table = Table(show_header=False, box=None, padding=(0, 1), expand=True)
+            table.add_column("field", style="bold", overflow="fold", min_width=10)
+            table.add_column("value", overflow="fold", min_width=12)
+            for field, value in self.rows:
+                table.add_row(field, value)
+            yield table
+            return
+        for field, value in self.rows:
+            yield Text(field, style="bold", overflow="fold")
+            yield _indented(value)
+
+
+def _indented(value: Text) -> RenderableType:
+    """``value`` two columns in, wrapped at spaces, folding only what is longer than the line."""
+    from rich.padding import Padding
+
+    value = value.copy()
+    value.overflow = "fold"
+    return Padding(value, (0, 0, 0, 2))
+
+
+class PathRows:
+    """A titled table of paths and short labels; when narrow, each path on its line, its labels under it."""
+
+    def __init__(self, title: str, headers: Sequence[str],
+                 rows: Sequence[tuple[Text | str, ...]]) -> None:
+        self.title, self.headers, self.rows = title, tuple(headers), list(rows)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """A table when wide, stacked lines when narrow."""
+        from rich.table import Table
+        from rich.text import Text
+
+        if options.max_width >= NARROW:
+            table = Table(title=self.title, title_justify="left", expand=True, box=None)
+            table.add_column(self.headers[0], overflow="fold")
+            for header in self.headers[1:]:
+                table.add_column(header, no_wrap=True)
+            for row in self.rows:
+                table.add_row(*row)
+            yield table
+            return
+        yield Text(self.title, style="italic")
+        for path, *labels in self.rows:
+            yield Text.assemble(path, overflow="fold")  # a path may fold anywhere
+            yield _indented(Text("  ".join(str(label) for label in labels), style="dim"))
 
 
 def openssl_view(recipe: Recipe) -> RenderableType:

@@ -347,11 +347,22 @@ def render_sweep(report: SweepReport) -> RenderableType:
     return Group(*parts)
 
 
-def hex_row(data: bytes, row: int, highlight: tuple[int, int] | None = None, width: int = 16) -> Text:
+def hex_row_width(width: int = 16, offset_digits: int = 8) -> int:
+    """Columns one ``hex_row`` of ``width`` bytes takes: offset, hex (a gap after 8), ASCII."""
+    return offset_digits + 2 + width * 3 + (1 if width > 8 else 0) + 1 + width
+
+
+def hex_row(
+    data: bytes,
+    row: int,
+    highlight: tuple[int, int] | None = None,
+    width: int = 16,
+    offset_digits: int = 8,
+) -> Text:
     """One hex dump row: offset, hex bytes, ASCII; bytes in ``highlight`` [start, end) reversed."""
     start = row * width
     chunk = data[start : start + width]
-    text = Text(f"{start:08x}  ", style="dim")
+    text = Text(f"{start:0{offset_digits}x}  ", style="dim")
     lo, hi = highlight if highlight else (-1, -1)
     for i in range(width):
         if i == 8:
@@ -405,6 +416,7 @@ __all__ = [
     "expiry_style",
     "hex_dump",
     "hex_row",
+    "hex_row_width",
     "key_text",
     "object_heading",
     "render_certificate",

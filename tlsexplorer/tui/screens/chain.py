@@ -149,7 +149,7 @@ class ChainScreen(ExplorerScreen):
     ChainScreen Select { width: 12; margin-right: 2; }
     ChainScreen Checkbox { width: auto; height: 1; border: none; padding: 0; margin-right: 1; }
     ChainScreen Checkbox:focus { border: none; }
-    ChainScreen #bundle-root { color: $warning; }
+    ChainScreen #bundle-root { color: $foreground; background: $warning-muted; }
     ChainScreen #verify { min-width: 10; }
     ChainScreen #verdict { height: auto; padding: 0 1; }
     ChainScreen #body { height: 1fr; }

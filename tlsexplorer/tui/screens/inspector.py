@@ -240,11 +240,14 @@ class InspectorScreen(ExplorerScreen):
     #insp-details-scroll { padding: 0 1; }
     #insp-der-tree { height: 1fr; }
     #insp-der-hex { height: 12; border-top: solid $primary; }
+    InspectorScreen.-short #insp-der-hex { height: 7; }
     #insp-pem { padding: 0 1; }
     """
 
     #: Below 100 columns the object list narrows so the details keep room.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Screen declares it)
+    #: Below 30 rows the DER tab's hex view gives the tree room.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012 (Screen declares it)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+o", "focus_path", "Open path"),

@@ -307,6 +307,7 @@ class TlsScreen(ExplorerScreen):
         if column is not None and column.width != wanted:
             column.width = wanted
             board.refresh(layout=True)
+        self.call_after_refresh(self._refit_said)
 
     def show_tab(self, tab_id: str, focus: str) -> None:
         """Switch tabs and move the focus into the new tab (a focused widget left behind in a
@@ -602,13 +603,24 @@ class TlsScreen(ExplorerScreen):
         if result.warning:
             outcome = Text("works ⚠", style="bold yellow")
         board.update_cell(result.scenario.id, "result", outcome)
-        said = (result.error or "page received").removeprefix("certificate verify failed: ")
-        if len(said) > 46:
-            said = said[:45] + "…"
-        board.update_cell(result.scenario.id, "error", said, update_width=True)
+        self._fill_said(board, result)
         row = board.cursor_row
         if 0 <= row < len(SCENARIOS) and SCENARIOS[row].id == result.scenario.id:
             self._show_scenario(result.scenario.id)
+
+    def _fill_said(self, board: DataTable[Any], result: ScenarioResult) -> None:
+        """What the client said, cut with an ellipsis to the room the other columns leave."""
+        said = (result.error or "page received").removeprefix("certificate verify failed: ")
+        used = sum(board.columns[ColumnKey(key)].get_render_width(board) for key in ("title", "result"))
+        room = max((board.scrollable_content_region.width or self.app.size.width - 2) - used - 2, 12)
+        if len(said) > room:
+            said = said[: room - 1] + "…"
+        board.update_cell(result.scenario.id, "error", said, update_width=True)
+
+    def _refit_said(self) -> None:
+        board = self.query_one("#board", DataTable)
+        for result in self.scenario_results.values():
+            self._fill_said(board, result)
 
     @on(DataTable.RowHighlighted, "#board")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
