@@ -279,9 +279,9 @@ def gather_input(request: ChainInput) -> Gathered:
             notes.append(f"{names.bundle_root}: no self-signed root found in the bundle")
         else:
             notes.append(BUNDLE_ROOT_TRUSTED)
-            in_bundle = [(cert, name) for cert, name in [(leaf, leaf_name), *candidates] if cert in bundle_roots]
+            in_bundle = [(c, name) for c, name in [(leaf, leaf_name), *candidates] if c in bundle_roots]
             cafile.extend(name for _, name in in_bundle)
-            origins.extend((cert, f"{name}, the bundle's root ({names.bundle_root})") for cert, name in in_bundle)
+            origins.extend((c, f"{name}, the bundle's root ({names.bundle_root})") for c, name in in_bundle)
 
     return Gathered(
         leaf=leaf,

@@ -340,7 +340,9 @@ class ChainScreen(ExplorerScreen):
         self.query_one("#checklist", Static).update("")
         self.query_one("#command", Static).update("")
 
-    def _show(self, report: ChainReport, input_notes: tuple[str, ...] = (), anchor: str | None = None) -> None:
+    def _show(
+        self, report: ChainReport, input_notes: tuple[str, ...] = (), anchor: str | None = None
+    ) -> None:
         self.report = report
         self.input_notes = input_notes
         verdict = render.verdict_text(report)
