@@ -359,3 +359,38 @@ async def test_verify_uses_the_time_of_verifying_not_of_opening() -> None:
         await pilot.press("ctrl+r")
         await wait_for_workers(pilot)
         assert screen.report is not None and screen.report.at == later
+
+
+async def test_the_anchor_used_is_shown_with_where_it_came_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the Anchors field empty, the result still says which root verified the chain and from where."""
+    from tlsexplorer.core.chain.trust import system_trust
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(SAMPLES_DIR / "charlies-root-ca.pem"))
+    system_trust.cache_clear()
+    monkeypatch.setattr("tlsexplorer.core.chain.trust.candidate_bundles",
+                        lambda: [(str(SAMPLES_DIR / "charlies-root-ca.pem"), "platform")])
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_explorer(pilot, "chain")
+
+            async def verdict(chain_files: str, *, system: bool, bundle: bool) -> str:
+                screen.query_one("#leaf", Input).value = "alice.example.net.fullchain.pem"
+                screen.query_one("#chain-files", Input).value = chain_files
+                screen.query_one("#anchors", Input).value = ""
+                screen.query_one("#host", Input).value = "alice.example.net"
+                screen.query_one("#system-roots", Checkbox).value = system
+                screen.query_one("#bundle-root", Checkbox).value = bundle
+                await pilot.press("ctrl+r")
+                await wait_for_workers(pilot)
+                assert screen.report is not None and screen.report.valid
+                return " ".join(widget_text(screen, "#verdict").split())
+
+            text = await verdict("charlies-root-ca.pem", system=False, bundle=True)
+            assert "anchor: Charlie's Certificate Authority" in text, text
+            assert "charlies-root-ca.pem" in text and "bundle" in text, text
+            text = await verdict("", system=True, bundle=False)
+            assert "anchor: Charlie's Certificate Authority" in text, text
+            assert "system" in text and "charlies-root-ca.pem" in text, text
+    finally:
+        system_trust.cache_clear()

@@ -15,8 +15,9 @@ from tests.tui.conftest import open_explorer
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.explorers import EXPLORERS, open_action
-from tlsexplorer.tui.screens.base import ExplorerScreen
+from tlsexplorer.tui.screens.base import NEXT_TAB, PREVIOUS_TAB, ExplorerScreen
 
+TAB_KEYS = {NEXT_TAB: "next_tab(1)", PREVIOUS_TAB: "next_tab(-1)"}
 APP_KEYS = {"f1": "help", "ctrl+q": "quit", **{item.key: open_action(item.id) for item in EXPLORERS}}
 
 
@@ -64,6 +65,10 @@ async def test_app_keys_work_from_every_focusable_widget(item: object) -> None:
                     assert active is not None and active.binding.action == action, (
                         f"{key} in {where} runs {active.binding.action if active else None}, not {action}"
                     )
+                for key, action in TAB_KEYS.items() if screen.tabs() else ():
+                    active = screen.active_bindings.get(key)
+                    runs = active.binding.action if active else None
+                    assert runs == action, f"{key} in {where} runs {runs}, not {action}"
                 before = _value(widget)
                 if before is None:
                     continue
@@ -76,6 +81,19 @@ async def test_app_keys_work_from_every_focusable_widget(item: object) -> None:
                 await pilot.pause()
                 assert app.screen is screen
                 assert _value(widget) == before, where
+                # The tab keys typed in the text box go to the next tab and back, and type nothing.
+                group = next((a for a in widget.ancestors if isinstance(a, TabbedContent)), None)
+                if group is not None:
+                    shown = group.active
+                    await pilot.press(NEXT_TAB)
+                    await pilot.pause()
+                    assert group.active != shown, f"{NEXT_TAB} in {where} did not change the tab"
+                    await pilot.press(PREVIOUS_TAB)
+                    await pilot.pause()
+                    assert group.active == shown, f"{PREVIOUS_TAB} in {where} did not come back"
+                    widget.focus()
+                    await pilot.pause()
+                    assert _value(widget) == before, f"a tab key typed in {where}"
                 await pilot.press("f1")
                 await pilot.pause()
                 assert app.screen is not screen, f"F1 in {where} did not open help"

@@ -65,6 +65,13 @@ def verdict_text(report: ChainReport) -> Text:
     return text
 
 
+def anchor_text(report: ChainReport, origin: str | None) -> Text:
+    """``anchor: <name>  from <where>``: the trust anchor the chain ends at (empty: it ends at none)."""
+    if not report.trusted or not report.chain or origin is None:
+        return Text()
+    return Text.assemble(("anchor: ", "bold"), describe(report.chain[-1]), ("  from ", "dim"), origin)
+
+
 def certificate_label(report: ChainReport, index: int) -> Text:
     """``[0] leaf  alice.example.net  ✔`` with the failure count when there are failures."""
     cert = report.chain[index]

@@ -147,6 +147,20 @@ class Gathered:
     """The files the equivalent openssl command names."""
     notes: tuple[str, ...] = ()
     """What the person must know about the input (files skipped, a root trusted from the bundle)."""
+    origins: tuple[tuple[x509.Certificate, str], ...] = ()
+    """Where each given anchor and each bundle root came from (see :meth:`origin`)."""
+
+    def origin(self, cert: x509.Certificate) -> str | None:
+        """Where the trust anchor ``cert`` came from: its file and input, or the system's trust store.
+
+        None: ``cert`` is no trust anchor of this verification.
+        """
+        for anchor, origin in self.origins:
+            if anchor == cert:
+                return origin
+        if self.system is not None and cert in self.system.certificates:
+            return f"the system's trust store ({self.system.path or self.system.source})"
+        return None
 
     @property
     def roots(self) -> tuple[x509.Certificate, ...]:
@@ -240,6 +254,7 @@ def gather_input(request: ChainInput) -> Gathered:
         candidates += [named for source in request.intermediates for named in _read(source, notes)]
         anchors = [named for source in request.anchors for named in _read(source, notes)]
     cafile = [name for _, name in anchors]
+    origins = [(cert, f"{name} ({names.anchors})") for cert, name in anchors]
     untrusted = _unique(name for _, name in candidates)
 
     system: SystemTrust | None = None
@@ -264,7 +279,9 @@ def gather_input(request: ChainInput) -> Gathered:
             notes.append(f"{names.bundle_root}: no self-signed root found in the bundle")
         else:
             notes.append(BUNDLE_ROOT_TRUSTED)
-            cafile.extend(name for cert, name in [(leaf, leaf_name), *candidates] if cert in bundle_roots)
+            in_bundle = [(c, name) for c, name in [(leaf, leaf_name), *candidates] if c in bundle_roots]
+            cafile.extend(name for _, name in in_bundle)
+            origins.extend((c, f"{name}, the bundle's root ({names.bundle_root})") for c, name in in_bundle)
 
     return Gathered(
         leaf=leaf,
@@ -274,6 +291,7 @@ def gather_input(request: ChainInput) -> Gathered:
         bundle_roots=tuple(bundle_roots),
         files=OpensslFiles(leaf=leaf_name, untrusted=untrusted, cafile=_unique(cafile)),
         notes=tuple(notes),
+        origins=tuple(origins),
     )
 
 

@@ -326,7 +326,9 @@ class ChainScreen(ExplorerScreen):
         except Exception as exc:  # anything unexpected is shown, never a crash
             self.app.call_from_thread(self._show_error, f"could not verify: {exc}")
             return
-        self.app.call_from_thread(self._show, result.report, result.gathered.notes)
+        chain = result.report.chain
+        anchor = result.gathered.origin(chain[-1]) if chain else None
+        self.app.call_from_thread(self._show, result.report, result.gathered.notes, anchor)
 
     # Output -----------------------------------------------------------------
 
@@ -338,10 +340,16 @@ class ChainScreen(ExplorerScreen):
         self.query_one("#checklist", Static).update("")
         self.query_one("#command", Static).update("")
 
-    def _show(self, report: ChainReport, input_notes: tuple[str, ...] = ()) -> None:
+    def _show(
+        self, report: ChainReport, input_notes: tuple[str, ...] = (), anchor: str | None = None
+    ) -> None:
         self.report = report
         self.input_notes = input_notes
-        self.query_one("#verdict", Static).update(render.verdict_text(report))
+        verdict = render.verdict_text(report)
+        used = render.anchor_text(report, anchor)
+        if used:
+            verdict.append("\n").append_text(used)
+        self.query_one("#verdict", Static).update(verdict)
         tree = self.query_one("#tree", Tree)
         tree.clear()
         # Every path as one tree: shared beginnings once, alternatives as branches.

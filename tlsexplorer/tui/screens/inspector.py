@@ -167,7 +167,46 @@ def build_rows(
 
 
 class CryptoTree(DirectoryTree):
-    """A directory tree that lists folders, then crypto-looking files, then the rest."""
+    """A directory tree that lists folders, then crypto-looking files, then the rest.
+
+    Backspace goes up a folder, the cursor on the folder it came from; ctrl+e goes
+    into the folder under the cursor (back where it was).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("backspace", "up_folder", "Up a folder"),
+        Binding("ctrl+e", "into_folder", "Into folder"),
+    ]
+
+    _came_from: Path | None = None
+
+    def action_up_folder(self) -> None:
+        """Show the parent folder, the cursor on the folder shown until now."""
+        here = Path(self.path).expanduser().resolve()
+        if here.parent == here:
+            self.app.bell()
+            return
+        self._came_from = here
+        self.path = here.parent
+
+    def action_into_folder(self) -> None:
+        """Show the folder under the cursor (a file's folder when the cursor is on a file)."""
+        node = self.cursor_node
+        if node is None or node.data is None or node is self.root:
+            return
+        target = node.data.path if self._safe_is_dir(node.data.path) else node.data.path.parent
+        if target.resolve() != Path(self.path).expanduser().resolve():
+            self._came_from = None
+            self.path = target
+
+    async def watch_path(self) -> None:
+        """Reload for the new root, then put the cursor on the folder it came from."""
+        await super().watch_path()
+        came_from, self._came_from = self._came_from, None
+        for child in self.root.children:
+            if came_from is not None and child.data is not None and child.data.path.resolve() == came_from:
+                self.move_cursor(child, animate=False)
+                break
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         """Hide dot files."""
