@@ -11,6 +11,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.events import Mount
 from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane, Tabs
+from textual.worker import Worker, WorkerState
 
 from tlsexplorer.tui.host import ExplorerHost
 
@@ -94,6 +95,21 @@ class ExplorerScreen(Screen[None]):
 
     def receive(self, payload: object) -> None:
         """Accept material sent by another screen (default: ignore it)."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed in a way its screen did not handle is said on screen, never lost.
+
+        Screens report what they expect (a ``TlsxError``) where the result would have gone; this
+        is the net under everything else, for every worker of every explorer.
+        """
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(
+                f"{type(error).__name__}: {error}" if error is not None else "the task failed",
+                title="Something went wrong (a bug of ours: please report it)",
+                severity="error",
+                timeout=15,
+            )
 
     def tabs(self) -> list[TabEntry]:
         """Every tab of the screen, tab groups in the order they were composed."""

@@ -366,34 +366,43 @@ class CaScreen(ExplorerScreen):
     def _run_job(self, job: Job) -> None:
         try:
             product, recipe = job.build()
+            existing = product.existing()
         except TlsxError as exc:
             self.app.call_from_thread(self._status, str(exc), error=True)
             return
         except Exception as exc:  # a bug of ours must not take the app down
             self.app.call_from_thread(self._status, f"unexpected error: {exc}", error=True)
             return
-        self.app.call_from_thread(self._built, product, recipe)
-
-    def _built(self, product: Product, recipe: Recipe) -> None:
-        existing = product.existing()
-        if not existing:
-            self._save(product, recipe, force=False)
+        if existing:
+            self.app.call_from_thread(self._confirm_overwrite, product, recipe, existing)
             return
+        # Written here, in the worker: the CA folder's lock may make it wait for another tlsexplorer.
+        self._write(product, recipe, force=False)
 
+    def _confirm_overwrite(self, product: Product, recipe: Recipe, existing: list[Path]) -> None:
         def answered(replace: bool | None) -> None:
             if replace:
-                self._save(product, recipe, force=True)
+                self._status("writing… (waiting for the CA folder if another tlsexplorer is writing it)")
+                self._replace(product, recipe)
             else:
                 self._status("nothing was written; the existing files are kept")
 
         self.app.push_screen(ConfirmOverwrite(existing), answered)
 
-    def _save(self, product: Product, recipe: Recipe, *, force: bool) -> None:
+    @work(thread=True, exclusive=True, group="ca-make", exit_on_error=False)
+    def _replace(self, product: Product, recipe: Recipe) -> None:
+        self._write(product, recipe, force=True)
+
+    def _write(self, product: Product, recipe: Recipe, *, force: bool) -> None:
+        """Write the product's files (in a worker thread) and show the result on the UI thread."""
         try:
             written = save(product, force=force)
         except TlsxError as exc:
-            self._status(str(exc), error=True)
+            self.app.call_from_thread(self._status, str(exc), error=True)
             return
+        self.app.call_from_thread(self._saved, product, written, recipe)
+
+    def _saved(self, product: Product, written: tuple[WrittenFile, ...], recipe: Recipe) -> None:
         self.show_result(product, written, recipe)
         self._next_step()
         self._status(f"wrote {len(written)} file{'s' if len(written) != 1 else ''}: {headline(product)}")
