@@ -55,7 +55,8 @@ def register(subparsers: Any) -> None:
         help="TLS lab: HTTPS on 127.0.0.1 with your certificates, a probe, scenarios, the bytes on the wire",
         description=(
             "The TLS lab: serve HTTPS on 127.0.0.1 with your own certificates, probe servers like "
-            "openssl s_client, play the course's trust scenarios, and see what crosses the wire."
+            "openssl s_client, play the course's trust scenarios, see what crosses the wire and decrypt "
+            "it (your own recordings and captures), and do the TLS 1.3 handshake by hand."
         ),
         epilog=example_epilog(
             "tlsexplorer tls serve --ca myca --name localhost",
@@ -143,7 +144,7 @@ def register(subparsers: Any) -> None:
     scenarios.set_defaults(handler=_scenarios)
 
     wire = add_command(
-        actions, "wire", "Record one request and show the bytes a sniffer sees",
+        actions, "wire", "Record one request: the bytes a sniffer sees, then decrypted",
         "Start the lab server (HTTPS, or plain HTTP with --plain) on 127.0.0.1, send one request "
         "through a recorder, and show the exchange: over plain HTTP the request and the response "
         "with the secret in the clear; over HTTPS the TLS records, the handshake messages still in "
