@@ -20,6 +20,7 @@ import getpass
 import json
 import os
 import re
+import secrets
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -176,17 +177,33 @@ def _escape_in_json(match: re.Match[str]) -> str:
 def json_safe(text: str) -> str:
     """JSON text made valid UTF-8: each lone surrogate (inside a string, the only place
     one can be) is written as the escaped ``\\xNN`` of :func:`escape_undecodable`."""
+    if text.isascii():  # the usual case, checked at C speed: nothing to escape
+        return text
     return _SURROGATE.sub(_escape_in_json, text)
 
 
+#: Above this many characters a --json document is written without indentation: Python's
+#: json module indents only with its pure-Python encoder, which took most of the time of a
+#: 100 MB ``tls decrypt --json``. Smaller documents stay indented for people to read.
+PRETTY_JSON_LIMIT = 1 << 20
+
+
 def json_text(document: Any, *, indent: int | None = 2) -> str:
-    """One JSON document as text, by the ``--json`` rules (:data:`JSON_RULES`)."""
-    return json_safe(json.dumps(to_jsonable(document), indent=indent, ensure_ascii=False))
+    """One JSON document as text, by the ``--json`` rules (:data:`JSON_RULES`); indented
+    unless it is longer than :data:`PRETTY_JSON_LIMIT` characters."""
+    data = to_jsonable(document)
+    text = json.dumps(data, ensure_ascii=False)
+    if indent is not None and len(text) <= PRETTY_JSON_LIMIT:
+        text = json.dumps(data, indent=indent, ensure_ascii=False)
+    return json_safe(text)
 
 
-def to_jsonable(value: Any) -> Any:
+def to_jsonable(value: Any, verbatim: _Verbatim | None = None) -> Any:
     """Convert our values to JSON types: datetimes to ISO 8601 UTC, bytes to hex,
-    paths to strings, integers by :func:`json_int`, dataclasses and tuples recursively."""
+    paths to strings, integers by :func:`json_int`, dataclasses and tuples recursively.
+
+    With ``verbatim``, long byte strings are set aside as hex and a placeholder takes their
+    place (see :func:`emit_json`)."""
     if isinstance(value, bool) or value is None or isinstance(value, str | float):
         return value
     if isinstance(value, int):
@@ -194,22 +211,52 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return format_iso8601(value)
     if isinstance(value, bytes | bytearray | memoryview):
+        if verbatim is not None and len(value) >= _VERBATIM_BYTES:
+            return verbatim.keep(bytes(value).hex())
         return bytes(value).hex()
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
+        return {str(k): to_jsonable(v, verbatim) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [to_jsonable(v) for v in value]
+        return [to_jsonable(v, verbatim) for v in value]
     if hasattr(value, "__dataclass_fields__"):
-        return {name: to_jsonable(getattr(value, name)) for name in value.__dataclass_fields__}
+        return {name: to_jsonable(getattr(value, name), verbatim) for name in value.__dataclass_fields__}
     return value
 
 
+#: Byte strings at least this long are written by :func:`emit_json` as hex without passing
+#: through the JSON encoder, which would scan every digit for characters to escape (hex has
+#: none): a 50 MB capture's ``tls decrypt --json`` is 100 MB of hex.
+_VERBATIM_BYTES = 4096
+
+
+class _Verbatim:
+    """Long hex strings set aside while a document is encoded, each behind a placeholder
+    holding a random token, so no string in the document can be mistaken for one."""
+
+    def __init__(self) -> None:
+        self.token = secrets.token_hex(8)
+        self.values: list[str] = []
+        self.slot = re.compile(rf"\\u0000{self.token}:(\d+)\\u0000")
+
+    def keep(self, text: str) -> str:
+        self.values.append(text)
+        return f"\x00{self.token}:{len(self.values) - 1}\x00"
+
+
 def emit_json(document: Any, stream: IO[str] | None = None) -> None:
-    """Print one JSON document on stdout and nothing else."""
+    """Print one JSON document on stdout and nothing else (by the rules of :func:`json_text`)."""
     out = stream or sys.stdout
-    out.write(json_text(document) + "\n")
+    verbatim = _Verbatim()
+    data = to_jsonable(document, verbatim)
+    text = json.dumps(data, ensure_ascii=False)
+    if len(text) + sum(len(v) for v in verbatim.values) <= PRETTY_JSON_LIMIT:
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    pieces = verbatim.slot.split(json_safe(text))
+    for i, piece in enumerate(pieces):
+        out.write(piece if i % 2 == 0 else verbatim.values[int(piece)])
+    out.write("\n")
 
 
 def read_stdin(limit: int = MAX_INPUT_BYTES) -> bytes:

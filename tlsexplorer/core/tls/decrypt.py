@@ -750,7 +750,8 @@ def decrypt_streams(client: bytes, server: bytes, keylog: KeyLog) -> DecryptedCo
 
 
 def connection_json(connection: DecryptedConnection) -> dict[str, object]:
-    """The JSON of one connection (``tls wire --json``, ``tls decrypt --json``)."""
+    """The JSON of one connection (``tls wire --json``, ``tls decrypt --json``); byte strings are
+    ``bytes``, which the CLI's JSON writer turns into lowercase hex."""
     return {
         "client_random": connection.client_random.hex() if connection.client_random else None,
         "tls_version": version_name(connection.version) if connection.version else None,
@@ -778,7 +779,8 @@ def connection_json(connection: DecryptedConnection) -> dict[str, object]:
                 "nonce": r.nonce.hex() if r.nonce is not None else None,
                 "messages": [{"type": m.name, "length": m.length} for m in r.messages],
                 "alert": r.alert_name,
-                "plaintext_hex": r.plaintext.hex() if r.readable else None,
+                # bytes: the JSON writer makes them hex (and writes a long one without re-scanning it)
+                "plaintext_hex": r.plaintext if r.readable else None,
                 "text": r.text,
             }
             for r in connection.records
