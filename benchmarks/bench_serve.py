@@ -11,12 +11,10 @@ target is none for tlsexplorer.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
-import time
 from dataclasses import dataclass
 
-from benchmarks.common import PYTHON, ROOT, Comparison
+from benchmarks.common import PYTHON, ROOT, Comparison, free_port, wait_listening
 
 SAMPLES = ROOT / "tlsexplorer" / "samples"
 CLIENT = str(ROOT / "benchmarks" / "serve_client.py")
@@ -44,24 +42,7 @@ class ServeComparison(Comparison):
                 f"{self.reference_name} {self.reference_errors} (target 0)")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
-
-def _wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early with status {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
 def _load(port: int, requests: int) -> tuple[float, int]:
@@ -76,7 +57,7 @@ def _load(port: int, requests: int) -> tuple[float, int]:
 
 def run(runs: int = 3, requests: int = REQUESTS) -> list[Comparison]:
     """Alternate ``runs`` load runs against each server (after one short warm-up each)."""
-    ours_port, ref_port = _free_port(), _free_port()
+    ours_port, ref_port = free_port(), free_port()
     ours = subprocess.Popen(
         [PYTHON, "-m", "tlsexplorer", "tls", "serve", "--port", str(ours_port),
          "--cert", str(SAMPLES / "alice.example.net.fullchain.pem"),
@@ -90,8 +71,8 @@ def run(runs: int = 3, requests: int = REQUESTS) -> list[Comparison]:
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_listening(ours_port, ours)
-        _wait_listening(ref_port, reference)
+        wait_listening(ours_port, ours)
+        wait_listening(ref_port, reference)
         _load(ours_port, 100)
         _load(ref_port, 100)
         rates: dict[str, list[float]] = {"ours": [], "ref": []}

@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.common import PYTHON, ROOT, Comparison
+from benchmarks.common import PYTHON, ROOT, Comparison, free_port, wait_listening
 
 SAMPLES = ROOT / "tlsexplorer" / "samples"
 CLIENTS = 1000
@@ -74,24 +74,7 @@ def raise_open_files_limit() -> int:
     return 1 << 30 if soft == resource.RLIM_INFINITY else soft
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
-
-def _wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early with status {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
 def _latencies(port: int, requests: int) -> tuple[list[float], int]:
@@ -152,7 +135,7 @@ def run(runs: int = 1, clients: int = CLIENTS, requests: int = REQUESTS) -> list
     """``runs`` rounds of: requests alone, then requests while ``clients`` trickle."""
     limit = raise_open_files_limit()
     clients = max(1, min(clients, limit - 200))
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [PYTHON, "-m", "tlsexplorer", "tls", "serve", "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT,
@@ -163,7 +146,7 @@ def run(runs: int = 1, clients: int = CLIENTS, requests: int = REQUESTS) -> list
     most_threads = 0
     cap_line = ""
     try:
-        _wait_listening(port, server)
+        wait_listening(port, server)
         _latencies(port, 10)  # warm-up
         for _ in range(runs):
             times, lost = _latencies(port, requests)
