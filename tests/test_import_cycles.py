@@ -47,11 +47,10 @@ def _targets(name: str, tree: ast.AST, modules: dict[str, Path]) -> set[str]:
                 module = ".".join(base + ([node.module] if node.module else []))
             else:
                 module = node.module or ""
-            for alias in node.names:
-                # ``from package import module`` needs the module (and, below, its package);
-                # ``from module import name`` needs the module.
-                sub = f"{module}.{alias.name}"
-                found.add(sub if sub in modules else module)
+            # ``from package import module`` names the package itself (its ``__init__`` runs,
+            # and tools read the statement as an import of it), then the module.
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
     return {t for t in found if t in modules}
 
 

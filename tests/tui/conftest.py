@@ -71,3 +71,18 @@ def widget_text(node: DOMNode, selector: str | None = None, *, width: int = 200)
     console = Console(width=width, file=io.StringIO(), color_system=None, record=True)
     console.print(content)
     return console.export_text()
+
+
+async def sent_by_ctrl_o_and_ctrl_l(pilot: Pilot[Any]) -> list[tuple[str, object]]:
+    """Press ctrl+o then ctrl+l and return what the screen sent where, (explorer id, payload) each,
+    without opening the explorers."""
+    opened: list[tuple[str, object]] = []
+
+    def record(explorer_id: str, payload: object = None) -> None:
+        opened.append((explorer_id, payload))
+
+    pilot.app.open_explorer = record  # type: ignore[attr-defined]
+    await pilot.press("ctrl+o")
+    await pilot.press("ctrl+l")
+    await pilot.pause()
+    return opened

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from tests.tls_support import alice_server_context, handshake_in_memory, recording_client_context
-from tests.tui.conftest import open_explorer, wait_for_workers, widget_text
+from tests.tui.conftest import open_explorer, sent_by_ctrl_o_and_ctrl_l, wait_for_workers, widget_text
 from tlsexplorer.core.tls.capture import write_pcapng
 from tlsexplorer.core.tls.records import Exchange, Segment
 from tlsexplorer.samples import SAMPLE_NOW
@@ -56,7 +56,6 @@ async def _open(pilot: Pilot[Any], capture: Path | str, keylog: Path | str = "")
 
 async def test_open_capture_shows_the_decrypted_request_and_the_secret(tmp_path: Path) -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
-    opened: list[tuple[str, object]] = []
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open(pilot, _lab_capture(tmp_path))
         view = widget_text(screen, "#wire-view")
@@ -66,13 +65,7 @@ async def test_open_capture_shows_the_decrypted_request_and_the_secret(tmp_path:
         assert "CLIENT_HANDSHAKE_TRAFFIC_SECRET" in widget_text(screen, "#wire-hellos")
         assert not screen.query_one("#capture-connection", Select).display  # one connection: no chooser
 
-        def record(explorer_id: str, payload: object = None) -> None:
-            opened.append((explorer_id, payload))
-
-        app.open_explorer = record  # type: ignore[method-assign,assignment]
-        await pilot.press("ctrl+o")
-        await pilot.press("ctrl+l")
-        await pilot.pause()
+        opened = await sent_by_ctrl_o_and_ctrl_l(pilot)
     (inspector, pem), (chain, verify) = opened
     assert inspector == "inspector" and isinstance(pem, OpenPem) and pem.data.count(b"BEGIN CERTIFICATE") == 2
     assert chain == "chain" and isinstance(verify, VerifyChain) and b"BEGIN CERTIFICATE" in verify.leaf

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tui.conftest import open_explorer, wait_for_workers, widget_text
+from tests.tui.conftest import open_explorer, sent_by_ctrl_o_and_ctrl_l, wait_for_workers, widget_text
 from tlsexplorer.core.tls.decrypt import decrypt_exchange
 from tlsexplorer.core.tls.records import analyse_exchange
 from tlsexplorer.samples import SAMPLE_NOW
@@ -30,20 +30,13 @@ async def test_recording_shows_every_record_decrypted_with_its_key() -> None:
 
 async def test_the_decrypted_certificates_open_in_the_inspector_and_chain() -> None:
     app = TlsExplorerApp(now=SAMPLE_NOW)
-    opened: list[tuple[str, object]] = []
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_explorer(pilot, "tls")
         screen.show_tab("tab-wire", "#record-tls")
         exchange = recorded_exchange_with_keylog()
         screen.show_wire(analyse_exchange(exchange), None, decrypt_exchange(exchange))
         await pilot.pause()
-        def record(explorer_id: str, payload: object = None) -> None:
-            opened.append((explorer_id, payload))
-
-        app.open_explorer = record  # type: ignore[method-assign,assignment]
-        await pilot.press("ctrl+o")
-        await pilot.press("ctrl+l")
-        await pilot.pause()
+        opened = await sent_by_ctrl_o_and_ctrl_l(pilot)
     (inspector, pem), (chain, verify) = opened
     assert inspector == "inspector" and isinstance(pem, OpenPem) and pem.data.count(b"BEGIN CERTIFICATE") == 2
     assert chain == "chain" and isinstance(verify, VerifyChain) and verify.host == "localhost"

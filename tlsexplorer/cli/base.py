@@ -22,7 +22,7 @@ import os
 import re
 import secrets
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -188,22 +188,18 @@ def json_safe(text: str) -> str:
 PRETTY_JSON_LIMIT = 1 << 20
 
 
-def json_text(document: Any, *, indent: int | None = 2) -> str:
-    """One JSON document as text, by the ``--json`` rules (:data:`JSON_RULES`); indented
-    unless it is longer than :data:`PRETTY_JSON_LIMIT` characters."""
-    data = to_jsonable(document)
-    text = json.dumps(data, ensure_ascii=False)
-    if indent is not None and len(text) <= PRETTY_JSON_LIMIT:
-        text = json.dumps(data, indent=indent, ensure_ascii=False)
-    return json_safe(text)
+def json_text(document: Any) -> str:
+    """One JSON document as text, by the ``--json`` rules (:data:`JSON_RULES`): what
+    :func:`emit_json` prints, without the final newline."""
+    return "".join(_json_pieces(document))
 
 
 def to_jsonable(value: Any, verbatim: _Verbatim | None = None) -> Any:
     """Convert our values to JSON types: datetimes to ISO 8601 UTC, bytes to hex,
     paths to strings, integers by :func:`json_int`, dataclasses and tuples recursively.
 
-    With ``verbatim``, long byte strings are set aside as hex and a placeholder takes their
-    place (see :func:`emit_json`)."""
+    With ``verbatim``, long byte strings are set aside as hex and a marker holding a random
+    token stands in their place (see :func:`emit_json`)."""
     if isinstance(value, bool) or value is None or isinstance(value, str | float):
         return value
     if isinstance(value, int):
@@ -232,7 +228,7 @@ _VERBATIM_BYTES = 4096
 
 
 class _Verbatim:
-    """Long hex strings set aside while a document is encoded, each behind a placeholder
+    """Long hex strings set aside while a document is encoded, each behind a marker
     holding a random token, so no string in the document can be mistaken for one."""
 
     def __init__(self) -> None:
@@ -245,17 +241,22 @@ class _Verbatim:
         return f"\x00{self.token}:{len(self.values) - 1}\x00"
 
 
-def emit_json(document: Any, stream: IO[str] | None = None) -> None:
-    """Print one JSON document on stdout and nothing else (by the rules of :func:`json_text`)."""
-    out = stream or sys.stdout
+def _json_pieces(document: Any) -> Iterator[str]:
+    """The text of one ``--json`` document in pieces: indented unless longer than
+    :data:`PRETTY_JSON_LIMIT` characters, long hex spliced in where its marker stood."""
     verbatim = _Verbatim()
     data = to_jsonable(document, verbatim)
     text = json.dumps(data, ensure_ascii=False)
     if len(text) + sum(len(v) for v in verbatim.values) <= PRETTY_JSON_LIMIT:
         text = json.dumps(data, indent=2, ensure_ascii=False)
-    pieces = verbatim.slot.split(json_safe(text))
-    for i, piece in enumerate(pieces):
-        out.write(piece if i % 2 == 0 else verbatim.values[int(piece)])
+    for i, piece in enumerate(verbatim.slot.split(json_safe(text))):
+        yield piece if i % 2 == 0 else verbatim.values[int(piece)]
+
+
+def emit_json(document: Any, stream: IO[str] | None = None) -> None:
+    """Print one JSON document on stdout and nothing else."""
+    out = stream or sys.stdout
+    out.writelines(_json_pieces(document))
     out.write("\n")
 
 

@@ -71,7 +71,7 @@ def register(subparsers: Any) -> None:
 
 
 def _shift(args: argparse.Namespace, direction: int) -> int:
-    from tlsexplorer.core.symmetric import caesar
+    import tlsexplorer.core.symmetric.caesar as caesar
     text = read_text_argument(args.text)
     result = caesar.encrypt(text, direction * args.shift)
     if args.json:
@@ -90,8 +90,8 @@ def _decrypt(args: argparse.Namespace) -> int:
 
 
 def _crack(args: argparse.Namespace) -> int:
+    import tlsexplorer.core.symmetric.caesar as caesar
     from tlsexplorer.cli.base import warn
-    from tlsexplorer.core.symmetric import caesar
     text = read_text_argument(args.text)
     # Each ranked candidate carries at most RANKING_PREVIEW characters; the winner is always whole.
     result = caesar.crack(text, preview=RANKING_PREVIEW if args.json else 200)

@@ -200,8 +200,7 @@ def _number_option(value: str | None, what: str) -> int | None:
 
 def run_rsa(args: argparse.Namespace) -> int:
     """The worked example, or a real key's identities with --key."""
-    from tlsexplorer.core.rsa import workbook as worked
-
+    import tlsexplorer.core.rsa.workbook as worked
     if args.key is not None:
         if any(v is not None for v in (args.p, args.q, args.e, args.message, args.text, args.preset)):
             raise UsageError("--key shows a real key; it cannot be combined with --p/--q/--e/--message/"

@@ -164,9 +164,8 @@ def _verify(args: argparse.Namespace) -> int:
 
 def report_document(report: ChainReport) -> dict[str, Any]:
     """The ``--json`` document of a chain report."""
+    import tlsexplorer.core.x509.safe as safe
     from tlsexplorer.core.chain.facts import describe, fingerprint_hex
-    from tlsexplorer.core.x509 import safe
-
     return {
         "valid": report.valid,
         "error": report.error,

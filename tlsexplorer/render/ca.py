@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from cryptography.x509.oid import ExtensionOID
 
-from tlsexplorer.core.ca import build as ca
+import tlsexplorer.core.ca.build as ca
 from tlsexplorer.core.text import name_text, printable
 from tlsexplorer.core.timeutil import format_iso8601
 from tlsexplorer.core.x509.naming import describe_key, extension_name, oid_name

@@ -31,7 +31,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tlsexplorer.core.ca import build as ca
+import tlsexplorer.core.ca.build as ca
+import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.der import name_bytes
 from tlsexplorer.core.errors import (
     InvalidInput,
@@ -41,7 +42,6 @@ from tlsexplorer.core.errors import (
 )
 from tlsexplorer.core.files import STAGING_PREFIX, FileToWrite, read_file, recover_writes, write_files
 from tlsexplorer.core.timeutil import as_utc
-from tlsexplorer.core.x509 import safe
 from tlsexplorer.core.x509.loader import load_certificates
 from tlsexplorer.core.x509.naming import describe_key
 

@@ -15,6 +15,7 @@ from cryptography.x509.oid import (
     NameOID,
 )
 
+import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.chain.facts import (
     _ext_name,
     _Facts,
@@ -41,7 +42,6 @@ from tlsexplorer.core.chain.names import (
 )
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.timeutil import format_iso8601
-from tlsexplorer.core.x509 import safe
 from tlsexplorer.core.x509.naming import eku_names, key_usage_names, oid_name
 
 # ---------------------------------------------------------------------------

@@ -13,10 +13,10 @@ from cryptography.x509.oid import (
     ExtensionOID,
 )
 
+import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.der import children, decode_oid, encode_tlv, name_bytes, read_tlv
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.text import name_text
-from tlsexplorer.core.x509 import safe
 from tlsexplorer.core.x509.naming import describe_key, extension_name, oid_name
 
 # ---------------------------------------------------------------------------

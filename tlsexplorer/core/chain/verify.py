@@ -28,6 +28,7 @@ from cryptography.x509.oid import (
 )
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
+import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.chain.checks import _checklist, _sans, _Settings, _signature_problem
 from tlsexplorer.core.chain.facts import _Facts, _facts, aia_issuer_urls, describe, name_of
 from tlsexplorer.core.chain.model import (
@@ -46,7 +47,6 @@ from tlsexplorer.core.chain.names import _dns_ok
 from tlsexplorer.core.der import name_bytes
 from tlsexplorer.core.errors import InvalidInput, UsageError
 from tlsexplorer.core.timeutil import as_utc
-from tlsexplorer.core.x509 import safe
 
 # ---------------------------------------------------------------------------
 # Chain building.

@@ -196,8 +196,7 @@ def _certificate_key(cert: object, name: str) -> object:
     Raises:
         InvalidInput: the key cannot be read (a type the library does not know), saying so.
     """
-    from tlsexplorer.core.x509 import safe
-
+    import tlsexplorer.core.x509.safe as safe
     key = safe.public_key(cert)
     if isinstance(key, safe.Unreadable):
         raise InvalidInput(f"{name}: {key.sentence}")

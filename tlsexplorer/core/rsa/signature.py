@@ -203,9 +203,8 @@ def _library_verifies(cert: object, issuer_key: object) -> bool:
 def _names_issuer(cert: x509.Certificate, wanted: object, candidate: x509.Certificate, same: Any) -> bool:
     """Whether ``candidate``'s subject is ``cert``'s issuer name (``wanted``): byte for byte, else
     as RFC 5280 compares names (``same``)."""
+    import tlsexplorer.core.x509.safe as safe
     from tlsexplorer.core.der import name_bytes
-    from tlsexplorer.core.x509 import safe
-
     try:
         if name_bytes(cert)[0] == name_bytes(candidate)[1]:
             return True
@@ -240,9 +239,9 @@ def check_certificate_signature(
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
+    import tlsexplorer.core.x509.safe as safe
     from tlsexplorer.core.chain.facts import name_of
     from tlsexplorer.core.chain.names import same_name
-    from tlsexplorer.core.x509 import safe
     from tlsexplorer.core.x509.loader import load_certificates
     from tlsexplorer.core.x509.naming import describe_key
 

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.errors import (
     FileAccessError,
     InvalidInput,
@@ -56,7 +57,6 @@ from tlsexplorer.core.errors import (
 )
 from tlsexplorer.core.timeutil import utcnow
 from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
-from tlsexplorer.core.x509 import safe
 
 if TYPE_CHECKING:
     from tlsexplorer.core.chain.model import ChainReport

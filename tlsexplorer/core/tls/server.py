@@ -34,6 +34,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.errors import (
     FileAccessError,
     InvalidInput,
@@ -45,7 +46,6 @@ from tlsexplorer.core.errors import (
 from tlsexplorer.core.files import read_file
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
-from tlsexplorer.core.x509 import safe
 
 LOOPBACK = "127.0.0.1"
 """The only address the lab server listens on."""
@@ -96,7 +96,7 @@ def ca_issued_files(ca_dir: Path, name: str) -> ServerFiles:
     fullchain = ca_dir / "issued" / f"{name}.fullchain.pem"
     key = ca_dir / "issued" / f"{name}.key.pem"
     try:
-        from tlsexplorer.core.ca import store as ca_store
+        import tlsexplorer.core.ca.store as ca_store
         paths: Any = getattr(ca_store, "issued_paths", None)
         if paths is not None:
             found = paths(ca_dir, name)

@@ -28,7 +28,7 @@ from tlsexplorer.core.text import name_text, printable
 
 # OIDs -----------------------------------------------------------------------------
 
-#: Names for OIDs the library leaves unnamed (its placeholder is "Unknown OID").
+#: Names for OIDs the library leaves unnamed (it calls them "Unknown OID").
 _MORE_OID_NAMES: dict[str, str] = {
     "2.5.29.37.0": "anyExtendedKeyUsage",  # RFC 5280 §4.2.1.12
 }

@@ -20,11 +20,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.der import certificate_names
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.text import rfc4514
 from tlsexplorer.core.timeutil import as_utc, format_iso8601
-from tlsexplorer.core.x509 import safe
 from tlsexplorer.core.x509.lint import lint_certificate, warning_findings
 from tlsexplorer.core.x509.loader import LoadedObject
 from tlsexplorer.core.x509.model import (

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.der import name_bytes
 from tlsexplorer.core.errors import InvalidInput, TlsxError
 from tlsexplorer.core.files import MAX_INPUT_BYTES, read_file
 from tlsexplorer.core.timeutil import as_utc
-from tlsexplorer.core.x509 import safe
 from tlsexplorer.core.x509.loader import LoadedObject, LoadResult, load_objects
 from tlsexplorer.core.x509.summary import object_title, spki_fingerprint
 

@@ -41,8 +41,7 @@ def _sample_key(name: str) -> Any:
 
 def make_demo_ca(now: Any, workdir: Path) -> Path:
     """Make the scene's root CA (fixed key, fixed serial) in ``workdir`` and return its folder."""
-    from tlsexplorer.core.ca import store as ca_store
-
+    import tlsexplorer.core.ca.store as ca_store
     folder = workdir / CA_FOLDER
     serial = 0x3D2F6A1B9C0E4F7A8B5C6D1E2F3A4B5C6D7E8F90
     request = ca_store.CaRequest(cn="tlsexplorer demo CA", o="tlsexplorer", serial=serial)

@@ -25,7 +25,7 @@ from textual.widgets import (
     TabPane,
 )
 
-from tlsexplorer.core.ca import build as ca
+import tlsexplorer.core.ca.build as ca
 from tlsexplorer.core.ca.form import (
     DEFAULT_KEY_TYPE,
     FOLDER_LABELS,

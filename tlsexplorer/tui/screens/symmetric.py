@@ -30,10 +30,11 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 
+import tlsexplorer.core.symmetric.caesar as caesar
+import tlsexplorer.core.symmetric.fernet as fs
 from tlsexplorer.core.errors import InvalidInput, TlsxError
 from tlsexplorer.core.files import MAX_INPUT_BYTES, human_size
 from tlsexplorer.core.hazmat.fernet_fixed import UNSAFE_WARNING, encrypt_fixed, parse_iv
-from tlsexplorer.core.symmetric import caesar, fernet as fs
 from tlsexplorer.core.timeutil import format_iso8601, parse_iso8601
 from tlsexplorer.render import symmetric as render
 from tlsexplorer.tui.screens.base import ExplorerScreen
