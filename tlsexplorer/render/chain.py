@@ -12,6 +12,7 @@ from rich.tree import Tree
 
 from tlsexplorer.core.chain.facts import describe, key_description, name_of
 from tlsexplorer.core.chain.model import ChainReport, Finding
+from tlsexplorer.core.chain.revocation_chain import revocation_verdict
 from tlsexplorer.core.der import name_bytes
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.timeutil import format_iso8601
@@ -55,14 +56,31 @@ def verdict_text(report: ChainReport) -> Text:
     else:
         text = Text(f"{FAIL_MARK} NOT VALID", style="bold red")
         text.append(f"  for {what} at {when}", style="red")
-        if report.error:
+        if report.error and not report.verifier_valid:  # a revoked or unknown status: said below
             text.append(f"\nverifier: {_short_error(report.error)}", style="red")
+    text.append("\n")
+    text.append_text(revocation_text(report))
     if not report.agrees:
         text.append(
             "\nThe checklist and the verifier disagree: this is a bug of tlsexplorer, please report it.",
             style="bold yellow",
         )
     return text
+
+
+def revocation_text(report: ChainReport) -> Text:
+    """The revocation verdict: ``valid, not revoked``, ``revoked on DATE (reason)``, ``valid,
+    revocation not checked`` or why the status is unknown."""
+    line = revocation_verdict(report)
+    statuses = {check.status for check in report.revocation}
+    if "revoked" in statuses:
+        return Text(f"{FAIL_MARK} {line}", style="bold red")
+    if not report.revocation_asked:
+        return Text(line, style="dim")
+    if "unknown" in statuses and " unknown: " in line:
+        failing = not report.valid and report.verifier_valid
+        return Text(f"{FAIL_MARK if failing else '?'} {line}", style="red" if failing else "yellow")
+    return Text(f"{OK_MARK} {line}", style="green")
 
 
 def anchor_text(report: ChainReport, origin: str | None) -> Text:
@@ -198,6 +216,9 @@ def command_text(report: ChainReport, legend: str = "") -> Text:
     files on disk (``legend``)."""
     text = Text("openssl equivalent: ", style="bold")
     text.append(report.openssl_command, style="cyan")
+    for command in report.revocation_commands:
+        text.append("\n                    ")
+        text.append(command, style="cyan")
     if legend:
         text.append(f"\n{legend}", style="dim")
     return text
@@ -228,6 +249,7 @@ __all__ = [
     "path_findings",
     "path_label",
     "paths_text",
+    "revocation_text",
     "role",
     "tree_label",
     "verdict_text",
