@@ -25,8 +25,8 @@ an unknown status, never an exception.
 from __future__ import annotations
 
 import base64
-import contextlib
 import binascii
+import contextlib
 import datetime as dt
 import os
 import re
