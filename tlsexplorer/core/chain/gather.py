@@ -36,12 +36,11 @@ from cryptography import x509
 from cryptography.utils import CryptographyDeprecationWarning
 
 from tlsexplorer.core.chain.model import ChainReport, CrlCheck, OpensslFiles, Purpose
-from tlsexplorer.core.chain.revocation import Crl, read_crls
+from tlsexplorer.core.chain.revocation import DEFAULT_TIMEOUT, Crl, read_crls
 from tlsexplorer.core.chain.revocation_chain import RevocationRequest, check_chain_revocation
 from tlsexplorer.core.chain.trust import SystemTrust, system_trust
 from tlsexplorer.core.chain.verify import split_bundle_roots, verify_chain
 from tlsexplorer.core.errors import FileAccessError, InvalidInput, UsageError
-from tlsexplorer.core.fetch import DEFAULT_TIMEOUT
 from tlsexplorer.core.files import CERT_SUFFIXES, certificate_files, check_size, read_file
 from tlsexplorer.core.x509.loader import load_certificates
 

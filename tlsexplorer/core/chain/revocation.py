@@ -24,12 +24,10 @@ an unknown status, never an exception.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import contextlib
 import datetime as dt
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,23 +36,30 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
 from cryptography.x509 import ocsp
-from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, ExtensionOID
+from cryptography.x509.oid import (
+    AuthorityInformationAccessOID,
+    ExtendedKeyUsageOID,
+    ExtensionOID,
+    SignatureAlgorithmOID,
+)
 
 import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.chain.model import Finding, RevocationCheck
 from tlsexplorer.core.chain.names import same_name
+from tlsexplorer.core.der import read_tlv
 from tlsexplorer.core.errors import InvalidInput
-from tlsexplorer.core.fetch import DEFAULT_TIMEOUT, FetchError, fetch
 from tlsexplorer.core.files import check_size
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.timeutil import as_utc, format_iso8601
 
 #: How far an OCSP answer's thisUpdate may lie in the future (clocks differ), as openssl allows.
 CLOCK_SKEW = dt.timedelta(minutes=5)
+#: Seconds for each download (:data:`tlsexplorer.core.fetch.DEFAULT_TIMEOUT`; that module, and
+#: http.client with it, is imported only when something is downloaded).
+DEFAULT_TIMEOUT = 10.0
 #: The largest OCSP answer read (a real one is a few kB).
 MAX_OCSP_BYTES = 64 * 1024
 
-_PEM_CRL = re.compile(rb"-----BEGIN X509 CRL-----(.*?)-----END X509 CRL-----", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -67,13 +72,38 @@ class Crl:
     """The CRL (None: unreadable)."""
     problem: str | None = None
     """Why it could not be read."""
+    der: bytes = b""
+    """Its DER (its signed part is checked from it, without re-encoding 200,000 entries)."""
+
+
+def _pem_crls(data: bytes) -> list[bytes]:
+    """The base64 bodies of the X509 CRL blocks of ``data`` (str.find: fast on a 10 MB CRL)."""
+    begin, end = b"-----BEGIN X509 CRL-----", b"-----END X509 CRL-----"
+    found: list[bytes] = []
+    at = data.find(begin)
+    while at >= 0:
+        stop = data.find(end, at)
+        if stop < 0:
+            break
+        found.append(data[at + len(begin) : stop])
+        at = data.find(begin, stop)
+    return found
+
+
+def _base64(block: bytes) -> bytes:
+    """Decode a PEM body: strictly (fast) once line ends are gone, else leniently."""
+    try:
+        joined = block.replace(b"\n", b"").replace(b"\r", b"")
+        return binascii.a2b_base64(joined, strict_mode=True)  # type: ignore[call-arg]
+    except binascii.Error:
+        return binascii.a2b_base64(block)
 
 
 def read_crls(data: bytes, where: str) -> list[Crl]:
     """Every CRL in ``data`` (PEM with any number of CRL blocks, or DER); an unreadable one is a
     :class:`Crl` with its problem, so that the check it was meant for says why."""
     check_size(len(data), where)
-    blocks = _PEM_CRL.findall(data) if b"-----BEGIN" in data else None
+    blocks = _pem_crls(data) if b"-----BEGIN" in data else None
     if blocks is None:
         ders = [data]
     elif not blocks:
@@ -82,7 +112,7 @@ def read_crls(data: bytes, where: str) -> list[Crl]:
         ders = []
         for block in blocks:
             try:
-                ders.append(base64.b64decode(b"".join(block.split()), validate=True))
+                ders.append(_base64(block))
             except (binascii.Error, ValueError):
                 return [Crl(where, None, "its PEM block is damaged (the base64 does not decode)")]
     out: list[Crl] = []
@@ -90,7 +120,7 @@ def read_crls(data: bytes, where: str) -> list[Crl]:
         try:
             crl = x509.load_der_x509_crl(der)
             crl.issuer  # noqa: B018  (read now: a damaged name fails here, not later)
-            out.append(Crl(where, crl))
+            out.append(Crl(where, crl, der=der))
         except Exception as exc:  # the library fails in ways it does not document
             out.append(Crl(where, None, f"not a readable CRL: {safe.explain(exc)}"))
     return out
@@ -152,10 +182,33 @@ def ocsp_urls(cert: x509.Certificate) -> tuple[str, ...]:
 # CRLs.
 
 
-def _crl_signature(crl: x509.CertificateRevocationList, issuer: x509.Certificate) -> str | None:
-    """Why ``issuer`` did not sign ``crl`` (None: it did, and may sign CRLs)."""
+def _tbs(der: bytes) -> bytes | None:
+    """The signed part (the first element) of a DER CRL, as it was read."""
     try:
-        if not crl.is_signature_valid(issuer.public_key()):  # type: ignore[arg-type]
+        _, body, end = read_tlv(der, 0)
+        _, _, tbs_end = read_tlv(der, body, end)
+    except InvalidInput:
+        return None
+    return der[body:tbs_end]
+
+
+def _crl_signature(item: Crl, issuer: x509.Certificate) -> str | None:
+    """Why ``issuer`` did not sign the CRL of ``item`` (None: it did, and may sign CRLs)."""
+    crl = item.crl
+    assert crl is not None
+    try:
+        key = issuer.public_key()
+        tbs = _tbs(item.der) if item.der else None
+        if tbs is not None and crl.signature_algorithm_oid != SignatureAlgorithmOID.RSASSA_PSS:
+            # The bytes as read: the library's own check re-encodes every entry first.
+            try:
+                _verify_signature(key, crl.signature, tbs, crl.signature_hash_algorithm)
+                valid = True
+            except InvalidSignature:
+                valid = False
+        else:
+            valid = crl.is_signature_valid(key)  # type: ignore[arg-type]
+        if not valid:
             return "the signature does not verify with the issuer's key: another key signed this CRL"
     except Exception as exc:  # unsupported key or algorithm
         return f"the signature cannot be checked: {safe.explain(exc)}"
@@ -310,7 +363,7 @@ def _one_crl(
             "certificate's issuer" + (", key identifier matching" if aki else "") + ".",
         )
     )
-    problem = _crl_signature(crl, issuer)
+    problem = _crl_signature(item, issuer)
     if problem is not None:
         return unknown("crl_signature", problem, "Get the CRL the certificate's issuer signed itself.")
     steps.append(
@@ -698,6 +751,8 @@ def ask_ocsp(
     )
     from cryptography.hazmat.primitives.serialization import Encoding
 
+    from tlsexplorer.core.fetch import FetchError, fetch
+
     try:
         answer = fetch(
             url,
@@ -717,6 +772,8 @@ def ask_ocsp(
 
 def download_crls_at(url: str, timeout: float = DEFAULT_TIMEOUT) -> tuple[list[Crl], list[str]]:
     """The CRLs downloaded from ``url``, and why the download failed (one sentence) if it did."""
+    from tlsexplorer.core.fetch import FetchError, fetch
+
     try:
         return read_crls(fetch(url, accept="application/pkix-crl", timeout=timeout).body, url), []
     except (FetchError, InvalidInput) as exc:

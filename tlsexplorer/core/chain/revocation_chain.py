@@ -19,6 +19,7 @@ from cryptography import x509
 from tlsexplorer.core.chain.model import ChainReport, CrlCheck, Finding, RevocationCheck
 from tlsexplorer.core.chain.names import same_name
 from tlsexplorer.core.chain.revocation import (
+    DEFAULT_TIMEOUT,
     Crl,
     ask_ocsp,
     check_crl,
@@ -26,7 +27,6 @@ from tlsexplorer.core.chain.revocation import (
     download_crls_at,
     ocsp_urls,
 )
-from tlsexplorer.core.fetch import DEFAULT_TIMEOUT
 from tlsexplorer.core.timeutil import format_iso8601
 
 
