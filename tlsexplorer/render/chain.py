@@ -44,8 +44,9 @@ def _short_error(error: str) -> str:
     return _ENCOUNTERED.sub("", error)
 
 
-def verdict_text(report: ChainReport) -> Text:
-    """One line: the verifier's verdict and what was asked."""
+def verdict_text(report: ChainReport, *, always_revocation: bool = False) -> Text:
+    """The verifier's verdict and what was asked; then the revocation verdict when revocation was
+    checked (or ``always_revocation``: "revocation not checked" otherwise)."""
     what = f"{report.purpose}"
     if report.host and report.purpose == "server":
         what += f" {report.host}"
@@ -58,8 +59,9 @@ def verdict_text(report: ChainReport) -> Text:
         text.append(f"  for {what} at {when}", style="red")
         if report.error and not report.verifier_valid:  # a revoked or unknown status: said below
             text.append(f"\nverifier: {_short_error(report.error)}", style="red")
-    text.append("\n")
-    text.append_text(revocation_text(report))
+    if report.revocation_asked or always_revocation:
+        text.append("\n")
+        text.append_text(revocation_text(report))
     if not report.agrees:
         text.append(
             "\nThe checklist and the verifier disagree: this is a bug of tlsexplorer, please report it.",
@@ -226,7 +228,7 @@ def command_text(report: ChainReport, legend: str = "") -> Text:
 
 def chain_report_view(report: ChainReport) -> RenderableType:
     """Everything: verdict, tree with the checklist of every link, alternatives, notes, command."""
-    parts: list[RenderableType] = [verdict_text(report), chain_tree(report)]
+    parts: list[RenderableType] = [verdict_text(report, always_revocation=True), chain_tree(report)]
     alternatives = paths_text(report)
     if alternatives is not None:
         parts.append(alternatives)
