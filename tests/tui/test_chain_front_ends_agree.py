@@ -177,10 +177,11 @@ async def test_a_crl_among_the_anchors_shows_the_same_revocation_checks_as_verif
     pki = make_pki()
     paths = pki.write(tmp_path)
     revoked = tmp_path / "root.crl"
-    revoked.write_bytes(pem(crl(pki.root, pki.root_key, [(pki.leaf.serial_number, x509.ReasonFlags.superseded)])))
+    entries = [(pki.leaf.serial_number, x509.ReasonFlags.superseded)]
+    revoked.write_bytes(pem(crl(pki.root, pki.root_key, entries)))
     at = format_iso8601(NOW)
-    code, out, _ = run_cli(capsys, "verify", str(paths["leaf"]), "--ca", str(paths["root"]), "--crl", str(revoked),
-                           "--host", "leaf.example.net", "--at", at, "--json")
+    code, out, _ = run_cli(capsys, "verify", str(paths["leaf"]), "--ca", str(paths["root"]),
+                           "--crl", str(revoked), "--host", "leaf.example.net", "--at", at, "--json")
     document = json.loads(out)
     assert code == 1 and document["revocation"][0][0]["status"] == "revoked"
     app = TlsExplorerApp(now=NOW)
@@ -190,7 +191,8 @@ async def test_a_crl_among_the_anchors_shows_the_same_revocation_checks_as_verif
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ChainScreen)
-        case = {"leaf": paths["leaf"], "ca": f"{paths['root']}, {revoked}", "host": "leaf.example.net", "at": at}
+        case = {"leaf": paths["leaf"], "ca": f"{paths['root']}, {revoked}", "host": "leaf.example.net",
+                "at": at}
         await screen_verifies(pilot, screen, case)
         assert screen.report is not None and not screen.report.valid
         shown = json.loads(json.dumps(to_jsonable(report_document(screen.report))))
