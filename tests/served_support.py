@@ -41,7 +41,8 @@ def make_cert(
         .not_valid_after(NOW + dt.timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()),
+                       critical=False)
     )
     if ca:
         builder = builder.add_extension(
@@ -49,7 +50,8 @@ def make_cert(
     else:
         builder = builder.add_extension(
             x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True)
-        builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+                                        critical=False)
         builder = builder.add_extension(
             x509.SubjectAlternativeName([x509.DNSName(s) for s in sans]), critical=False)
     if aia is not None:
@@ -94,9 +96,7 @@ def make_pki(*, leaf_days: float = 200, aia: str | None = None, host: str = "loc
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    routes: dict[str, Callable[[http.server.BaseHTTPRequestHandler], None]] = {}
-
-    def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+    def do_GET(self) -> None:
         route = self.server.routes.get(self.path)  # type: ignore[attr-defined]
         if route is None:
             self.send_response(404)

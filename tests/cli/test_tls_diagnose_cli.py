@@ -28,7 +28,9 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def _run(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def _run(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "tlsexplorer", *args], capture_output=True, text=True,
                           env=env or _env(), timeout=timeout, check=False)
 
@@ -83,8 +85,8 @@ def test_ten_thousand_lines_are_read_in_bounded_time_with_one_message_each(tmp_p
 
 def test_many_failing_targets_finish_in_bounded_time(tmp_path: Path) -> None:
     dead = closed_port()
-    targets = write_pem(tmp_path / "t.txt", "\n".join(f"127.0.0.1:{dead}" if i == 0 else f"127.0.0.{i % 250 + 2}:{dead}"
-                                                    for i in range(100)).encode())
+    lines = [f"127.0.0.{i % 250 + 1}:{dead}" for i in range(100)]
+    targets = write_pem(tmp_path / "t.txt", "\n".join(lines).encode())
     started = time.monotonic()
     done = _run("tls", "probe", "--targets", str(targets), "--timeout", "3", "--workers", "32", "--json")
     assert time.monotonic() - started < 100
@@ -164,7 +166,8 @@ def _certifi_says(port: int) -> bool:
 def test_doctor_ca_trusted_only_through_ssl_cert_file() -> None:
     env = _env(SSL_CERT_FILE=str(ROOT))
     with lab_server() as server:
-        done = _run("tls", "doctor", f"https://localhost:{server.port}/", "--json", "--timeout", "10", env=env)
+        done = _run("tls", "doctor", f"https://localhost:{server.port}/", "--json", "--timeout", "10",
+                    env=env)
         python_ok = _python_says(server.port, env)
         plain_python_ok = _python_says(server.port, _env())
         certifi_ok = _certifi_says(server.port)

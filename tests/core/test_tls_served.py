@@ -74,7 +74,8 @@ def test_wrong_order_and_a_redundant_root_are_named(tmp_path: Path) -> None:
     order = next(f for f in served.findings if f.check == "order")  # type: ignore[attr-defined]
     assert order.severity == "warn" and "[2]" in order.message and order.fix
     root = next(f for f in served.findings if f.check == "redundant_root")  # type: ignore[attr-defined]
-    assert root.certificates == (1,) and f"{len(pki.root.public_bytes(serialization.Encoding.DER)):,}" in root.message
+    size = len(pki.root.public_bytes(serialization.Encoding.DER))
+    assert root.certificates == (1,) and f"{size:,}" in root.message
 
 
 @needs_openssl
@@ -110,7 +111,9 @@ def test_the_leaf_not_first_is_named() -> None:
 # AIA
 
 
-def _leaf_only_with_aia(tmp_path: Path, routes: dict[str, object], path: str, port: int) -> tuple[Pki, object]:
+def _leaf_only_with_aia(
+    tmp_path: Path, routes: dict[str, object], path: str, port: int
+) -> tuple[Pki, object]:
     pki = make_pki(aia=f"http://127.0.0.1:{port}{path}")
     files = pki.serve_files(tmp_path, pki.leaf)
     with lab_server(files) as server:

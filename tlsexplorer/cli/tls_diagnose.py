@@ -1,4 +1,4 @@
-"""Server diagnosis on the command line: ``tls probe``'s served-chain judgement, ``--targets``, ``tls doctor``.
+"""Server diagnosis on the command line: the served chain judged, ``--targets``, ``tls doctor``.
 
 Registered by :mod:`tlsexplorer.cli.tls`: :func:`add_probe_options` adds
 ``--fetch``, ``--warn-days``, ``--no-sni-check``, ``--targets`` and ``--workers``
@@ -21,14 +21,15 @@ if TYPE_CHECKING:
 def add_probe_options(probe: argparse.ArgumentParser) -> None:
     """The served-chain and many-targets options of ``tls probe``."""
     probe.add_argument("--fetch", action="store_true",
-                       help="download a missing intermediate from the leaf's AIA caIssuers URL (http:// only, "
-                       "256 KiB, 10 s) and verify the completed chain, as browsers do (curl and Python do not)")
+                       help="download a missing intermediate from the leaf's AIA caIssuers URL (http:// "
+                       "only, 256 KiB, 10 s) and verify the completed chain, as browsers do (curl and "
+                       "Python do not)")
     probe.add_argument("--warn-days", type=int, default=None, metavar="N",
                        help="warn when a certificate of the chain expires within N days (default 30); when "
                        "given, such a chain also makes the exit status 1")
     probe.add_argument("--no-sni-check", action="store_true",
-                       help="skip the second connection without SNI (the default certificate compared with the "
-                       "one sent for the name)")
+                       help="skip the second connection without SNI (the default certificate compared with "
+                       "the one sent for the name)")
     probe.add_argument("--targets", metavar="FILE",
                        help="check every HOST:PORT line of FILE ('-' for stdin; # comments, blank lines) "
                        "concurrently: exit 0 all good, 1 a failure or an expiry within --warn-days")
@@ -54,7 +55,8 @@ def judge(args: argparse.Namespace, result: ProbeResult, ca_pems: list[bytes]) -
         return None
     sni = None
     if result.servername is not None and not args.no_sni_check:
-        sni = compare_sni(result.host, result.port, result.servername, result.peer_chain, timeout=args.timeout)
+        sni = compare_sni(result.host, result.port, result.servername, result.peer_chain,
+                          timeout=args.timeout)
     return judge_served(result, now=utcnow(), ca_pems=ca_pems, system_roots=args.system_roots,
                         warn_days=_warn_days(args), fetch=args.fetch, sni=sni)
 

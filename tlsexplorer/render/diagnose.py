@@ -79,7 +79,8 @@ def targets_table(results: Sequence[TargetResult], bad: Sequence[BadLine] = (), 
     parts: list[RenderableType] = [table]
     counts = {s: sum(1 for r in results if r.status == s) for s in _STATUS}
     summary = Text.assemble(f"{len(results)} target(s): ", (f"{counts['ok']} ok", OK), ", ",
-                            (f"{counts['expiring']} expiring", WARN), ", ", (f"{counts['failed']} failed", BAD))
+                            (f"{counts['expiring']} expiring", WARN), ", ",
+                            (f"{counts['failed']} failed", BAD))
     if bad:
         summary.append(f"; {len(bad)} line(s) not used", style=WARN)
     parts.append(summary)

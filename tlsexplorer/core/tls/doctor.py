@@ -246,7 +246,8 @@ def certifi_bundle() -> str | None:
 
 
 def _python_verdict(
-    client: str, title: str, make: Callable[[], ssl.SSLContext] | None, store: str, environment: tuple[str, ...],
+    client: str, title: str, make: Callable[[], ssl.SSLContext] | None, store: str,
+    environment: tuple[str, ...],
     host: str, port: int, timeout: float, code: str,
 ) -> ClientVerdict:
     if make is None:
@@ -272,8 +273,8 @@ def _python_verdict(
         return ClientVerdict(client, title, True, None, store, environment, said,
                              f"{title} could not connect: {said}.", code)
     return ClientVerdict(client, title, True, True, store, environment, "ok",
-                         f"{title} accepts it: the chain reaches a root in {store}, and the certificate names "
-                         f"{host}.", code)
+                         f"{title} accepts it: the chain reaches a root in {store}, and the certificate "
+                         f"names {host}.", code)
 
 
 def _why(said: str, store: str, host: str) -> str:
@@ -329,7 +330,8 @@ def _curl_verdict(host: str, port: int, path: str, timeout: float, env: Mapping[
     status, _out, err = _run(argv, timeout + 2, env)
     cafile = next((line.split(":", 1)[1].strip() for line in err.splitlines() if "CAfile:" in line), "")
     capath = next((line.split(":", 1)[1].strip() for line in err.splitlines() if "CApath:" in line), "")
-    store = f"its CA file {cafile or '(none)'}" + (f" and folder {capath}" if capath and capath != "none" else "")
+    folder = f" and folder {capath}" if capath and capath != "none" else ""
+    store = f"its CA file {cafile or '(none)'}{folder}"
     said = next((line.strip() for line in reversed(err.splitlines()) if line.startswith("curl: (")), "")
     if status is None:
         return ClientVerdict("curl", title, True, None, store, environment, "timed out",
@@ -380,7 +382,8 @@ def _openssl_verdict(host: str, port: int, timeout: float, env: Mapping[str, str
     if reason:
         return ClientVerdict("openssl", title, True, False, store, environment, reason,
                              f"openssl s_client refuses it: {_why(reason, store, host)}", command)
-    last = next((line.strip() for line in reversed(err.splitlines()) if line.strip()), f"exit status {status}")
+    lines = [line.strip() for line in err.splitlines() if line.strip()]
+    last = lines[-1] if lines else f"exit status {status}"
     return ClientVerdict("openssl", title, True, None, store, environment, last,
                          f"openssl s_client could not connect: {last}.", command)
 
@@ -455,9 +458,9 @@ def _clock_findings(
             ahead = "behind" if skew > 0 else "ahead of"
             found.append(Finding(
                 "clock",
-                f"This machine's clock is {abs(skew) / 60:,.0f} minutes {ahead} the server's (its Date header "
-                f"says {format_iso8601(date)}, ours {format_iso8601(now)}). Certificate checks use the local "
-                "clock: a clock far off makes valid certificates look expired or not yet valid.",
+                f"This machine's clock is {abs(skew) / 60:,.0f} minutes {ahead} the server's (its Date "
+                f"header says {format_iso8601(date)}, ours {format_iso8601(now)}). Certificate checks use "
+                "the local clock: a clock far off makes valid certificates look expired or not yet valid.",
                 "Set the clock with NTP (timedatectl set-ntp true; in a container, fix the host's clock).",
             ))
     if chain:
@@ -503,8 +506,8 @@ def _interception(
         found.append(Finding(
             "interception",
             f"The chain ends at {local_root}, a root trusted on this machine ({', '.join(local)}) but not in "
-            "the public store (certifi, Mozilla's): a corporate or intercepting proxy's root, or a private CA. "
-            "Clients with only the public store refuse it.",
+            "the public store (certifi, Mozilla's): a corporate or intercepting proxy's root, or a private "
+            "CA. Clients with only the public store refuse it.",
             "If it is your organisation's CA, give it to those clients (SSL_CERT_FILE, REQUESTS_CA_BUNDLE, "
             "CURL_CA_BUNDLE); if you did not expect it, something intercepts this connection.",
         ))
@@ -565,7 +568,8 @@ def diagnose(
     system = platform_bundle()
     if "system" in wanted:
         found.append(_python_verdict(
-            "system", "the system store", (lambda: ssl.create_default_context(cafile=system)) if system else None,
+            "system", "the system store",
+            (lambda: ssl.create_default_context(cafile=system)) if system else None,
             f"the platform bundle {system}" if system else "the platform bundle (none found)", (),
             host, port, timeout, f"ssl.create_default_context(cafile={system!r})"))
     if "truststore" in wanted:
@@ -582,7 +586,8 @@ def diagnose(
     findings = _interception(chain, host, moment, environ) + findings
     environment = tuple((name, environ.get(name) or None, what) for name, what in ENVIRONMENT.items())
     shown = f"https://{host_port(host, port)}{path}"
-    return DoctorReport(shown, host, port, tuple(found), environment, tuple(findings), chain, date, skew, moment)
+    return DoctorReport(shown, host, port, tuple(found), environment, tuple(findings), chain, date, skew,
+                        moment)
 
 
 def _truststore_context() -> Callable[[], ssl.SSLContext] | None:

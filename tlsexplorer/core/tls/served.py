@@ -566,8 +566,8 @@ def _expiry(
             f"{who} expires {describe_delta(when, moment)} ({stamp}), within the {warn_days} days warned of.",
             "Renew it now (ACME clients renew 30 days ahead; check that the renewal runs).",
         ), when
-    return ServedFinding("expiry", "ok", f"The first certificate to expire is {who}, {describe_delta(when, moment)} "
-                         f"({stamp})."), when
+    return ServedFinding("expiry", "ok", f"The first certificate to expire is {who}, "
+                         f"{describe_delta(when, moment)} ({stamp})."), when
 
 
 # ---------------------------------------------------------------------------
@@ -585,8 +585,7 @@ def fetch_missing(
     within ``timeout`` seconds. Returns the downloads and the report with them
     (None when nothing was downloaded).
     """
-    from tlsexplorer.core.fetch import FetchError
-    from tlsexplorer.core.fetch import fetch as fetch_url
+    from tlsexplorer.core.fetch import FetchError, fetch as fetch_url
     from tlsexplorer.core.x509.loader import load_certificates
 
     get = downloader or fetch_url
@@ -600,7 +599,8 @@ def fetch_missing(
         missing = current.missing if current is not None else None
         if current is None or missing is None:
             break
-        whose = _short(current.chain[missing.certificate]) if missing.certificate < len(current.chain) else "?"
+        index = missing.certificate
+        whose = _short(current.chain[index]) if index < len(current.chain) else "?"
         urls = [u for u in missing.urls if u not in tried]
         if not urls:
             if not missing.urls:
@@ -639,7 +639,8 @@ def _completed_finding(fetched: tuple[FetchedIssuer, ...], completed: ChainRepor
     errors = [f.error for f in fetched if f.error is not None]
     if not got:
         return ServedFinding("missing_intermediate", "fail",
-                             "The missing issuer could not be downloaded: " + "; ".join(e for e in errors if e),
+                             "The missing issuer could not be downloaded: "
+                             + "; ".join(e for e in errors if e),
                              SERVER_CHAIN_FIX)
     where = "; ".join(f"{f.subject} from {f.url}{' (cached)' if f.cached else ''}" for f in got)
     if completed is not None and completed.valid:

@@ -43,8 +43,8 @@ class DoctorTab(TabPane):
             yield Button("Diagnose", id="dr-run", variant="primary")
         with VerticalScroll(id="dr-scroll"):
             yield Static(Text("Why does curl refuse what the browser accepts? Diagnose makes the same "
-                              "connection as Python, certifi, the system store, truststore, curl and openssl, "
-                              "and says why each accepts or refuses.", style="dim"), id="dr-result")
+                              "connection as Python, certifi, the system store, truststore, curl and "
+                              "openssl, and says why each accepts or refuses.", style="dim"), id="dr-result")
 
     def on_mount(self) -> None:
         """Titles."""
