@@ -50,7 +50,7 @@ class TargetsTab(TabPane):
     TargetsTab { padding: 0 1; }
     TargetsTab .row { height: auto; }
     TargetsTab .row Input { width: 1fr; }
-    TargetsTab #tg-days { width: 14; }
+    TargetsTab #tg-days { width: 16; }
     TargetsTab .row Button { margin-left: 1; min-width: 8; width: auto; }
     TargetsTab #tg-summary { height: auto; }
     TargetsTab #tg-table { height: 1fr; }
@@ -176,6 +176,7 @@ class TargetsTab(TabPane):
         if message.done:
             from tlsexplorer.core.tls.targets import exit_status
 
+            table.sort("line", key=int)  # rows came in as targets answered: back to the file's order
             good = exit_status(self.results, self.bad) == 0
             text.append("   all good (exit 0)" if good else "   something needs attention (exit 1)",
                         style="bold green" if good else "bold red")
