@@ -289,14 +289,11 @@ def load_record(ca_dir: str | Path) -> Record:
         FileAccessError: it cannot be read, or the folder stayed locked.
     """
     folder = Path(ca_dir)
+    if any(folder.glob(STAGING_PREFIX + "*")):
+        recover_writes(folder)  # a writer is at work (or was killed at it): wait, finish or undo, then read
     record = _read(folder)
     if record is not None:
         return record
-    if any(folder.glob(STAGING_PREFIX + "*")):
-        recover_writes(folder)  # a writer is replacing it (or was killed doing so): wait, finish, read
-        record = _read(folder)
-        if record is not None:
-            return record
     found: list[Record] = []
 
     def recover() -> list[FileToWrite]:
