@@ -366,3 +366,14 @@ def test_the_cli_lists_the_same_reasons_as_the_core() -> None:
     from tlsexplorer.cli import ca_revocation
 
     assert ca_revocation.REASONS == registry.REASONS
+
+
+def test_the_recipe_carries_the_revocation_pointers_and_nocheck(ca_dir: Path, capsys: Cap) -> None:
+    code, out, err = run_cli(capsys, "ca", "issue", str(ca_dir), "p.test", "--recipe")
+    assert code == 0, err
+    assert "-addext crlDistributionPoints=URI:http://127.0.0.1:9/root.crl" in out
+    assert "'authorityInfoAccess=OCSP;URI:http://127.0.0.1:9/'" in out
+    assert "x509.CRLDistributionPoints(" in out and "AuthorityInformationAccessOID.OCSP" in out
+    code, out, err = run_cli(capsys, "ca", "issue", str(ca_dir), "responder", "--ocsp-signer", "--recipe")
+    assert code == 0, err
+    assert "-addext noCheck=ignored" in out and "extendedKeyUsage=OCSPSigning" in out
