@@ -33,7 +33,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 import tlsexplorer.core.ca.build as ca
 from tlsexplorer.core.errors import FileAccessError, InvalidInput, UsageError
 from tlsexplorer.core.files import STAGING_PREFIX, FileToWrite, read_file, recover_writes, write_files
-from tlsexplorer.core.timeutil import as_utc, format_iso8601, parse_iso8601
+from tlsexplorer.core.timeutil import as_utc, format_iso8601
 from tlsexplorer.core.x509.loader import load_certificates
 
 RECORD = "record.json"
@@ -145,16 +145,16 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 
 def _dump(record: Record) -> bytes:
-    document = {
-        "format": _FORMAT, "version": 1, "crl_number": record.crl_number,
-        "crl_url": record.crl_url, "ocsp_url": record.ocsp_url,
-        "certificates": [
-            {"serial": f"{e.serial:x}", "subject": e.subject, "not_after": _iso(e.not_after),
-             "kind": e.kind, "file": e.file, "revoked_at": _iso(e.revoked_at), "reason": e.reason}
-            for e in record.entries
-        ],
-    }
-    return (json.dumps(document, indent=1) + "\n").encode()
+    # One certificate a line, each encoded by json's C encoder (indent= would use the slow one).
+    head = json.dumps({"format": _FORMAT, "version": 1, "crl_number": record.crl_number,
+                       "crl_url": record.crl_url, "ocsp_url": record.ocsp_url})
+    lines = [
+        json.dumps({"serial": f"{e.serial:x}", "subject": e.subject, "not_after": _iso(e.not_after),
+                    "kind": e.kind, "file": e.file, "revoked_at": _iso(e.revoked_at), "reason": e.reason})
+        for e in record.entries
+    ]
+    body = ",\n ".join(lines)
+    return f'{head[:-1]}, "certificates": [\n {body}\n]}}\n'.encode()
 
 
 def _damaged(path: Path, why: str) -> InvalidInput:
@@ -184,26 +184,31 @@ def _parse(data: bytes, folder: Path) -> Record:
     return Record(folder, entries, number, urls[0], urls[1])
 
 
-def _entry(item: dict[str, object]) -> Entry:
-    def text(key: str) -> str | None:
-        value = item.get(key)
-        if value is not None and not isinstance(value, str):
-            raise ValueError(f"{key} is not text")
-        return value
+_KINDS: dict[object, Kind] = {"leaf": "leaf", "ca": "ca", "ocsp-signer": "ocsp-signer"}
 
-    serial, subject, not_after = text("serial"), text("subject"), text("not_after")
-    if serial is None or subject is None or not_after is None:
-        raise ValueError("an entry lacks its serial, subject or not_after")
-    kinds: dict[str | None, Kind] = {"leaf": "leaf", "ca": "ca", "ocsp-signer": "ocsp-signer"}
-    kind = kinds.get(text("kind"))
+
+def _when(value: object, key: str) -> dt.datetime:
+    if not isinstance(value, str):
+        raise ValueError(f"{key} is not a time")
+    # parse_iso8601 is slower; the record writes its own times (format_iso8601: a Z, which 3.10 cannot read)
+    when = dt.datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+    return when if when.tzinfo is dt.timezone.utc else as_utc(when)
+
+
+def _entry(item: dict[str, object]) -> Entry:
+    # A record may hold hundreds of thousands: read each field once, without helpers per field.
+    serial, subject, kind = item.get("serial"), item.get("subject"), _KINDS.get(item.get("kind"))
+    if not isinstance(serial, str) or not isinstance(subject, str):
+        raise ValueError("an entry lacks its serial or subject")
     if kind is None:
         raise ValueError(f"unknown kind {item.get('kind')!r}")
-    revoked = text("revoked_at")
-    reason = text("reason")
+    file, revoked, reason = item.get("file"), item.get("revoked_at"), item.get("reason")
+    if file is not None and not isinstance(file, str):
+        raise ValueError("file is not text")
     if reason is not None and reason not in REASONS:
         raise ValueError(f"unknown reason {reason!r}")
-    return Entry(int(serial, 16), subject, parse_iso8601(not_after), kind, text("file"),
-                 None if revoked is None else parse_iso8601(revoked), reason)
+    return Entry(int(serial, 16), subject, _when(item.get("not_after"), "not_after"), kind, file,
+                 None if revoked is None else _when(revoked, "revoked_at"), reason)
 
 
 def record_file(record: Record) -> FileToWrite:
