@@ -211,17 +211,16 @@ def _ocsp(args: argparse.Namespace) -> int:
 
     responder = OcspResponder(loaded.directory, loaded.certificate, signer, port=args.port,
                               validity=ocsp.check_validity(args.minutes), on_event=log)
-    responder.start()
-    sys.stdout.write(f"OCSP responder for {loaded.certificate.subject.rfc4514_string()} on {responder.url}, "
-                     f"signed by {signer.description}; Ctrl+C stops it\n"
-                     f"ask it: openssl ocsp -issuer {loaded.directory / 'ca.pem'} -cert CERT -url "
-                     f"{responder.url.rstrip('/')} -CAfile {loaded.directory / 'ca.pem'}\n")
-    sys.stdout.flush()
-    try:
+    try:  # from the start: a Ctrl+C at any moment stops it cleanly
+        responder.start()
+        sys.stdout.write(f"OCSP responder for {loaded.certificate.subject.rfc4514_string()} on "
+                         f"{responder.url}, signed by {signer.description}; Ctrl+C stops it\n"
+                         f"ask it: openssl ocsp -issuer {loaded.directory / 'ca.pem'} -cert CERT -url "
+                         f"{responder.url.rstrip('/')} -CAfile {loaded.directory / 'ca.pem'}\n")
+        sys.stdout.flush()
         threading.Event().wait()
     except KeyboardInterrupt:
         sys.stdout.write("stopped\n")
-        return 0
     finally:
         responder.stop()
     return 0
