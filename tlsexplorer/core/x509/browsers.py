@@ -132,8 +132,8 @@ BROWSER_REFUSED_KEY_TYPES = ("ed25519",)
 """The workbench's key types (``--key-type``) a browser refuses for a TLS server."""
 
 
-def server_key_problem(key: str) -> str | None:
-    """Why browsers refuse a TLS server certificate with this key, or None.
+def server_key_problem(key: str, *, short: bool = False) -> str | None:
+    """Why browsers refuse a TLS server certificate with this key, or None (``short``: one line for a form).
 
     ``key`` is the key's one name (``Ed25519``, ``EC P-521``, as
     :func:`~tlsexplorer.core.x509.naming.describe_key` says it) or a
@@ -141,7 +141,11 @@ def server_key_problem(key: str) -> str | None:
     """
     if key.lower() in BROWSER_REFUSED_KEY_TYPES:
         key = {"ed25519": "Ed25519"}[key.lower()]
-    return _REFUSED_KEYS.get(key)
+    problem = _REFUSED_KEYS.get(key)
+    if problem is None or not short:
+        return problem
+    who = "Chromium browsers" if key == "EC P-521" else "Chrome, Edge and Firefox"
+    return f"{who} refuse a TLS server with an {key} key ({HANDSHAKE_REFUSED}); use p256 or RSA"
 
 
 __all__ = [

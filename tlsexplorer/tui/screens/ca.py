@@ -291,7 +291,8 @@ class CaScreen(ExplorerScreen):
         from tlsexplorer.core.x509.browsers import server_key_problem
 
         server = self.action in ("server", "csr")
-        problem = server_key_problem(str(self.query_one("#key-type", Select).value)) if server else None
+        key_type = str(self.query_one("#key-type", Select).value)
+        problem = server_key_problem(key_type, short=True) if server else None
         warning = self.query_one("#warn-key-type", Static)
         warning.update(Text(f"⚠ {problem}") if problem else "")
         warning.set_class(problem is not None, "-shown")
