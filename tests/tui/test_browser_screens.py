@@ -1,4 +1,4 @@
-"""Pilot tests of what the screens say about browsers: the workbench's key warning, its Browser trust
+"""Pilot tests of what the screens say about browsers: the workbench's key warning, its Trust
 tab, the verdicts beside a flaw, and the scenario board's browser line."""
 
 from __future__ import annotations

@@ -243,7 +243,7 @@ class CaScreen(ExplorerScreen):
                     yield Static("Make something to see the openssl commands.", id="openssl")
                 with TabPane("Python", id="tab-python"), VerticalScroll():
                     yield Static("Make something to see the Python code.", id="python")
-                with TabPane("Browser trust", id="tab-trust"), VerticalScroll():
+                with TabPane("Trust", id="tab-trust"), VerticalScroll():
                     yield Static(TRUST_INTRO, id="trust")
         yield KeyFooter()
 
@@ -302,7 +302,7 @@ class CaScreen(ExplorerScreen):
         self.show_trust(event.value)
 
     def show_trust(self, folder: str) -> None:
-        """The Browser trust tab for the CA folder at hand (the intro when it is not one)."""
+        """The Trust tab for the CA folder at hand (the intro when it is not one)."""
         from tlsexplorer.core.ca.trust_help import trust_help
         from tlsexplorer.render.ca import trust_view
 
