@@ -404,7 +404,8 @@ def _scenarios(args: argparse.Namespace) -> int:
         emit_json([
             {"id": r.scenario.id, "title": r.scenario.title, "ok": r.ok, "expected_ok": r.scenario.expect_ok,
              "as_expected": r.as_expected, "error": r.error, "reason": r.reason, "warning": r.warning,
-             "commands": {tool: command for tool, command in r.commands}}
+             "commands": {tool: command for tool, command in r.commands},
+             "browser": r.scenario.browser.to_json(r.scenario.host) if r.scenario.browser else None}
             for r in results
         ])
     else:

@@ -642,8 +642,14 @@ class TlsScreen(ExplorerScreen):
         from tlsexplorer.core.tls.scenarios import REASONS
 
         expected = "the client gets the page" if scenario.expect_ok else "it fails"
-        detail.update(Text.assemble((scenario.title, "bold"), f"\nexpected: {expected}.\n",
-                                    (REASONS[scenario.id], ""), ("\n\nPlay all (ctrl+b) to run it.", "dim")))
+        text = Text.assemble((scenario.title, "bold"), f"\nexpected: {expected}.\n",
+                             (REASONS[scenario.id], ""))
+        browser = render.browser_line(scenario)
+        if browser is not None:
+            text.append("\n\n")
+            text.append_text(browser)
+        text.append("\n\nPlay all (ctrl+b) to run it.", style="dim")
+        detail.update(text)
 
     # Wire -------------------------------------------------------------------
 
