@@ -684,6 +684,10 @@ def scan(
         groups = [job.result() for job in group_jobs]
         alpn = [job.result() for job in alpn_jobs]
         resumption = Resumption(*(job.result() for job in resume_jobs))
+    by_hand = [g.name for g in groups if g.accepted]
+    if not versions[-1].accepted and by_hand:  # a server that takes only groups the local OpenSSL lacks
+        versions[-1] = VersionResult("TLS 1.3", True, _HAND, "only with a group the local OpenSSL cannot "
+                                     f"offer ({', '.join(by_hand)}); {versions[-1].note}")
     if not versions[-1].accepted:
         groups = []
         untested.append("groups: tried in TLS 1.3 only, which the server does not accept (a TLS 1.2 server's "
