@@ -202,9 +202,8 @@ def starttls_server(protocol: str, context: ssl.SSLContext | None = None) -> Ite
 
     def serve(conn: socket.socket) -> None:
         if OPENINGS[protocol](conn):
-            with context.wrap_socket(conn, server_side=True) as tls:
-                with contextlib.suppress(OSError):
-                    tls.recv(1)
+            with context.wrap_socket(conn, server_side=True) as tls, contextlib.suppress(OSError):
+                tls.recv(1)
 
     with Listener(serve) as listener:
         yield listener

@@ -32,6 +32,7 @@ from tlsexplorer.core.tls.connect import (
 )
 from tlsexplorer.core.tls.probe import probe
 
+
 @needs_openssl
 @pytest.mark.parametrize("protocol", STARTTLS_PROTOCOLS)
 def test_probe_upgrades_each_protocol_as_openssl_does(protocol: str) -> None:
@@ -73,9 +74,8 @@ def test_garbage_during_starttls_gets_one_sentence(protocol: str, garbage: bytes
         conn.sendall(garbage)
         time.sleep(5)
 
-    with Listener(serve) as server:
-        with pytest.raises(RouteError) as caught:
-            open_connection("127.0.0.1", server.port, Deadline(10), Route(starttls=protocol)).close()
+    with Listener(serve) as server, pytest.raises(RouteError) as caught:
+        open_connection("127.0.0.1", server.port, Deadline(10), Route(starttls=protocol)).close()
     assert words in str(caught.value)
     assert f"STARTTLS ({protocol.upper()})" in str(caught.value)
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import socket
 import time
 
-import pytest
-
 from tests.scan_support import (
     Listener,
     connect_proxy,
