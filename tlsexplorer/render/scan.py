@@ -110,6 +110,32 @@ def extras_table(result: ScanResult) -> Table:
     return table
 
 
+def result_rows(result: ScanResult) -> list[tuple[str, str, Text]]:
+    """One row per thing tried (what, item, result), for the lab's results table."""
+    rows: list[tuple[str, str, Text]] = []
+    old = {"SSL 3.0", "TLS 1.0", "TLS 1.1"}
+    for v in result.versions:
+        rows.append(("version", v.name, _yes_no(v.accepted, bad_if_yes=v.name in old)))
+    for block in result.suites:
+        for i, suite in enumerate(block.suites, 1):
+            weak = weakness(suite)
+            verdict = Text(f"#{i}", style=DIM)
+            if weak:
+                verdict.append(" " + weak[1].split(":")[0].split(";")[0].split(" (")[0],
+                               style=SEVERITY_STYLES[weak[0]])
+            rows.append((f"suite {block.version}", suite.name, verdict))
+    for g in result.groups:
+        rows.append(("group", g.name, _yes_no(g.accepted)))
+    for protocol, selected in result.alpn:
+        rows.append(("ALPN", protocol, _yes_no(selected, "selected", "not selected")))
+    r = result.resumption
+    if r is not None:
+        rows.append(("resumption", "TLS 1.2 session id", _yes_no(r.session_id, "resumed", "not resumed")))
+        rows.append(("resumption", "TLS 1.2 ticket", _yes_no(r.ticket, "resumed", "not resumed")))
+        rows.append(("resumption", "TLS 1.3 ticket", _yes_no(r.tls13_ticket, "resumed", "not resumed")))
+    return rows
+
+
 def finding_text(finding: Finding) -> Text:
     """One finding: severity, title, why, the grade cap, and the fix for nginx, Apache and Python."""
     text = Text()
@@ -156,6 +182,7 @@ __all__ = [
     "finding_text",
     "findings_view",
     "groups_table",
+    "result_rows",
     "scan_header",
     "scan_view",
     "suites_table",

@@ -10,8 +10,9 @@ recorded through a loopback relay: plain HTTP shows the secret, HTTPS shows
 records, then every record decrypted with the recording client's key log, named
 with the key that opened it, and the key schedule; the server's certificates open
 in the Inspector and Chain), Handshake (the TLS 1.3 handshake by hand:
-:mod:`.tls_handshake`). Network work runs in thread workers; the server runs in its own
-threads and stops when asked or when the app exits.
+:mod:`.tls_handshake`), Scan (what a server accepts, graded: :mod:`.tls_scan`).
+Network work runs in thread workers; the server runs in its own threads and stops when
+asked or when the app exits.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ from tlsexplorer.tui.screens.tls_capture import (
     ConnectionChosen,
 )
 from tlsexplorer.tui.screens.tls_handshake import HandshakeTab
+from tlsexplorer.tui.screens.tls_scan import ScanTab
 from tlsexplorer.tui.widgets.footer import KeyFooter
 
 ROOT_PEM = SAMPLES_DIR / "charlies-root-ca.pem"
@@ -268,6 +270,7 @@ class TlsScreen(ExplorerScreen):
                     with VerticalScroll(id="wire-side"):
                         yield Static(id="wire-hellos")
             yield HandshakeTab()
+            yield ScanTab()
         yield KeyFooter()
 
     def on_mount(self) -> None:
