@@ -163,7 +163,10 @@ def open_connection(
         if route.starttls is not None:
             import tlsexplorer.core.tls.starttls as starttls
 
-            starttls.upgrade(sock, route.starttls, deadline, servername or host)
+            try:
+                starttls.upgrade(sock, route.starttls, deadline, servername or host)
+            except starttls.StartTlsFailed as exc:
+                raise RouteError(str(exc)) from None
         sock.settimeout(deadline.left())
     except BaseException:
         sock.close()

@@ -565,8 +565,10 @@ def weakness(suite: Suite) -> tuple[Severity, str, str | None] | None:
     return None
 
 
-def _findings(versions: Sequence[VersionResult], suites: Sequence[SuiteList], groups: Sequence[GroupResult],
-              alpn: Sequence[tuple[str, bool]], resumption: Resumption) -> list[Finding]:
+def findings_for(versions: Sequence[VersionResult], suites: Sequence[SuiteList],
+                 groups: Sequence[GroupResult], alpn: Sequence[tuple[str, bool]],
+                 resumption: Resumption) -> list[Finding]:
+    """The findings, worst first, for what a scan found."""
     found: list[Finding] = []
     accepted = {v.name for v in versions if v.accepted}
     if "SSL 3.0" in accepted:
@@ -693,7 +695,7 @@ def scan(
         untested.append("groups: tried in TLS 1.3 only, which the server does not accept (a TLS 1.2 server's "
                         "group is in its ServerKeyExchange, which this scan does not read)")
     untested += _honest_notes(s, versions)
-    findings = _findings(versions, suites, groups, alpn, resumption)
+    findings = findings_for(versions, suites, groups, alpn, resumption)
     return ScanResult(
         versions=tuple(versions), suites=tuple(b for b in suites if b.suites), groups=tuple(groups),
         alpn=tuple(alpn), resumption=resumption, findings=tuple(findings),
@@ -771,6 +773,7 @@ __all__ = [
     "Suite",
     "SuiteList",
     "VersionResult",
+    "findings_for",
     "grade",
     "scan",
     "weakness",

@@ -7,19 +7,15 @@ and its starttls element) and returns when the server has agreed, so the
 next bytes are the ClientHello. Each read is bounded (a line, an answer, a
 number of lines) and takes what is left of the deadline; a server that
 stalls, closes, refuses or answers something else gets one sentence
-(:class:`tlsexplorer.core.tls.connect.RouteError`) naming the step.
+(:class:`StartTlsFailed`, which :mod:`tlsexplorer.core.tls.connect` turns into
+its ``RouteError``) naming the step.
 """
 
 from __future__ import annotations
 
 import socket
 from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from tlsexplorer.core.tls.connect import RouteError
-
-if TYPE_CHECKING:
-    from tlsexplorer.core.tls.connect import Deadline
+from typing import Protocol
 
 #: Longest line read from a server during an opening.
 MAX_LINE = 4096
@@ -41,6 +37,20 @@ LDAP_STARTTLS = (b"\x30" + bytes([7 + len(LDAP_STARTTLS_OID)]) + b"\x02\x01\x01"
                  + LDAP_STARTTLS_OID)
 
 
+class StartTlsFailed(Exception):
+    """The opening failed; the text is the whole sentence to show."""
+
+
+class Deadline(Protocol):
+    """What this module needs of :class:`tlsexplorer.core.tls.connect.Deadline`."""
+
+    seconds: float
+
+    def left(self) -> float:
+        """Seconds left (TimeoutError when none are)."""
+        ...
+
+
 class _Conversation:
     """A socket read line by line within bounds, every failure named after the protocol and step."""
 
@@ -49,8 +59,8 @@ class _Conversation:
         self.buffer = b""
         self.step = "its greeting"
 
-    def fail(self, what: str) -> RouteError:
-        return RouteError(f"STARTTLS ({self.protocol}): {what}")
+    def fail(self, what: str) -> StartTlsFailed:
+        return StartTlsFailed(f"STARTTLS ({self.protocol}): {what}")
 
     def _recv(self) -> bytes:
         try:
@@ -102,7 +112,7 @@ class _Conversation:
             if len(lines) >= MAX_LINES:
                 raise self.fail(f"more than {MAX_LINES} lines in answer to {self.step}")
 
-    def garbage(self, lines: list[str], expected: str) -> RouteError:
+    def garbage(self, lines: list[str], expected: str) -> StartTlsFailed:
         return self.fail(f"expected {expected} in answer to {self.step}, the server sent "
                          f"{_shown(' | '.join(lines).encode('latin-1'))}: not a {self.protocol} server?")
 
@@ -244,12 +254,20 @@ def upgrade(sock: socket.socket, protocol: str, deadline: Deadline, servername: 
     """Speak ``protocol``'s plaintext opening on ``sock`` until the server agrees to start TLS.
 
     Raises:
-        RouteError: the server stalled, closed, refused, or answered
+        StartTlsFailed: the server stalled, closed, refused, or answered
             something that is not the protocol.
     """
     _DIALOGUES[protocol](_Conversation(sock, protocol, deadline), servername)
 
 
 __all__ = [
-    "CLIENT_NAME", "LDAP_STARTTLS", "MAX_LINE", "MAX_LINES", "MAX_XML", "POSTGRES_SSL_REQUEST", "upgrade",
+    "CLIENT_NAME",
+    "LDAP_STARTTLS",
+    "MAX_LINE",
+    "MAX_LINES",
+    "MAX_XML",
+    "POSTGRES_SSL_REQUEST",
+    "Deadline",
+    "StartTlsFailed",
+    "upgrade",
 ]
