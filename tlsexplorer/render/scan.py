@@ -123,7 +123,7 @@ def result_rows(result: ScanResult) -> list[tuple[str, str, Text]]:
             if weak:
                 verdict.append(" " + weak[1].split(":")[0].split(";")[0].split(" (")[0],
                                style=SEVERITY_STYLES[weak[0]])
-            rows.append((f"suite {block.version}", suite.name, verdict))
+            rows.append((f"suite {block.version.removeprefix('TLS ')}", suite.name, verdict))
     for g in result.groups:
         rows.append(("group", g.name, _yes_no(g.accepted)))
     for protocol, selected in result.alpn:

@@ -39,8 +39,8 @@ class ScanTab(TabPane):
     ScanTab .row Button { margin-left: 1; min-width: 8; width: auto; }
     ScanTab #scan-summary { height: auto; max-height: 3; }
     ScanTab #scan-panes { height: 1fr; }
-    ScanTab #scan-table { width: 3fr; height: 1fr; }
-    ScanTab #scan-findings-box { width: 2fr; height: 1fr; border: round $primary; padding: 0 1; }
+    ScanTab #scan-table { width: 1fr; height: 1fr; }
+    ScanTab #scan-findings-box { width: 44; height: 1fr; border: round $primary; padding: 0 1; }
     TlsScreen.-narrow ScanTab #scan-panes { layout: vertical; }
     TlsScreen.-narrow ScanTab #scan-table { width: 1fr; }
     TlsScreen.-narrow ScanTab #scan-findings-box { width: 1fr; }
