@@ -8,8 +8,17 @@ machine without a browser the tests skip and say why.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import itertools
+import json
 import os
 import shutil
+import subprocess
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +64,143 @@ def _missing(reason: str) -> None:
     if os.environ.get("TLSX_REQUIRE_BROWSER"):
         pytest.fail(f"TLSX_REQUIRE_BROWSER is set but {reason}; .ci/run installs it with apt")
     pytest.skip(f"{reason}; CI sets TLSX_REQUIRE_BROWSER and then this fails instead")
+
+
+# A small Chrome DevTools Protocol client (aiohttp), for tests that drive a real browser ---------
+
+
+
+class DevTools:
+    """One DevTools websocket (the browser's or a page's): ``call`` a method, ``wait_event`` for one."""
+
+    def __init__(self, websocket: Any) -> None:
+        self._ws = websocket
+        self._ids = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._events: dict[str, asyncio.Queue[dict[str, Any]]] = {}
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        async for message in self._ws:
+            data = json.loads(message.data)
+            if "id" in data and data["id"] in self._pending:
+                future = self._pending.pop(data["id"])
+                if not future.done():
+                    future.set_result(data)
+            elif "method" in data:
+                self._events.setdefault(data["method"], asyncio.Queue()).put_nowait(data.get("params", {}))
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(ConnectionError("the DevTools connection closed"))
+
+    async def call(self, method: str, timeout: float = 60, **params: Any) -> dict[str, Any]:
+        """Call a DevTools method and return its result (an error raises RuntimeError)."""
+        ident = next(self._ids)
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[ident] = future
+        await self._ws.send_json({"id": ident, "method": method, "params": params})
+        answer = await asyncio.wait_for(future, timeout)
+        if "error" in answer:
+            raise RuntimeError(f"{method}: {answer['error']}")
+        result: dict[str, Any] = answer.get("result", {})
+        return result
+
+    async def wait_event(self, method: str, timeout: float = 60) -> dict[str, Any]:
+        """The next ``method`` event (enable its domain first)."""
+        queue = self._events.setdefault(method, asyncio.Queue())
+        return await asyncio.wait_for(queue.get(), timeout)
+
+    async def evaluate(self, expression: str) -> Any:
+        """Run JavaScript in the page; its value (awaited when it is a promise)."""
+        result = await self.call("Runtime.evaluate", expression=expression, returnByValue=True,
+                                 awaitPromise=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"JavaScript failed: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    async def close(self) -> None:
+        """Close the websocket."""
+        self._reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self._reader
+        await self._ws.close()
+
+
+class Chromium:
+    """A headless Chromium started by :func:`chromium`: open pages (tabs) and close them."""
+
+    def __init__(self, session: Any, port: int, browser: DevTools) -> None:
+        self.session = session
+        self.port = port
+        self.browser = browser
+        """The browser-wide DevTools connection (targets, downloads)."""
+
+    async def new_page(self, width: int = 1280, height: int = 800) -> tuple[str, DevTools]:
+        """A new tab on about:blank: its target id and its own DevTools connection (Page, Runtime on)."""
+        target = (await self.browser.call("Target.createTarget", url="about:blank",
+                                          width=width, height=height))["targetId"]
+        websocket = await self.session.ws_connect(f"ws://127.0.0.1:{self.port}/devtools/page/{target}",
+                                                  max_msg_size=64 * 1024 * 1024)
+        page = DevTools(websocket)
+        await page.call("Page.enable")
+        await page.call("Runtime.enable")
+        await page.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
+                        deviceScaleFactor=1, mobile=False)
+        return target, page
+
+    async def close_page(self, target: str, page: DevTools) -> None:
+        """Close a tab, as a person closing it would."""
+        await page.close()
+        await self.browser.call("Target.closeTarget", targetId=target)
+
+
+@contextlib.asynccontextmanager
+async def chromium(profile: Path, *extra_flags: str) -> AsyncIterator[Chromium]:
+    """Start a headless Chromium (:func:`chromium_path`, :data:`HEADLESS_FLAGS`) with its DevTools
+    on a free port of 127.0.0.1 and its profile in ``profile``; stop it at the end."""
+    import aiohttp
+
+    profile.mkdir(parents=True, exist_ok=True)
+    (profile / "DevToolsActivePort").unlink(missing_ok=True)
+    with open(profile / "chromium.log", "wb") as log:
+        process = subprocess.Popen(
+            [chromium_path(), *HEADLESS_FLAGS, "--remote-debugging-address=127.0.0.1",
+             "--remote-debugging-port=0", f"--user-data-dir={profile}", *extra_flags, "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=log,
+        )
+    try:
+        port, path = await asyncio.to_thread(_devtools_endpoint, process, profile)
+        async with aiohttp.ClientSession() as session:
+            browser = DevTools(await session.ws_connect(f"ws://127.0.0.1:{port}{path}",
+                                                        max_msg_size=64 * 1024 * 1024))
+            try:
+                yield Chromium(session, port, browser)
+            finally:
+                with contextlib.suppress(Exception):
+                    await browser.call("Browser.close", timeout=10)
+                await browser.close()
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _devtools_endpoint(process: subprocess.Popen[bytes], profile: Path, timeout: float = 60,
+                       ) -> tuple[int, str]:
+    """The DevTools port and browser path Chromium writes in DevToolsActivePort once it listens."""
+    deadline = time.monotonic() + timeout
+    active = profile / "DevToolsActivePort"
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, ValueError):
+            lines = active.read_text().split()
+            if len(lines) >= 2:
+                return int(lines[0]), lines[1]
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    log = (profile / "chromium.log").read_text(errors="replace")[-3000:]
+    raise RuntimeError(f"Chromium's DevTools did not answer (exit status {process.poll()}):\n{log}")

@@ -13,6 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from tlsexplorer.tui.explorers import EXPLORERS, Explorer, explorer_bindings, open_action
+from tlsexplorer.tui.host import ExplorerHost
+from tlsexplorer.tui.served import alternative_key
 from tlsexplorer.tui.widgets.footer import KeyFooter
 
 INTRO = (
@@ -57,6 +59,12 @@ class ExplorerCard(Static, can_focus=True):
         """The explorer this card opens."""
         self.open_action = open_action(item.id)
         """Run when the card is chosen, as the explorer's key does: ``app.open_explorer('rsa')``."""
+
+    def on_mount(self) -> None:
+        """In a browser, the card names the key that stands for one the browser keeps (alt+c for F5)."""
+        alternative = alternative_key(self.explorer.key)
+        if alternative is not None and isinstance(self.app, ExplorerHost) and self.app.served:
+            self.border_subtitle = alternative
 
     async def action_choose(self) -> None:
         """Open this card's explorer (runs :attr:`open_action`)."""
