@@ -7,7 +7,9 @@ does (``["stdin", ...]``) and reads back what the app draws, escape sequences re
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import os
 import re
 import signal
@@ -28,7 +30,9 @@ KEYS = {"f1": "\x1bOP", "f4": "\x1bOS", "f5": "\x1b[15~", "enter": "\r", "tab": 
         "ctrl+s": "\x13", "ctrl+g": "\x07", "escape": "\x1b"}
 """What xterm.js sends for a few keys."""
 
-_ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=!]*[ -/]*[@-~]|\x1b[PX^_].*?\x1b\\|\x1b\][^\x07]*\x07|\x1b[()][0-9A-Za-z]|\x1b.")
+_ESCAPES = re.compile(
+    rb"\x1b\[[0-9;?<>=!]*[ -/]*[@-~]|\x1b[PX^_].*?\x1b\\|\x1b\][^\x07]*\x07|\x1b[()][0-9A-Za-z]|\x1b."
+)
 
 
 def visible(data: bytes) -> str:
@@ -168,8 +172,6 @@ class Tab:
         if message.type == aiohttp.WSMsgType.BINARY:
             self.output += message.data
         elif message.type == aiohttp.WSMsgType.TEXT:
-            import json
-
             self.messages.append(json.loads(message.data))
         else:
             raise ConnectionError(f"the websocket closed ({message.type.name})")
@@ -177,3 +179,95 @@ class Tab:
     async def close(self) -> None:
         """Close the tab."""
         await self.websocket.close()
+
+
+# The same tab in a real browser (tests/browser.py's Chromium) ----------------------------------
+
+XTERM_HOOK = """Object.defineProperty(Object.prototype, "terminal", {configurable: true, set(value) {
+  Object.defineProperty(this, "terminal", {value, writable: true, configurable: true, enumerable: true});
+  if (value && value.buffer) window.__xterm = value;
+}});"""
+"""Run before the page's scripts: textual-serve's page keeps its xterm.js terminal in a private
+object (``this.terminal = new Terminal(...)``); this hands it to ``window.__xterm`` so a test
+can read the screen's text from xterm's buffer (the page draws on a canvas, not in the DOM)."""
+
+XTERM_TEXT = """(() => {
+  const term = window.__xterm;
+  if (!term) return "";
+  const buffer = term.buffer.active, rows = [];
+  for (let y = 0; y < term.rows; y++) {
+    const line = buffer.getLine(buffer.viewportY + y);
+    rows.push(line ? line.translateToString(true) : "");
+  }
+  return rows.join("\\n");
+})()"""
+"""The terminal's rows as text."""
+
+CDP_KEYS = {"F1": 112, "F4": 115, "F5": 116, "Escape": 27, "k": 75}
+"""Windows virtual key codes for the keys the browser tests press."""
+
+
+async def screen_text(page: Any) -> str:
+    """What xterm.js shows in ``page`` now, one line per row."""
+    return str(await page.evaluate(XTERM_TEXT) or "")
+
+
+async def wait_screen(page: Any, check: Any, timeout: float = DEADLINE) -> str:
+    """Poll the page's terminal text until ``check(text)`` holds; the text."""
+    deadline = time.monotonic() + timeout
+    text = ""
+    while time.monotonic() < deadline:
+        text = await screen_text(page)
+        if check(text):
+            return text
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the browser never showed what was expected; it shows:\n{text}")
+
+
+async def open_app(page: Any, url: str) -> str:
+    """Load the served page in ``page``, wait for Home, give the terminal the keyboard; Home's text."""
+    await page.call("Page.addScriptToEvaluateOnNewDocument", source=XTERM_HOOK)
+    await page.call("Page.navigate", url=url)
+    home = await wait_screen(page, lambda text: "Symmetric" in text and "Help" in text)
+    # What a click on the page does: xterm.js reads keys from its hidden text area.
+    await page.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
+    return home
+
+
+async def press(page: Any, key: str, *, alt: bool = False) -> None:
+    """Press and release ``key`` (a DOM key name from :data:`CDP_KEYS`) as a person would."""
+    code = CDP_KEYS[key]
+    common = {"key": key, "code": f"Key{key.upper()}" if len(key) == 1 else key,
+              "windowsVirtualKeyCode": code, "modifiers": 1 if alt else 0}
+    await page.call("Input.dispatchKeyEvent", type="rawKeyDown", **common)
+    await page.call("Input.dispatchKeyEvent", type="keyUp", **common)
+
+
+SCREENSHOT_CHECK = """(async (data) => {
+  const image = new Image();
+  image.src = "data:image/png;base64," + data;
+  await image.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = image.width; canvas.height = image.height;
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  const pixels = context.getImageData(0, 0, image.width, image.height).data;
+  const colours = new Set();
+  for (let i = 0; i < pixels.length; i += 4 * 7) {
+    colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+  }
+  const bottom = context.getImageData(2, image.height - 4, 1, 1).data;
+  return {width: image.width, height: image.height, colours: colours.size,
+          bottom: [bottom[0], bottom[1], bottom[2]]};
+})"""
+"""JavaScript that decodes a PNG screenshot in the page and says its size, how many colours it
+has (a blank page has one or two) and the colour of its bottom-left corner (the notice bar)."""
+
+
+async def screenshot(page: Any) -> tuple[bytes, dict[str, Any]]:
+    """A PNG of the page and what :data:`SCREENSHOT_CHECK` reads in it."""
+    import base64
+
+    data = (await page.call("Page.captureScreenshot", format="png"))["data"]
+    facts = await page.evaluate(f"{SCREENSHOT_CHECK}({json.dumps(data)})")
+    return base64.b64decode(data), facts
