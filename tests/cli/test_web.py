@@ -119,7 +119,8 @@ async def test_download_sends_the_files_the_workbench_wrote(tmp_path: Path) -> N
             await tab.wait_for("give a name", since=mark)
             mark = len(tab.output)
             await tab.send("tab")
-            await tab.wait_for("localhost", since=mark)  # the name field, redrawn with the focus
+            # The name field with the cursor on its placeholder's first letter: it has the focus.
+            await tab.wait_for("e .g. localhost", since=mark)
             await tab.send("localhost", "enter")
             await tab.wait_for("wrote 3 files", since=mark)
             await tab.send("ctrl+g")

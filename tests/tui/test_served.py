@@ -63,6 +63,7 @@ async def test_served_the_footer_and_the_cards_show_the_alternatives_and_they_wo
         assert "alt+k Help" in footer and "alt+c Chain" in footer and "alt+q Quit" in footer
         assert "f1" not in footer.lower().split()
         assert app.screen.query_one("#card-chain").border_subtitle == "alt+c"
+        assert "alt+k or ? for help" in widget_text(app.screen, "#hint")
         await pilot.press("alt+k")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

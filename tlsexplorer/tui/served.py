@@ -57,6 +57,12 @@ def alternative_key(key: str) -> str | None:
     return ALTERNATIVES.get(key)
 
 
+def key_name(key: str, display: str, *, served: bool) -> str:
+    """How a sentence names ``key``: ``display`` (``F1``) in a terminal, its alternative when served."""
+    alternative = ALTERNATIVES.get(key) if served else None
+    return alternative or display
+
+
 MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
 """Largest download (all files together): what the app reads of its own files to send them."""
 
@@ -102,5 +108,6 @@ __all__ = [
     "ORIGINALS",
     "alternative_key",
     "deliver_files",
+    "key_name",
     "original_key",
 ]

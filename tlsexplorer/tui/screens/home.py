@@ -14,7 +14,7 @@ from textual.widgets import Header, Static
 
 from tlsexplorer.tui.explorers import EXPLORERS, Explorer, explorer_bindings, open_action
 from tlsexplorer.tui.host import ExplorerHost
-from tlsexplorer.tui.served import alternative_key
+from tlsexplorer.tui.served import alternative_key, key_name
 from tlsexplorer.tui.widgets.footer import KeyFooter
 
 INTRO = (
@@ -97,9 +97,10 @@ class HomeScreen(Screen[None]):
                     cards.styles.grid_size_columns = card_columns(self.app.size.width)
                     for item in EXPLORERS:
                         yield ExplorerCard(item)
+            served = isinstance(self.app, ExplorerHost) and self.app.served
             yield Static(
-                "[dim]F1 or ? for help · ctrl+p for the command palette · "
-                "Esc goes back · ctrl+q quits[/dim]",
+                f"[dim]{key_name('f1', 'F1', served=served)} or ? for help · ctrl+p for the command "
+                f"palette · Esc goes back · {key_name('ctrl+q', 'ctrl+q', served=served)} quits[/dim]",
                 id="hint",
             )
         yield KeyFooter()
