@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -23,6 +24,7 @@ from tlsexplorer import __version__
 from tlsexplorer.tui.explorers import EXPLORERS, explorer, explorer_bindings
 from tlsexplorer.tui.screens.base import ExplorerScreen
 from tlsexplorer.tui.screens.home import HomeScreen
+from tlsexplorer.tui.served import alternative_key, original_key
 
 
 class TlsExplorerApp(App[int]):
@@ -46,6 +48,7 @@ class TlsExplorerApp(App[int]):
         *,
         now: dt.datetime | None = None,
         open_paths: Sequence[str] = (),
+        served: bool | None = None,
     ) -> None:
         """Create the app.
 
@@ -53,9 +56,12 @@ class TlsExplorerApp(App[int]):
             now: a fixed "now" for every time-dependent view (screenshots and
                 snapshots pass one); None means the real clock.
             open_paths: files or folders to open in the Inspector at start.
+            served: behave as served to a browser (alternative keys, downloads); None means
+                "when Textual's web driver runs the app" (``tlsexplorer web``).
         """
         super().__init__()
         self._fixed_now = now
+        self._served = served
         self.open_paths = tuple(open_paths)
         """Paths given on the command line, handed to the Inspector."""
 
@@ -64,6 +70,33 @@ class TlsExplorerApp(App[int]):
         if self._fixed_now is not None:
             return self._fixed_now
         return dt.datetime.now(dt.timezone.utc)
+
+    @property
+    def served(self) -> bool:
+        """True when the app runs in a browser tab (``tlsexplorer web``)."""
+        return self.is_web if self._served is None else self._served
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Footer and help show, when served, the key that stands for one the browser keeps."""
+        alternative = alternative_key(binding.key) if self.served else None
+        if alternative is not None:
+            return super().get_key_display(Binding(alternative, binding.action))
+        return super().get_key_display(binding)
+
+    async def on_event(self, event: events.Event) -> None:
+        """When served, a key standing for one the browser keeps (alt+k for F1) acts as that key."""
+        if isinstance(event, events.Key) and not event.is_forwarded and self.served:
+            original = original_key(event.key)
+            if original is not None:
+                event = events.Key(original, None)
+        await super().on_event(event)
+
+    def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
+        """A download the browser asked for could not be sent."""
+        if event.name == "screenshot":  # Textual says so itself
+            return
+        self.notify(str(event.exception or "the file could not be sent"), title="Download failed",
+                    severity="error")
 
     def get_default_screen(self) -> Screen[None]:
         """Home is the bottom of the stack."""

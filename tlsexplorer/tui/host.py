@@ -1,4 +1,5 @@
-"""What an explorer screen may ask of the app: its clock and the way to another explorer.
+"""What an explorer screen may ask of the app: its clock, the way to another explorer, and
+whether it is served to a browser.
 
 A Protocol, so screens reach the app through a type without importing
 :mod:`tlsexplorer.tui.app` (which imports the screens: that would be a cycle).
@@ -21,6 +22,11 @@ class ExplorerHost(Protocol):
 
     def open_explorer(self, explorer_id: str, payload: object = None) -> None:
         """Bring an explorer to the top of the stack and hand it ``payload``."""
+        ...
+
+    @property
+    def served(self) -> bool:
+        """True when the app runs in a browser tab (``tlsexplorer web``): files can be downloaded."""
         ...
 
 

@@ -40,15 +40,12 @@ from tlsexplorer.core.errors import (
     InvalidInput,
     PasswordRequired,
     TlsxError,
-    UsageError,
     WrongPassword,
 )
 from tlsexplorer.core.files import read_file
+from tlsexplorer.core.listen import LISTEN_BACKLOG, LOOPBACK, listen
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
-
-LOOPBACK = "127.0.0.1"
-"""The only address the lab server listens on."""
 
 DEFAULT_PORT = 8443
 """The port ``tls serve`` uses when none is given."""
@@ -66,8 +63,6 @@ MAX_REQUEST = 16 * 1024
 MAX_CONNECTIONS = 1024
 #: File descriptors kept free for everything but connections.
 FD_RESERVE = 64
-#: Connections the kernel holds for the server before it accepts them.
-LISTEN_BACKLOG = 1024
 #: Longest pause (seconds) between accept() attempts when file descriptors ran out.
 ACCEPT_BACKOFF_MAX = 1.0
 #: A notice (at the cap, out of descriptors) is said at most once in this many seconds.
@@ -418,7 +413,7 @@ class LabServer:
         """
         if self._thread is not None:
             return self
-        listener = _listen(self.requested_port)
+        listener = listen(self.requested_port)
         self._address = listener.getsockname()[:2]
         self.max_connections = connection_cap(self.max_connections)
         if self.on_event is not None or self.on_notice is not None:
@@ -592,29 +587,6 @@ _REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Al
 
 #: accept() errors that mean "out of descriptors or memory" (the backlog keeps the connection).
 _OUT_OF_DESCRIPTORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
-
-
-def _listen(port: int) -> socket.socket:
-    """A non-blocking listening socket on 127.0.0.1:``port``."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((LOOPBACK, port))
-        sock.listen(LISTEN_BACKLOG)
-        sock.setblocking(False)
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            raise UsageError(
-                f"port {port} on {LOOPBACK} is already in use; pick another port "
-                "(0 picks any free one), or stop the program using it"
-            ) from None
-        if exc.errno == errno.EACCES:
-            raise UsageError(
-                f"port {port} needs administrator rights; use a port above 1023 such as 8443"
-            ) from None
-        raise UsageError(f"cannot listen on {LOOPBACK}:{port}: {exc.strerror}") from None
-    return sock
 
 
 def _response(status: int, body: bytes) -> bytes:

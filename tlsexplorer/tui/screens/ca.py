@@ -149,6 +149,7 @@ class CaScreen(ExplorerScreen):
     TITLE = "CA workbench"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "make", "Make & save"),
+        Binding("ctrl+g", "download", "Download", tooltip="get the files just written into the browser"),
         Binding("ctrl+o", "inspect", "Inspector"),
         Binding("ctrl+t", "chain", "Check in Chain"),
         Binding("ctrl+y", "copy_python", "Copy Python"),
@@ -513,6 +514,27 @@ class CaScreen(ExplorerScreen):
             label=headline(product),
         )
         self.host.open_explorer("chain", payload)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Download is offered only in a browser (``tlsexplorer web``): in a terminal the files are here."""
+        if action == "download":
+            return self.host.served
+        return True
+
+    def action_download(self) -> None:
+        """Send the files just written (certificate, key, chain...) from the serving machine."""
+        if self.last is None:
+            self.notify("Make something first (ctrl+s), then download its files.", severity="warning")
+            return
+        from tlsexplorer.tui.served import deliver_files
+
+        written = self.last[1]
+        try:
+            sent = deliver_files(self.app, [w.path for w in written], written[0].path.name.split(".")[0])
+        except TlsxError as exc:
+            self.notify(str(exc), title="Download failed", severity="error")
+            return
+        self.notify(f"{sent}, read from the serving machine", title="Downloading")
 
     def _copy(self, which: str) -> None:
         if self.last is None:

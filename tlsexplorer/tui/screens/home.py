@@ -13,6 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from tlsexplorer.tui.explorers import EXPLORERS, Explorer, explorer_bindings, open_action
+from tlsexplorer.tui.host import ExplorerHost
+from tlsexplorer.tui.served import alternative_key, key_name
 from tlsexplorer.tui.widgets.footer import KeyFooter
 
 INTRO = (
@@ -58,6 +60,12 @@ class ExplorerCard(Static, can_focus=True):
         self.open_action = open_action(item.id)
         """Run when the card is chosen, as the explorer's key does: ``app.open_explorer('rsa')``."""
 
+    def on_mount(self) -> None:
+        """In a browser, the card names the key that stands for one the browser keeps (alt+c for F5)."""
+        alternative = alternative_key(self.explorer.key)
+        if alternative is not None and isinstance(self.app, ExplorerHost) and self.app.served:
+            self.border_subtitle = alternative
+
     async def action_choose(self) -> None:
         """Open this card's explorer (runs :attr:`open_action`)."""
         await self.run_action(self.open_action)
@@ -89,9 +97,10 @@ class HomeScreen(Screen[None]):
                     cards.styles.grid_size_columns = card_columns(self.app.size.width)
                     for item in EXPLORERS:
                         yield ExplorerCard(item)
+            served = isinstance(self.app, ExplorerHost) and self.app.served
             yield Static(
-                "[dim]F1 or ? for help · ctrl+p for the command palette · "
-                "Esc goes back · ctrl+q quits[/dim]",
+                f"[dim]{key_name('f1', 'F1', served=served)} or ? for help · ctrl+p for the command "
+                f"palette · Esc goes back · {key_name('ctrl+q', 'ctrl+q', served=served)} quits[/dim]",
                 id="hint",
             )
         yield KeyFooter()
