@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import stat
@@ -51,7 +52,11 @@ def assert_issued_whole(ca_dir: Path, name: str) -> None:
     key = serialization.load_pem_private_key((issued / f"{name}.key.pem").read_bytes(), None)
     assert key.public_key() == cert.public_key()
     assert x509.load_pem_x509_certificates((issued / f"{name}.fullchain.pem").read_bytes())[0] == cert
-    assert sorted(p.name for p in ca_dir.iterdir()) == ["ca.key.pem", "ca.pem", "chain.pem", "issued"]
+    assert sorted(p.name for p in ca_dir.iterdir()) == [
+        "ca.key.pem", "ca.pem", "chain.pem", "issued", "record.json"]
+    # the CA's record lists it once, committed with its files (and what --force replaced, still out there)
+    serials = [c["serial"] for c in json.loads((ca_dir / "record.json").read_text())["certificates"]]
+    assert serials.count(f"{cert.serial_number:x}") == 1 and len(set(serials)) == len(serials)
 
 
 def test_ten_issues_at_once_one_wins_the_others_say_it_exists(ca_dir: Path) -> None:

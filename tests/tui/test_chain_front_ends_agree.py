@@ -80,7 +80,7 @@ async def screen_verifies(pilot: Pilot[Any], screen: ChainScreen, case: dict[str
     screen.query_one("#chain-files", Input).value = str(case.get("chain", ""))
     screen.query_one("#anchors", Input).value = str(case.get("ca", ""))
     screen.query_one("#host", Input).value = case.get("host", "")
-    screen.query_one("#at", Input).value = AT
+    screen.query_one("#at", Input).value = case.get("at", AT)
     screen.query_one("#bundle-root", Checkbox).value = bool(case.get("bundle_root"))
     screen.query_one("#system-roots", Checkbox).value = False
     screen.query_one("#purpose", Select).value = case.get("purpose", "server")
@@ -164,3 +164,41 @@ async def test_the_inspector_trusts_only_self_signed_roots_from_other_files(tmp_
                 assert not report.valid and not report.trusted and report.chain == (leaf, rollover)
             else:  # leaf -> rollover -> the real, self-signed root
                 assert report.valid and list(report.chain) == [leaf, rollover, root]
+
+
+async def test_a_crl_among_the_anchors_shows_the_same_revocation_checks_as_verify(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A CRL file loaded on the Chain screen is checked as ``verify --crl`` checks it: same document."""
+    from cryptography import x509
+
+    from tests.revocation_pki import NOW, crl, make_pki, pem
+
+    pki = make_pki()
+    paths = pki.write(tmp_path)
+    revoked = tmp_path / "root.crl"
+    entries = [(pki.leaf.serial_number, x509.ReasonFlags.superseded)]
+    revoked.write_bytes(pem(crl(pki.root, pki.root_key, entries)))
+    at = format_iso8601(NOW)
+    code, out, _ = run_cli(capsys, "verify", str(paths["leaf"]), "--ca", str(paths["root"]),
+                           "--crl", str(revoked), "--host", "leaf.example.net", "--at", at, "--json")
+    document = json.loads(out)
+    assert code == 1 and document["revocation"][0][0]["status"] == "revoked"
+    app = TlsExplorerApp(now=NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ChainScreen)
+        case = {"leaf": paths["leaf"], "ca": f"{paths['root']}, {revoked}", "host": "leaf.example.net",
+                "at": at}
+        await screen_verifies(pilot, screen, case)
+        assert screen.report is not None and not screen.report.valid
+        shown = json.loads(json.dumps(to_jsonable(report_document(screen.report))))
+        assert shown["revocation"] == document["revocation"]
+        assert shown["revocation_verdict"] == document["revocation_verdict"]
+        assert shown["valid"] is False
+        verdict = str(screen.query_one("#verdict", Static).render())
+        assert "revoked on" in verdict and "(superseded)" in verdict
+        assert "CRL: entry" in checklist_text(screen)

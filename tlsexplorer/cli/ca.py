@@ -75,23 +75,32 @@ def _ca_options(parser: argparse.ArgumentParser) -> None:
                         help="name constraint: excluded IP range (repeatable)")
     parser.add_argument("--password-file", metavar="FILE",
                         help="encrypt the new key with the passphrase in FILE (default: unencrypted, 0600)")
+    _urls(parser, "where this CA will publish its CRL: put into everything it issues",
+          "where this CA's OCSP responder will answer: put into everything it issues")
     _common(parser)
+
+
+def _urls(parser: argparse.ArgumentParser, crl: str, ocsp: str) -> None:
+    parser.add_argument("--crl-url", metavar="URL", help=f"{crl} (an http:// URL)")
+    parser.add_argument("--ocsp-url", metavar="URL", help=f"{ocsp} (an http:// URL)")
 
 
 def register(subparsers: Any) -> None:
     """Add ``ca init|intermediate|issue|csr|sign``."""
     parser = subparsers.add_parser(
         "ca",
-        help="a local CA: make CAs, CSRs, issue and sign certificates (and broken ones on purpose)",
+        help="a local CA: make CAs, CSRs, issue, sign and revoke certificates, CRLs and OCSP",
         description=(
             "A CA is a folder: ca.pem, ca.key.pem (0600), chain.pem, and issued/ with each "
             "certificate, key, full chain and optional PKCS#12. The defaults are what strict "
-            "clients accept (openssl -x509_strict, Python's VERIFY_X509_STRICT, browsers)."
+            "clients accept (openssl -x509_strict, Python's VERIFY_X509_STRICT, browsers). "
+            "record.json lists what it issued and revoked; revoke, crl and ocsp publish that."
         ),
         epilog=example_epilog(
             "tlsexplorer ca init myca --cn 'My Local CA'",
             "tlsexplorer ca issue myca localhost --san 127.0.0.1",
             "tlsexplorer ca issue myca broken.test --flaw expired",
+            "tlsexplorer ca revoke myca myca/issued/localhost.pem --reason keyCompromise",
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -138,6 +147,11 @@ def register(subparsers: Any) -> None:
     issue.add_argument("--p12-password-file", metavar="FILE", help="the PKCS#12 bundle's password")
     issue.add_argument("--flaw", choices=FLAWS, help="break it on purpose (the break-it lab)")
     issue.add_argument("--ca-password-file", metavar="FILE", help="passphrase of the CA key")
+    _urls(issue, "CRL distribution point (default: the CA's, from ca init/intermediate --crl-url)",
+          "OCSP responder URL in its AIA (default: the CA's, from ca init/intermediate --ocsp-url)")
+    issue.add_argument("--ocsp-signer", action="store_true",
+                       help="a delegated OCSP responder's certificate (EKU OCSPSigning, ocsp-nocheck) "
+                       "for 'ca ocsp --signer NAME'")
     _common(issue)
     issue.set_defaults(handler=_issue)
 
@@ -168,6 +182,10 @@ def register(subparsers: Any) -> None:
     sign.add_argument("--ca-password-file", metavar="FILE", help="passphrase of the CA key")
     _common(sign)
     sign.set_defaults(handler=_sign)
+
+    from tlsexplorer.cli.ca_revocation import register_actions
+
+    register_actions(actions, _load_ca)
 
 
 # Handlers ------------------------------------------------------------------------------
@@ -212,7 +230,8 @@ def _ca_request(args: argparse.Namespace, default_cn: str) -> Any:
         l=args.locality, key_type=args.key_type, days=args.days, not_before=_date(args.not_before),
         not_after=_date(args.not_after), path_length=args.path_len, permit_dns=tuple(args.permit_dns),
         exclude_dns=tuple(args.exclude_dns), permit_ip=tuple(args.permit_ip),
-        exclude_ip=tuple(args.exclude_ip), password=_new_key_password(args),
+        exclude_ip=tuple(args.exclude_ip), password=_new_key_password(args), crl_url=args.crl_url,
+        ocsp_url=args.ocsp_url,
     )
 
 
@@ -286,6 +305,7 @@ def _issue(args: argparse.Namespace) -> int:
         args.name, sans=tuple(args.san), client=args.client, key_type=args.key_type, days=args.days,
         not_before=_date(args.not_before), not_after=_date(args.not_after), o=args.org,
         password=_new_key_password(args), p12=args.p12, p12_password=p12_password, flaw=args.flaw,
+        crl_url=args.crl_url, ocsp_url=args.ocsp_url, ocsp_signer=args.ocsp_signer,
     )
     now = _now()
     product = build_leaf(issuer, request, now)

@@ -112,7 +112,7 @@ def register(subparsers: Any) -> None:
         "tlsexplorer tls probe localhost:8443 --ca myca/ca.pem \\\n"
         "      --cert myca/issued/laptop.fullchain.pem --key myca/issued/laptop.key.pem",
     )
-    probe.add_argument("target", metavar="HOST:PORT", help="where to connect")
+    probe.add_argument("target", metavar="HOST:PORT", nargs="?", help="where to connect (or --targets FILE)")
     probe.add_argument("--ca", action="append", default=[], metavar="FILE",
                        help="trust this CA certificate, PEM or DER (repeatable)")
     probe.add_argument("--system-roots", action="store_true",
@@ -134,6 +134,9 @@ def register(subparsers: Any) -> None:
                        help="passphrase of an encrypted client key (default: ask, without echo)")
     probe.add_argument("--status", action="store_true",
                        help="ask for OCSP stapling, like openssl s_client -status, and show what was stapled")
+    from tlsexplorer.cli.tls_diagnose import add_probe_options, register_doctor
+
+    add_probe_options(probe)
     add_json_flag(probe)
     probe.set_defaults(handler=_probe)
 
@@ -198,6 +201,7 @@ def register(subparsers: Any) -> None:
     from tlsexplorer.cli.tls_handshake import register_handshake
 
     register_handshake(actions)
+    register_doctor(actions)
 
 
 # ---------------------------------------------------------------------------
@@ -356,10 +360,15 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _probe(args: argparse.Namespace) -> int:
+    from tlsexplorer.cli.tls_diagnose import check_options, judge, probe_exit, run_targets, show_served
     from tlsexplorer.core.tls.probe import parse_target, probe
 
     if not 0 < args.timeout <= 120:  # also refuses nan
         raise CliError(f"--timeout {args.timeout} is not a number of seconds above 0 and at most 120")
+    check_options(args)
+    if args.targets is not None:
+        one_stdin({"--ca": args.ca, "--targets": [args.targets]})
+        return run_targets(args, [read_source(path, limit=16 * 1024 * 1024) for path in args.ca])
     if args.servername is not None and not args.servername.strip():
         raise CliError("--servername is empty; give the name to send and check, or leave it out for HOST")
     one_stdin({"--ca": args.ca, "--key-password-file": args.key_password_file})
@@ -371,10 +380,11 @@ def _probe(args: argparse.Namespace) -> int:
                    insecure=args.insecure, servername=args.servername, strict=args.strict,
                    timeout=args.timeout, client_cert=args.cert, client_key=args.key,
                    client_key_password=password, status=args.status)
+    served = judge(args, result, ca_pems)
     for warning in result.warnings:
         warn(warning)
     if args.json:
-        emit_json(result.to_json())
+        emit_json({**result.to_json(), "served": None if served is None else served.to_json()})
     else:
         from tlsexplorer.core.text import printable
         from tlsexplorer.render.console import make_console
@@ -387,7 +397,8 @@ def _probe(args: argparse.Namespace) -> int:
                 # The server chose this name: printed as text, its control characters escaped.
                 console.print(f"# {printable(cert.subject)}", highlight=False, markup=False)
                 sys.stdout.write(cert.pem.decode())
-    return 0 if result.ok else 1
+        show_served(served)
+    return probe_exit(args, result.ok, served)
 
 
 def _client_key_password(args: argparse.Namespace) -> bytes | None:

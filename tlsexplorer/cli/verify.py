@@ -41,9 +41,21 @@ the system trust store (--system-roots), or the self-signed root found in the
 bundle itself (--trust-bundle-root, marked as such: it proves nothing about who
 sent it).
 
+Revocation: --crl FILE (PEM or DER, repeatable; a CRL file among --chain or --ca
+counts too), --fetch (download each certificate's CRL distribution points, http
+only) and --ocsp (ask its AIA OCSP responder). Every step is explained: the
+CRL's issuer and signature, thisUpdate/nextUpdate, scope (issuing distribution
+point) and entry; the OCSP answer's signature, responder, certID, nonce,
+freshness and status. A revoked certificate is not valid. A missing or stale
+CRL, or a responder that is down, leaves the status unknown: reported, and a
+failure with --crl-check leaf|all (as openssl verify -crl_check /
+-crl_check_all).
+
 JSON (--json): valid, error, chain [{subject, issuer, fingerprint_sha256}],
 findings [{certificate, check, ok, message, fix}], plus trusted, host, purpose,
-at, max_depth, missing_issuer, paths and openssl_command.
+at, max_depth, missing_issuer, paths and openssl_command; revocation (per
+certificate of the chain, a list of {source, status, reason, revoked_at,
+detail, where, checks}), revocation_verdict and openssl_ocsp_commands.
 Exit status: 0 valid, 1 not valid, 2 usage error or unreadable input."""
 
 
@@ -58,6 +70,8 @@ def register(subparsers: Any) -> None:
             "tlsexplorer verify leaf.pem --chain intermediate.pem --system-roots --host example.com",
             "tlsexplorer verify cert.pem --ca root.pem --ip 127.0.0.1 --at 2030-01-01 --json",
             "tlsexplorer verify client.pem --ca root.pem --purpose client",
+            "tlsexplorer verify leaf.pem --ca root.pem --crl root.crl --crl-check leaf",
+            "tlsexplorer verify leaf.pem --chain inter.pem --ca root.pem --ocsp --fetch",
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -96,6 +110,19 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--max-depth", type=int, metavar="N", help="most intermediates allowed (default 8, the verifier's)"
     )
+    parser.add_argument(
+        "--crl", action="append", default=[], metavar="FILE",
+        help="a CRL (PEM or DER) to check revocation with (repeatable)",
+    )
+    parser.add_argument(
+        "--crl-check", choices=("leaf", "all"),
+        help="an unknown revocation status of the leaf (leaf) or of every certificate but the anchor "
+        "(all) makes the chain not valid, as openssl -crl_check / -crl_check_all",
+    )
+    parser.add_argument("--ocsp", action="store_true", help="ask each certificate's OCSP responder (AIA)")
+    parser.add_argument(
+        "--fetch", action="store_true", help="download each certificate's CRL distribution points (http)"
+    )
     add_json_flag(parser)
     parser.set_defaults(handler=_verify)
 
@@ -116,7 +143,7 @@ def _verify(args: argparse.Namespace) -> int:
     from tlsexplorer.core.errors import InvalidInput
     from tlsexplorer.core.timeutil import parse_iso8601, utcnow
 
-    one_stdin({"LEAF": args.leaf, "--chain": args.chain, "--ca": args.ca})
+    one_stdin({"LEAF": args.leaf, "--chain": args.chain, "--ca": args.ca, "--crl": args.crl})
     for option, value in (("--host", args.host), ("--ip", args.ip)):
         if value is not None and not value.strip():
             raise CliError(f"{option} is empty; give the name the leaf must match, or leave {option} out")
@@ -144,6 +171,10 @@ def _verify(args: argparse.Namespace) -> int:
         names=InputNames(
             leaf="LEAF", intermediates="--chain", anchors="--ca", bundle_root="--trust-bundle-root"
         ),
+        crls=tuple(_source(path, "crl.pem") for path in args.crl),
+        ocsp=args.ocsp,
+        fetch=args.fetch,
+        crl_check=args.crl_check,
     )
     try:
         result = gather_and_verify(request)
@@ -166,6 +197,7 @@ def report_document(report: ChainReport) -> dict[str, Any]:
     """The ``--json`` document of a chain report."""
     import tlsexplorer.core.x509.safe as safe
     from tlsexplorer.core.chain.facts import describe, fingerprint_hex
+    from tlsexplorer.core.chain.revocation_chain import revocation_verdict
     return {
         "valid": report.valid,
         "error": report.error,
@@ -191,6 +223,24 @@ def report_document(report: ChainReport) -> dict[str, Any]:
         else {"issuer": report.missing.issuer, "urls": list(report.missing.urls), "fix": report.missing.fix},
         "paths": [[describe(c) for c in path] for path in report.paths],
         "openssl_command": report.openssl_command,
+        "revocation": [
+            [
+                {
+                    "source": check.source,
+                    "status": check.status,
+                    "reason": check.reason,
+                    "revoked_at": check.revoked_at,
+                    "detail": check.detail,
+                    "where": check.where,
+                    "checks": [{"check": s.check, "ok": s.ok, "message": s.message, "fix": s.fix}
+                               for s in check.steps],
+                }
+                for check in report.revocation_of(index)
+            ]
+            for index in range(len(report.chain))
+        ],
+        "revocation_verdict": revocation_verdict(report),
+        "openssl_ocsp_commands": list(report.revocation_commands),
     }
 
 

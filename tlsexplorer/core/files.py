@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -449,6 +449,7 @@ def write_files(
     force: bool = False,
     folder: str | os.PathLike[str] | None = None,
     lock_timeout: float | None = None,
+    update: Callable[[], Iterable[FileToWrite]] | None = None,
 ) -> list[Path]:
     """Write a group of files all or nothing, even if the process is killed half-way.
 
@@ -463,23 +464,27 @@ def write_files(
         folder: the folder to lock and stage in, holding every target (a CA
             folder for its issued/ files); by default the targets' common folder.
         lock_timeout: seconds to wait for another writer (default :data:`LOCK_TIMEOUT`).
+        update: read-modify-write of a record kept in the folder: called under the lock (after
+            recovery and the existence check), it reads what it needs and returns further files,
+            which replace what is there and are committed with ``files``; it may raise a
+            ``TlsxError`` to write nothing.
 
     Returns:
-        The absolute paths written, in order.
+        The absolute paths written, in order (``files``, then what ``update`` returned).
 
     Raises:
         FileAccessError: a target exists (without ``force``), is a folder,
             the folder stayed locked, or a write failed; nothing was written.
     """
     group = list(files)
-    if not group:
+    if not group and update is None:
         return []
     _refuse_blocked(group)
     parents = [str(item.path.parent.absolute()) for item in group]
+    if folder is None and not parents:
+        raise ValueError("write_files needs a folder for what update writes")
     base = Path(folder) if folder is not None else Path(os.path.commonpath(parents))
-    outside = [p for p in parents if os.path.commonpath([p, str(base.absolute())]) != str(base.absolute())]
-    if outside:
-        raise ValueError(f"{outside[0]} is not inside {base}")
+    _check_inside(base, parents)
     try:
         make_folder(base)
     except OSError as exc:
@@ -494,8 +499,20 @@ def write_files(
                     f"{names} already exist{'s' if len(existing) == 1 else ''}; "
                     "nothing was written (use --force to replace)"
                 )
-        _commit(base, group)
+        if update is not None:
+            more = list(update())
+            _refuse_blocked(more)
+            _check_inside(base, [str(item.path.parent.absolute()) for item in more])
+            group.extend(more)
+        if group:
+            _commit(base, group)
     return [item.path.resolve() for item in group]
+
+
+def _check_inside(base: Path, parents: list[str]) -> None:
+    outside = [p for p in parents if os.path.commonpath([p, str(base.absolute())]) != str(base.absolute())]
+    if outside:
+        raise ValueError(f"{outside[0]} is not inside {base}")
 
 
 __all__ = [

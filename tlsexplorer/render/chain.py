@@ -12,6 +12,7 @@ from rich.tree import Tree
 
 from tlsexplorer.core.chain.facts import describe, key_description, name_of
 from tlsexplorer.core.chain.model import ChainReport, Finding
+from tlsexplorer.core.chain.revocation_chain import revocation_verdict
 from tlsexplorer.core.der import name_bytes
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.timeutil import format_iso8601
@@ -43,8 +44,9 @@ def _short_error(error: str) -> str:
     return _ENCOUNTERED.sub("", error)
 
 
-def verdict_text(report: ChainReport) -> Text:
-    """One line: the verifier's verdict and what was asked."""
+def verdict_text(report: ChainReport, *, always_revocation: bool = False) -> Text:
+    """The verifier's verdict and what was asked; then the revocation verdict when revocation was
+    checked (or ``always_revocation``: "revocation not checked" otherwise)."""
     what = f"{report.purpose}"
     if report.host and report.purpose == "server":
         what += f" {report.host}"
@@ -55,14 +57,32 @@ def verdict_text(report: ChainReport) -> Text:
     else:
         text = Text(f"{FAIL_MARK} NOT VALID", style="bold red")
         text.append(f"  for {what} at {when}", style="red")
-        if report.error:
+        if report.error and not report.verifier_valid:  # a revoked or unknown status: said below
             text.append(f"\nverifier: {_short_error(report.error)}", style="red")
+    if report.revocation_asked or always_revocation:
+        text.append("\n")
+        text.append_text(revocation_text(report))
     if not report.agrees:
         text.append(
             "\nThe checklist and the verifier disagree: this is a bug of tlsexplorer, please report it.",
             style="bold yellow",
         )
     return text
+
+
+def revocation_text(report: ChainReport) -> Text:
+    """The revocation verdict: ``valid, not revoked``, ``revoked on DATE (reason)``, ``valid,
+    revocation not checked`` or why the status is unknown."""
+    line = revocation_verdict(report)
+    statuses = {check.status for check in report.revocation}
+    if "revoked" in statuses:
+        return Text(f"{FAIL_MARK} {line}", style="bold red")
+    if not report.revocation_asked:
+        return Text(line, style="dim")
+    if "unknown" in statuses and " unknown: " in line:
+        failing = not report.valid and report.verifier_valid
+        return Text(f"{FAIL_MARK if failing else '?'} {line}", style="red" if failing else "yellow")
+    return Text(f"{OK_MARK} {line}", style="green")
 
 
 def anchor_text(report: ChainReport, origin: str | None) -> Text:
@@ -198,6 +218,9 @@ def command_text(report: ChainReport, legend: str = "") -> Text:
     files on disk (``legend``)."""
     text = Text("openssl equivalent: ", style="bold")
     text.append(report.openssl_command, style="cyan")
+    for command in report.revocation_commands:
+        text.append("\n                    ")
+        text.append(command, style="cyan")
     if legend:
         text.append(f"\n{legend}", style="dim")
     return text
@@ -205,7 +228,7 @@ def command_text(report: ChainReport, legend: str = "") -> Text:
 
 def chain_report_view(report: ChainReport) -> RenderableType:
     """Everything: verdict, tree with the checklist of every link, alternatives, notes, command."""
-    parts: list[RenderableType] = [verdict_text(report), chain_tree(report)]
+    parts: list[RenderableType] = [verdict_text(report, always_revocation=True), chain_tree(report)]
     alternatives = paths_text(report)
     if alternatives is not None:
         parts.append(alternatives)
@@ -228,6 +251,7 @@ __all__ = [
     "path_findings",
     "path_label",
     "paths_text",
+    "revocation_text",
     "role",
     "tree_label",
     "verdict_text",

@@ -4,6 +4,8 @@
 - :mod:`.store`: a CA is a folder: making and writing its products safely.
 - :mod:`.form`: the workbench form's fields checked with these rules, one message per field.
 - :mod:`.recipes`: the same action as openssl commands and Python code.
+- :mod:`.registry`: the folder's record of what it issued and revoked; revoking, publishing CRLs.
+- :mod:`.ocsp`: OCSP answers from the record; :mod:`.responder`: the OCSP responder on 127.0.0.1.
 
 Every name below is loaded from its module when first used
 (:func:`tlsexplorer.core.exports.lazy_exports`).
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
         FLAWS as FLAWS,
         KEY_TYPES as KEY_TYPES,
         MAX_PATH_LENGTH as MAX_PATH_LENGTH,
+        OCSP_SIGNER_EKU as OCSP_SIGNER_EKU,
+        OCSP_SIGNER_EXTENSIONS as OCSP_SIGNER_EXTENSIONS,
         ROLE_EKU as ROLE_EKU,
         ROLE_KEY_USAGE as ROLE_KEY_USAGE,
         CertificateSpec as CertificateSpec,
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
         check_common_name as check_common_name,
         check_country as check_country,
         check_path_length as check_path_length,
+        check_url as check_url,
         compare_csr as compare_csr,
         create_crl as create_crl,
         create_csr as create_csr,
@@ -60,6 +65,7 @@ if TYPE_CHECKING:
         parse_san as parse_san,
         private_key_pem as private_key_pem,
         random_serial as random_serial,
+        revocation_pointers as revocation_pointers,
         san_only_names as san_only_names,
         spec_from_csr as spec_from_csr,
     )
@@ -80,6 +86,13 @@ if TYPE_CHECKING:
         parse_subtrees as parse_subtrees,
         split_list as split_list,
     )
+    from tlsexplorer.core.ca.ocsp import (
+        Answer as Answer,
+        Signer as Signer,
+        ca_signer as ca_signer,
+        delegated_signer as delegated_signer,
+        issuer_hashes as issuer_hashes,
+    )
     from tlsexplorer.core.ca.recipes import (
         TITLES as TITLES,
         Recipe as Recipe,
@@ -93,6 +106,21 @@ if TYPE_CHECKING:
         openssl_extensions as openssl_extensions,
         recipe_for as recipe_for,
         subject_arg as subject_arg,
+    )
+    from tlsexplorer.core.ca.registry import (
+        REASONS as REASONS,
+        RECORD as RECORD,
+        Entry as Entry,
+        PublishedCrl as PublishedCrl,
+        Record as Record,
+        load_record as load_record,
+        parse_reason as parse_reason,
+        publish_crl as publish_crl,
+        revoke as revoke,
+    )
+    from tlsexplorer.core.ca.responder import (
+        OcspResponder as OcspResponder,
+        ResponderEvent as ResponderEvent,
     )
     from tlsexplorer.core.ca.store import (
         CA_CERT as CA_CERT,

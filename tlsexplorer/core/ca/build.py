@@ -22,7 +22,7 @@ from typing import Literal, TypeAlias
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 from tlsexplorer.core.errors import InvalidInput, UsageError
 from tlsexplorer.core.timeutil import as_utc
@@ -489,6 +489,47 @@ def authority_key_identifier(issuer: x509.Certificate) -> x509.AuthorityKeyIdent
     return x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski)
 
 
+def check_url(url: str, what: str) -> str:
+    """``url`` if it is an http:// URL a CRL or OCSP client can fetch (what clients and
+    ``core/fetch.py`` read; RFC 5280 also allows LDAP, which nothing here fetches).
+
+    Raises:
+        UsageError: another scheme, no host, or characters a URL may not hold.
+    """
+    from urllib.parse import urlsplit
+
+    text = url
+    parts = urlsplit(text)
+    if parts.scheme.lower() != "http" or not parts.hostname:
+        raise UsageError(f"{what} {url!r} must be an http:// URL with a host (http://127.0.0.1:8080/ca.crl): "
+                         "CRL and OCSP clients fetch over plain HTTP, the answers being signed")
+    if not text.isascii() or any(c.isspace() or ord(c) < 32 for c in text):
+        raise UsageError(f"{what} {url!r} holds spaces or non-ASCII characters; percent-encode them")
+    return text
+
+
+def revocation_pointers(
+    crl_url: str | None, ocsp_url: str | None
+) -> tuple[tuple[x509.ExtensionType, bool], ...]:
+    """The extensions telling a client where to ask whether a certificate was revoked: a CRL
+    distribution point and an authority information access OCSP URL (both not critical)."""
+    out: list[tuple[x509.ExtensionType, bool]] = []
+    if crl_url:
+        point = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
+        out.append((x509.CRLDistributionPoints([point]), False))
+    if ocsp_url:
+        where = x509.UniformResourceIdentifier(ocsp_url)
+        access = x509.AccessDescription(AuthorityInformationAccessOID.OCSP, where)
+        out.append((x509.AuthorityInformationAccess([access]), False))
+    return tuple(out)
+
+
+#: What a delegated OCSP responder's certificate holds besides a leaf's basics: the EKU
+#: id-kp-OCSPSigning and id-pkix-ocsp-nocheck (clients do not ask about the responder itself).
+OCSP_SIGNER_EXTENSIONS: tuple[tuple[x509.ExtensionType, bool], ...] = ((x509.OCSPNoCheck(), False),)
+OCSP_SIGNER_EKU: tuple[x509.ObjectIdentifier, ...] = (ExtendedKeyUsageOID.OCSP_SIGNING,)
+
+
 def create_csr(
     subject: x509.Name,
     key: PrivateKey,
@@ -763,6 +804,8 @@ __all__ = [
     "FLAWS",
     "KEY_TYPES",
     "MAX_PATH_LENGTH",
+    "OCSP_SIGNER_EKU",
+    "OCSP_SIGNER_EXTENSIONS",
     "ROLE_EKU",
     "ROLE_KEY_USAGE",
     "CertificateSpec",
@@ -784,6 +827,7 @@ __all__ = [
     "check_common_name",
     "check_country",
     "check_path_length",
+    "check_url",
     "compare_csr",
     "create_crl",
     "create_csr",
@@ -800,6 +844,7 @@ __all__ = [
     "parse_san",
     "private_key_pem",
     "random_serial",
+    "revocation_pointers",
     "san_only_names",
     "spec_from_csr",
 ]

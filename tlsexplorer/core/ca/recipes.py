@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 from tlsexplorer.core.ca.store import CA_CERT, CA_KEY, CHAIN, Product, is_self_signed, sanitize_name
 from tlsexplorer.core.timeutil import as_utc
@@ -126,6 +126,21 @@ def extension_code(value: x509.ExtensionType, public_key: str, issuer: str | Non
             f"        {issuer}.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value\n"
             "    )"
         )
+    if isinstance(value, x509.CRLDistributionPoints):
+        points = ", ".join(
+            "x509.DistributionPoint([" + ", ".join(general_name_code(n) for n in p.full_name or ())
+            + "], None, None, None)" for p in value
+        )
+        return f"x509.CRLDistributionPoints([{points}])"
+    if isinstance(value, x509.AuthorityInformationAccess):
+        access = ", ".join(
+            "x509.AccessDescription(x509.oid.AuthorityInformationAccessOID."
+            f"{'OCSP' if a.access_method == AuthorityInformationAccessOID.OCSP else 'CA_ISSUERS'}, "
+            f"{general_name_code(a.access_location)})" for a in value
+        )
+        return f"x509.AuthorityInformationAccess([{access}])"
+    if isinstance(value, x509.OCSPNoCheck):
+        return "x509.OCSPNoCheck()"
     raise ValueError(f"no recipe for {type(value).__name__}")
 
 
@@ -456,6 +471,15 @@ def openssl_extensions(cert: x509.Certificate | x509.CertificateSigningRequest) 
             out.append("subjectKeyIdentifier=hash")
         elif isinstance(value, x509.AuthorityKeyIdentifier):
             out.append("authorityKeyIdentifier=keyid:always")
+        elif isinstance(value, x509.CRLDistributionPoints):
+            names = [_openssl_general_name(n) for p in value for n in p.full_name or ()]
+            out.append(f"crlDistributionPoints={crit}{','.join(names)}")
+        elif isinstance(value, x509.AuthorityInformationAccess):
+            items = [f"{'OCSP' if a.access_method == AuthorityInformationAccessOID.OCSP else 'caIssuers'};"
+                     f"{_openssl_general_name(a.access_location)}" for a in value]
+            out.append(f"authorityInfoAccess={crit}{','.join(items)}")
+        elif isinstance(value, x509.OCSPNoCheck):
+            out.append("noCheck=ignored")
     return out
 
 

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 import tlsexplorer.core.ca.build as ca
+import tlsexplorer.core.ca.registry as registry
 import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.der import name_bytes
 from tlsexplorer.core.errors import (
@@ -346,6 +347,10 @@ class CaRequest:
     """Passphrase for the new key (None: unencrypted, 0600)."""
     serial: int | None = None
     """Fixed serial number (screenshots); random when None."""
+    crl_url: str | None = None
+    """Where the new CA will publish its CRL: put into everything it issues."""
+    ocsp_url: str | None = None
+    """Where its OCSP responder will answer: put into everything it issues."""
 
 
 @dataclass(frozen=True)
@@ -378,6 +383,12 @@ class LeafRequest:
     """Break it on purpose (the lab)."""
     serial: int | None = None
     """Fixed serial number (screenshots); random when None."""
+    crl_url: str | None = None
+    """CRL distribution point (default: the CA's, from its record)."""
+    ocsp_url: str | None = None
+    """OCSP URL (default: the CA's, from its record)."""
+    ocsp_signer: bool = False
+    """A delegated OCSP responder's certificate (id-kp-OCSPSigning, ocsp-nocheck) instead."""
 
     @property
     def role(self) -> ca.Role:
@@ -419,6 +430,10 @@ class Product:
     """CSR signing: what the CA kept, changed or added."""
     notes: tuple[str, ...] = ()
     """Warnings and remarks for the person."""
+    recorded_in: Path | None = None
+    """The folder of the CA that signed it, whose record lists it (None: a lab CA of a flaw did)."""
+    publishes: tuple[str | None, str | None] | None = None
+    """A new CA's (CRL URL, OCSP URL), kept in its new record (None: not a new CA)."""
 
     def existing(self) -> list[Path]:
         """The target files that already exist (and would be replaced)."""
@@ -462,9 +477,9 @@ def product_folder(product: Product) -> Path:
 def save(product: Product, *, force: bool = False) -> tuple[WrittenFile, ...]:
     """Write a product's files, all or nothing, with its folder locked.
 
-    Serial numbers are random, so the only state read under the lock is which
-    files exist: of two processes issuing the same name at once, one writes
-    and the other is told the files already exist. A writer killed half-way
+    Read under the lock: which files exist (of two processes issuing one name
+    at once, the second is told they exist) and the CA's record, which gets
+    the certificate in the same commit (an intermediate's parent just after). A writer killed half-way
     leaves the folder as before or as after, which the next write completes
     (:func:`tlsexplorer.core.files.write_files`).
 
@@ -473,8 +488,18 @@ def save(product: Product, *, force: bool = False) -> tuple[WrittenFile, ...]:
             written), another writer kept the folder locked, or a write
             failed (nothing is left behind).
     """
-    paths = write_files(product.files, force=force, folder=product_folder(product))
-    return tuple(WrittenFile(path, item.kind) for path, item in zip(paths, product.files, strict=True))
+    folder = product_folder(product)
+    update, later = None, None
+    if product.publishes is not None:
+        update = registry.starting(folder, *product.publishes)
+    if product.recorded_in is not None and product.certificate is not None:
+        later = registry.recording(product.recorded_in, product.certificate, product.files[0].path)
+        if product.recorded_in.absolute() == folder.absolute():
+            update, later = later, None
+    paths = write_files(product.files, force=force, folder=folder, update=update)
+    if later is not None:  # an intermediate: its parent's record, under the parent's lock
+        write_files([], folder=product.recorded_in, update=later)
+    return tuple(WrittenFile(path, item.kind) for path, item in zip(paths, product.files, strict=False))
 
 
 def _key_notes(password: bytes | None, path: Path) -> tuple[str, ...]:
@@ -522,8 +547,20 @@ def _ca_spec(request: CaRequest, role: ca.Role, now: dt.datetime) -> ca.Certific
     permitted, excluded = _name_constraints(request)
     subject = ca.build_name(request.cn.strip() or None, o=request.o, ou=request.ou, c=request.c,
                             st=request.st, l=request.l)
+    for url, what in ((request.crl_url, "the CRL URL"), (request.ocsp_url, "the OCSP URL")):
+        if url is not None:
+            ca.check_url(url, what)
     return ca.CertificateSpec(subject, role, start, end, path_length=request.path_length,
                               permitted=permitted, excluded=excluded, serial=request.serial)
+
+
+def _pointers(issuer_dir: Path, crl_url: str | None = None, ocsp_url: str | None = None
+              ) -> tuple[tuple[x509.ExtensionType, bool], ...]:
+    """Where to ask whether what the CA in ``issuer_dir`` issues is revoked: given, else its record's."""
+    own_crl, own_ocsp = registry.publication_urls(issuer_dir)
+    crl = ca.check_url(crl_url, "the CRL URL") if crl_url else own_crl
+    ocsp = ca.check_url(ocsp_url, "the OCSP URL") if ocsp_url else own_ocsp
+    return ca.revocation_pointers(crl, ocsp)
 
 
 def _ca_files(
@@ -553,8 +590,9 @@ def build_root(
     return Product(
         "init", _ca_files(folder, cert, key, request.password, ()), cert,
         key_description=describe_key(key), key_encrypted=bool(request.password),
-        notes=_key_notes(request.password, folder / CA_KEY),
+        notes=_key_notes(request.password, folder / CA_KEY), publishes=(request.crl_url, request.ocsp_url),
     )
+
 
 
 def _remaining_path_length(parent: LoadedCa) -> int | None:
@@ -583,6 +621,7 @@ def build_intermediate(
     if limit is not None and request.path_length is not None and request.path_length >= limit:
         raise UsageError(f"the parent allows at most {limit - 1} CA(s) below this one; lower --path-len")
     spec = _ca_spec(request, "intermediate", now)
+    spec = replace(spec, extra_extensions=_pointers(parent.directory))
     parent_end = parent.certificate.not_valid_after_utc
     if request.days is None and request.not_after is None and spec.not_before < parent_end < spec.not_after:
         # By default an intermediate ends with its parent: longer buys nothing.
@@ -596,7 +635,8 @@ def build_intermediate(
     return Product(
         "intermediate", _ca_files(folder, cert, key, request.password, parent.chain), cert,
         issuer_chain=parent.chain, key_description=describe_key(key),
-        key_encrypted=bool(request.password), notes=tuple(notes),
+        key_encrypted=bool(request.password), notes=tuple(notes), recorded_in=parent.directory,
+        publishes=(request.crl_url, request.ocsp_url),
     )
 
 
@@ -648,7 +688,13 @@ def build_leaf(
     start, end = resolve_validity(now, request.days, request.not_before, request.not_after,
                                   ca.DEFAULT_LEAF_DAYS)
     spec = ca.CertificateSpec(ca.build_name(name, o=request.o), request.role, start, end, sans=sans,
-                              serial=request.serial)
+                              serial=request.serial,
+                              extra_extensions=_pointers(issuer.directory, request.crl_url, request.ocsp_url))
+    if request.ocsp_signer:
+        if request.flaw or request.client:
+            raise UsageError("an OCSP signer's certificate is neither a client certificate nor a broken one")
+        spec = replace(spec, extended_key_usage=ca.OCSP_SIGNER_EKU,
+                       key_usage_bits={"digital_signature": True}, extra_extensions=ca.OCSP_SIGNER_EXTENSIONS)
     flaw = ca.flaw(request.flaw) if request.flaw else None
     if flaw is not None:
         spec = ca.apply_flaw(spec, flaw.kind, now)
@@ -712,7 +758,7 @@ def build_leaf(
     return Product(
         "issue", tuple(files), cert, issuer_chain=(*lab, *issuer.chain),
         key_description=describe_key(key), key_encrypted=bool(request.password), flaw=flaw,
-        notes=tuple(notes),
+        notes=tuple(notes), recorded_in=None if lab else issuer.directory,
     )
 
 
@@ -798,6 +844,7 @@ def build_signed(
     csr = load_csr(csr_data)
     start, end = resolve_validity(now, days, not_before, not_after, ca.DEFAULT_LEAF_DAYS)
     spec = ca.spec_from_csr(csr, "client" if client else "server", start, end)
+    spec = replace(spec, extra_extensions=_pointers(issuer.directory))
     cert = ca.issue_certificate(spec, csr.public_key(), issuer.key, issuer.certificate)  # type: ignore[arg-type]
     paths = issued_paths(issuer.directory, csr_name(csr))
     files = (
@@ -810,7 +857,8 @@ def build_signed(
     if dropped:
         notes.append(f"not honoured from the request: {', '.join(dropped)}")
     return Product(
-        "sign", files, cert, issuer_chain=issuer.chain, csr=csr, changes=changes, notes=tuple(notes)
+        "sign", files, cert, issuer_chain=issuer.chain, csr=csr, changes=changes, notes=tuple(notes),
+        recorded_in=issuer.directory,
     )
 
 

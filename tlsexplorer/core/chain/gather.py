@@ -35,7 +35,9 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.utils import CryptographyDeprecationWarning
 
-from tlsexplorer.core.chain.model import ChainReport, OpensslFiles, Purpose
+from tlsexplorer.core.chain.model import ChainReport, CrlCheck, OpensslFiles, Purpose
+from tlsexplorer.core.chain.revocation import DEFAULT_TIMEOUT, Crl, read_crls
+from tlsexplorer.core.chain.revocation_chain import RevocationRequest, check_chain_revocation
 from tlsexplorer.core.chain.trust import SystemTrust, system_trust
 from tlsexplorer.core.chain.verify import split_bundle_roots, verify_chain
 from tlsexplorer.core.errors import FileAccessError, InvalidInput, UsageError
@@ -127,6 +129,17 @@ class ChainInput:
     missing_fix: str | None = None
     """What to do when an issuer is missing, when the front end knows better than the default
     (the probe: the server must send it)."""
+    crls: tuple[Source, ...] = ()
+    """CRL files (PEM or DER). CRLs found among the other sources (a ``.crl`` file in a folder, a
+    CRL file given as an intermediate or anchor) are used too."""
+    ocsp: bool = False
+    """Ask each checked certificate's OCSP responder."""
+    fetch: bool = False
+    """Download each checked certificate's CRL distribution points."""
+    crl_check: CrlCheck | None = None
+    """Whose unknown revocation status is a failure (``leaf`` or ``all``; None: none's)."""
+    timeout: float = DEFAULT_TIMEOUT
+    """Seconds for each download (CRLs, OCSP)."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +162,16 @@ class Gathered:
     """What the person must know about the input (files skipped, a root trusted from the bundle)."""
     origins: tuple[tuple[x509.Certificate, str], ...] = ()
     """Where each given anchor and each bundle root came from (see :meth:`origin`)."""
+    crls: tuple[Crl, ...] = ()
+    """The CRLs given or found among the inputs."""
+    crl_files: tuple[str, ...] = ()
+    """The files they came from, as openssl names them."""
+    file_names: tuple[tuple[x509.Certificate, str], ...] = ()
+    """The file each certificate was read from, as openssl names it."""
+
+    def file_of(self, cert: x509.Certificate) -> str:
+        """The file ``cert`` was read from (``cert.pem`` when it came from nowhere named)."""
+        return next((name for c, name in self.file_names if c == cert), "cert.pem")
 
     def origin(self, cert: x509.Certificate) -> str | None:
         """Where the trust anchor ``cert`` came from: its file and input, or the system's trust store.
@@ -194,23 +217,53 @@ def _parse(data: bytes, label: str) -> list[x509.Certificate]:
     return load_certificates(data, label)
 
 
-def _read(source: Source, notes: list[str]) -> list[_Named]:
-    """The certificates of one source, each with its openssl file name."""
+_CRL_SUFFIX = ".crl"
+
+
+def _crls_in(data: bytes, name: str, crls: list[tuple[Crl, str]]) -> bool:
+    """Add the CRLs of ``data`` (a file holding CRLs and no certificate) to ``crls``; False: none."""
+    if b"-----BEGIN X509 CRL-----" not in data and (data[:1] != b"\x30" or b"-----BEGIN" in data):
+        return False
+    found = read_crls(data, name)
+    if not any(c.crl is not None for c in found):
+        return False
+    crls.extend((c, name) for c in found)
+    return True
+
+
+def _read(source: Source, notes: list[str], crls: list[tuple[Crl, str]] | None = None) -> list[_Named]:
+    """The certificates of one source, each with its openssl file name; a CRL file goes to ``crls``."""
     if source.path is None or not source.path.is_dir():
         if source.path is not None:
             data = read_file(source.path)
         else:
             data = source.data or b""
             check_size(len(data), source.shown)
+        if crls is not None and b"-----BEGIN CERTIFICATE" not in data and _crls_in(data, source.name, crls):
+            return []
         return _named(_parse(data, source.shown), source.name, source.rest_name)
     found: list[_Named] = []
+    crls_before = len(crls) if crls is not None else 0
+    if crls is not None:
+        crl_files = (p for p in source.path.iterdir() if p.suffix.lower() == _CRL_SUFFIX and p.is_file())
+        for item in sorted(crl_files):
+            try:
+                if not _crls_in(read_file(item), str(item), crls):
+                    notes.append(f"{item}: skipped, no CRL in it")
+            except FileAccessError as exc:
+                notes.append(f"{exc} (skipped)")
     for item in certificate_files(source.path):
         try:
-            found.extend((cert, str(item)) for cert in _parse(read_file(item), str(item)))
+            data = read_file(item)
+            if crls is not None and b"-----BEGIN CERTIFICATE" not in data and _crls_in(data, str(item), crls):
+                continue
+            found.extend((cert, str(item)) for cert in _parse(data, str(item)))
         except InvalidInput:
             notes.append(f"{item}: skipped, no certificate in it")
         except FileAccessError as exc:
             notes.append(f"{exc} (skipped)")
+    if not found and crls is not None and len(crls) > crls_before:
+        return found
     if not found:
         raise UsageError(f"{source.shown}: no certificate file ({', '.join(CERT_SUFFIXES)}) in this folder")
     return found
@@ -251,8 +304,17 @@ def gather_input(request: ChainInput) -> Gathered:
         warnings.simplefilter("ignore", CryptographyDeprecationWarning)
         bundle = [named for source in request.leaf for named in _read(source, notes)]
         (leaf, leaf_name), candidates = bundle[0], bundle[1:]
-        candidates += [named for source in request.intermediates for named in _read(source, notes)]
-        anchors = [named for source in request.anchors for named in _read(source, notes)]
+        found_crls: list[tuple[Crl, str]] = []
+        candidates += [named for source in request.intermediates
+                       for named in _read(source, notes, found_crls)]
+        anchors = [named for source in request.anchors for named in _read(source, notes, found_crls)]
+        for source in request.crls:
+            if source.path is not None:
+                data = read_file(source.path)
+            else:
+                data = source.data or b""
+                check_size(len(data), source.shown)
+            found_crls.extend((crl, source.name) for crl in read_crls(data, source.name))
     cafile = [name for _, name in anchors]
     origins = [(cert, f"{name} ({names.anchors})") for cert, name in anchors]
     untrusted = _unique(name for _, name in candidates)
@@ -292,6 +354,9 @@ def gather_input(request: ChainInput) -> Gathered:
         files=OpensslFiles(leaf=leaf_name, untrusted=untrusted, cafile=_unique(cafile)),
         notes=tuple(notes),
         origins=tuple(origins),
+        crls=tuple(crl for crl, _ in found_crls),
+        crl_files=_unique(name for _, name in found_crls),
+        file_names=tuple([(leaf, leaf_name), *candidates, *anchors]),
     )
 
 
@@ -316,6 +381,18 @@ def gather_and_verify(request: ChainInput) -> Verification:
             bundle_roots=gathered.bundle_roots,
             files=gathered.files,
             missing_fix=request.missing_fix,
+        )
+    revocation = RevocationRequest(
+        crls=gathered.crls,
+        crl_files=gathered.crl_files,
+        ocsp=request.ocsp,
+        fetch=request.fetch,
+        crl_check=request.crl_check,
+        timeout=request.timeout,
+    )
+    if revocation.asked:
+        report = check_chain_revocation(
+            report, revocation, file_of=gathered.file_of, anchor_files=gathered.files.cafile
         )
     return Verification(report, gathered)
 

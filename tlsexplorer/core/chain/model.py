@@ -44,6 +44,32 @@ CHECKS: dict[str, str] = {
     "search_budget": "search budget",
 }
 
+#: The revocation checks (:mod:`tlsexplorer.core.chain.revocation`), in the order shown, with their titles.
+#: They are listed beside the chain's checklist, not in it: the verifier does not check revocation.
+REVOCATION_CHECKS: dict[str, str] = {
+    "crl_read": "CRL: read",
+    "crl_issuer": "CRL: issuer",
+    "crl_signature": "CRL: signature",
+    "crl_time": "CRL: this/next update",
+    "crl_scope": "CRL: scope",
+    "crl_entry": "CRL: entry",
+    "ocsp_answer": "OCSP: answer",
+    "ocsp_signature": "OCSP: signature",
+    "ocsp_responder": "OCSP: responder",
+    "ocsp_cert_id": "OCSP: certID",
+    "ocsp_nonce": "OCSP: nonce",
+    "ocsp_freshness": "OCSP: freshness",
+    "ocsp_status": "OCSP: status",
+    "revocation": "revocation",
+}
+
+#: Where a revocation status came from, and what it says.
+RevocationSource = Literal["crl", "ocsp"]
+RevocationStatus = Literal["good", "revoked", "unknown"]
+#: ``leaf``: the leaf's status must be known; ``all``: every certificate's but the anchor's (openssl
+#: -crl_check / -crl_check_all). None: an unknown status is reported, not a failure.
+CrlCheck = Literal["leaf", "all"]
+
 _KNOWN_EXTENSIONS = {
     ExtensionOID.AUTHORITY_INFORMATION_ACCESS,
     ExtensionOID.AUTHORITY_KEY_IDENTIFIER,
@@ -113,7 +139,7 @@ class Finding:
     @property
     def title(self) -> str:
         """The check's title."""
-        return CHECKS.get(self.check, self.check)
+        return CHECKS.get(self.check) or REVOCATION_CHECKS.get(self.check, self.check)
 
 
 @dataclass(frozen=True)
@@ -140,6 +166,29 @@ class OpensslFiles:
     """Files of intermediates (``-untrusted``)."""
     cafile: tuple[str, ...] = ()
     """Files of trust anchors (``-CAfile``)."""
+
+
+@dataclass(frozen=True)
+class RevocationCheck:
+    """One revocation check of one certificate: a CRL or an OCSP answer, and every step of it."""
+
+    certificate: int
+    """Index of the certificate in the chain (0 is the leaf)."""
+    source: RevocationSource
+    """``crl`` or ``ocsp``."""
+    status: RevocationStatus
+    """``good``, ``revoked`` or ``unknown``."""
+    reason: str | None
+    """Revoked: the RFC 5280 reason (``keyCompromise``; ``unspecified`` when none is given).
+    Unknown: why the status is unknown. Good: None."""
+    revoked_at: dt.datetime | None
+    """When it was revoked (revoked only)."""
+    detail: str
+    """The outcome in one sentence."""
+    where: str
+    """The CRL's file or URL, or the responder's URL."""
+    steps: tuple[Finding, ...] = ()
+    """Every step checked, in order (checks of :data:`REVOCATION_CHECKS`)."""
 
 
 @dataclass(frozen=True)
@@ -178,6 +227,16 @@ class ChainReport:
     """Indexes in :attr:`chain` trusted only because "trust the root in this bundle" was asked."""
     notes: tuple[str, ...] = ()
     """Remarks on how the chain was built (loops skipped, budgets, skipped name check)."""
+    verifier_valid: bool | None = None
+    """The verifier's own verdict when revocation changed :attr:`valid` (None: it is :attr:`valid`)."""
+    revocation: tuple[RevocationCheck, ...] = ()
+    """Every revocation check made (none: revocation was not asked about)."""
+    revocation_asked: bool = False
+    """Whether revocation was asked about (CRLs given, --ocsp, --fetch or --crl-check)."""
+    crl_check: CrlCheck | None = None
+    """Whose unknown status is a failure (None: unknown is reported, not a failure)."""
+    revocation_commands: tuple[str, ...] = ()
+    """The equivalent ``openssl ocsp`` command lines."""
 
     @property
     def checklist_ok(self) -> bool:
@@ -187,11 +246,16 @@ class ChainReport:
     @property
     def agrees(self) -> bool:
         """Whether the checklist and the verifier agree (disagreement is a bug of ours)."""
-        return self.checklist_ok == self.valid
+        return self.checklist_ok == (self.valid if self.verifier_valid is None else self.verifier_valid)
 
     def findings_for(self, index: int) -> tuple[Finding, ...]:
-        """The findings of one certificate of :attr:`chain`."""
-        return tuple(f for f in self.findings if f.certificate == index)
+        """The findings of one certificate of :attr:`chain`, then the steps of its revocation checks."""
+        steps = (s for check in self.revocation if check.certificate == index for s in check.steps)
+        return (*(f for f in self.findings if f.certificate == index), *steps)
+
+    def revocation_of(self, index: int) -> tuple[RevocationCheck, ...]:
+        """The revocation checks of one certificate of :attr:`chain`."""
+        return tuple(check for check in self.revocation if check.certificate == index)
 
     def failures(self) -> tuple[Finding, ...]:
         """The failed checks."""
@@ -201,9 +265,14 @@ class ChainReport:
 __all__ = [
     "CHECKS",
     "DEFAULT_MAX_DEPTH",
+    "REVOCATION_CHECKS",
     "ChainReport",
+    "CrlCheck",
     "Finding",
     "MissingIssuer",
     "OpensslFiles",
     "Purpose",
+    "RevocationCheck",
+    "RevocationSource",
+    "RevocationStatus",
 ]

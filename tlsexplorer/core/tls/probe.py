@@ -491,6 +491,9 @@ def describe_client_error(
         if reason in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG",
                       "UNKNOWN_PROTOCOL"):
             return f"{where} does not speak TLS (its answer is not a TLS record; plain HTTP?)"
+        if reason == "EXCESSIVE_MESSAGE_SIZE":
+            return (f"{where} sent a handshake message larger than OpenSSL accepts (a certificate list above "
+                    "100 KB: far more certificates than a chain needs); the connection was refused")
         if isinstance(exc, ssl.SSLEOFError | ssl.SSLZeroReturnError):
             return f"{where} closed the connection during the handshake"
         if reason.endswith("ALERT_CERTIFICATE_REQUIRED"):

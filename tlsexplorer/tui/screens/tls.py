@@ -10,7 +10,8 @@ recorded through a loopback relay: plain HTTP shows the secret, HTTPS shows
 records, then every record decrypted with the recording client's key log, named
 with the key that opened it, and the key schedule; the server's certificates open
 in the Inspector and Chain), Handshake (the TLS 1.3 handshake by hand:
-:mod:`.tls_handshake`). Network work runs in thread workers; the server runs in its own
+:mod:`.tls_handshake`), Targets (many servers at once: :mod:`.tls_targets`), Doctor (why a client
+refuses a server: :mod:`.tls_doctor`). Network work runs in thread workers; the server runs in its own
 threads and stops when asked or when the app exits.
 """
 
@@ -66,7 +67,9 @@ from tlsexplorer.tui.screens.tls_capture import (
     CapturePanel,
     ConnectionChosen,
 )
+from tlsexplorer.tui.screens.tls_doctor import DoctorTab
 from tlsexplorer.tui.screens.tls_handshake import HandshakeTab
+from tlsexplorer.tui.screens.tls_targets import TargetsTab
 from tlsexplorer.tui.widgets.footer import KeyFooter
 
 ROOT_PEM = SAMPLES_DIR / "charlies-root-ca.pem"
@@ -270,6 +273,8 @@ class TlsScreen(ExplorerScreen):
                     with VerticalScroll(id="wire-side"):
                         yield Static(id="wire-hellos")
             yield HandshakeTab()
+            yield TargetsTab()
+            yield DoctorTab()
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -1,0 +1,264 @@
+"""tls probe --targets/--fetch/--warn-days and tls doctor, through the real command and real clients."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import ssl
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from tests.served_support import body, http_server, make_pki, s_server, write_pem
+from tests.tls_support import ROOT, closed_port, lab_server
+from tlsexplorer.core.tls.targets import parse_targets
+
+#: Variables that move trust: cleared so a test sees only what it sets.
+TRUST_VARS = ("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSLKEYLOGFILE")
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in TRUST_VARS}
+    env.update(extra)
+    return env
+
+
+def _run(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tlsexplorer", *args], capture_output=True, text=True,
+                          env=env or _env(), timeout=timeout, check=False)
+
+
+# ---------------------------------------------------------------------------
+# --targets
+
+
+def test_targets_file_exit_status_and_json(tmp_path: Path) -> None:
+    soon = make_pki(leaf_days=3)
+    later = make_pki(leaf_days=300)
+    ca = write_pem(tmp_path / "roots.pem", soon.root_pem + later.root_pem)
+    with lab_server(soon.serve_files(tmp_path, soon.leaf, soon.intermediate, name="soon")) as a, \
+            lab_server(later.serve_files(tmp_path, later.leaf, later.intermediate, name="later")) as b:
+        dead = closed_port()
+        targets = write_pem(tmp_path / "targets.txt", (
+            f"# production\n\nlocalhost:{b.port}   # the good one\nlocalhost:{a.port}\n"
+            f"localhost:{dead}\nnot a target\nlocalhost:99999\nlocalhost:{b.port}\n").encode())
+        good_only = write_pem(tmp_path / "good.txt", f"localhost:{b.port}\n".encode())
+        mixed = _run("tls", "probe", "--targets", str(targets), "--ca", str(ca), "--warn-days", "10",
+                     "--timeout", "5", "--json")
+        fine = _run("tls", "probe", "--targets", str(good_only), "--ca", str(ca), "--warn-days", "10")
+        strict = _run("tls", "probe", "--targets", str(good_only), "--ca", str(ca), "--warn-days", "400")
+    assert mixed.returncode == 1
+    doc = json.loads(mixed.stdout)
+    status = {t["target"]: t["status"] for t in doc["targets"]}
+    assert status == {f"localhost:{b.port}": "ok", f"localhost:{a.port}": "expiring",
+                      f"localhost:{dead}": "failed"}
+    assert doc["counts"] == {"ok": 1, "expiring": 1, "failed": 1}
+    lines = {b_["line"] for b_ in doc["bad_lines"]}
+    assert lines == {6, 7, 8}
+    # One clear message per bad line, on stderr, naming the file and the line.
+    messages = [line for line in mixed.stderr.splitlines() if "warning:" in line]
+    assert len(messages) == 3 and all("targets.txt line" in m for m in messages)
+    assert "not one HOST:PORT" in mixed.stderr and "99999" in mixed.stderr and "on line 3" in mixed.stderr
+    assert fine.returncode == 0, fine.stderr
+    assert strict.returncode == 1  # the 300-day leaf expires within 400 days
+
+
+def test_ten_thousand_lines_are_read_in_bounded_time_with_one_message_each(tmp_path: Path) -> None:
+    lines = [f"host{i}.invalid:{i % 65535 + 1}" for i in range(9_990)] + ["bad line here"] * 10
+    started = time.monotonic()
+    targets, bad = parse_targets("\n".join(lines).encode(), "big.txt")
+    assert time.monotonic() - started < 10
+    assert len(targets) == 9_990 and len(bad) == 10
+    assert [b.line for b in bad] == list(range(9_991, 10_001))
+    over, too_many = parse_targets("\n".join(f"h{i}.invalid:1" for i in range(10_050)).encode(), "x")
+    assert len(over) == 10_000 and len(too_many) == 1 and "more than 10,000" in too_many[0].message
+    garbage, messages = parse_targets(b"\xff\xfe\x00\x01:443\n" + b"a" * 400 + b"\n", "g")
+    assert not garbage and len(messages) == 2
+
+
+def test_many_failing_targets_finish_in_bounded_time(tmp_path: Path) -> None:
+    dead = closed_port()
+    lines = [f"127.0.0.{i % 250 + 1}:{dead}" for i in range(100)]
+    targets = write_pem(tmp_path / "t.txt", "\n".join(lines).encode())
+    started = time.monotonic()
+    done = _run("tls", "probe", "--targets", str(targets), "--timeout", "3", "--workers", "32", "--json")
+    assert time.monotonic() - started < 100
+    assert done.returncode == 1
+    assert {t["status"] for t in json.loads(done.stdout)["targets"]} == {"failed"}
+
+
+def test_targets_usage_errors_are_one_line() -> None:
+    for args, words in ((["tls", "probe"], "HOST:PORT, or --targets"),
+                        (["tls", "probe", "localhost:1", "--targets", "x"], "not both"),
+                        (["tls", "probe", "--targets", "x", "--fetch"], "--fetch cannot be used")):
+        done = _run(*args)
+        assert done.returncode == 2 and words in done.stderr
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+# ---------------------------------------------------------------------------
+# probe --fetch --warn-days --json
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl command")
+def test_probe_fetch_json_and_warn_days_exit(tmp_path: Path) -> None:
+    routes: dict[str, object] = {}
+    with http_server(routes) as port:  # type: ignore[arg-type]
+        pki = make_pki(leaf_days=5, aia=f"http://127.0.0.1:{port}/i.cer")
+        routes["/i.cer"] = body(pki.intermediate.public_bytes(serialization.Encoding.DER))
+        files = pki.serve_files(tmp_path, pki.leaf)
+        ca = write_pem(tmp_path / "root.pem", pki.root_pem)
+        with s_server(files.cert, files.key, None) as server:
+            fetched = _run("tls", "probe", f"localhost:{server}", "--ca", str(ca), "--fetch", "--json")
+            curl = subprocess.run(["curl", "-sS", "-o", os.devnull, "--cacert", str(ca),
+                                   f"https://localhost:{server}/"], capture_output=True, text=True,
+                                  env=_env(), check=False) if shutil.which("curl") else None
+        complete = pki.serve_files(tmp_path, pki.leaf, name="full")
+        chain = write_pem(tmp_path / "chain.pem", pki.pem(pki.intermediate))
+        with s_server(complete.cert, complete.key, chain) as server:
+            quiet = _run("tls", "probe", f"localhost:{server}", "--ca", str(ca))
+            warned = _run("tls", "probe", f"localhost:{server}", "--ca", str(ca), "--warn-days", "10")
+    doc = json.loads(fetched.stdout)
+    assert fetched.returncode == 1 and doc["verified"] is False  # what Python's ssl says
+    served = doc["served"]
+    assert served["completed"]["valid"] is True
+    assert served["fetched"][0]["subject"] == "Served Test Intermediate"
+    assert any("Browsers do this" in f["message"] for f in served["findings"])
+    if curl is not None:  # curl does not fetch: it refuses, as the finding says
+        assert curl.returncode == 60 and "unable to get local issuer" in curl.stderr
+    assert quiet.returncode == 0, quiet.stderr
+    assert warned.returncode == 1 and "within the 10 days" in warned.stdout
+
+
+# ---------------------------------------------------------------------------
+# tls doctor
+
+
+def _python_says(port: int, env: dict[str, str]) -> bool:
+    code = ("import ssl, socket, sys\n"
+            f"s = socket.create_connection(('localhost', {port}), timeout=10)\n"
+            "try:\n ssl.create_default_context().wrap_socket(s, server_hostname='localhost')\n"
+            "except ssl.SSLCertVerificationError:\n sys.exit(1)\n")
+    return subprocess.run([sys.executable, "-c", code], env=env, check=False, timeout=30).returncode == 0
+
+
+def _certifi_says(port: int) -> bool:
+    import socket
+
+    import certifi
+
+    context = ssl.create_default_context(cafile=certifi.where())
+    try:
+        with socket.create_connection(("localhost", port), timeout=10) as sock, \
+                context.wrap_socket(sock, server_hostname="localhost"):
+            return True
+    except ssl.SSLCertVerificationError:
+        return False
+
+
+def test_doctor_ca_trusted_only_through_ssl_cert_file() -> None:
+    env = _env(SSL_CERT_FILE=str(ROOT))
+    with lab_server() as server:
+        done = _run("tls", "doctor", f"https://localhost:{server.port}/", "--json", "--timeout", "10",
+                    env=env)
+        python_ok = _python_says(server.port, env)
+        plain_python_ok = _python_says(server.port, _env())
+        certifi_ok = _certifi_says(server.port)
+        curl = subprocess.run(["curl", "-sS", "-o", os.devnull, f"https://localhost:{server.port}/"],
+                              env=env, capture_output=True, text=True, check=False) \
+            if shutil.which("curl") else None
+        curl_cacert = subprocess.run(["curl", "-sS", "-o", os.devnull, "--cacert", str(ROOT),
+                                      f"https://localhost:{server.port}/"], env=_env(), capture_output=True,
+                                     text=True, check=False) if shutil.which("curl") else None
+        openssl = subprocess.run(["openssl", "s_client", "-connect", f"localhost:{server.port}",
+                                  "-verify_hostname", "localhost", "-verify_return_error"],
+                                 stdin=subprocess.DEVNULL, env=env, capture_output=True, text=True,
+                                 check=False, timeout=30) if shutil.which("openssl") else None
+    doc = json.loads(done.stdout)
+    verdicts = {c["client"]: c for c in doc["clients"]}
+    # Each verdict is the one the client itself gives, run independently with the same environment.
+    assert python_ok and not plain_python_ok
+    assert verdicts["python"]["accepted"] is True and "SSL_CERT_FILE" in verdicts["python"]["trust_store"]
+    assert verdicts["certifi"]["accepted"] is certifi_ok is False
+    assert "unable to get local issuer" in verdicts["certifi"]["sentence"]
+    assert verdicts["system"]["accepted"] is False
+    if curl is not None:
+        assert verdicts["curl"]["accepted"] is (curl.returncode == 0)
+        assert curl_cacert is not None and curl_cacert.returncode == 0  # curl --cacert accepts
+    if openssl is not None:
+        assert verdicts["openssl"]["accepted"] is (openssl.returncode == 0)
+    env_doc = {e["name"]: e for e in doc["environment"]}
+    assert env_doc["SSL_CERT_FILE"]["value"] == str(ROOT) and env_doc["CURL_CA_BUNDLE"]["set"] is False
+    assert done.returncode == 1  # certifi and the system store refuse
+    # Trusted here, absent from the public store: named as a private CA or an intercepting proxy.
+    assert any(f["kind"] == "interception" and "not in the public store" in f["message"]
+               for f in doc["findings"])
+    for client in doc["clients"]:
+        assert client["sentence"].count(". ") <= 1 or client["accepted"] is None
+
+
+def test_doctor_with_curl_ca_bundle_and_a_text_report() -> None:
+    env = _env(CURL_CA_BUNDLE=str(ROOT))
+    with lab_server() as server:
+        done = _run("tls", "doctor", f"localhost:{server.port}", "--only", "curl", "certifi", env=env)
+        curl = subprocess.run(["curl", "-sS", "-o", os.devnull, f"https://localhost:{server.port}/"],
+                              env=env, capture_output=True, text=True, check=False) \
+            if shutil.which("curl") else None
+    assert "certifi (requests, httpx)" in done.stdout and "refuses" in done.stdout
+    assert "CURL_CA_BUNDLE" in done.stdout
+    if curl is not None:
+        assert ("accepts" in done.stdout.split("curl", 2)[-1]) is (curl.returncode == 0)
+
+
+def test_doctor_clock_skew_from_the_date_header(tmp_path: Path) -> None:
+    import socket
+    import threading
+
+    from tests.tls_support import ALICE
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(ALICE.cert, ALICE.key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            try:
+                conn.settimeout(5)
+                with context.wrap_socket(conn, server_side=True) as tls:
+                    tls.recv(4096)
+                    tls.sendall(b"HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+                                b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+            except (OSError, ssl.SSLError):
+                pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        done = _run("tls", "doctor", f"https://localhost:{port}/", "--only", "python", "--json",
+                    env=_env(SSL_CERT_FILE=str(ROOT)))
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+    doc = json.loads(done.stdout)
+    assert doc["server_date"] == "1994-11-06T08:49:37Z" and doc["skew_seconds"] < -10**8
+    assert any(f["kind"] == "clock" and "ahead of the server" in f["message"] for f in doc["findings"])
+
+
+def test_doctor_bad_url_is_one_line() -> None:
+    done = _run("tls", "doctor", "http://localhost:1/")
+    assert done.returncode == 2 and "https://" in done.stderr and "Traceback" not in done.stderr
