@@ -48,6 +48,29 @@ def test_json_carries_the_response_and_request_fields(
     assert denied["response_status"] == "malformedRequest" and "responses" not in denied
 
 
+def test_response_checked_against_the_certificates_read_with_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    p = pki()
+    (tmp_path / "resp.der").write_bytes(response_der(with_certs=False))
+    (tmp_path / "leaf.pem").write_bytes(p.leaf.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "root.pem").write_bytes(p.root.public_bytes(serialization.Encoding.PEM))
+    files = [str(tmp_path / n) for n in ("resp.der", "leaf.pem", "root.pem")]
+    code, out, err = run_cli(capsys, "inspect", *files, "--json", "--at", AT)
+    assert code == 0, err
+    response = json.loads(out)["files"][0]["objects"][0]
+    check = response["check"]
+    assert check["checked"] and check["status"] == "good" and check["issuer"] == "CN=OCSP Test Root"
+    assert [s["check"] for s in check["steps"] if s["check"] == "ocsp_signature"] and all(
+        s["ok"] for s in check["steps"])
+    code, out, _err = run_cli(capsys, "inspect", *files, "--at", AT)
+    assert code == 0 and "Check against the issuer" in out and "not revoked" in out
+    code, out, _err = run_cli(capsys, "inspect", files[0], "--json", "--at", AT)
+    assert json.loads(out)["files"][0]["objects"][0]["check"]["checked"] is False
+
+
 def test_a_hostile_blob_is_one_line_and_exit_1(tmp_path: Path) -> None:
     path = tmp_path / "garbage.der"
     path.write_bytes(garbage_response())

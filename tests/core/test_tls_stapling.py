@@ -77,6 +77,10 @@ def test_probe_status_reads_what_openssl_s_server_staples(tmp_path: Path) -> Non
     assert info is not None and info.successful and info.responses[0].status == "good"
     assert info.responses[0].cert_id is not None and info.responses[0].cert_id.serial == alice_serial()
     assert result.to_json()["ocsp_stapling"]["stapled"] is True
+    # checked against the chain s_server sent (Alice, then Charlie's intermediate: her issuer)
+    check = result.stapled.check
+    assert check is not None and check.check is not None and check.check.status == "good", check
+    assert check.issuer.startswith("CN=Charlie") and result.to_json()["ocsp_stapling"]["check"]["checked"]
 
 
 @needs_openssl

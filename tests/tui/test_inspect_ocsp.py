@@ -22,6 +22,29 @@ def state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "state"
 
 
+async def test_response_checked_against_an_issuer_opened_beside_it(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    from tests.ocsp_factory import pki
+
+    p = pki()
+    (tmp_path / "resp.der").write_bytes(response_der(with_certs=False))
+    (tmp_path / "leaf+root.pem").write_bytes(p.leaf.public_bytes(serialization.Encoding.PEM)
+                                             + p.root.public_bytes(serialization.Encoding.PEM))
+    app = TlsExplorerApp(now=NOW, open_paths=[str(tmp_path / "resp.der"), str(tmp_path / "leaf+root.pem")])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_workers(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, InspectorScreen)
+        index = next(i for i, r in enumerate(screen.rows)
+                     if r.obj is not None and r.obj.kind == "ocsp_response")
+        screen.query_one("#insp-objects", VirtualTable).move_cursor(row=index, animate=False)
+        await pilot.pause()
+        details = widget_text(screen, "#insp-details")
+        assert "Checked against CN=OCSP Test Root" in details and "not revoked" in details
+        assert "OCSP: signature" in details
+
+
 async def test_ocsp_files_listed_and_explained(tmp_path: Path) -> None:
     files = {
         "resp.b64": base64.encodebytes(response_der(ocsp.OCSPCertStatus.REVOKED)),
@@ -60,6 +83,7 @@ async def test_ocsp_files_listed_and_explained(tmp_path: Path) -> None:
         show("object", "denied.der")
         await pilot.pause()
         assert "unauthorized" in widget_text(screen, "#insp-details")
+        assert "Check against the issuer" in widget_text(screen, "#insp-details")
         show("problem", "cut.der")
         await pilot.pause()
         assert "OCSP response is unreadable" in widget_text(screen, "#insp-details")

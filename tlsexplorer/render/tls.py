@@ -193,14 +193,17 @@ def probe_view(result: ProbeResult, *, ui: str = "cli") -> RenderableType:
 
 def stapling_view(stapled: StapledResponse) -> RenderableType:
     """What the server stapled when asked for OCSP stapling (``tls probe --status``)."""
-    from tlsexplorer.render.x509 import render_ocsp_response
+    from tlsexplorer.render.x509 import render_ocsp_check, render_ocsp_response
 
     style = OK if stapled.info is not None and stapled.info.successful else WARN
-    if stapled.stapled and stapled.info is None:
+    check = stapled.check.check if stapled.check is not None else None
+    if (stapled.stapled and stapled.info is None) or (check is not None and check.status != "good"):
         style = BAD
     body: list[RenderableType] = [Text(stapled.sentence(), style=style)]
     if stapled.info is not None:
         body += [Text(""), render_ocsp_response(stapled.info)]
+    if stapled.check is not None:
+        body += [Text(""), render_ocsp_check(stapled.check)]
     return Panel(Group(*body), title="OCSP stapling (status_request)", title_align="left",
                  border_style=style.split()[-1] if style else "")
 

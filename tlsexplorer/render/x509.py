@@ -8,6 +8,7 @@ renderable; nothing here reads files or knows about Textual.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -34,6 +35,9 @@ from tlsexplorer.core.x509.model import (
     RevokedEntry,
 )
 from tlsexplorer.core.x509.sweep import SweepReport
+
+if TYPE_CHECKING:
+    from tlsexplorer.core.chain.ocsp_match import OcspCheck
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 KIND_LABEL = {
@@ -297,6 +301,28 @@ def render_ocsp_response(info: OcspResponseInfo) -> RenderableType:
     return Group(*parts)
 
 
+def render_ocsp_check(result: OcspCheck) -> RenderableType:
+    """A response checked against the certificate it answers about and its issuer, step by step."""
+    check = result.check
+    if check is None:
+        return Group(Text("Check against the issuer", style="bold underline"),
+                     Text(result.sentence(), style="yellow"))
+    bad = check.status == "revoked" or any(not s.ok for s in check.steps)
+    parts: list[RenderableType] = [
+        Text("Check against the issuer", style="bold underline"),
+        Text(result.sentence(), style="bold red" if bad else "bold green"),
+    ]
+    steps = _fields()
+    for step in check.steps:
+        mark = Text("✔ " if step.ok else "✘ ", style="green" if step.ok else "bold red")
+        line = Text(step.message)
+        if step.fix:
+            line.append(f"\nfix: {step.fix}", style="dim")
+        steps.add_row(mark + Text(step.title, style="bold"), line)
+    parts.append(steps)
+    return Group(*parts)
+
+
 def render_ocsp_request(info: OcspRequestInfo) -> RenderableType:
     """An OCSP request: the certificate asked about (its certID) and the nonce."""
     fields = _fields()
@@ -527,6 +553,7 @@ __all__ = [
     "render_findings",
     "render_info",
     "render_key",
+    "render_ocsp_check",
     "render_ocsp_request",
     "render_ocsp_response",
     "render_problems",

@@ -21,10 +21,11 @@ staple one, so these two things, and nothing else, go through pyOpenSSL
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import socket
 import ssl
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -41,6 +42,7 @@ from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
 if TYPE_CHECKING:
     from OpenSSL import SSL
 
+    from tlsexplorer.core.chain.ocsp_match import OcspCheck
     from tlsexplorer.core.x509.model import OcspResponseInfo
 
 #: Largest OCSP response read from a file or a responder.
@@ -63,6 +65,8 @@ class StapledResponse:
     """What it says (None when nothing was stapled, or it cannot be read)."""
     problem: str | None = None
     """Why the status could not be asked, or why the stapled response cannot be read."""
+    check: OcspCheck | None = None
+    """The response checked against the certificate the server sent and its issuer (sent, or trusted)."""
 
     @property
     def stapled(self) -> bool:
@@ -78,7 +82,8 @@ class StapledResponse:
                     "openssl s_client -status does): a client must ask the CA's responder itself.")
         if self.info is None:
             return f"The server stapled an OCSP response that cannot be read: {self.problem}."
-        return f"The server stapled an OCSP response. {self.info.sentence()}"
+        checked = f" {self.check.sentence()}" if self.check is not None else ""
+        return f"The server stapled an OCSP response. {self.info.sentence()}{checked}"
 
     def to_json(self) -> dict[str, Any]:
         """``{"stapled", "response", "error", "summary"}`` (``response`` as ``inspect --json`` has it)."""
@@ -86,6 +91,7 @@ class StapledResponse:
             "stapled": self.stapled,
             "response": self.info.to_json() if self.info is not None else None,
             "error": self.problem,
+            "check": self.check.to_json() if self.check is not None else None,
             "summary": self.sentence(),
         }
 
@@ -127,13 +133,17 @@ def _drain(conn: SSL.Connection) -> bytes:
 
 
 def ask_for_staple(
-    host: str, port: int, servername: str | None, left: Callable[[], float], now: dt.datetime
+    host: str, port: int, servername: str | None, left: Callable[[], float], now: dt.datetime,
+    trusted: Sequence[bytes] = (),
 ) -> StapledResponse:
     """One unverified handshake asking for the certificate status, like ``openssl s_client -status``.
 
     ``left`` says how many seconds are left of the caller's deadline (and
     raises ``TimeoutError`` when none are). A response stapled before the
     handshake failed (a server that then wants a client certificate) still counts.
+    The response is checked (:func:`tlsexplorer.core.chain.ocsp_match.check_among`) against the
+    certificates the server sent and those in ``trusted`` (the CA files, PEM or DER: the issuer may be
+    the anchor itself).
     """
     from OpenSSL import SSL
 
@@ -185,7 +195,18 @@ def ask_for_staple(
         if not got:
             return StapledResponse(b"", None, f"could not connect again to ask ({exc.strerror or exc})")
     der = got[0] if got else b""
-    return read_response(der, now) if der else StapledResponse(b"")
+    if not der:
+        return StapledResponse(b"")
+    read = read_response(der, now)
+    if read.info is None or not read.info.successful:
+        return read
+    from tlsexplorer.core.chain.ocsp_match import check_among
+    from tlsexplorer.core.x509.loader import iter_objects, load_objects
+
+    sent = conn.get_peer_cert_chain(as_cryptography=True) or []
+    anchors = [o.value for data in trusted for o in iter_objects(load_objects(data), "certificate")]
+    return dataclasses.replace(read, check=check_among(der, [*sent, *anchors], now,
+                                                       where="the stapled response"))
 
 
 # Serving ----------------------------------------------------------------------------------

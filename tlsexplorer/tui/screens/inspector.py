@@ -46,7 +46,14 @@ from tlsexplorer.core.x509.naming import oid_name
 from tlsexplorer.core.x509.recent import add_recent, load_recent
 from tlsexplorer.core.x509.summary import object_title, summarize
 from tlsexplorer.core.x509.sweep import SweepReport, collect_files, looks_crypto, match_keys, read_path, sweep
-from tlsexplorer.render.x509 import KIND_LABEL, OCSP_STATUS_STYLE, object_heading, render_info, render_sweep
+from tlsexplorer.render.x509 import (
+    KIND_LABEL,
+    OCSP_STATUS_STYLE,
+    object_heading,
+    render_info,
+    render_ocsp_check,
+    render_sweep,
+)
 from tlsexplorer.samples import SAMPLES_DIR, manifest
 from tlsexplorer.tui.payloads import CheckSignature, OpenFiles, OpenPem, VerifyChain
 from tlsexplorer.tui.screens.base import ExplorerScreen
@@ -559,11 +566,21 @@ class InspectorScreen(ExplorerScreen):
                     for r in info.revoked
                 )
                 parts.append(Text(f"\nAll {len(info.revoked)} revoked serials: Revoked tab", style="dim"))
+            if obj.kind == "ocsp_response":
+                parts += [Text(""), self._ocsp_check(obj)]
         actions = self._actions_hint(obj)
         if actions:
             parts += [Text(""), Text(actions, style="dim")]
         details.update(Group(*parts))
         self.query_one("#insp-details-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def _ocsp_check(self, obj: LoadedObject) -> RenderableType:
+        """The response checked against the certificate it answers about and its issuer, when they are
+        open (in any file: a second file loaded beside the response)."""
+        from tlsexplorer.core.chain.ocsp_match import check_among
+
+        certificates = [o.value for o in self._certificates()]
+        return render_ocsp_check(check_among(obj.der, certificates, self.app_now()))
 
     def _keys_for(self, entry: LoadedFile, obj: LoadedObject) -> list[str]:
         """The private keys among the open files that carry this object's public key."""
