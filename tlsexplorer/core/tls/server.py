@@ -343,12 +343,16 @@ class LabServer:
         max_connections: int = MAX_CONNECTIONS,
         on_notice: Callable[[str], None] | None = None,
         keylog: str | Path | None = None,
+        tls_layer: Callable[[Any, Any], Any] | None = None,
     ) -> None:
         if keylog is not None and context is not None:
             # For tests and cross-checks: OpenSSL appends this connection's secrets (NSS key log format).
             context.keylog_filename = str(keylog)
         self.context = context
-        """The server's TLS context (None: plain HTTP)."""
+        """The server's TLS context (None: plain HTTP, unless ``tls_layer`` is given)."""
+        self.tls_layer = tls_layer
+        """Makes each connection's TLS layer instead of Python's ssl: ``(stream, state) -> layer``
+        (``tls serve --staple``: :class:`tlsexplorer.core.tls.stapling.StaplingLayer`)."""
         self.requested_port = port
         """The port asked for (0: any free port)."""
         self.secret = secret
@@ -383,7 +387,7 @@ class LabServer:
     @property
     def tls(self) -> bool:
         """True when serving HTTPS."""
-        return self.context is not None
+        return self.context is not None or self.tls_layer is not None
 
     @property
     def address(self) -> tuple[str, int] | None:
@@ -541,8 +545,9 @@ class LabServer:
 
     async def _exchange(self, stream: _Stream, state: _State) -> None:
         conn: _Stream | _TlsStream = stream
-        if self.context is not None:
-            tls = _TlsStream(stream, self.context, state)
+        if self.tls:
+            tls = (self.tls_layer(stream, state) if self.tls_layer is not None
+                   else _TlsStream(stream, self.context, state))  # type: ignore[arg-type]
             try:
                 await tls.handshake()
             except ssl.SSLError as exc:
@@ -551,7 +556,7 @@ class LabServer:
                 raise
             finally:
                 state.sni = printable(tls.sni())
-            state.handshake_done(tls.obj)
+            state.info = tls.negotiated()
             conn = tls
         state.phase, state.received = "request", 0
         try:
@@ -616,15 +621,6 @@ class _State:
         self.request: str | None = None
         self.status: int | None = None
         self.error: str | None = None
-
-    def handshake_done(self, tls: ssl.SSLObject) -> None:
-        cipher = tls.cipher()
-        self.info = {
-            "tls_version": tls.version(),
-            "cipher": cipher[0] if cipher else None,
-            "alpn": tls.selected_alpn_protocol(),
-            "client_cert": _client_subject(tls),
-        }
 
     def event(self) -> ConnectionEvent:
         return ConnectionEvent(self.number, self.peer, self.tls, sni=self.sni, request=self.request,
@@ -745,6 +741,12 @@ class _TlsStream:
                 self.hello += data[: MAX_REQUEST - len(self.hello)]
             self.incoming.write(data)
         await self._flush()  # the last flight, and TLS 1.3 session tickets
+
+    def negotiated(self) -> dict[str, str | None]:
+        """Version, cipher suite, ALPN and the client certificate's subject, once the handshake is done."""
+        cipher = self.obj.cipher()
+        return {"tls_version": self.obj.version(), "cipher": cipher[0] if cipher else None,
+                "alpn": self.obj.selected_alpn_protocol(), "client_cert": _client_subject(self.obj)}
 
     def sni(self) -> str | None:
         """The server name in the client's ClientHello, read by hand.

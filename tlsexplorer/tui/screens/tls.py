@@ -176,6 +176,7 @@ class TlsScreen(ExplorerScreen):
     TlsScreen #wire-scroll { width: 1fr; }
     TlsScreen #wire-side { width: 53; display: none; padding-left: 1; }
     TlsScreen #wire-side.shown { display: block; }
+    TlsScreen.-narrow #servername { width: 22; }
     TlsScreen.-narrow #wire-panes { layout: vertical; }
     TlsScreen.-narrow #wire-side { width: 1fr; height: 1fr; padding-left: 0; border-top: solid $primary; }
     """
@@ -227,6 +228,7 @@ class TlsScreen(ExplorerScreen):
                 with Horizontal(classes="row"):
                     yield Input(f"localhost:{DEFAULT_PORT}", placeholder="HOST:PORT", id="target")
                     yield Input(placeholder="SNI / name to check (default: host)", id="servername")
+                    yield Checkbox("OCSP stapling", id="probe-status")
                     yield Button("Probe", id="probe", variant="primary")
                 with Horizontal(classes="row"):
                     yield Checkbox("trust", True, id="trust-sample")
@@ -290,6 +292,8 @@ class TlsScreen(ExplorerScreen):
             ("plain", "no TLS: the page and its secret cross the wire in the clear"),
             ("trust-sample", "untick: trust only the system's roots, like plain curl"),
             ("strict", "VERIFY_X509_STRICT, the default from Python 3.13"),
+            ("probe-status", "ask for OCSP stapling, as openssl s_client -status does, and show what the "
+             "server stapled"),
             ("tls12", "the lab server stops at TLS 1.2, which sends the certificates in the clear"),
         ):
             self.query_one(f"#{widget_id}", Checkbox).tooltip = tip
@@ -492,11 +496,14 @@ class TlsScreen(ExplorerScreen):
         )
         self.show_tab("tab-probe", "#target")
         self.query_one("#probe-result", Static).update(Text(f"probing {host}:{port}…", style="dim"))
-        self._probe_worker(host, port, servername, ca_file if trust else None, insecure, strict, client)
+        status = self.query_one("#probe-status", Checkbox).value
+        ca = ca_file if trust else None
+        self._probe_worker(host, port, servername, ca, insecure, strict, client, status)
 
     @work(thread=True, exclusive=True, group="tls-probe", exit_on_error=False)
     def _probe_worker(self, host: str, port: int, servername: str | None, ca_file: Path | None,
-                      insecure: bool, strict: bool, client: ClientFields | None = None) -> None:
+                      insecure: bool, strict: bool, client: ClientFields | None = None,
+                      status: bool = False) -> None:
         from tlsexplorer.core.files import read_file
         from tlsexplorer.core.tls.probe import probe
 
@@ -510,7 +517,7 @@ class TlsScreen(ExplorerScreen):
                            client_key_password=client.passphrase.encode() or None,
                            password_hint="the passphrase field beside the client key",
                            cert_hint="the client certificate and client key fields",
-                           key_hint="the client key field")
+                           key_hint="the client key field", status=status)
         except (TlsxError, OSError, ValueError) as exc:
             self.app.call_from_thread(self.query_one("#probe-result", Static).update, _error(str(exc)))
             return
