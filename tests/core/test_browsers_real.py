@@ -35,7 +35,8 @@ from tlsexplorer.core.ca import store as ca_store
 from tlsexplorer.core.ca.trust_help import trust_help
 from tlsexplorer.core.ca.verdicts import ACCEPTS, FLAW_VERDICTS
 from tlsexplorer.core.tls.scenarios import SCENARIOS, LabMaterial, Scenario
-from tlsexplorer.core.tls.server import LabServer, ServerFiles, load_server_context
+from tlsexplorer.core.tls.server import LabServer
+from tlsexplorer.core.tls.server_files import ServerFiles, load_server_context
 from tlsexplorer.core.x509.browsers import HANDSHAKE_REFUSED, server_key_problem
 from tlsexplorer.core.x509.summary import certificate_info
 

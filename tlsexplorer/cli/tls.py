@@ -34,7 +34,7 @@ from tlsexplorer.cli.base import (
 )
 
 if TYPE_CHECKING:
-    from tlsexplorer.core.tls.server import ServerFiles
+    from tlsexplorer.core.tls.server_files import ServerFiles
 
 
 def _server_options(parser: argparse.ArgumentParser) -> None:
@@ -226,7 +226,7 @@ def _refuse_with_plain(args: argparse.Namespace, *others: tuple[str, object]) ->
 
 
 def _server_files(args: argparse.Namespace) -> ServerFiles:
-    from tlsexplorer.core.tls.server import ServerFiles, ca_issued_files
+    from tlsexplorer.core.tls.server_files import ServerFiles, ca_issued_files
     from tlsexplorer.samples import SAMPLES_DIR
 
     if args.ca_dir or args.name:
@@ -251,7 +251,7 @@ def _context(args: argparse.Namespace, client_ca: str | None = None) -> Any:
 
 def _context_and_password(args: argparse.Namespace, client_ca: str | None = None) -> Any:
     from tlsexplorer.core.files import read_file
-    from tlsexplorer.core.tls.server import key_is_encrypted, load_server_context
+    from tlsexplorer.core.tls.server_files import key_is_encrypted, load_server_context
 
     files = _server_files(args)
     password = None

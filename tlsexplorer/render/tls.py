@@ -27,7 +27,7 @@ from tlsexplorer.core.tls.records import (
     version_name,
 )
 from tlsexplorer.core.tls.scenarios import Scenario, ScenarioResult
-from tlsexplorer.core.tls.server import ConnectionEvent
+from tlsexplorer.core.tls.server_events import ConnectionEvent
 from tlsexplorer.core.x509.browsers import PROCEED_MEANS
 
 if TYPE_CHECKING:

@@ -392,7 +392,7 @@ def stapling_context(cert_file: Path, key_file: Path, password: bytes | None, st
     """A pyOpenSSL server context serving ``cert_file`` (chain) with its key, stapling ``staple``
     to every client that asks (TLS 1.2 and 1.3; ALPN http/1.1, as the lab server's own context).
 
-    Check the files with :func:`tlsexplorer.core.tls.server.load_server_context` first: its messages
+    Check the files with :func:`tlsexplorer.core.tls.server_files.load_server_context` first: its messages
     say what is wrong with them.
     """
     from OpenSSL import SSL

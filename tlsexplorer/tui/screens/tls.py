@@ -51,13 +51,9 @@ from tlsexplorer.core.tls.decrypt import DecryptedConnection
 from tlsexplorer.core.tls.probe import ProbeResult
 from tlsexplorer.core.tls.records import WireAnalysis
 from tlsexplorer.core.tls.scenarios import SCENARIOS, ScenarioResult
-from tlsexplorer.core.tls.server import (
-    DEFAULT_PORT,
-    DEFAULT_SECRET,
-    ConnectionEvent,
-    LabServer,
-    ServerFiles,
-)
+from tlsexplorer.core.tls.server import DEFAULT_PORT, DEFAULT_SECRET, LabServer
+from tlsexplorer.core.tls.server_events import ConnectionEvent
+from tlsexplorer.core.tls.server_files import ServerFiles
 from tlsexplorer.render import tls as render
 from tlsexplorer.samples import SAMPLES_DIR
 from tlsexplorer.tui.explorers import EXPLORERS
@@ -389,7 +385,7 @@ class TlsScreen(ExplorerScreen):
     def _start_worker(
         self, cert: str, key: str, passphrase: str, port: int, plain: bool, client_ca: str = ""
     ) -> None:
-        from tlsexplorer.core.tls.server import load_server_context
+        from tlsexplorer.core.tls.server_files import load_server_context
 
         try:
             files: ServerFiles | None = None
@@ -685,7 +681,7 @@ class TlsScreen(ExplorerScreen):
         from tlsexplorer.core.tls.decrypt import decrypt_exchange
         from tlsexplorer.core.tls.recorder import record_request
         from tlsexplorer.core.tls.records import analyse_exchange
-        from tlsexplorer.core.tls.server import load_server_context
+        from tlsexplorer.core.tls.server_files import load_server_context
 
         try:
             context = load_server_context(SAMPLE_FILES) if tls else None
