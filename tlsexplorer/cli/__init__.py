@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tlsexplorer.cli.ca",
     "tlsexplorer.cli.verify",
     "tlsexplorer.cli.tls",
+    "tlsexplorer.cli.course",
 )
 
 DESCRIPTION = (

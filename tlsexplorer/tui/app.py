@@ -13,16 +13,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from functools import partial
-from typing import ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tlsexplorer import __version__
+from tlsexplorer.core.course.facts import FactLog
 from tlsexplorer.tui.explorers import EXPLORERS, explorer, explorer_bindings
 from tlsexplorer.tui.screens.base import ExplorerScreen
 from tlsexplorer.tui.screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from tlsexplorer.tui.widgets.coach import Coach
 
 
 class TlsExplorerApp(App[int]):
@@ -38,6 +43,7 @@ class TlsExplorerApp(App[int]):
         Binding("question_mark", "help", "Help", show=False, key_display="?"),
         Binding("escape", "go_back", "Back", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f9", "coach", "Course coach", show=False, priority=True),
         *explorer_bindings(show=False),
     ]
 
@@ -46,6 +52,8 @@ class TlsExplorerApp(App[int]):
         *,
         now: dt.datetime | None = None,
         open_paths: Sequence[str] = (),
+        course: int | None = None,
+        course_dir: Path | None = None,
     ) -> None:
         """Create the app.
 
@@ -53,11 +61,19 @@ class TlsExplorerApp(App[int]):
             now: a fixed "now" for every time-dependent view (screenshots and
                 snapshots pass one); None means the real clock.
             open_paths: files or folders to open in the Inspector at start.
+            course: start in course mode at this lesson (0: where the learner left off).
+            course_dir: the folder of the course's progress file (None: the state folder).
         """
         super().__init__()
         self._fixed_now = now
         self.open_paths = tuple(open_paths)
         """Paths given on the command line, handed to the Inspector."""
+        self.facts = FactLog()
+        """What the learner did, recorded by the screens, read by the course's checkpoints."""
+        self.course_start = course
+        self.course_dir = course_dir
+        self.coach: Coach | None = None
+        """The course's coach, while the course runs."""
 
     def now(self) -> dt.datetime:
         """The current time, or the fixed time given at construction."""
@@ -72,11 +88,30 @@ class TlsExplorerApp(App[int]):
     def on_mount(self) -> None:
         """Hand command-line paths to the Inspector, when there is one."""
         if self.open_paths and any(item.id == "inspector" for item in EXPLORERS):
-            from pathlib import Path
-
             from tlsexplorer.tui.payloads import OpenFiles
 
             self.open_explorer("inspector", OpenFiles(tuple(Path(p) for p in self.open_paths)))
+        if self.course_start is not None:
+            self.start_course(self.course_start or None)
+
+    # The course ---------------------------------------------------------------
+
+    def record(self, fact: str, **data: str | int | bool | None) -> None:
+        """Keep a fact of what the learner did; the coach (when the course runs) checks it."""
+        self.facts.record(fact, **data)
+
+    def start_course(self, lesson: int | None = None) -> None:
+        """Start (or move) the course, its coach panel docked beside every explorer."""
+        from tlsexplorer.tui.widgets.coach import start_coach
+
+        self.coach = start_coach(self, self.coach, lesson, self.course_dir)
+
+    def action_coach(self) -> None:
+        """F9: open or close the coach panel (and give it the focus)."""
+        if self.coach is not None:
+            self.coach.toggle()
+        else:
+            self.notify("The course is not running: open it from Home (F8) or run 'tlsexplorer course'.")
 
     # Navigation -----------------------------------------------------------
 

@@ -115,6 +115,18 @@ EXPLORERS: tuple[Explorer, ...] = (
         "curl and openssl, plain HTTP vs TLS on the wire",
         screen="tlsexplorer.tui.screens.tls:TlsScreen",
     ),
+    Explorer(
+        id="course",
+        title="Course",
+        key="f8",
+        concept=(
+            "The course's path through the explorers, from a secret over plain HTTP to HTTPS on your "
+            "own CA. A coach beside each explorer: predict, do it for real, check, understand."
+        ),
+        actions="Eight lessons, checkpoints that read what you did, answers only you can find, "
+        "progress saved (F9 opens the coach)",
+        screen="tlsexplorer.tui.screens.course:CourseScreen",
+    ),
 )
 
 

@@ -1,4 +1,4 @@
-"""What an explorer screen may ask of the app: its clock and the way to another explorer.
+"""What an explorer screen may ask of the app: its clock, the way to another explorer, the course.
 
 A Protocol, so screens reach the app through a type without importing
 :mod:`tlsexplorer.tui.app` (which imports the screens: that would be a cycle).
@@ -21,6 +21,15 @@ class ExplorerHost(Protocol):
 
     def open_explorer(self, explorer_id: str, payload: object = None) -> None:
         """Bring an explorer to the top of the stack and hand it ``payload``."""
+        ...
+
+    def record(self, fact: str, **data: str | int | bool | None) -> None:
+        """Say what the learner just did (a fact of :data:`tlsexplorer.core.course.facts.FACTS`),
+        for the course's checkpoints. Call it on the app's thread."""
+        ...
+
+    def start_course(self, lesson: int | None = None) -> None:
+        """Start the course with its coach panel (at ``lesson``, else where the learner left off)."""
         ...
 
 

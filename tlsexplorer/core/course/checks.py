@@ -96,8 +96,7 @@ def _own_dh(fact: Fact, learner: Learner) -> bool:
 
 def _ca_server(fact: Fact, _learner: Learner) -> bool:
     sans = str(fact.get("sans") or "").split(",")
-    return (fact.get("action") == "issue" and fact.get("profile") == "server"
-            and "localhost" in sans and "127.0.0.1" in sans)
+    return fact.get("action") == "server" and "localhost" in sans and "127.0.0.1" in sans
 
 
 def _probe_with_cacert(fact: Fact, _learner: Learner) -> bool:
@@ -144,14 +143,15 @@ CHECKPOINTS: dict[str, Checkpoint] = {c.name: c for c in (
     _state("hybrid_done", "run hybrid encryption in the Key exchange tab",
            "dh.hybrid", lambda f, _l: True, "A Fernet key was wrapped with RSA-OAEP and the message sealed."),
     _state("ca_root_made", "make a root CA in the CA workbench",
-           "ca.made", lambda f, _l: f.get("action") == "init", "Your root CA exists."),
+           "ca.made", lambda f, _l: f.get("action") == "root", "Your root CA exists."),
     _state("ca_server_with_sans", "issue a server certificate with the SANs localhost and 127.0.0.1",
            "ca.made", _ca_server, "Your server certificate names localhost and 127.0.0.1."),
     _state("ca_key_encrypted", "issue a certificate whose key is written with a passphrase",
            "ca.made", lambda f, _l: f.get("key_encrypted") is True,
            "The key file is encrypted: nobody can use it without the passphrase."),
-    _state("chain_verified", "verify a chain that passes every check in the Chain explainer",
-           "chain.verified", lambda f, _l: f.get("valid") is True, "Every check of every link passed."),
+    _state("chain_verified", "verify your own chain (not the sample) so that every check passes",
+           "chain.verified", lambda f, _l: f.get("valid") is True and f.get("sample") is False,
+           "Every check of every link passed."),
     _state("tls_served_own", "start the lab server with your own certificate and key",
            "tls.served", lambda f, _l: f.get("tls") is True and f.get("sample") is False,
            "The lab server runs on your certificate."),

@@ -18,8 +18,8 @@ FACTS: dict[str, str] = {
     "rsa.workbook": "RSA's worked example computed: p, q, n, e, d",
     "dh.small": "RSA's Key exchange tab computed Diffie-Hellman: p, g, a, b, shared",
     "dh.hybrid": "RSA's Key exchange tab ran hybrid encryption: rsa_bits",
-    "chain.verified": "Chain verified a chain: valid, host, leaf",
-    "ca.made": "the CA workbench wrote files: action (init, issue...), profile, sans, key_encrypted, folder",
+    "chain.verified": "Chain verified a chain: valid, host, sample (the built-in demo)",
+    "ca.made": "the CA workbench wrote files: action (root, server...), sans, key_encrypted, folder",
     "tls.served": "the TLS lab's server started: port, tls, sample, fernet (the Fernet page, to come)",
     "tls.probe": "the TLS lab probed a server: host, port, connected, verified, ok, ca_file, "
     "insecure, strict, error",

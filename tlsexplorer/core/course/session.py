@@ -213,6 +213,10 @@ class CourseSession:
 
     # Saving -----------------------------------------------------------------------------------
 
+    def save(self) -> None:
+        """Write the progress as it is (a new learner's seed is kept from the start)."""
+        self._save(self.progress)
+
     def _save(self, progress: Progress) -> None:
         self.progress = progress
         if self.path is None:
