@@ -17,7 +17,7 @@ def register(subparsers: Any) -> None:
             "Open the TUI in course mode: a coach panel beside the explorer each step needs says what "
             "to do, asks you to predict what will happen, checks in the app that you did it, and says "
             "what it meant with the same thing in the CLI and in Python. Progress is saved in the state "
-            "folder ($XDG_STATE_HOME/tlsexplorer/course.json). F9 opens and closes the coach."
+            "folder ($XDG_STATE_HOME/tlsexplorer/course.json). F12 opens and closes the coach."
         ),
         epilog=example_epilog(
             "tlsexplorer course",

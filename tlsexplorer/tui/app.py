@@ -27,6 +27,7 @@ from tlsexplorer.tui.screens.base import ExplorerScreen
 from tlsexplorer.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from tlsexplorer.core.course.session import CourseSession
     from tlsexplorer.tui.widgets.coach import Coach
 
 
@@ -43,7 +44,7 @@ class TlsExplorerApp(App[int]):
         Binding("question_mark", "help", "Help", show=False, key_display="?"),
         Binding("escape", "go_back", "Back", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("f9", "coach", "Course coach", show=False, priority=True),
+        Binding("f12", "coach", "Course coach", show=False, priority=True),
         *explorer_bindings(show=False),
     ]
 
@@ -106,12 +107,18 @@ class TlsExplorerApp(App[int]):
 
         self.coach = start_coach(self, self.coach, lesson, self.course_dir)
 
+    def course_session(self) -> CourseSession:
+        """The running course's session, else one read from the progress file (never written)."""
+        from tlsexplorer.tui.widgets.coach import read_session
+
+        return self.coach.session if self.coach is not None else read_session(self.course_dir)
+
     def action_coach(self) -> None:
-        """F9: open or close the coach panel (and give it the focus)."""
+        """F12: open or close the coach panel (and give it the focus)."""
         if self.coach is not None:
             self.coach.toggle()
         else:
-            self.notify("The course is not running: open it from Home (F8) or run 'tlsexplorer course'.")
+            self.notify("The course is not running: open it from Home (F10) or run 'tlsexplorer course'.")
 
     # Navigation -----------------------------------------------------------
 
@@ -195,6 +202,8 @@ class TlsExplorerApp(App[int]):
                 lambda explorer_id=item.id: self.open_explorer(explorer_id),
             )
         yield SystemCommand("Help", "Show every key binding (F1)", self.action_help)
+        if self.coach is not None:
+            yield SystemCommand("Course coach", "Open or close the coach panel (F12)", self.action_coach)
         # The keys of the screen the palette was opened on (the TLS lab's Probe, Start/stop...).
         title = str(screen.title or "")
         seen: set[str] = set()

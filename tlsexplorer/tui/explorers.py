@@ -118,13 +118,9 @@ EXPLORERS: tuple[Explorer, ...] = (
     Explorer(
         id="course",
         title="Course",
-        key="f8",
-        concept=(
-            "The course's path through the explorers, from a secret over plain HTTP to HTTPS on your "
-            "own CA. A coach beside each explorer: predict, do it for real, check, understand."
-        ),
-        actions="Eight lessons, checkpoints that read what you did, answers only you can find, "
-        "progress saved (F9 opens the coach)",
+        key="f10",
+        concept="The path through the explorers, from plain HTTP to HTTPS on your own CA, with a coach.",
+        actions="Eight lessons: predict, do it for real, checked by the app, understood (F12: the coach)",
         screen="tlsexplorer.tui.screens.course:CourseScreen",
     ),
 )

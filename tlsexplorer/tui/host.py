@@ -8,7 +8,10 @@ A Protocol, so screens reach the app through a type without importing
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from tlsexplorer.core.course.session import CourseSession
 
 
 @runtime_checkable
@@ -30,6 +33,14 @@ class ExplorerHost(Protocol):
 
     def start_course(self, lesson: int | None = None) -> None:
         """Start the course with its coach panel (at ``lesson``, else where the learner left off)."""
+        ...
+
+    def course_session(self) -> CourseSession:
+        """The running course, else the learner's progress read (not written) from its file.
+
+        Raises:
+            TlsxError: the progress file is damaged or a lesson file is invalid.
+        """
         ...
 
 

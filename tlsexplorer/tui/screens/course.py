@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tlsexplorer.core.course.lesson import Lesson
 from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.tui.screens.base import ExplorerScreen
 from tlsexplorer.tui.widgets.footer import KeyFooter
@@ -25,19 +26,19 @@ INTRO = (
     "The course behind tlsexplorer, from a secret sent over plain HTTP to HTTPS on your own CA. "
     "Each step says what to do and where, asks you to predict what will happen, checks that you did "
     "it in the app, and says what it meant, with the same thing on the command line and in Python. "
-    "F9 opens and closes the coach; your progress is saved."
+    "F12 opens and closes the coach; your progress is saved."
 )
 
 
 class CourseScreen(ExplorerScreen):
-    """The lessons with their progress; Enter starts one."""
+    """The lessons with their progress; Enter or ctrl+s starts one."""
 
     EXPLORER_ID = "course"
     TITLE = "Course"
     AUTO_FOCUS = "#lessons"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "start", "Start lesson", show=True),
+        Binding("ctrl+s", "start", "Start lesson"),
     ]
 
     DEFAULT_CSS = """
@@ -46,6 +47,11 @@ class CourseScreen(ExplorerScreen):
     CourseScreen #lessons { height: auto; max-height: 12; }
     CourseScreen #lesson-summary { margin-top: 1; max-width: 100; }
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lessons: tuple[Lesson, ...] = ()
+        """The lessons, as listed."""
 
     def compose(self) -> ComposeResult:
         """The intro, the lessons and the highlighted lesson's summary."""
@@ -66,20 +72,11 @@ class CourseScreen(ExplorerScreen):
 
     def show_lessons(self) -> None:
         """Fill the list (the progress file is only read here)."""
-        from tlsexplorer.core.course.lesson import load_lessons
-        from tlsexplorer.core.course.progress import load_progress, progress_path
-        from tlsexplorer.core.course.session import CourseSession
-
         options = self.query_one("#lessons", OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        coach = getattr(self.app, "coach", None)
         try:
-            if coach is not None:
-                session: CourseSession = coach.session
-            else:
-                path = progress_path(getattr(self.app, "course_dir", None))
-                session = CourseSession(load_lessons(), load_progress(path), None)
+            session = self.host.course_session()
         except (TlsxError, OSError) as exc:
             self.query_one("#lesson-summary", Static).update(Text(str(exc), style="red"))
             return
@@ -93,7 +90,7 @@ class CourseScreen(ExplorerScreen):
 
     def _summary(self) -> None:
         index = self.query_one("#lessons", OptionList).highlighted
-        if index is None or not getattr(self, "lessons", ()):
+        if index is None or not self.lessons:
             return
         lesson = self.lessons[index]
         steps = "\n".join(f"  {i}. {step.title}" for i, step in enumerate(lesson.steps, 1))
@@ -112,7 +109,7 @@ class CourseScreen(ExplorerScreen):
     def action_start(self) -> None:
         """Start (or replay) the highlighted lesson with the coach."""
         index = self.query_one("#lessons", OptionList).highlighted
-        if index is None or not getattr(self, "lessons", ()):
+        if index is None or not self.lessons:
             return
         self.host.start_course(self.lessons[index].number)
 

@@ -8,7 +8,7 @@ moves between screens. Checkpoints read the facts the screens record through
 the app (``host.record``), never the widgets.
 
 From 100 columns the panel is docked on the right; below, or when closed with
-F9, it is a two-line bar above the footer, so every explorer keeps its room.
+F12, it is a two-line bar above the footer, so every explorer keeps its room.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class CoachPanel(Vertical):
     CoachPanel .coach-row { height: auto; margin-top: 1; }
     CoachPanel .coach-row Button { margin-right: 1; }
     CoachPanel Button { min-width: 4; }
-    CoachPanel .coach-choice { width: 100%; margin-top: 0; }
+    CoachPanel .coach-choice { width: 100%; margin-top: 0; text-align: left; content-align: left middle; }
     CoachPanel #coach-answer { width: 1fr; }
     CoachPanel .coach-pass { color: $success; text-style: bold; }
     CoachPanel .coach-fail { color: $warning; }
@@ -97,7 +97,7 @@ class CoachPanel(Vertical):
         head = Text(f"Course {lesson.number}/{len(session.lessons)} · step "
                     f"{session.step_index + 1}/{len(lesson.steps)} {mark} {step.title}")
         if not self.coach.is_open:
-            head.append("   F9 opens the coach", style="dim")
+            head.append("   F12 opens the coach", style="dim")
         return head
 
     def compose(self) -> ComposeResult:
@@ -321,10 +321,15 @@ class Coach:
         self.host.open_explorer(step.explorer)
         screen = self.app.screen
         if step.tab and isinstance(screen, ExplorerScreen):
-            for tab in screen.tabs():
-                if tab.pane_id == step.tab:
-                    screen.action_show_tab(tab.tabs_id, tab.pane_id)
+            # A screen pushed just now has no tabs yet: show the step's tab once it is composed.
+            screen.call_after_refresh(self._show_tab, screen, step.tab)
         self.attach(screen)
+
+    @staticmethod
+    def _show_tab(screen: ExplorerScreen, pane_id: str) -> None:
+        for tab in screen.tabs():
+            if tab.pane_id == pane_id:
+                screen.action_show_tab(tab.tabs_id, tab.pane_id)
 
     def load_material(self) -> None:
         """Hand the learner's own challenge to the explorer (the Caesar text, the Fernet key and token)."""
@@ -365,10 +370,22 @@ def start_coach(app: App[Any], coach: Coach | None, lesson: int | None, folder: 
     return coach
 
 
+def read_session(folder: Path | None) -> CourseSession:
+    """The learner's progress as a session that is not saved (for showing it).
+
+    Raises:
+        TlsxError: the progress file is damaged or a lesson file is invalid.
+    """
+    from tlsexplorer.core.course.lesson import load_lessons
+    from tlsexplorer.core.course.progress import load_progress, progress_path
+
+    return CourseSession(load_lessons(), load_progress(progress_path(folder)), None)
+
+
 def app_facts(app: App[Any]) -> FactLog:
     """The app's fact log (every :class:`~tlsexplorer.tui.app.TlsExplorerApp` has one)."""
     facts = getattr(app, "facts", None)
     return facts if isinstance(facts, FactLog) else FactLog()
 
 
-__all__ = ["Coach", "CoachPanel", "start_coach"]
+__all__ = ["Coach", "CoachPanel", "read_session", "start_coach"]
