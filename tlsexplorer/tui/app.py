@@ -21,12 +21,12 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tlsexplorer import __version__
-from tlsexplorer.core.course.facts import FactLog
 from tlsexplorer.tui.explorers import EXPLORERS, explorer, explorer_bindings
 from tlsexplorer.tui.screens.base import ExplorerScreen
 from tlsexplorer.tui.screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from tlsexplorer.core.course.facts import FactLog
     from tlsexplorer.core.course.session import CourseSession
     from tlsexplorer.tui.widgets.coach import Coach
 
@@ -69,8 +69,7 @@ class TlsExplorerApp(App[int]):
         self._fixed_now = now
         self.open_paths = tuple(open_paths)
         """Paths given on the command line, handed to the Inspector."""
-        self.facts = FactLog()
-        """What the learner did, recorded by the screens, read by the course's checkpoints."""
+        self._facts: FactLog | None = None
         self.course_start = course
         self.course_dir = course_dir
         self.coach: Coach | None = None
@@ -96,6 +95,16 @@ class TlsExplorerApp(App[int]):
             self.start_course(self.course_start or None)
 
     # The course ---------------------------------------------------------------
+
+    @property
+    def facts(self) -> FactLog:
+        """What the learner did, recorded by the screens, read by the course's checkpoints (made on
+        first use: start-up loads nothing of the course)."""
+        if self._facts is None:
+            from tlsexplorer.core.course.facts import FactLog
+
+            self._facts = FactLog()
+        return self._facts
 
     def record(self, fact: str, **data: str | int | bool | None) -> None:
         """Keep a fact of what the learner did; the coach (when the course runs) checks it."""
