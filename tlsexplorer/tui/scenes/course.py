@@ -37,6 +37,14 @@ async def _crack(pilot: Pilot[Any]) -> None:
     app.coach.session.predict(1)
     app.coach.load_material()
     await settle(pilot)
+    # The panel rebuilds after the crack's worker; under load that takes a while.
+    for _ in range(100):
+        if app.screen.query("#coach-body .coach-pass"):
+            break
+        await pilot.pause(0.05)
+    await settle(pilot)
+    # The "Checkpoint passed" toast lasts a few seconds: gone or not would depend on the machine's speed.
+    app.clear_notifications()
     await settle(pilot)
 
 
