@@ -45,6 +45,8 @@ async def _crack(pilot: Pilot[Any]) -> None:
     await settle(pilot)
     # The "Checkpoint passed" toast lasts a few seconds: gone or not would depend on the machine's speed.
     app.clear_notifications()
+    # No text cursor in the picture: its blink would make two runs differ.
+    app.screen.set_focus(None)
     await settle(pilot)
 
 
