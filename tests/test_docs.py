@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 from tlsexplorer.cli import reference
 
 DOCS = ROOT / "docs"
-GUIDES = ("symmetric.md", "rsa.md", "inspector.md", "chain.md", "ca.md", "tls.md", "web.md")
+GUIDES = ("symmetric.md", "rsa.md", "inspector.md", "chain.md", "ca.md", "tls.md", "course.md", "web.md")
 
 def _markdown_files() -> list[Path]:
     return [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]

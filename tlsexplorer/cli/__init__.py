@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tlsexplorer.cli.ca",
     "tlsexplorer.cli.verify",
     "tlsexplorer.cli.tls",
+    "tlsexplorer.cli.course",
     "tlsexplorer.cli.web",
 )
 

@@ -115,6 +115,14 @@ EXPLORERS: tuple[Explorer, ...] = (
         "curl and openssl, plain HTTP vs TLS on the wire",
         screen="tlsexplorer.tui.screens.tls:TlsScreen",
     ),
+    Explorer(
+        id="course",
+        title="Course",
+        key="f10",
+        concept="The path through the explorers, from plain HTTP to HTTPS on your own CA, with a coach.",
+        actions="Eight lessons: predict, do it for real, checked by the app, understood (F12: the coach)",
+        screen="tlsexplorer.tui.screens.course:CourseScreen",
+    ),
 )
 
 

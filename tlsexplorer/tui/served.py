@@ -34,6 +34,8 @@ ALTERNATIVES: dict[str, str] = {
     "f5": "alt+c",  # Chain
     "f6": "alt+a",  # CA workbench
     "f7": "alt+l",  # TLS lab
+    "f10": "alt+u",  # the course
+    "f12": "alt+h",  # the course's coach panel
     "ctrl+n": "alt+n",
     "ctrl+t": "alt+t",
     "ctrl+q": "alt+q",

@@ -439,6 +439,8 @@ class TlsScreen(ExplorerScreen):
                 text.append("\nmutual TLS: clients must present a certificate from the client CA",
                             style="bold magenta")
         self._status(text, notice=f"running: {server.url}")
+        self.host.record("tls.served", port=server.port, tls=started.files is not None,
+                         sample=started.files == SAMPLE_FILES, fernet=False)
         self.query_one("#target", Input).value = f"localhost:{server.port}"
         log = self.query_one("#server-log", RichLog)
         log.write(Text(f"listening on 127.0.0.1:{server.port}", style="dim"))
@@ -517,14 +519,18 @@ class TlsScreen(ExplorerScreen):
         except (TlsxError, OSError, ValueError) as exc:
             self.app.call_from_thread(self.query_one("#probe-result", Static).update, _error(str(exc)))
             return
-        self.app.call_from_thread(self.show_probe, result, b"".join(ca))
+        ca_name = str(ca_file) if ca_file is not None and ca_file != ROOT_PEM else ""
+        self.app.call_from_thread(self.show_probe, result, b"".join(ca), ca_name)
 
     def _now(self) -> dt.datetime:
         return self.host.now()
 
-    def show_probe(self, result: ProbeResult, roots: bytes = b"") -> None:
-        """Show a probe's result (``roots``: the CA certificates it trusted)."""
+    def show_probe(self, result: ProbeResult, roots: bytes = b"", ca_file: str = "") -> None:
+        """Show a probe's result (``roots``: the CA certificates it trusted, read from ``ca_file``)."""
         self.probe_result, self.probe_roots = result, roots
+        self.host.record("tls.probe", host=result.host, port=result.port, connected=result.connected,
+                         verified=result.verified, ok=result.ok, ca_file=ca_file, insecure=result.insecure,
+                         strict=result.strict, error=result.error)
         hints = []
         if result.peer_chain and _has_explorer("inspector"):
             hints.append("ctrl+o: the sent chain in the Inspector")
@@ -710,6 +716,11 @@ class TlsScreen(ExplorerScreen):
 
         self.analysis = analysis
         self.connection = connection
+        if heading is None:
+            secret = DEFAULT_SECRET.encode()
+            seen = any(secret in m.body for m in analysis.http) or any(
+                secret in r.fragment for r in analysis.records)
+            self.host.record("tls.wire", tls=analysis.kind == "tls", secret_visible=seen)
         view: RenderableType = render.wire_view(analysis, secret=DEFAULT_SECRET, details=False)
         side: list[RenderableType] = [render.hello_details(analysis)]
         if connection is not None:
