@@ -29,10 +29,9 @@ async def test_app_opens_on_home_with_a_card_per_explorer() -> None:
             assert card.explorer.concept in text and card.explorer.actions in text
 
 
-async def test_home_fits_a_120x46_terminal_without_scrolling() -> None:
-    # 120x40 until the Course card: its row across the grid adds six lines.
+async def test_home_fits_a_120x40_terminal_without_scrolling() -> None:
     app = TlsExplorerApp()
-    async with app.run_test(size=(120, 46)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         home = app.screen.query_one("#home")
         assert home.virtual_size.height <= home.size.height

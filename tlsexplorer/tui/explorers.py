@@ -34,6 +34,8 @@ class Explorer:
     """What a person can do there."""
     screen: str
     """``module:Class`` of its :class:`ExplorerScreen`."""
+    wide: bool = False
+    """Home shows it as one line across the whole row (the course: the path through the others)."""
 
     def load(self) -> type[ExplorerScreen]:
         """Import and return the screen class."""
@@ -119,9 +121,10 @@ EXPLORERS: tuple[Explorer, ...] = (
         id="course",
         title="Course",
         key="f10",
-        concept="The path through the explorers, from plain HTTP to HTTPS on your own CA, with a coach.",
-        actions="Eight lessons: predict, do it for real, checked by the app, understood (F12: the coach)",
+        concept="Plain HTTP to HTTPS on your own CA in eight lessons:",
+        actions="predict, do it here, get checked; F12 the coach",
         screen="tlsexplorer.tui.screens.course:CourseScreen",
+        wide=True,
     ),
 )
 

@@ -50,7 +50,9 @@ class ExplorerCard(Static, can_focus=True):
     def __init__(self, item: Explorer) -> None:
         # Content, not markup: nothing to parse, and text from the registry is never read as markup.
         super().__init__(
-            Content.assemble(item.concept, "\n\n", (item.actions, "i")), id=f"card-{item.id}", classes="card"
+            Content.assemble(item.concept, " " if item.wide else "\n\n", (item.actions, "i")),
+            id=f"card-{item.id}",
+            classes="card wide" if item.wide else "card",
         )
         # Title and key sit in the border, so Home fits a 120x40 terminal without scrolling.
         self.border_title = item.title
