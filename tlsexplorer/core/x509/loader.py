@@ -28,9 +28,6 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
-from cryptography.x509 import ocsp
 
 from tlsexplorer.core.der import decode_oid, read_tlv, tlv_length
 from tlsexplorer.core.errors import InvalidInput, TlsxError
@@ -340,6 +337,7 @@ class _Reader:
     def private_key(
         self, der: bytes, pem: bytes, fmt: str, where: str, line: int, offset: int, label: str
     ) -> LoadedObject:
+        from cryptography.hazmat.primitives import serialization
         """A private key; encrypted ones without a (right) passphrase stay listed."""
         encrypted = (
             label == "ENCRYPTED PRIVATE KEY"
@@ -395,6 +393,8 @@ class _Reader:
     def pkcs7(
         self, der: bytes, where: str, line: int, offset: int, pem: bytes, label: str, fmt: str
     ) -> LoadedObject:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.serialization import pkcs7
         certs, warned = _quiet(lambda: pkcs7.load_der_pkcs7_certificates(der))
         children = tuple(
             LoadedObject(
@@ -426,6 +426,8 @@ class _Reader:
         )
 
     def pkcs12(self, der: bytes, where: str, offset: int) -> LoadedObject:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.serialization import pkcs12
         # A file without a password opens whatever password is given: try none after the one given.
         attempts: list[bytes | None] = [None, b""]
         if self.password:
@@ -508,6 +510,8 @@ class _Reader:
         self, der: bytes, kind: str, where: str, line: int, offset: int, pem: bytes, label: str, fmt: str
     ) -> LoadedObject:
         """An OCSP response (the certificates it carries as its items) or request."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.x509 import ocsp
         what = "response" if kind == "ocsp_response" else "request"
         try:
             if kind == "ocsp_request":
@@ -537,6 +541,7 @@ class _Reader:
     # PEM ------------------------------------------------------------------
 
     def pem_block(self, block: PemBlock) -> None:
+        from cryptography.hazmat.primitives import serialization
         label = block.label
         where = f"line {block.line}"
         args = (where, block.line, block.start)
@@ -610,6 +615,7 @@ class _Reader:
     # DER and other binary -------------------------------------------------
 
     def read_der(self) -> None:
+        from cryptography.hazmat.primitives import serialization
         data = self.data
         where = "byte 0"
         try:
@@ -687,12 +693,14 @@ class _Reader:
     def _der_private_key(self, data: bytes, where: str) -> LoadedObject:
         if _looks_encrypted_pkcs8(data):
             return self.private_key(data, b"", "PKCS#8 (DER)", where, 0, 0, "ENCRYPTED PRIVATE KEY")
+        from cryptography.hazmat.primitives import serialization
         key, warned = _quiet(lambda: serialization.load_der_private_key(data, None))
         return LoadedObject(
             "private_key", "PKCS#8/PKCS#1/SEC1 (DER)", where, 0, 0, data, b"", key, warnings=warned
         )
 
     def read_ssh_public(self) -> None:
+        from cryptography.hazmat.primitives import serialization
         for number, row in enumerate(self.data.splitlines(), 1):
             text = row.strip()
             if not text or text.startswith(b"#"):
@@ -831,6 +839,8 @@ def load_certificates(data: bytes, name: str = "input") -> list[x509.Certificate
                         der = _first_tlv(block.der) if block.label == "TRUSTED CERTIFICATE" else block.der
                         certs.append(x509.load_der_x509_certificate(der))
                     elif block.label in PKCS7_LABELS:
+                        from cryptography.hazmat.primitives.serialization import pkcs7
+
                         certs.extend(pkcs7.load_der_pkcs7_certificates(block.der))
                 except Exception as exc:  # the library can fail in ways it does not document
                     what = "certificate" if block.label in CERT_LABELS else "pkcs7"
@@ -841,6 +851,8 @@ def load_certificates(data: bytes, name: str = "input") -> list[x509.Certificate
             try:
                 certs.append(x509.load_der_x509_certificate(data))
             except Exception as exc:  # the library can fail in ways it does not document
+                from cryptography.hazmat.primitives.serialization import pkcs7
+
                 try:
                     certs.extend(pkcs7.load_der_pkcs7_certificates(data))
                 except Exception as exc7:
