@@ -23,13 +23,13 @@ from textual.screen import Screen
 
 from tlsexplorer import __version__
 from tlsexplorer.tui.explorers import EXPLORERS, explorer, explorer_bindings
-from tlsexplorer.tui.screens.base import ExplorerScreen
 from tlsexplorer.tui.screens.home import HomeScreen
 from tlsexplorer.tui.served import alternative_key, original_key
 
 if TYPE_CHECKING:
     from tlsexplorer.core.course.facts import FactLog
     from tlsexplorer.core.course.session import CourseSession
+    from tlsexplorer.tui.screens.base import ExplorerScreen
     from tlsexplorer.tui.widgets.coach import Coach
 
 
@@ -166,6 +166,9 @@ class TlsExplorerApp(App[int]):
 
     def explorer_screen(self, explorer_id: str) -> ExplorerScreen:
         """The (single) screen instance of an explorer, created on first use."""
+        # Imported here: Home, all that start-up shows, needs none of the explorers' machinery.
+        from tlsexplorer.tui.screens.base import ExplorerScreen
+
         if not self.is_screen_installed(explorer_id):
             screen_class = explorer(explorer_id).load()
             self.install_screen(screen_class(), explorer_id)

@@ -13,14 +13,10 @@ them to the browser with Textual's ``deliver_binary`` (one file as itself, sever
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from textual.app import App
-
-from tlsexplorer.core.files import read_file
 
 BROWSER_KEPT: frozenset[str] = frozenset({
     "f1", "f3", "f5", "f6", "f7", "f10", "f11", "f12",
@@ -78,6 +74,11 @@ def deliver_files(app: App[object], paths: Sequence[Path], archive_name: str) ->
     Raises:
         TlsxError: a file cannot be read or is too large.
     """
+    import io
+    import zipfile
+
+    from tlsexplorer.core.files import read_file  # not at start-up: only a download needs it
+
     if not paths:
         raise ValueError("nothing to deliver")
     if len(paths) == 1:
