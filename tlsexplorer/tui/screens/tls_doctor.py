@@ -41,7 +41,7 @@ class DoctorTab(TabPane):
         """The URL and the verdicts."""
         with Horizontal(classes="row"):
             yield Input(placeholder="https://HOST:PORT/ (or HOST:PORT)", id="dr-url")
-            yield Input(placeholder="proxy http://HOST:PORT (optional)", id="dr-proxy")
+            yield Input(placeholder="http://HOST:PORT (optional)", id="dr-proxy")
             yield Button("Diagnose", id="dr-run", variant="primary")
         with VerticalScroll(id="dr-scroll"):
             yield Static(Text("Why does curl refuse what the browser accepts? Diagnose makes the same "
