@@ -210,18 +210,33 @@ def starttls_server(protocol: str, context: ssl.SSLContext | None = None) -> Ite
 
 
 @contextlib.contextmanager
-def connect_proxy(answer: bytes | None = None) -> Iterator[Listener]:
-    """An HTTP CONNECT proxy that relays to 127.0.0.1 only (``answer``: refuse with it instead)."""
+def connect_proxy(answer: bytes | None = None, hosts: dict[str, str] | None = None) -> Iterator[Listener]:
+    """An HTTP proxy that relays to loopback only (``answer``: refuse with it instead).
+
+    It speaks CONNECT (what TLS clients ask) and, for a plain http:// URL, an
+    absolute-form GET (what an AIA download through a proxy asks). ``hosts``
+    maps names only the proxy knows (``lab.invalid``) to 127.0.0.1, so a client
+    that reaches them can only have gone through the proxy.
+    """
+    names = {"127.0.0.1": "127.0.0.1", "localhost": "127.0.0.1", **(hosts or {})}
+
     def serve(conn: socket.socket) -> None:
         request = read_until(conn, b"\r\n\r\n")
         listener.seen.append(request)
         if answer is not None:
             conn.sendall(answer)
             return
-        target = request.split(b" ")[1].decode()
-        host, _, port = target.rpartition(":")
-        assert host == "127.0.0.1"
-        with socket.create_connection((host, int(port)), timeout=30) as upstream:
+        method, target = request.split(b" ")[:2]
+        if method == b"GET" and target.startswith(b"http://"):
+            where, _, path = target[len(b"http://"):].partition(b"/")
+            host, _, port = where.decode().rpartition(":")
+            with socket.create_connection((names[host], int(port or 80)), timeout=30) as upstream:
+                upstream.sendall(b"GET /" + path + b" HTTP/1.0\r\nHost: " + where + b"\r\n\r\n")
+                while data := upstream.recv(65536):
+                    conn.sendall(data)
+            return
+        host, _, port = target.decode().rpartition(":")
+        with socket.create_connection((names[host], int(port)), timeout=30) as upstream:
             conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
             _relay(conn, upstream)
 

@@ -214,7 +214,8 @@ def test_doctor_with_curl_ca_bundle_and_a_text_report() -> None:
     assert "certifi (requests, httpx)" in done.stdout and "refuses" in done.stdout
     assert "CURL_CA_BUNDLE" in done.stdout
     if curl is not None:
-        assert ("accepts" in done.stdout.split("curl", 2)[-1]) is (curl.returncode == 0)
+        row = next(line for line in done.stdout.splitlines() if line.startswith("│ curl "))
+        assert ("accepts" in row) is (curl.returncode == 0)
 
 
 def test_doctor_clock_skew_from_the_date_header(tmp_path: Path) -> None:
@@ -262,3 +263,102 @@ def test_doctor_clock_skew_from_the_date_header(tmp_path: Path) -> None:
 def test_doctor_bad_url_is_one_line() -> None:
     done = _run("tls", "doctor", "http://localhost:1/")
     assert done.returncode == 2 and "https://" in done.stderr and "Traceback" not in done.stderr
+
+
+# ---------------------------------------------------------------------------
+# --proxy: every connection of probe (the SNI comparison, the AIA download) and doctor goes through it
+
+
+def test_probe_through_a_proxy_compares_sni_and_downloads_aia_through_it(tmp_path: Path) -> None:
+    from tests.scan_support import connect_proxy
+
+    routes: dict[str, object] = {}
+    with http_server(routes) as http_port:  # type: ignore[arg-type]
+        # Both names are known only to the proxy: reaching them proves the connection went through it.
+        pki = make_pki(host="lab.invalid", aia=f"http://aia.invalid:{http_port}/i.cer")
+        routes["/i.cer"] = body(pki.intermediate.public_bytes(serialization.Encoding.DER))
+        ca = write_pem(tmp_path / "root.pem", pki.root_pem)
+        hosts = {"lab.invalid": "127.0.0.1", "aia.invalid": "127.0.0.1"}
+        with lab_server(pki.serve_files(tmp_path, pki.leaf)) as server, \
+                connect_proxy(hosts=hosts) as proxy:
+            done = _run("tls", "probe", f"lab.invalid:{server.port}", "--proxy",
+                        f"http://127.0.0.1:{proxy.port}", "--ca", str(ca), "--fetch", "--json")
+    doc = json.loads(done.stdout)
+    assert doc["connected"] is True and doc["verified"] is False  # the intermediate is missing
+    served = doc["served"]
+    assert served["sni"]["error"] is None and served["sni"]["same"] is True, served["sni"]
+    assert served["completed"]["valid"] is True
+    assert served["fetched"][0]["subject"] == "Served Test Intermediate"
+    assert any(r.startswith(f"GET http://aia.invalid:{http_port}/i.cer ".encode()) for r in proxy.seen)
+    tunnels = [r for r in proxy.seen if r.startswith(f"CONNECT lab.invalid:{server.port} ".encode())]
+    assert len(tunnels) >= 3  # the probe's handshakes, and the one without SNI
+
+
+def test_doctor_through_a_proxy_routes_every_client(tmp_path: Path) -> None:
+    from tests.scan_support import connect_proxy
+
+    pki = make_pki(host="lab.invalid")
+    ca = write_pem(tmp_path / "root.pem", pki.root_pem)
+    env = _env(SSL_CERT_FILE=str(ca))
+    with lab_server(pki.serve_files(tmp_path, pki.leaf, pki.intermediate)) as server, \
+            connect_proxy(hosts={"lab.invalid": "127.0.0.1"}) as proxy:
+        done = _run("tls", "doctor", f"https://lab.invalid:{server.port}/", "--proxy",
+                    f"http://127.0.0.1:{proxy.port}", "--json", "--only", "python", "certifi", "curl",
+                    "openssl", env=env)
+        text = _run("tls", "doctor", f"https://lab.invalid:{server.port}/", "--proxy",
+                    f"http://127.0.0.1:{proxy.port}", "--only", "certifi", env=env)
+    doc = json.loads(done.stdout)
+    verdicts = {c["client"]: c for c in doc["clients"]}
+    assert doc["route"]["proxy"] == f"http://127.0.0.1:{proxy.port}"
+    # lab.invalid resolves only in the proxy: a client that verified or refused the chain went through it.
+    assert verdicts["python"]["accepted"] is True, verdicts["python"]
+    assert verdicts["certifi"]["accepted"] is False
+    if shutil.which("curl"):
+        assert verdicts["curl"]["accepted"] is not None, verdicts["curl"]
+        assert "--proxy" in verdicts["curl"]["command"]
+        assert any(b"User-Agent: curl/" in r for r in proxy.seen)
+    if shutil.which("openssl"):
+        assert verdicts["openssl"]["accepted"] is True, verdicts["openssl"]
+        assert "-proxy" in verdicts["openssl"]["command"]
+    assert [c["subject"] for c in doc["chain"]] == ["CN=lab.invalid", "CN=Served Test Intermediate"]
+    assert "through the HTTP proxy" in text.stdout
+
+
+def test_doctor_through_a_refusing_proxy_connects_nowhere() -> None:
+    from tests.scan_support import connect_proxy
+
+    with lab_server() as server, connect_proxy(b"HTTP/1.1 403 Forbidden\r\n\r\n") as proxy:
+        done = _run("tls", "doctor", f"https://localhost:{server.port}/", "--proxy",
+                    f"http://127.0.0.1:{proxy.port}", "--json", env=_env(SSL_CERT_FILE=str(ROOT)))
+    doc = json.loads(done.stdout)
+    ran = [c for c in doc["clients"] if c["available"]]
+    assert ran and done.returncode == 1
+    for client in ran:  # none went around the proxy to the server
+        assert client["accepted"] is None and "could not connect" in client["sentence"], client
+    python = next(c for c in ran if c["client"] == "python")
+    assert "403" in python["said"]
+
+
+def test_doctor_table_does_not_repeat_the_client_name() -> None:
+    with lab_server() as server:
+        done = _run("tls", "doctor", f"https://localhost:{server.port}/", "--only", "certifi", "--json")
+        text = _run("tls", "doctor", f"https://localhost:{server.port}/", "--only", "certifi",
+                    env={**_env(), "COLUMNS": "200"})
+    client = json.loads(done.stdout)["clients"][0]
+    # The sentence stands alone in --json; the table's columns already say who and what.
+    assert client["sentence"].startswith("certifi (requests, httpx) refuses it: ")
+    assert client["sentence"].endswith(client["why"])
+    row = next(line for line in text.stdout.splitlines() if line.startswith("│ certifi"))
+    assert row.count("certifi (requests, httpx)") == 1 and "refuses it" not in row
+    assert "unable to get local issuer certificate" in row
+
+
+def test_doctor_refuses_starttls_and_has_no_such_option() -> None:
+    done = _run("tls", "doctor", "localhost:25", "--starttls", "smtp")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    from tlsexplorer.core.errors import UsageError
+    from tlsexplorer.core.tls.connect import make_route
+    from tlsexplorer.core.tls.doctor import diagnose
+
+    with pytest.raises(UsageError, match="HTTPS"):
+        diagnose("localhost:25", route=make_route(starttls="smtp"))

@@ -22,7 +22,8 @@ def test_scan_json_follows_the_house_conventions(capsys: pytest.CaptureFixture[s
     assert versions["TLS 1.3"] is True and versions["TLS 1.2"] is False
     assert all(s["code"].startswith("0x") for block in doc["cipher_suites"] for s in block["suites"])
     assert {g["name"] for g in doc["groups"]} >= {"X25519MLKEM768", "x25519"}
-    assert "OCSP stapling is not part of this scan" in doc["untested"]
+    assert doc["ocsp_stapling"]["stapled"] is False  # s_server without -status_file staples nothing
+    assert not any("OCSP" in note for note in doc["untested"])
 
 
 @needs_openssl

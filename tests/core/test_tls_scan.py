@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import socket
 import time
+from pathlib import Path
 
 from tests.scan_support import (
     Listener,
@@ -158,3 +159,82 @@ def test_unreachable_and_non_tls_servers_get_one_sentence() -> None:
         result = scan("127.0.0.1", plain.port, timeout=10)
     assert result.error is not None and "does not speak TLS" in result.error
     assert result.versions == () and result.grade == "-"
+
+
+# ---------------------------------------------------------------------------
+# OCSP stapling, held to what openssl s_client -status says of the same server
+
+
+def _s_client_status(port: int) -> str:
+    import subprocess
+
+    done = subprocess.run(
+        ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-servername", "alice.example.net",
+         "-status"],
+        input="", capture_output=True, text=True, timeout=60)
+    return done.stdout
+
+
+def _shown(result: ScanResult) -> str:
+    from rich.console import Console
+
+    from tlsexplorer.render.scan import scan_view
+
+    console = Console(width=160, record=True, color_system=None)
+    console.print(scan_view(result))
+    return console.export_text()
+
+
+def test_scan_reads_and_checks_what_openssl_s_server_staples(tmp_path: Path) -> None:
+    from tests.stapling_support import alice_response, alice_serial, openssl_s_server
+
+    path = tmp_path / "alice.ocsp"
+    path.write_bytes(alice_response())
+    with openssl_s_server(tmp_path, path) as port:
+        result = scan("127.0.0.1", port, servername="alice.example.net", timeout=60, workers=4)
+        said = _s_client_status(port)
+    assert "OCSP Response Status: successful" in said and "Cert Status: good" in said
+    stapling = result.stapling
+    assert stapling is not None and stapling.stapled and stapling.der == path.read_bytes()
+    assert stapling.info is not None and stapling.info.responses[0].status == "good"
+    assert stapling.info.responses[0].cert_id is not None
+    assert stapling.info.responses[0].cert_id.serial == alice_serial()
+    # checked against the chain s_server sent: Alice, then Charlie's intermediate (her issuer)
+    assert stapling.check is not None and stapling.check.check is not None
+    assert stapling.check.check.status == "good" and stapling.check.issuer.startswith("CN=Charlie")
+    doc = result.to_json()["ocsp_stapling"]
+    assert doc["stapled"] is True and doc["check"]["status"] == "good"
+    assert not any("OCSP" in f.title for f in result.findings)
+    assert not any("OCSP" in note for note in result.untested)
+    shown = _shown(result)
+    assert "stapled: good; its check holds" in shown and "OCSP stapling: The server stapled" in shown
+
+
+def test_scan_of_a_server_that_staples_nothing(tmp_path: Path) -> None:
+    from tests.stapling_support import openssl_s_server
+
+    with openssl_s_server(tmp_path, None) as port:
+        result = scan("127.0.0.1", port, servername="alice.example.net", timeout=60, workers=4)
+        said = _s_client_status(port)
+    assert "OCSP response: no response sent" in said
+    stapling = result.stapling
+    assert stapling is not None and not stapling.stapled and stapling.problem is None
+    assert result.to_json()["ocsp_stapling"]["stapled"] is False
+    finding = next(f for f in result.findings if f.title == "no OCSP stapling")
+    assert finding.fix is not None and "ssl_stapling on" in finding.fix.nginx
+    assert "SSLUseStapling on" in finding.fix.apache
+    assert "nothing stapled" in _shown(result)
+
+
+def test_scan_asks_for_stapling_through_the_proxy(tmp_path: Path) -> None:
+    from tests.stapling_support import alice_response, openssl_s_server
+
+    path = tmp_path / "alice.ocsp"
+    path.write_bytes(alice_response())
+    with openssl_s_server(tmp_path, path) as port, \
+            connect_proxy(hosts={"staple.invalid": "127.0.0.1"}) as proxy:
+        # staple.invalid resolves only in the proxy: the stapling handshake went through it
+        result = scan("staple.invalid", port, servername="alice.example.net", timeout=60, workers=4,
+                      route=Route(proxy=("127.0.0.1", proxy.port)))
+    assert result.error is None, result.error
+    assert result.stapling is not None and result.stapling.stapled, result.stapling

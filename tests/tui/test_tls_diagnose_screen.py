@@ -96,3 +96,37 @@ async def test_doctor_tab_bad_url() -> None:
         await wait_for_workers(pilot)
         assert "https://" in widget_text(screen, "#dr-result")
 
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_doctor_tab_goes_through_the_proxy_field(
+    size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.scan_support import connect_proxy
+
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SSL_CERT_FILE", str(ROOT))
+    with lab_server() as server, connect_proxy() as proxy:
+        app = TlsExplorerApp(now=SAMPLE_NOW)
+        async with app.run_test(size=size) as pilot:
+            screen = await open_explorer(pilot, "tls")
+            screen.show_tab("tab-doctor", "#dr-url")
+            await pilot.pause()
+            screen.query_one("#dr-proxy", Input).value = "ftp://nowhere"
+            screen.query_one("#dr-url", Input).value = f"https://localhost:{server.port}/"
+            await pilot.press("enter")
+            await wait_for_workers(pilot)
+            assert "only HTTP CONNECT proxies" in widget_text(screen, "#dr-result")
+            screen.query_one("#dr-proxy", Input).value = f"http://127.0.0.1:{proxy.port}"
+            screen.query_one("#dr-proxy", Input).focus()
+            await pilot.press("enter")
+            await wait_for_workers(pilot)
+            await pilot.pause()
+            report = screen.query_one(DoctorTab).report
+            assert report is not None and report.route.proxy == ("127.0.0.1", proxy.port)
+            assert {c.client: c.accepted for c in report.clients}["python"] is True
+            text = widget_text(screen, "#dr-result", width=size[0])
+            assert "through the HTTP proxy" in text
+    tunnels = [r for r in proxy.seen if r.startswith(f"CONNECT localhost:{server.port} ".encode())]
+    assert len(tunnels) >= len([c for c in report.clients if c.available])

@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from tlsexplorer.cli.base import CliError, add_command, add_json_flag, emit_json, read_source, warn
+from tlsexplorer.cli.tls_scan import add_route_options, route_from_args
 
 if TYPE_CHECKING:
     from tlsexplorer.core.tls.probe import ProbeResult
@@ -53,12 +54,13 @@ def judge(args: argparse.Namespace, result: ProbeResult, ca_pems: list[bytes]) -
 
     if not result.connected or not result.peer_chain:
         return None
+    route = route_from_args(args)  # the probe's own: the second connection and the AIA download go its way
     sni = None
     if result.servername is not None and not args.no_sni_check:
         sni = compare_sni(result.host, result.port, result.servername, result.peer_chain,
-                          timeout=args.timeout)
+                          timeout=args.timeout, route=route)
     return judge_served(result, now=utcnow(), ca_pems=ca_pems, system_roots=args.system_roots,
-                        warn_days=_warn_days(args), fetch=args.fetch, sni=sni)
+                        warn_days=_warn_days(args), fetch=args.fetch, proxy=route.proxy_url, sni=sni)
 
 
 def show_served(served: ServedChain | None) -> None:
@@ -91,10 +93,12 @@ def check_options(args: argparse.Namespace) -> None:
     if args.target is not None:
         raise CliError("give either HOST:PORT or --targets FILE, not both")
     others = [name for name, on in (("--fetch", args.fetch), ("--pem", args.pem), ("--cert", args.cert),
-                                    ("--insecure", args.insecure), ("--servername", args.servername))
+                                    ("--insecure", args.insecure), ("--servername", args.servername),
+                                    ("--starttls", args.starttls))
               if on]
     if others:
-        raise CliError(f"{', '.join(others)} cannot be used with --targets (each target is probed plainly)")
+        raise CliError(f"{', '.join(others)} cannot be used with --targets (each target is probed plainly; "
+                       "--proxy applies to all)")
 
 
 def run_targets(args: argparse.Namespace, ca_pems: list[bytes]) -> int:
@@ -113,7 +117,8 @@ def run_targets(args: argparse.Namespace, ca_pems: list[bytes]) -> int:
         raise CliError(f"{name} names no target; write one HOST:PORT a line")
     results = check_targets(targets, now=utcnow(), warn_days=days, ca_pems=ca_pems,
                             system_roots=args.system_roots, timeout=args.timeout,
-                            workers=args.workers if args.workers is not None else DEFAULT_WORKERS)
+                            workers=args.workers if args.workers is not None else DEFAULT_WORKERS,
+                            route=route_from_args(args))
     status = exit_status(results, bad)
     if args.json:
         emit_json({
@@ -146,12 +151,16 @@ def register_doctor(actions: Any) -> None:
         "SSL_CERT_DIR, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE; SSLKEYLOGFILE) and which are set now; looks for "
         "an intercepting proxy (a root trusted here but not in the public store, an issuer named like a "
         "known interceptor) and for clock skew (the server's Date header, a certificate not valid yet). "
+        "With --proxy every client goes through the HTTP CONNECT proxy (curl --proxy --proxytunnel, "
+        "openssl s_client -proxy). The doctor speaks HTTPS; for a STARTTLS server use tls probe --starttls. "
         "Exit 0 when every client that ran accepts, 1 otherwise.",
         "tlsexplorer tls doctor https://localhost:8443/",
         "SSL_CERT_FILE=tlsexplorer/samples/charlies-root-ca.pem tlsexplorer tls doctor localhost:8443",
         "tlsexplorer tls doctor https://example.com/ --only python curl --json",
+        "tlsexplorer tls doctor https://example.com/ --proxy http://127.0.0.1:3128",
     )
     parser.add_argument("url", metavar="URL", help="https://HOST[:PORT]/PATH, or HOST:PORT")
+    add_route_options(parser, starttls=False)
     parser.add_argument("--timeout", type=float, default=10.0, metavar="S",
                         help="seconds for each client's connection (default 10)")
     parser.add_argument("--only", nargs="+", metavar="CLIENT",
@@ -166,7 +175,8 @@ def _doctor(args: argparse.Namespace) -> int:
 
     if not 0 < args.timeout <= 120:
         raise CliError(f"--timeout {args.timeout} is not a number of seconds above 0 and at most 120")
-    report = diagnose(args.url, timeout=args.timeout, clients=args.only)
+    route = route_from_args(args)
+    report = diagnose(args.url, timeout=args.timeout, clients=args.only, route=route)
     if args.json:
         emit_json(report.to_json())
     else:

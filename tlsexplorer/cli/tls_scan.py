@@ -19,10 +19,14 @@ if TYPE_CHECKING:
 STARTTLS_CHOICES = ("smtp", "imap", "pop3", "ftp", "postgres", "ldap", "xmpp")
 
 
-def add_route_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--proxy`` and ``--starttls`` to a parser that connects to a server."""
+def add_route_options(parser: argparse.ArgumentParser, *, starttls: bool = True) -> None:
+    """Add ``--proxy`` and (unless ``starttls`` is False) ``--starttls`` to a parser that connects to a
+    server."""
     parser.add_argument("--proxy", metavar="http://HOST:PORT",
                         help="connect through this HTTP CONNECT proxy")
+    if not starttls:
+        parser.set_defaults(starttls=None)
+        return
     parser.add_argument("--starttls", choices=STARTTLS_CHOICES, metavar="PROTOCOL",
                         help="speak the protocol's plaintext opening first and upgrade, as openssl "
                         f"s_client -starttls does ({', '.join(STARTTLS_CHOICES)}); the port then defaults to "

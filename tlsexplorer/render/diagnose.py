@@ -89,7 +89,9 @@ def targets_table(results: Sequence[TargetResult], bad: Sequence[BadLine] = (), 
 
 def doctor_view(report: DoctorReport) -> RenderableType:
     """Each client's verdict in one sentence, the environment, and the findings."""
-    table = Table(title=f"Clients against {printable(report.url)}", title_justify="left", expand=True)
+    route = report.route.describe()
+    title = f"Clients against {printable(report.url)}" + (f", {route}" if route else "")
+    table = Table(title=title, title_justify="left", expand=True)
     table.add_column("client", no_wrap=True)
     table.add_column("verdict", no_wrap=True)
     table.add_column("why", ratio=1)
@@ -100,7 +102,9 @@ def doctor_view(report: DoctorReport) -> RenderableType:
             verdict = Text("refuses", style=BAD)
         else:
             verdict = Text("absent" if not client.available else "no answer", style=DIM)
-        table.add_row(Text(client.title), verdict, Text(printable(client.sentence)))
+        # The columns name the client and its verdict: the cell says only why.
+        why = client.why or client.sentence
+        table.add_row(Text(client.title), verdict, Text(printable(why[:1].upper() + why[1:])))
     env = Table(title="Environment variables that move trust", title_justify="left", expand=True)
     env.add_column("variable", no_wrap=True)
     env.add_column("now", ratio=1)

@@ -10,6 +10,7 @@ from rich.text import Text
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.tls.probe import host_port
 from tlsexplorer.core.tls.scan import Finding, ScanResult, weakness
+from tlsexplorer.core.tls.stapling import StapledResponse
 
 OK = "bold green"
 BAD = "bold red"
@@ -95,9 +96,34 @@ def groups_table(result: ScanResult) -> Table:
     return table
 
 
+def stapling_cell(stapling: StapledResponse | None) -> Text:
+    """OCSP stapling in a few words: stapled or not, the response's status, whether its check holds."""
+    if stapling is None:
+        return Text("? not asked", style=DIM)
+    if not stapling.stapled:
+        if stapling.problem:
+            return Text(f"? could not ask: {printable(stapling.problem)}", style=DIM)
+        return Text("✘ nothing stapled", style=DIM)
+    info, check = stapling.info, stapling.check
+    if info is None:
+        return Text("✘ stapled, unreadable", style=BAD)
+    if not info.successful:
+        return Text(f"✘ stapled: {printable(info.response_status)}", style=BAD)
+    statuses = ", ".join(dict.fromkeys(r.status for r in info.responses)) or "no answer"
+    text = Text(f"✔ stapled: {printable(statuses)}", style=OK if statuses == "good" else BAD)
+    if check is None or check.check is None:
+        text.append("; not checked", style=DIM)
+    elif check.check.status == "good":
+        text.append("; its check holds", style=DIM)
+    else:
+        text.append(f"; its check says {printable(check.check.status)}", style=BAD)
+    return text
+
+
 def extras_table(result: ScanResult) -> Table:
-    """ALPN and session resumption."""
-    table = Table(box=box.SIMPLE_HEAD, title="ALPN and resumption", title_justify="left", expand=False)
+    """ALPN, session resumption and OCSP stapling."""
+    table = Table(box=box.SIMPLE_HEAD, title="ALPN, resumption and OCSP stapling", title_justify="left",
+                  expand=False)
     table.add_column("what")
     table.add_column("result")
     for protocol, selected in result.alpn:
@@ -107,6 +133,8 @@ def extras_table(result: ScanResult) -> Table:
         table.add_row("TLS 1.2 resumption by session id", _yes_no(r.session_id, "resumed", "not resumed"))
         table.add_row("TLS 1.2 resumption by ticket", _yes_no(r.ticket, "resumed", "not resumed"))
         table.add_row("TLS 1.3 resumption by ticket", _yes_no(r.tls13_ticket, "resumed", "not resumed"))
+    if result.stapling is not None:
+        table.add_row("OCSP stapling (status_request)", stapling_cell(result.stapling))
     return table
 
 
@@ -133,6 +161,8 @@ def result_rows(result: ScanResult) -> list[tuple[str, str, Text]]:
         rows.append(("resumption", "TLS 1.2 session id", _yes_no(r.session_id, "resumed", "not resumed")))
         rows.append(("resumption", "TLS 1.2 ticket", _yes_no(r.ticket, "resumed", "not resumed")))
         rows.append(("resumption", "TLS 1.3 ticket", _yes_no(r.tls13_ticket, "resumed", "not resumed")))
+    if result.stapling is not None:
+        rows.append(("OCSP", "stapling", stapling_cell(result.stapling)))
     return rows
 
 
@@ -173,7 +203,10 @@ def scan_view(result: ScanResult) -> RenderableType:
     parts: list[RenderableType] = [scan_header(result), versions_table(result), suites_table(result)]
     if result.groups:
         parts.append(groups_table(result))
-    parts += [extras_table(result), findings_view(result)]
+    parts.append(extras_table(result))
+    if result.stapling is not None and result.stapling.stapled:
+        parts.append(Text(f"OCSP stapling: {printable(result.stapling.sentence())}", style=DIM))
+    parts.append(findings_view(result))
     return Group(*parts)
 
 
@@ -185,6 +218,7 @@ __all__ = [
     "result_rows",
     "scan_header",
     "scan_view",
+    "stapling_cell",
     "suites_table",
     "versions_table",
 ]

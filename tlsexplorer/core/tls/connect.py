@@ -78,10 +78,15 @@ class Route:
             parts.append(f"after a {self.starttls.upper()} STARTTLS opening")
         return ", ".join(parts)
 
+    @property
+    def proxy_url(self) -> str | None:
+        """The proxy as ``http://HOST:PORT`` (what curl's ``--proxy`` and :func:`tlsexplorer.core.fetch.fetch`
+        take), or None."""
+        return None if self.proxy is None else f"http://{_host_port(*self.proxy)}"
+
     def to_json(self) -> dict[str, str | None]:
         """The route in a ``--json`` document."""
-        return {"proxy": None if self.proxy is None else f"http://{_host_port(*self.proxy)}",
-                "starttls": self.starttls}
+        return {"proxy": self.proxy_url, "starttls": self.starttls}
 
 
 DIRECT = Route()

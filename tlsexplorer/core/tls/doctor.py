@@ -18,9 +18,13 @@ trusted here but absent from the public store, or an issuer named like a known
 intercepting product) and for clock skew (the server's Date header against the
 local clock; a certificate not valid yet).
 
-Every connection is opened by :func:`open_socket`, the one place to route them
-(a proxy, for instance). The verdicts are the clients' own: the Python ones
-from :mod:`ssl`, curl's and openssl's from their exit status and their words.
+Every connection goes the way ``route`` says (:mod:`tlsexplorer.core.tls.connect`:
+directly, or through an HTTP CONNECT proxy): the Python clients' sockets come
+from :func:`tlsexplorer.core.tls.connect.open_connection`, curl gets ``--proxy``
+and ``--proxytunnel``, ``openssl s_client`` gets ``-proxy``. The doctor speaks
+HTTPS: a STARTTLS route is refused (``tls probe`` and ``tls scan`` speak those).
+The verdicts are the clients' own: the Python ones from :mod:`ssl`, curl's and
+openssl's from their exit status and their words.
 """
 
 from __future__ import annotations
@@ -30,7 +34,6 @@ import email.utils
 import importlib.util
 import os
 import shutil
-import socket
 import ssl
 import subprocess
 import urllib.parse
@@ -41,7 +44,7 @@ from typing import Any
 
 from tlsexplorer.core.errors import TlsxError, UsageError
 from tlsexplorer.core.timeutil import as_utc, format_iso8601, utcnow
-from tlsexplorer.core.tls.connect import Deadline
+from tlsexplorer.core.tls.connect import DIRECT, Deadline, Route, open_connection
 from tlsexplorer.core.tls.probe import (
     PeerCertificate,
     describe_client_error,
@@ -97,16 +100,29 @@ class ClientVerdict:
     said: str
     """What the client said (its own error, or ``ok``)."""
     sentence: str
-    """One sentence: why it accepts or refuses."""
+    """One sentence that stands alone: the client's name, its verdict, and why."""
     command: str = ""
     """The command line (curl, openssl) or code that reproduces it."""
+    why: str = ""
+    """The sentence without the client's name and verdict, for a table whose columns say them."""
 
     def to_json(self) -> dict[str, Any]:
         """This verdict as JSON."""
         return {"client": self.client, "title": self.title, "available": self.available,
                 "accepted": self.accepted, "trust_store": self.trust_store,
                 "environment": list(self.environment), "said": self.said, "sentence": self.sentence,
-                "command": self.command}
+                "why": self.why or self.sentence, "command": self.command}
+
+
+def _verdict(
+    client: str, title: str, available: bool, accepted: bool | None, store: str, environment: tuple[str, ...],
+    said: str, why: str, command: str, *, sentence: str | None = None,
+) -> ClientVerdict:
+    """A verdict whose sentence is ``<title> accepts it: <why>`` (refuses it; or ``<title> <why>`` when
+    it did not decide), unless ``sentence`` says otherwise."""
+    lead = "accepts it: " if accepted is True else "refuses it: " if accepted is False else ""
+    return ClientVerdict(client, title, available, accepted, store, environment, said,
+                         sentence or f"{title} {lead}{why}", command, why)
 
 
 @dataclass(frozen=True)
@@ -149,6 +165,8 @@ class DoctorReport:
     """Server Date minus our clock (positive: our clock is behind)."""
     now: dt.datetime | None = None
     """Our clock at the time."""
+    route: Route = DIRECT
+    """How every client reached the server (directly, or through an HTTP CONNECT proxy)."""
 
     @property
     def ok(self) -> bool:
@@ -162,6 +180,7 @@ class DoctorReport:
             "url": self.url,
             "host": self.host,
             "port": self.port,
+            "route": self.route.to_json(),
             "ok": self.ok,
             "clients": [c.to_json() for c in self.clients],
             "environment": [{"name": n, "value": v, "set": v is not None, "changes": what}
@@ -193,11 +212,6 @@ def parse_url(text: str) -> tuple[str, int, str]:
         return host, port, path
     host, port = parse_target(raw)
     return host, port, "/"
-
-
-def open_socket(host: str, port: int, timeout: float) -> socket.socket:
-    """The one place the doctor opens a TCP connection (route proxies here)."""
-    return socket.create_connection((host, port), timeout=timeout)
 
 
 # ---------------------------------------------------------------------------
@@ -248,33 +262,30 @@ def certifi_bundle() -> str | None:
 def _python_verdict(
     client: str, title: str, make: Callable[[], ssl.SSLContext] | None, store: str,
     environment: tuple[str, ...],
-    host: str, port: int, timeout: float, code: str,
+    host: str, port: int, timeout: float, code: str, route: Route = DIRECT,
 ) -> ClientVerdict:
     if make is None:
-        return ClientVerdict(client, title, False, None, store, environment, "not installed",
-                             f"{title} is not installed here.", code)
+        return _verdict(client, title, False, None, store, environment, "not installed",
+                        "not installed here.", code, sentence=f"{title} is not installed here.")
     try:
         context = make()
     except (OSError, ssl.SSLError, ValueError) as exc:
-        return ClientVerdict(client, title, True, None, store, environment, str(exc),
-                             f"{title} could not load its trust store: {exc}.", code)
+        return _verdict(client, title, True, None, store, environment, str(exc),
+                        f"could not load its trust store: {exc}.", code)
     deadline = Deadline(timeout)
     try:
-        with open_socket(host, port, deadline.left()) as sock:
-            sock.settimeout(deadline.left())
-            with context.wrap_socket(sock, server_hostname=host):
-                pass
+        with open_connection(host, port, deadline, route) as sock, \
+                context.wrap_socket(sock, server_hostname=host):
+            pass
     except ssl.SSLCertVerificationError as exc:
         said = describe_client_error(exc, host, port, timeout)
-        return ClientVerdict(client, title, True, False, store, environment, said,
-                             f"{title} refuses it: {_why(said, store, host)}", code)
+        return _verdict(client, title, True, False, store, environment, said, _why(said, store, host), code)
     except (OSError, ssl.SSLError, ValueError) as exc:
         said = describe_client_error(exc, host, port, timeout)
-        return ClientVerdict(client, title, True, None, store, environment, said,
-                             f"{title} could not connect: {said}.", code)
-    return ClientVerdict(client, title, True, True, store, environment, "ok",
-                         f"{title} accepts it: the chain reaches a root in {store}, and the certificate "
-                         f"names {host}.", code)
+        return _verdict(client, title, True, None, store, environment, said, f"could not connect: {said}.",
+                        code)
+    return _verdict(client, title, True, True, store, environment, "ok",
+                    f"the chain reaches a root in {store}, and the certificate names {host}.", code)
 
 
 def _why(said: str, store: str, host: str) -> str:
@@ -317,16 +328,18 @@ def _run(argv: list[str], timeout: float, env: Mapping[str, str]) -> tuple[int |
             done.stderr.decode("utf-8", "replace")[-MAX_HEAD:])
 
 
-def _curl_verdict(host: str, port: int, path: str, timeout: float, env: Mapping[str, str]) -> ClientVerdict:
+def _curl_verdict(host: str, port: int, path: str, timeout: float, env: Mapping[str, str],
+                  route: Route = DIRECT) -> ClientVerdict:
     environment = ("CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR")
     title = "curl"
     url = f"https://{host_port(host, port)}{path}"
     seconds = max(1, int(timeout))
-    argv = ["curl", "-sS", "-v", "-o", os.devnull, "--max-time", str(seconds), url]
-    command = f"curl -sS -o /dev/null {url}"
+    proxy = ["--proxy", route.proxy_url, "--proxytunnel"] if route.proxy_url else []
+    argv = ["curl", "-sS", "-v", "-o", os.devnull, "--max-time", str(seconds), *proxy, url]
+    command = " ".join(["curl -sS -o /dev/null", *proxy, url])
     if shutil.which("curl") is None:
-        return ClientVerdict("curl", title, False, None, "its built-in CA file", environment, "not installed",
-                             "curl is not installed here.", command)
+        return _verdict("curl", title, False, None, "its built-in CA file", environment, "not installed",
+                        "not installed here.", command, sentence="curl is not installed here.")
     status, _out, err = _run(argv, timeout + 2, env)
     cafile = next((line.split(":", 1)[1].strip() for line in err.splitlines() if "CAfile:" in line), "")
     capath = next((line.split(":", 1)[1].strip() for line in err.splitlines() if "CApath:" in line), "")
@@ -334,16 +347,16 @@ def _curl_verdict(host: str, port: int, path: str, timeout: float, env: Mapping[
     store = f"its CA file {cafile or '(none)'}{folder}"
     said = next((line.strip() for line in reversed(err.splitlines()) if line.startswith("curl: (")), "")
     if status is None:
-        return ClientVerdict("curl", title, True, None, store, environment, "timed out",
-                             f"curl did not finish within {seconds} s.", command)
+        return _verdict("curl", title, True, None, store, environment, "timed out",
+                        f"did not finish within {seconds} s.", command)
     if status == 0:
-        return ClientVerdict("curl", title, True, True, store, environment, "ok",
-                             f"curl accepts it: the chain reaches a root in {store}.", command)
+        return _verdict("curl", title, True, True, store, environment, "ok",
+                        f"the chain reaches a root in {store}.", command)
     if status in (60, 51):  # peer certificate cannot be authenticated / host name mismatch (older curl)
-        return ClientVerdict("curl", title, True, False, store, environment, said,
-                             f"curl refuses it: {_why(_curl_reason(said), store, host)}", command)
-    return ClientVerdict("curl", title, True, None, store, environment, said or f"exit status {status}",
-                         f"curl could not connect: {said or f'exit status {status}'}.", command)
+        return _verdict("curl", title, True, False, store, environment, said,
+                        _why(_curl_reason(said), store, host), command)
+    return _verdict("curl", title, True, None, store, environment, said or f"exit status {status}",
+                    f"could not connect: {said or f'exit status {status}'}.", command)
 
 
 def _curl_reason(said: str) -> str:
@@ -352,11 +365,13 @@ def _curl_reason(said: str) -> str:
     return text.removeprefix("SSL certificate problem:").strip() or said
 
 
-def _openssl_verdict(host: str, port: int, timeout: float, env: Mapping[str, str]) -> ClientVerdict:
+def _openssl_verdict(host: str, port: int, timeout: float, env: Mapping[str, str],
+                     route: Route = DIRECT) -> ClientVerdict:
     environment = ("SSL_CERT_FILE", "SSL_CERT_DIR")
     title = "openssl s_client"
     check = ["-verify_ip", host] if is_ip_address(host) else ["-verify_hostname", host, "-servername", host]
-    argv = ["openssl", "s_client", "-connect", host_port(host, port), *check, "-verify_return_error"]
+    proxy = ["-proxy", route.proxy_url.removeprefix("http://")] if route.proxy_url else []
+    argv = ["openssl", "s_client", "-connect", host_port(host, port), *proxy, *check, "-verify_return_error"]
     command = " ".join(argv) + " </dev/null"
     if env.get("SSL_CERT_FILE") or env.get("SSL_CERT_DIR"):
         store = "OpenSSL's default paths, replaced by " + " and ".join(
@@ -364,28 +379,30 @@ def _openssl_verdict(host: str, port: int, timeout: float, env: Mapping[str, str
     else:
         store = f"OpenSSL's default paths in {_openssl_dir()} (cert.pem and certs/)"
     if shutil.which("openssl") is None:
-        return ClientVerdict("openssl", title, False, None, store, environment, "not installed",
-                             "openssl is not installed here.", command)
+        return _verdict("openssl", title, False, None, store, environment, "not installed",
+                        "not installed here.", command, sentence="openssl is not installed here.")
     status, out, err = _run(argv, timeout, env)
     if status is None:
-        return ClientVerdict("openssl", title, True, None, store, environment, "timed out",
-                             f"openssl s_client did not finish within {timeout:g} s.", command)
+        return _verdict("openssl", title, True, None, store, environment, "timed out",
+                        f"did not finish within {timeout:g} s.", command)
     text = out + "\n" + err
     error = next((line.split(":", 2)[-1].strip() for line in text.splitlines()
                   if line.startswith("verify error:")), "")
     returned = next((line.split(":", 1)[1].strip() for line in text.splitlines()
                      if "Verify return code:" in line or "Verification error:" in line), "")
     if status == 0 and ("Verify return code: 0 (ok)" in text or "Verification: OK" in text):
-        return ClientVerdict("openssl", title, True, True, store, environment, "ok",
-                             f"openssl s_client accepts it: the chain reaches a root in {store}.", command)
+        return _verdict("openssl", title, True, True, store, environment, "ok",
+                        f"the chain reaches a root in {store}.", command)
+    if returned.startswith("0 "):  # "0 (ok)" after a failure: nothing was verified (no certificate came)
+        returned = ""
     reason = error.removeprefix("num=").split(":", 1)[-1] if error else returned
     if reason:
-        return ClientVerdict("openssl", title, True, False, store, environment, reason,
-                             f"openssl s_client refuses it: {_why(reason, store, host)}", command)
+        return _verdict("openssl", title, True, False, store, environment, reason,
+                        _why(reason, store, host), command)
     lines = [line.strip() for line in err.splitlines() if line.strip()]
     last = lines[-1] if lines else f"exit status {status}"
-    return ClientVerdict("openssl", title, True, None, store, environment, last,
-                         f"openssl s_client could not connect: {last}.", command)
+    return _verdict("openssl", title, True, None, store, environment, last, f"could not connect: {last}.",
+                    command)
 
 
 # ---------------------------------------------------------------------------
@@ -393,7 +410,7 @@ def _openssl_verdict(host: str, port: int, timeout: float, env: Mapping[str, str
 
 
 def _server_facts(
-    host: str, port: int, path: str, timeout: float
+    host: str, port: int, path: str, timeout: float, route: Route = DIRECT
 ) -> tuple[tuple[PeerCertificate, ...], dt.datetime | None, str | None]:
     """The chain sent (read from a TLS 1.2 handshake, as the probe reads it; else the leaf), and the
     Date header of a HEAD request. Failures give what could be read."""
@@ -404,7 +421,8 @@ def _server_facts(
     deadline = Deadline(timeout)
     sni = None if is_ip_address(host) else host
     try:
-        ders = analyse_exchange(capture_handshake(host, port, sni, deadline=deadline)).certificates
+        exchange = capture_handshake(host, port, sni, deadline=deadline, route=route)
+        ders = analyse_exchange(exchange).certificates
         chain = tuple(PeerCertificate.from_der(d) for d in ders)
     except (OSError, ssl.SSLError, TlsxError):
         pass
@@ -413,21 +431,20 @@ def _server_facts(
     context.verify_mode = ssl.CERT_NONE
     date: dt.datetime | None = None
     try:
-        with open_socket(host, port, deadline.left()) as sock:
-            sock.settimeout(deadline.left())
-            with context.wrap_socket(sock, server_hostname=sni) as tls:
-                if not chain:
-                    leaf = tls.getpeercert(binary_form=True)
-                    chain = (PeerCertificate.from_der(leaf),) if leaf else ()
-                tls.sendall(f"HEAD {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
-                            "User-Agent: tlsexplorer-doctor\r\n\r\n".encode("ascii", "replace"))
-                head = b""
-                while b"\r\n\r\n" not in head and len(head) < MAX_HEAD:
-                    tls.settimeout(deadline.left())
-                    piece = tls.recv(4096)
-                    if not piece:
-                        break
-                    head += piece
+        with open_connection(host, port, deadline, route) as sock, \
+                context.wrap_socket(sock, server_hostname=sni) as tls:
+            if not chain:
+                leaf = tls.getpeercert(binary_form=True)
+                chain = (PeerCertificate.from_der(leaf),) if leaf else ()
+            tls.sendall(f"HEAD {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
+                        "User-Agent: tlsexplorer-doctor\r\n\r\n".encode("ascii", "replace"))
+            head = b""
+            while b"\r\n\r\n" not in head and len(head) < MAX_HEAD:
+                tls.settimeout(deadline.left())
+                piece = tls.recv(4096)
+                if not piece:
+                    break
+                head += piece
         date = _date_header(head)
     except (OSError, ssl.SSLError, TimeoutError, ValueError) as exc:
         return chain, None, describe_client_error(exc, host, port, timeout)
@@ -534,17 +551,22 @@ def _verifies(chain: Sequence[PeerCertificate], host: str, now: dt.datetime,
 
 def diagnose(
     url: str, *, timeout: float = DEFAULT_TIMEOUT, now: dt.datetime | None = None,
-    clients: Sequence[str] | None = None,
+    clients: Sequence[str] | None = None, route: Route = DIRECT,
 ) -> DoctorReport:
     """Connect to ``url`` as each client does, and say why each accepts or refuses.
 
     Every client sees this process's environment (SSL_CERT_FILE...), as it
     would when run from the same shell; ``clients`` limits which run (ids of
-    :class:`ClientVerdict`).
+    :class:`ClientVerdict`). Every connection, each client's and the one that
+    reads the chain and the Date header, goes through ``route``'s proxy.
 
     Raises:
-        UsageError: a URL that is not https:// or HOST:PORT.
+        UsageError: a URL that is not https:// or HOST:PORT; a STARTTLS route
+            (the doctor speaks HTTPS).
     """
+    if route.starttls is not None:
+        raise UsageError(f"tls doctor speaks HTTPS only, not {route.starttls.upper()} STARTTLS: use tls "
+                         f"probe --starttls {route.starttls} (or tls scan) for that server")
     host, port, path = parse_url(url)
     environ = dict(os.environ)
     moment = as_utc(now or utcnow())
@@ -556,7 +578,7 @@ def diagnose(
             "python", "Python ssl.create_default_context()", ssl.create_default_context,
             _python_store(environ), py_env, host, port, timeout,
             "import ssl, socket; ssl.create_default_context().wrap_socket(socket.create_connection("
-            f"({host!r}, {port})), server_hostname={host!r})"))
+            f"({host!r}, {port})), server_hostname={host!r})", route))
     bundle = certifi_bundle()
     if "certifi" in wanted:
         found.append(_python_verdict(
@@ -564,30 +586,30 @@ def diagnose(
             (lambda: ssl.create_default_context(cafile=bundle)) if bundle else None,
             f"certifi's bundle {bundle}" if bundle else "certifi's bundle",
             ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"), host, port, timeout,
-            "ssl.create_default_context(cafile=certifi.where())"))
+            "ssl.create_default_context(cafile=certifi.where())", route))
     system = platform_bundle()
     if "system" in wanted:
         found.append(_python_verdict(
             "system", "the system store",
             (lambda: ssl.create_default_context(cafile=system)) if system else None,
             f"the platform bundle {system}" if system else "the platform bundle (none found)", (),
-            host, port, timeout, f"ssl.create_default_context(cafile={system!r})"))
+            host, port, timeout, f"ssl.create_default_context(cafile={system!r})", route))
     if "truststore" in wanted:
         found.append(_python_verdict(
             "truststore", "truststore (the OS verifier)", _truststore_context(),
             "the operating system's trust store, through its own verifier", (), host, port, timeout,
-            "truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)"))
+            "truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)", route))
     if "curl" in wanted:
-        found.append(_curl_verdict(host, port, path, timeout, environ))
+        found.append(_curl_verdict(host, port, path, timeout, environ, route))
     if "openssl" in wanted:
-        found.append(_openssl_verdict(host, port, timeout, environ))
-    chain, date, _problem = _server_facts(host, port, path, timeout)
+        found.append(_openssl_verdict(host, port, timeout, environ, route))
+    chain, date, _problem = _server_facts(host, port, path, timeout, route)
     findings, skew = _clock_findings(chain, date, moment)
     findings = _interception(chain, host, moment, environ) + findings
     environment = tuple((name, environ.get(name) or None, what) for name, what in ENVIRONMENT.items())
     shown = f"https://{host_port(host, port)}{path}"
     return DoctorReport(shown, host, port, tuple(found), environment, tuple(findings), chain, date, skew,
-                        moment)
+                        moment, route)
 
 
 def _truststore_context() -> Callable[[], ssl.SSLContext] | None:
@@ -613,7 +635,6 @@ __all__ = [
     "Finding",
     "certifi_bundle",
     "diagnose",
-    "open_socket",
     "parse_url",
     "platform_bundle",
 ]

@@ -780,7 +780,7 @@ def probe(
     if status:
         from tlsexplorer.core.tls.stapling import ask_for_staple
 
-        stapled = ask_for_staple(host, port, sni, deadline.left, now or utcnow(), ca_pems)
+        stapled = ask_for_staple(host, port, sni, deadline.left, now or utcnow(), ca_pems, route)
     result = ProbeResult(
         connected=True, tls_version=version, cipher=cipher, alpn=alpn, verified=verified, error=error,
         peer_chain=chain, chain_method=method, warnings=tuple(warnings), stapled=stapled,

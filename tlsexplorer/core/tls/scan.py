@@ -21,13 +21,18 @@ the one chosen, take it out, offer the rest, until the server refuses. Then
 the order is offered reversed: a server that still picks the same first
 suite imposes its own order; one that does not follows the client's.
 
+OCSP stapling is asked for as ``openssl s_client -status`` does, in one more
+handshake (pyOpenSSL, through :func:`tlsexplorer.core.tls.stapling.ask_for_staple`,
+the same as ``tls probe --status``): whether the server stapled a response, what
+it says, and its check against the certificates the server sent.
+
 What could not be tested here, and why, is in :attr:`ScanResult.untested`.
-OCSP stapling is not part of the scan (``tls probe`` reports it).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import ssl
 import time
@@ -35,11 +40,14 @@ import warnings
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import tlsexplorer.core.tls.hello as hello
 from tlsexplorer.core.tls.connect import DIRECT, Deadline, Route, RouteError, open_connection
 from tlsexplorer.core.tls.records import CIPHER_SUITES, GROUPS
+
+if TYPE_CHECKING:
+    from tlsexplorer.core.tls.stapling import StapledResponse
 
 #: Seconds for the whole scan (every connection shares one deadline).
 DEFAULT_TIMEOUT = 30.0
@@ -203,6 +211,8 @@ class ScanResult:
     """Each ALPN protocol offered alone, and whether the server selected it."""
     resumption: Resumption | None = None
     """Session resumption."""
+    stapling: StapledResponse | None = None
+    """What the server stapled when asked for OCSP stapling (None: not asked, the scan did not run)."""
     findings: tuple[Finding, ...] = ()
     """What the grade is made of, worst first."""
     grade: str = "-"
@@ -241,6 +251,7 @@ class ScanResult:
             "resumption": None if self.resumption is None else {
                 "session_id": self.resumption.session_id, "ticket": self.resumption.ticket,
                 "tls13_ticket": self.resumption.tls13_ticket},
+            "ocsp_stapling": self.stapling.to_json() if self.stapling is not None else None,
             "findings": [{"severity": f.severity, "title": f.title, "reason": f.reason, "cap": f.cap,
                           "fix": None if f.fix is None else {"nginx": f.fix.nginx, "apache": f.fix.apache,
                                                              "python": f.fix.python}}
@@ -545,6 +556,10 @@ RESUME_FIX = Fix("ssl_session_cache shared:SSL:10m; ssl_session_tickets on;",
                  "keep one SSLContext for the server's life (context.num_tickets stays at 2)")
 ALPN_FIX = Fix("listen 443 ssl; http2 on;", "Protocols h2 http/1.1",
                'context.set_alpn_protocols(["h2", "http/1.1"])  (with an HTTP/2 server behind it)')
+STAPLING_FIX = Fix("ssl_stapling on; ssl_stapling_verify on;  (and a resolver for the responder's name)",
+                   "SSLUseStapling on  (and SSLStaplingCache shmcb:/var/run/ocsp(128000) outside the vhost)",
+                   "Python's ssl cannot staple: put nginx or Apache in front, or staple with pyOpenSSL "
+                   "(set_ocsp_server_callback, as tls serve --staple does)")
 
 
 def weakness(suite: Suite) -> tuple[Severity, str, str | None] | None:
@@ -565,11 +580,36 @@ def weakness(suite: Suite) -> tuple[Severity, str, str | None] | None:
     return None
 
 
+def _stapling_finding(stapling: StapledResponse | None) -> Finding | None:
+    """A finding when the server staples nothing, or staples an answer that is not a good, checked one."""
+    if stapling is None or (not stapling.stapled and stapling.problem):
+        return None  # not asked, or the asking failed: nothing is known (the result says why)
+    if not stapling.stapled:
+        return Finding("info", "no OCSP stapling", "a client must ask the CA's OCSP responder itself: one "
+                       "more connection, and the CA learns which site it visits (most browsers then skip "
+                       "the check)", None, STAPLING_FIX)
+    info, check = stapling.info, stapling.check
+    if info is None or not info.successful:
+        why = stapling.problem or (info.sentence() if info is not None else "it cannot be read")
+        return Finding("medium", "an unusable stapled OCSP response", why, None, STAPLING_FIX)
+    status = check.check.status if check is not None and check.check is not None else None
+    if status == "revoked":
+        return Finding("critical", "the stapled OCSP response says revoked",
+                       check.sentence() if check else "", "F", STAPLING_FIX)
+    if status != "good":
+        why = check.sentence() if check is not None else info.sentence()
+        return Finding("medium", "the stapled OCSP response does not hold", why, None, STAPLING_FIX)
+    return None
+
+
 def findings_for(versions: Sequence[VersionResult], suites: Sequence[SuiteList],
                  groups: Sequence[GroupResult], alpn: Sequence[tuple[str, bool]],
-                 resumption: Resumption) -> list[Finding]:
+                 resumption: Resumption, stapling: StapledResponse | None = None) -> list[Finding]:
     """The findings, worst first, for what a scan found."""
     found: list[Finding] = []
+    staple = _stapling_finding(stapling) if any(v.accepted for v in versions) else None
+    if staple is not None:
+        found.append(staple)
     accepted = {v.name for v in versions if v.accepted}
     if "SSL 3.0" in accepted:
         found.append(Finding("critical", "SSL 3.0 accepted",
@@ -629,15 +669,17 @@ def grade(findings: Sequence[Finding], any_version: bool) -> str:
 
 def scan(
     host: str, port: int, *, servername: str | None = None, route: Route = DIRECT,
-    timeout: float = DEFAULT_TIMEOUT, workers: int = DEFAULT_WORKERS,
+    timeout: float = DEFAULT_TIMEOUT, workers: int = DEFAULT_WORKERS, now: dt.datetime | None = None,
 ) -> ScanResult:
     """Scan ``host:port``: what it accepts, graded, with what could not be tested.
 
     A server that cannot be reached (refused, unresolvable, a proxy or
     STARTTLS failure, no TLS) gives a result with only :attr:`ScanResult.error`.
     Every connection shares one deadline of ``timeout`` seconds; at most
-    ``workers`` are open at once.
+    ``workers`` are open at once. ``now`` is the moment a stapled OCSP
+    response is judged at (the clock's by default).
     """
+    from tlsexplorer.core.timeutil import utcnow
     from tlsexplorer.core.tls.probe import describe_client_error, is_ip_address
 
     started = time.monotonic()
@@ -661,6 +703,7 @@ def scan(
         tls13_suites = pool.submit(_tls13_suites, s)
         group_jobs = [pool.submit(_group, s, g) for g in SCAN_GROUPS]
         alpn_jobs = [pool.submit(_alpn, s, p) for p in ALPN_PROTOCOLS]
+        stapling_job = pool.submit(_stapling, s, now or utcnow())
         resume_jobs = [pool.submit(_resume, s, ssl.TLSVersion.TLSv1_2, False),
                        pool.submit(_resume, s, ssl.TLSVersion.TLSv1_2, True),
                        pool.submit(_resume, s, ssl.TLSVersion.TLSv1_3, True)]
@@ -686,6 +729,7 @@ def scan(
         groups = [job.result() for job in group_jobs]
         alpn = [job.result() for job in alpn_jobs]
         resumption = Resumption(*(job.result() for job in resume_jobs))
+        stapling = stapling_job.result()
     by_hand = [g.name for g in groups if g.accepted]
     if not versions[-1].accepted and by_hand:  # a server that takes only groups the local OpenSSL lacks
         versions[-1] = VersionResult("TLS 1.3", True, _HAND, "only with a group the local OpenSSL cannot "
@@ -695,13 +739,21 @@ def scan(
         untested.append("groups: tried in TLS 1.3 only, which the server does not accept (a TLS 1.2 server's "
                         "group is in its ServerKeyExchange, which this scan does not read)")
     untested += _honest_notes(s, versions)
-    findings = findings_for(versions, suites, groups, alpn, resumption)
+    findings = findings_for(versions, suites, groups, alpn, resumption, stapling)
     return ScanResult(
         versions=tuple(versions), suites=tuple(b for b in suites if b.suites), groups=tuple(groups),
-        alpn=tuple(alpn), resumption=resumption, findings=tuple(findings),
+        alpn=tuple(alpn), resumption=resumption, stapling=stapling, findings=tuple(findings),
         grade=grade(findings, any(v.accepted for v in versions)), untested=tuple(untested),
         connections=s.connections, seconds=time.monotonic() - started, **base,
     )
+
+
+def _stapling(s: _Scanner, now: dt.datetime) -> StapledResponse:
+    """Ask for OCSP stapling, as ``openssl s_client -status`` (one more handshake on the scan's deadline)."""
+    from tlsexplorer.core.tls.stapling import ask_for_staple
+
+    s.connections += 1
+    return ask_for_staple(s.host, s.port, s.servername, s.deadline.left, now, route=s.route)
 
 
 def _tls13_version(s: _Scanner) -> VersionResult:
@@ -741,7 +793,6 @@ def _honest_notes(s: _Scanner, versions: Sequence[VersionResult]) -> list[str]:
     local = {c for _, c in _local_suites(ssl.TLSVersion.TLSv1_2)}
     by_hand = [CIPHER_SUITES.get(c, f"0x{c:04x}") for c in LEGACY_SUITES if c not in local]
     notes = [
-        "OCSP stapling is not part of this scan",
         "TLS 1.3 suites, every group (X25519MLKEM768 with a real ML-KEM-768 key share) and SSL 3.0 were "
         "offered in hand-built ClientHellos: 'accepted' means the server chose it in its ServerHello or "
         "HelloRetryRequest; the handshake was not completed",

@@ -20,13 +20,13 @@ is downloaded from the AIA caIssuers URL through :func:`tlsexplorer.core.fetch.f
 verified again with it: what a browser does and curl and Python do not.
 
 :func:`compare_sni` makes two connections, with and without SNI, and says
-what a client that sends no server name gets.
+what a client that sends no server name gets. Both go the probe's way (its
+``route``: a proxy, a STARTTLS opening), and so does the AIA download (``proxy``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives import serialization
 from tlsexplorer.core.der import name_bytes
 from tlsexplorer.core.errors import InvalidInput, TlsxError
 from tlsexplorer.core.timeutil import as_utc, describe_delta, format_iso8601
-from tlsexplorer.core.tls.connect import Deadline
+from tlsexplorer.core.tls.connect import DIRECT, Deadline, Route, open_connection
 from tlsexplorer.core.tls.probe import (
     SENT_CA_NAME,
     SENT_CHAIN_NAME,
@@ -359,7 +359,9 @@ def judge_served(
     """Judge the chain ``result`` holds, as served; download a missing intermediate with ``fetch``.
 
     ``ca_pems`` and ``system_roots`` are the trust the probe used (the system's
-    roots when no CA was given). ``downloader`` replaces
+    roots when no CA was given). ``proxy`` (``http://HOST:PORT``, the probe's
+    route's :attr:`~tlsexplorer.core.tls.connect.Route.proxy_url`) carries the AIA
+    download, as an HTTP proxy does a plain http:// URL. ``downloader`` replaces
     :func:`tlsexplorer.core.fetch.fetch` (same signature), for callers that route downloads.
     """
     sent = result.peer_chain
@@ -676,26 +678,28 @@ def _names_host(der: bytes, host: str) -> bool | None:
 
 def compare_sni(
     host: str, port: int, servername: str, with_sni: Sequence[PeerCertificate], *,
-    timeout: float = 10.0,
+    timeout: float = 10.0, route: Route = DIRECT,
 ) -> SniComparison:
     """Connect again without SNI and compare what the server sends with ``with_sni``.
 
     The chain is read as the probe reads it (a TLS 1.2 handshake whose Certificate
     message is in the clear); a server that refuses TLS 1.2 gets its leaf read
-    from a TLS 1.3 handshake. Failures are results (:attr:`SniComparison.error`).
+    from a TLS 1.3 handshake. Both connections go the way ``route`` says (the
+    probe's proxy and STARTTLS opening).
+    Failures are results (:attr:`SniComparison.error`).
     """
     from tlsexplorer.core.tls.records import analyse_exchange
 
     deadline = Deadline(timeout)
     certs: tuple[PeerCertificate, ...] = ()
     try:
-        exchange = capture_handshake(host, port, None, deadline=deadline)
+        exchange = capture_handshake(host, port, None, deadline=deadline, route=route)
         certs = tuple(PeerCertificate.from_der(d) for d in analyse_exchange(exchange).certificates)
     except (OSError, ssl.SSLError, TlsxError):
         certs = ()
     if not certs:
         try:
-            leaf = _leaf_without_sni(host, port, deadline)
+            leaf = _leaf_without_sni(host, port, deadline, route)
         except (OSError, ssl.SSLError) as exc:
             message = describe_client_error(exc, host, port, timeout)
             return SniComparison(servername, tuple(with_sni), error=message)
@@ -704,14 +708,13 @@ def compare_sni(
     return SniComparison(servername, tuple(with_sni), certs, names)
 
 
-def _leaf_without_sni(host: str, port: int, deadline: Deadline) -> bytes | None:
+def _leaf_without_sni(host: str, port: int, deadline: Deadline, route: Route = DIRECT) -> bytes | None:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
-    with socket.create_connection((host, port), timeout=deadline.left()) as sock:
-        sock.settimeout(deadline.left())
-        with context.wrap_socket(sock, server_hostname=None) as tls:
-            return tls.getpeercert(binary_form=True)
+    with open_connection(host, port, deadline, route) as sock, \
+            context.wrap_socket(sock, server_hostname=None) as tls:
+        return tls.getpeercert(binary_form=True)
 
 
 __all__ = [

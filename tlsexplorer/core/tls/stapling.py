@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import socket
 import ssl
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from cryptography.x509 import ocsp
 import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.errors import InvalidInput, UsageError
 from tlsexplorer.core.files import read_file
+from tlsexplorer.core.tls.connect import DIRECT, Deadline, Route, RouteError, open_connection
 from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
 
 if TYPE_CHECKING:
@@ -134,12 +134,14 @@ def _drain(conn: SSL.Connection) -> bytes:
 
 def ask_for_staple(
     host: str, port: int, servername: str | None, left: Callable[[], float], now: dt.datetime,
-    trusted: Sequence[bytes] = (),
+    trusted: Sequence[bytes] = (), route: Route = DIRECT,
 ) -> StapledResponse:
     """One unverified handshake asking for the certificate status, like ``openssl s_client -status``.
 
     ``left`` says how many seconds are left of the caller's deadline (and
-    raises ``TimeoutError`` when none are). A response stapled before the
+    raises ``TimeoutError`` when none are); the connection goes the way
+    ``route`` says (:func:`tlsexplorer.core.tls.connect.open_connection`: a
+    proxy, a STARTTLS opening), as the caller's own did. A response stapled before the
     handshake failed (a server that then wants a client certificate) still counts.
     The response is checked (:func:`tlsexplorer.core.chain.ocsp_match.check_among`) against the
     certificates the server sent and those in ``trusted`` (the CA files, PEM or DER: the issuer may be
@@ -163,7 +165,7 @@ def ask_for_staple(
     conn.request_ocsp()
     conn.set_connect_state()
     try:
-        with socket.create_connection((host, port), timeout=left()) as sock:
+        with open_connection(host, port, Deadline(left()), route, servername=servername) as sock:
             while True:
                 try:
                     conn.do_handshake()
@@ -191,6 +193,9 @@ def ask_for_staple(
     except TimeoutError as exc:
         if not got:
             return StapledResponse(b"", None, f"no time was left to ask ({exc or 'timed out'})")
+    except RouteError as exc:
+        if not got:
+            return StapledResponse(b"", None, f"could not connect again to ask ({exc})")
     except OSError as exc:
         if not got:
             return StapledResponse(b"", None, f"could not connect again to ask ({exc.strerror or exc})")

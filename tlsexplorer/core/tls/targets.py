@@ -23,6 +23,7 @@ from cryptography import x509
 
 from tlsexplorer.core.errors import TlsxError, UsageError
 from tlsexplorer.core.timeutil import as_utc, format_iso8601
+from tlsexplorer.core.tls.connect import DIRECT, Route
 from tlsexplorer.core.tls.probe import host_port, parse_target, probe
 
 #: Most targets read from one file (the lines after them are named once).
@@ -173,12 +174,13 @@ def _earliest_expiry(ders: Sequence[bytes]) -> dt.datetime | None:
 
 def check_target(
     target: Target, *, now: dt.datetime, warn_days: int, ca_pems: Sequence[bytes] = (),
-    system_roots: bool = False, timeout: float = 10.0,
+    system_roots: bool = False, timeout: float = 10.0, route: Route = DIRECT,
 ) -> TargetResult:
-    """Probe one target and judge it: failed, expiring within ``warn_days``, or ok."""
+    """Probe one target (the way ``route`` says) and judge it: failed, expiring within ``warn_days``, or
+    ok."""
     try:
         result = probe(target.host, target.port, ca_pems=ca_pems, system_roots=system_roots,
-                       timeout=timeout, explain=False, now=now)
+                       timeout=timeout, explain=False, now=now, route=route)
     except TlsxError as exc:
         return TargetResult(target, "failed", str(exc))
     expiry = _earliest_expiry([c.der for c in result.peer_chain])
@@ -196,8 +198,10 @@ def check_targets(
     targets: Sequence[Target], *, now: dt.datetime, warn_days: int, ca_pems: Sequence[bytes] = (),
     system_roots: bool = False, timeout: float = 10.0, workers: int = DEFAULT_WORKERS,
     on_result: Callable[[TargetResult], None] | None = None, cancel: threading.Event | None = None,
+    route: Route = DIRECT,
 ) -> list[TargetResult]:
-    """Check every target, at most ``workers`` at once; results in the order of ``targets``.
+    """Check every target, at most ``workers`` at once (each the way ``route`` says: a proxy); results in
+    the order of ``targets``.
 
     ``on_result`` is called (from the pool's threads) as each one finishes;
     setting ``cancel`` skips the ones not started yet (they are not returned).
@@ -212,7 +216,7 @@ def check_targets(
         if cancel is not None and cancel.is_set():
             return None
         result = check_target(target, now=now, warn_days=warn_days, ca_pems=ca_pems,
-                              system_roots=system_roots, timeout=timeout)
+                              system_roots=system_roots, timeout=timeout, route=route)
         if on_result is not None:
             on_result(result)
         return result

@@ -23,6 +23,7 @@ def sample_scan() -> Any:
         findings_for,
         grade,
     )
+    from tlsexplorer.core.tls.stapling import StapledResponse
 
     hand: How = "hand-built ClientHello"
     versions = (
@@ -51,10 +52,13 @@ def sample_scan() -> Any:
     )
     alpn = (("h2", False), ("http/1.1", True))
     resumption = Resumption(True, True, True)
-    findings = findings_for(versions, suites, groups, alpn, resumption)
+    stapling = StapledResponse(b"")  # asked, and nothing stapled
+    findings = findings_for(versions, suites, groups, alpn, resumption, stapling)
     return ScanResult("legacy.example.net", 443, "legacy.example.net", Route(), None, versions, suites,
-                      groups, alpn, resumption, tuple(findings), grade(findings, True),
-                      ("OCSP stapling is not part of this scan",), 61, 0.42)
+                      groups, alpn, resumption, stapling=stapling, findings=tuple(findings),
+                      grade=grade(findings, True),
+                      untested=("other suites outside both lists were not tried",),
+                      connections=62, seconds=0.42)
 
 
 async def _scan(pilot: Pilot[Any]) -> None:

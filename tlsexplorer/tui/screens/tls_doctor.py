@@ -4,7 +4,8 @@ The same connection is made as Python's default context, certifi, the system
 store, truststore, curl and openssl (:func:`tlsexplorer.core.tls.doctor.diagnose`,
 in a thread worker); the tab shows each verdict with the trust store it used, the
 environment variables that move trust (and which are set now), and any sign of
-an intercepting proxy or clock skew. ``tlsexplorer tls doctor URL`` is the CLI twin.
+an intercepting proxy or clock skew. An optional HTTP CONNECT proxy carries every
+connection, as on the Scan tab. ``tlsexplorer tls doctor URL [--proxy ...]`` is the CLI twin.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class DoctorTab(TabPane):
         """The URL and the verdicts."""
         with Horizontal(classes="row"):
             yield Input(placeholder="https://HOST:PORT/ (or HOST:PORT)", id="dr-url")
+            yield Input(placeholder="http://HOST:PORT (optional)", id="dr-proxy")
             yield Button("Diagnose", id="dr-run", variant="primary")
         with VerticalScroll(id="dr-scroll"):
             yield Static(Text("Why does curl refuse what the browser accepts? Diagnose makes the same "
@@ -49,25 +51,28 @@ class DoctorTab(TabPane):
     def on_mount(self) -> None:
         """Titles."""
         self.query_one("#dr-url").border_title = "URL"
+        self.query_one("#dr-proxy").border_title = "proxy"
 
     @on(Button.Pressed, "#dr-run")
-    @on(Input.Submitted, "#dr-url")
+    @on(Input.Submitted, "#dr-url, #dr-proxy")
     def start(self) -> None:
-        """Diagnose the URL in a worker."""
+        """Diagnose the URL in a worker (through the proxy, when one is given)."""
         url = self.query_one("#dr-url", Input).value.strip()
+        proxy = self.query_one("#dr-proxy", Input).value.strip() or None
         if not url:
             self.show_error("give a URL: https://HOST:PORT/ (the lab server is https://localhost:8443/)")
             return
         self.query_one("#dr-result", Static).update(Text(f"diagnosing {url}…", style="italic"))
-        self.run_doctor(url)
+        self.run_doctor(url, proxy)
 
     @work(thread=True, exclusive=True, group="tls-doctor", exit_on_error=False)
-    def run_doctor(self, url: str) -> None:
+    def run_doctor(self, url: str, proxy: str | None = None) -> None:
         """Run every client (in a thread)."""
+        from tlsexplorer.core.tls.connect import make_route
         from tlsexplorer.core.tls.doctor import diagnose
 
         try:
-            report = diagnose(url, timeout=5.0)
+            report = diagnose(url, timeout=5.0, route=make_route(proxy))
         except TlsxError as exc:
             self.app.call_from_thread(self.show_error, str(exc))
             return
