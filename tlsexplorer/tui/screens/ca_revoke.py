@@ -175,9 +175,12 @@ class RevokeTab(TabPane):
     def follow_folder(self, value: str) -> None:
         """The form's CA folder changed: take it, unless another folder was typed here."""
         field = self.query_one("#rv-folder", Input)
-        if field.value.strip() in ("", self._followed.strip()):
-            field.value = value
-        self._followed = value
+        followed, self._followed = self._followed, value
+        if field.value.strip() not in ("", followed.strip()) or field.value == value:
+            return
+        field.value = value
+        if self.display and value.strip():  # the tab is showing: show the folder's record at once
+            self.load()
 
     def shown(self) -> None:
         """The tab came into view: read the folder's record again (the form may have issued since)."""
