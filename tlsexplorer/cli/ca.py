@@ -3,8 +3,9 @@
 ``init`` makes a root CA folder, ``intermediate`` a CA signed by another,
 ``issue`` a server or client certificate (or a deliberately broken one with
 ``--flaw``), ``csr`` a key and signing request, ``sign`` a certificate from a
-request. Each prints the files it wrote (``--json``: a list of
-``{path, kind}`` with absolute paths). Nothing is overwritten without
+request; each prints the files it wrote (``--json``: a list of ``{path, kind}``
+with absolute paths). ``trust-help`` prints (never runs) the commands that make
+browsers trust a CA. Nothing is overwritten without
 ``--force``; keys are written 0600.
 
 Import-light on purpose: rich is only loaded for ``--recipe``, so ``ca issue``
@@ -86,7 +87,7 @@ def _urls(parser: argparse.ArgumentParser, crl: str, ocsp: str) -> None:
 
 
 def register(subparsers: Any) -> None:
-    """Add ``ca init|intermediate|issue|csr|sign``."""
+    """Add ``ca init|intermediate|issue|csr|sign|trust-help``."""
     parser = subparsers.add_parser(
         "ca",
         help="a local CA: make CAs, CSRs, issue, sign and revoke certificates, CRLs and OCSP",
@@ -182,6 +183,16 @@ def register(subparsers: Any) -> None:
     sign.add_argument("--ca-password-file", metavar="FILE", help="passphrase of the CA key")
     _common(sign)
     sign.set_defaults(handler=_sign)
+
+    trust = add_command(actions, "trust-help", "Show how to make browsers trust the CA (and undo it)",
+                 "Print the commands that make browsers trust the CA in DIR as a root, per platform "
+                 "(Linux: the NSS databases of Chromium and Firefox, with certutil; macOS: the System "
+                 "keychain; Windows: the Root store), and the commands that undo it. Nothing is run: "
+                 "trusting a CA is your decision.",
+                 "tlsexplorer ca trust-help myca", "tlsexplorer ca trust-help myca --json")
+    trust.add_argument("dir", metavar="DIR", help="the CA folder")
+    add_json_flag(trust)
+    trust.set_defaults(handler=_trust_help)
 
     from tlsexplorer.cli.ca_revocation import register_actions
 
@@ -301,6 +312,7 @@ def _issue(args: argparse.Namespace) -> int:
     if args.p12:
         p12_password = read_password(args.p12_password_file, option="--p12-password-file",
                                      prompt="Password for the PKCS#12 bundle: ", confirm=True)
+    _warn_browser_key(args.key_type, args.client)
     request = LeafRequest(
         args.name, sans=tuple(args.san), client=args.client, key_type=args.key_type, days=args.days,
         not_before=_date(args.not_before), not_after=_date(args.not_after), o=args.org,
@@ -312,10 +324,33 @@ def _issue(args: argparse.Namespace) -> int:
     return _finish(args, product, now, ca_dir=Path(args.dir), ca_key_encrypted=ca_key_is_encrypted(args.dir))
 
 
+def _warn_browser_key(key_type: str, client: bool = False) -> None:
+    """Say on stderr, before a server certificate or CSR is made, that browsers refuse its key type."""
+    from tlsexplorer.core.x509.browsers import server_key_problem
+
+    problem = None if client else server_key_problem(key_type)
+    if problem is not None:
+        sys.stderr.write(f"tlsexplorer: warning: {problem}\n")
+
+
+def _trust_help(args: argparse.Namespace) -> int:
+    from tlsexplorer.core.ca.trust_help import trust_help
+
+    found = trust_help(args.dir)
+    if args.json:
+        emit_json(found.to_json())
+        return 0
+    from tlsexplorer.render.ca import trust_help_lines
+
+    sys.stdout.write("\n".join(trust_help_lines(found)) + "\n")
+    return 0
+
+
 def _csr(args: argparse.Namespace) -> int:
     from tlsexplorer.core.ca.store import build_csr
 
     _passwords_from_stdin(args)
+    _warn_browser_key(args.key_type)
     password = _new_key_password(args)
     product = build_csr(args.out, args.name, tuple(args.san), args.key_type, password, args.org)
     return _finish(args, product, _now(), out_dir=Path(args.out))

@@ -127,8 +127,10 @@ def register(subparsers: Any) -> None:
     probe.add_argument("--key-password-file", metavar="FILE",
                        help="passphrase of an encrypted client key (default: ask, without echo)")
     from tlsexplorer.cli.tls_diagnose import add_probe_options, register_doctor
+    from tlsexplorer.cli.tls_scan import add_route_options, register_scan
 
     add_probe_options(probe)
+    add_route_options(probe)
     add_json_flag(probe)
     probe.set_defaults(handler=_probe)
 
@@ -194,6 +196,7 @@ def register(subparsers: Any) -> None:
 
     register_handshake(actions)
     register_doctor(actions)
+    register_scan(actions)
 
 
 # ---------------------------------------------------------------------------
@@ -326,6 +329,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _probe(args: argparse.Namespace) -> int:
     from tlsexplorer.cli.tls_diagnose import check_options, judge, probe_exit, run_targets, show_served
+    from tlsexplorer.cli.tls_scan import route_from_args, route_port
     from tlsexplorer.core.tls.probe import parse_target, probe
 
     if not 0 < args.timeout <= 120:  # also refuses nan
@@ -337,14 +341,15 @@ def _probe(args: argparse.Namespace) -> int:
     if args.servername is not None and not args.servername.strip():
         raise CliError("--servername is empty; give the name to send and check, or leave it out for HOST")
     one_stdin({"--ca": args.ca, "--key-password-file": args.key_password_file})
-    host, port = parse_target(args.target)
+    route = route_from_args(args)
+    host, port = parse_target(args.target, route_port(route))
     ca_pems = [read_source(path, limit=16 * 1024 * 1024) for path in args.ca]
     password = _client_key_password(args)
     ca_names = ["stdin" if path == "-" else path for path in args.ca]
     result = probe(host, port, ca_pems=ca_pems, ca_names=ca_names, system_roots=args.system_roots,
                    insecure=args.insecure, servername=args.servername, strict=args.strict,
                    timeout=args.timeout, client_cert=args.cert, client_key=args.key,
-                   client_key_password=password)
+                   client_key_password=password, route=route)
     served = judge(args, result, ca_pems)
     for warning in result.warnings:
         warn(warning)
@@ -404,7 +409,8 @@ def _scenarios(args: argparse.Namespace) -> int:
         emit_json([
             {"id": r.scenario.id, "title": r.scenario.title, "ok": r.ok, "expected_ok": r.scenario.expect_ok,
              "as_expected": r.as_expected, "error": r.error, "reason": r.reason, "warning": r.warning,
-             "commands": {tool: command for tool, command in r.commands}}
+             "commands": {tool: command for tool, command in r.commands},
+             "browser": r.scenario.browser.to_json(r.scenario.host) if r.scenario.browser else None}
             for r in results
         ])
     else:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from cryptography.x509.oid import ExtensionOID
 
 import tlsexplorer.core.ca.build as ca
+from tlsexplorer.core.ca.verdicts import flaw_verdicts
 from tlsexplorer.core.text import name_text, printable
 from tlsexplorer.core.timeutil import format_iso8601
 from tlsexplorer.core.x509.naming import describe_key, extension_name, oid_name
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
     from tlsexplorer.core.ca.recipes import Recipe
     from tlsexplorer.core.ca.store import Product, WrittenFile
+    from tlsexplorer.core.ca.trust_help import TrustHelp
 
 KIND_LABELS = {
     "certificate": "certificate",
@@ -120,6 +122,30 @@ def summary_lines(product: Product, written: Sequence[WrittenFile] = ()) -> list
             lines.append(f"  {item.path}  ({KIND_LABELS.get(item.kind, item.kind)}, mode {_mode(item.path)})")
     for note in product.notes:
         lines.append(f"Note: {note}")
+    rows = verdict_rows(product)
+    if rows:
+        lines.append("What clients say (each trusting the root, asking for this name):")
+        width = max(len(client) for client, _ in rows)
+        lines += [f"  {client:<{width}}  {said}" for client, said in rows]
+    return lines
+
+
+def verdict_rows(product: Product) -> tuple[tuple[str, str], ...]:
+    """(client, what it says) for a flawed certificate: curl, openssl, Python, browsers; empty otherwise."""
+    verdicts = flaw_verdicts(product.flaw.kind) if product.flaw is not None else None
+    return verdicts.rows(product.host or "the site") if verdicts is not None else ()
+
+
+def trust_help_lines(found: TrustHelp) -> list[str]:
+    """Plain text for ``ca trust-help``: the warnings, then per platform the commands to trust and undo."""
+    lines = [f"Make browsers trust {found.name} ({found.ca_file}), SHA-1 {found.sha1}",
+             "tlsexplorer runs none of this: copy the commands you want.", ""]
+    lines += [f"! {warning}" for warning in found.warnings]
+    for step in found.steps:
+        lines += ["", f"## {step.platform}", "# trust it"]
+        lines += list(step.trust)
+        lines += ["# see what is trusted", *step.check, "# undo it", *step.undo]
+        lines += [f"# note: {note}" for note in step.notes]
     return lines
 
 
@@ -172,6 +198,33 @@ def product_view(
         parts.append(PathRows("Files it will write", ("path", "kind"), planned))
     for note in product.notes:
         parts.append(Text(f"• {note}", style="yellow"))
+    said_by = verdict_rows(product)
+    if said_by:
+        verdicts = [(client, Text(said, style="green" if said == "accepts" else "red"))
+                    for client, said in said_by]
+        parts.append(Text("What clients say (each trusting the root, asking for this name)", style="italic"))
+        parts.append(FieldList(verdicts))
+    return Group(*parts)
+
+
+def trust_view(found: TrustHelp) -> RenderableType:
+    """The trust-help commands per platform, as shell, under the warnings."""
+    from rich.console import Group
+    from rich.syntax import Syntax
+    from rich.text import Text
+
+    parts: list[RenderableType] = [
+        Text(f"Make browsers trust {found.name}", style="bold"),
+        Text(f"{found.ca_file}  (SHA-1 {found.sha1})", style="dim"),
+        Text("tlsexplorer runs none of this: copy the commands you want.", style="italic"),
+    ]
+    parts += [Text(f"! {warning}", style="yellow") for warning in found.warnings]
+    for step in found.steps:
+        parts.append(Text(f"\n{step.platform}", style="bold cyan"))
+        code = "\n".join(["# trust it", *step.trust, "# see what is trusted", *step.check, "# undo it",
+                          *step.undo])
+        parts.append(Syntax(code, "bash", word_wrap=True, theme="ansi_dark"))
+        parts += [Text(f"note: {note}", style="dim") for note in step.notes]
     return Group(*parts)
 
 
@@ -312,4 +365,7 @@ __all__ = [
     "recipe_text",
     "shown_path",
     "summary_lines",
+    "trust_help_lines",
+    "trust_view",
+    "verdict_rows",
 ]

@@ -26,8 +26,9 @@ from tlsexplorer.core.tls.records import (
     cipher_suite_name,
     version_name,
 )
-from tlsexplorer.core.tls.scenarios import ScenarioResult
+from tlsexplorer.core.tls.scenarios import Scenario, ScenarioResult
 from tlsexplorer.core.tls.server import ConnectionEvent
+from tlsexplorer.core.x509.browsers import PROCEED_MEANS
 
 OK = "bold green"
 BAD = "bold red"
@@ -223,13 +224,28 @@ def scenario_board(results: Sequence[ScenarioResult]) -> Table:
     table.add_column("scenario", ratio=3)
     table.add_column("result", no_wrap=True)
     table.add_column("the client said", ratio=4)
+    table.add_column("a browser", ratio=2)
     for item in results:
         outcome = Text("works", style=OK) if item.ok else Text("fails", style=BAD)
         if item.warning:
             outcome = Text("works ⚠", style=WARN)
         mark = "" if item.as_expected else "  (unexpected!)"
-        table.add_row(item.scenario.title, outcome + Text(mark, style=BAD), item.error or "page received")
+        browser = item.scenario.browser.chromium if item.scenario.browser else "-"
+        table.add_row(item.scenario.title, outcome + Text(mark, style=BAD), item.error or "page received",
+                      browser)
     return table
+
+
+def browser_line(scenario: Scenario) -> Text | None:
+    """What a browser shows for a scenario, and why clicking through is --insecure; None when not recorded."""
+    verdict = scenario.browser
+    if verdict is None:
+        return None
+    line = Text.assemble(("in a browser: ", "bold"), (verdict.summary(scenario.host), OK if verdict.loaded
+                                                      else BAD))
+    if verdict.offers(scenario.host) is not None:
+        line.append(f"\n{PROCEED_MEANS}", style="yellow")
+    return line
 
 
 def scenario_detail(result: ScenarioResult) -> RenderableType:
@@ -244,6 +260,9 @@ def scenario_detail(result: ScenarioResult) -> RenderableType:
     parts.append(Text.assemble(("why: ", "bold"), result.reason))
     if result.warning:
         parts.append(Text.assemble(("⚠ ", WARN), (result.warning, "yellow")))
+    browser = browser_line(result.scenario)
+    if browser is not None:
+        parts.append(browser)
     commands = Table.grid(padding=(0, 1))
     commands.add_column(style="bold cyan", no_wrap=True)
     commands.add_column(overflow="fold")
@@ -564,6 +583,7 @@ def chain_view_available() -> bool:
 
 __all__ = [
     "MAX_RECORDS",
+    "browser_line",
     "chain_view_available",
     "decrypted_records_table",
     "decrypted_summary",

@@ -220,8 +220,8 @@ def load_ca(ca_dir: str | Path, password: bytes | None = None) -> LoadedCa:
             certificate is not a CA.
     """
     folder = Path(ca_dir)
-    _require_ca_folder(folder)
-    cert = _load_certs(folder / CA_CERT)[0]
+    chain = read_ca_chain(folder)
+    cert = chain[0]
     key = load_private_key(read_file(folder / CA_KEY), password, f"the CA key {folder / CA_KEY}")
     if key.public_key() != cert.public_key():
         raise InvalidInput(f"{folder / CA_KEY} is not the key of {folder / CA_CERT}")
@@ -232,11 +232,20 @@ def load_ca(ca_dir: str | Path, password: bytes | None = None) -> LoadedCa:
         is_ca = False
     if not is_ca:
         raise InvalidInput(f"{folder / CA_CERT} is not a CA certificate (basic constraints CA:TRUE missing)")
-    chain_path = folder / CHAIN
-    chain = _load_certs(chain_path) if chain_path.exists() else [cert]
-    if chain[0] != cert:
-        chain = [cert, *chain]
-    return LoadedCa(folder, cert, key, tuple(chain))
+    return LoadedCa(folder, cert, key, chain)
+
+
+def read_ca_chain(ca_dir: str | Path) -> tuple[x509.Certificate, ...]:
+    """A CA folder's certificate and its parents up to the root (``chain.pem``), without its key.
+
+    Raises:
+        UsageError: not a CA folder. FileAccessError / InvalidInput: as :func:`load_ca`.
+    """
+    folder = Path(ca_dir)
+    _require_ca_folder(folder)
+    cert = _load_certs(folder / CA_CERT)[0]
+    chain = _load_certs(folder / CHAIN) if (folder / CHAIN).exists() else [cert]
+    return tuple(chain) if chain[0] == cert else (cert, *chain)
 
 
 def check_days(days: int | None) -> None:
@@ -893,6 +902,7 @@ __all__ = [
     "load_csr",
     "load_private_key",
     "product_folder",
+    "read_ca_chain",
     "resolve_validity",
     "sanitize_name",
     "save",

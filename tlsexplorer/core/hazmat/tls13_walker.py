@@ -16,6 +16,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils, x25519
 
+import tlsexplorer.core.tls.hello as hello
 from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.core.hazmat.tls13_model import (
     _CODE,
@@ -269,25 +270,24 @@ class _Walker:
         exts: list[tuple[int, bytes, str]] = []
         if self.servername is not None:
             sni = self.servername
-            host_name = sni.encode() if sni.isascii() else sni.encode("idna")
-            exts.append((0, _vec(b"\x00" + _vec(host_name, 2), 2), f"the host name we want: {sni}"))
-        exts.append((43, _vec(_u16(0x0304), 1), "TLS 1.3 (0x0304) only: this walk speaks nothing else"))
-        exts.append((10, _vec(b"".join(_u16(_GROUP_CODE[g]) for g in groups), 2),
+            exts.append((0, hello.ext_server_name(sni), f"the host name we want: {sni}"))
+        exts.append((43, hello.ext_supported_versions([0x0304]),
+                     "TLS 1.3 (0x0304) only: this walk speaks nothing else"))
+        exts.append((10, hello.ext_u16_list([_GROUP_CODE[g] for g in groups]),
                      "groups we can do: " + ", ".join(groups)))
-        exts.append((51, _vec(_u16(_GROUP_CODE[share.group]) + _vec(share.public, 2), 2),
+        exts.append((51, hello.ext_key_share([(_GROUP_CODE[share.group], share.public)]),
                      f"our {share.group} public key, sent now so the server can answer in one round trip"))
-        exts.append((13, _vec(b"".join(_u16(_SCHEME_CODE[s]) for s in SCHEME_NAMES), 2),
+        exts.append((13, hello.ext_u16_list([_SCHEME_CODE[s] for s in SCHEME_NAMES]),
                      "how the server may sign CertificateVerify: " + ", ".join(SCHEME_NAMES)))
-        exts.append((50, _vec(b"".join(_u16(_SCHEME_CODE[s]) for s in CERT_SCHEME_NAMES), 2),
+        exts.append((50, hello.ext_u16_list([_SCHEME_CODE[s] for s in CERT_SCHEME_NAMES]),
                      "signatures we accept on certificates (PKCS#1 v1.5 too, which CAs still use)"))
         exts.append((45, _vec(b"\x01", 1), "psk_dhe_ke: tickets, if any, would be used with a fresh (EC)DHE"))
-        exts.append((16, _vec(_vec(b"http/1.1", 1), 2), "ALPN: we will speak HTTP/1.1"))
+        exts.append((16, hello.ext_alpn(["http/1.1"]), "ALPN: we will speak HTTP/1.1"))
         if cookie is not None:
             exts.append((44, _vec(cookie, 2), "the cookie from the HelloRetryRequest, echoed"))
-        ext_bytes = b"".join(_extension(kind, body) for kind, body, _ in exts)
-        body = (_u16(0x0303) + secrets.random + _vec(secrets.session_id, 1) + _vec(suites, 2)
-                + b"\x01\x00" + _vec(ext_bytes, 2))
-        message = _handshake(1, body)
+        message = hello.client_hello(random=secrets.random, session_id=secrets.session_id,
+                                     suites=[_CODE[name] for name in self.ciphers],
+                                     extensions=[(kind, body) for kind, body, _ in exts])
         record = self.send_record(22, message, 0x0303 if second else 0x0301)
         fields = [
             Field("legacy_version", b"\x03\x03",

@@ -41,8 +41,8 @@ from typing import Any
 
 from tlsexplorer.core.errors import TlsxError, UsageError
 from tlsexplorer.core.timeutil import as_utc, format_iso8601, utcnow
+from tlsexplorer.core.tls.connect import Deadline
 from tlsexplorer.core.tls.probe import (
-    Deadline,
     PeerCertificate,
     describe_client_error,
     host_port,

@@ -56,6 +56,7 @@ from tlsexplorer.core.errors import (
     WrongPassword,
 )
 from tlsexplorer.core.timeutil import utcnow
+from tlsexplorer.core.tls.connect import DIRECT, Deadline, Route, RouteError, open_connection
 from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
 
 if TYPE_CHECKING:
@@ -93,26 +94,6 @@ SERVER_CHAIN_FIX = (
     "(its fullchain.pem: the leaf first, then the intermediates) and restart the server. If it is a "
     "root you trust, give it as a CA to trust instead."
 )
-
-
-class Deadline:
-    """One overall deadline: each step asks :meth:`left` for what remains of it."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        """The whole budget."""
-        self.end = time.monotonic() + seconds
-
-    def left(self) -> float:
-        """Seconds left.
-
-        Raises:
-            TimeoutError: none are left.
-        """
-        left = self.end - time.monotonic()
-        if left <= 0:
-            raise TimeoutError(f"the probe's {self.seconds:g} s ran out")
-        return left
 
 
 def load_trust(context: ssl.SSLContext, data: bytes, name: str, what: str) -> int:
@@ -473,6 +454,8 @@ def describe_client_error(
     ``cert_hint`` says where one is given.
     """
     where = host_port(host, port)
+    if isinstance(exc, RouteError):
+        return str(exc)
     if isinstance(exc, ssl.SSLCertVerificationError):
         return f"certificate verify failed: {exc.verify_message}"
     if isinstance(exc, ConnectionRefusedError):
@@ -581,7 +564,8 @@ def _system_roots_file() -> str | None:
 
 
 def _handshake(
-    context: ssl.SSLContext, host: str, port: int, server_hostname: str | None, deadline: Deadline
+    context: ssl.SSLContext, host: str, port: int, server_hostname: str | None, deadline: Deadline,
+    route: Route = DIRECT,
 ) -> tuple[str | None, str | None, str | None, bytes | None]:
     """Connect and handshake; return (version, cipher, alpn, leaf DER). Raises on failure,
     including a TLS 1.3 server's refusal of the client (see :func:`await_server_verdict`).
@@ -589,15 +573,14 @@ def _handshake(
     The handshake as a whole is bounded by the socket's timeout (Python's ssl
     counts it for the whole handshake, not for each read), set to what is left
     of ``deadline``."""
-    with socket.create_connection((host, port), timeout=deadline.left()) as sock:
-        sock.settimeout(deadline.left())
-        with context.wrap_socket(sock, server_hostname=server_hostname) as tls:
-            cipher = tls.cipher()
-            version = tls.version()
-            if version == "TLSv1.3":
-                await_server_verdict(tls, min(deadline.left(), VERDICT_WAIT))
-            return version, cipher[0] if cipher else None, tls.selected_alpn_protocol(), \
-                tls.getpeercert(binary_form=True)
+    with open_connection(host, port, deadline, route, servername=server_hostname) as sock, \
+            context.wrap_socket(sock, server_hostname=server_hostname) as tls:
+        cipher = tls.cipher()
+        version = tls.version()
+        if version == "TLSv1.3":
+            await_server_verdict(tls, min(deadline.left(), VERDICT_WAIT))
+        return version, cipher[0] if cipher else None, tls.selected_alpn_protocol(), \
+            tls.getpeercert(binary_form=True)
 
 
 def await_server_verdict(tls: ssl.SSLSocket, wait: float) -> None:
@@ -634,7 +617,7 @@ def await_server_verdict(tls: ssl.SSLSocket, wait: float) -> None:
 def capture_handshake(
     host: str, port: int, server_hostname: str | None, *, timeout: float = DEFAULT_TIMEOUT,
     max_version: ssl.TLSVersion = ssl.TLSVersion.TLSv1_2, client: ClientIdentity | None = None,
-    deadline: Deadline | None = None,
+    deadline: Deadline | None = None, route: Route = DIRECT,
 ) -> Exchange:
     """Make an unverified handshake over an in-memory BIO and keep every byte.
 
@@ -656,7 +639,7 @@ def capture_handshake(
     incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
     tls = context.wrap_bio(incoming, outgoing, server_hostname=server_hostname)
     segments: list[Segment] = []
-    with socket.create_connection((host, port), timeout=deadline.left()) as sock:
+    with open_connection(host, port, deadline, route, servername=server_hostname) as sock:
         while True:
             try:
                 tls.do_handshake()
@@ -698,6 +681,7 @@ def probe(
     password_hint: str = KEY_PASSWORD_HINT,
     cert_hint: str = CLIENT_CERT_HINT,
     key_hint: str = CLIENT_KEY_HINT,
+    route: Route = DIRECT,
 ) -> ProbeResult:
     """Connect to ``host:port``, verify, and report what was negotiated and sent.
 
@@ -725,6 +709,7 @@ def probe(
         password_hint: where the passphrase is given, for the messages.
         cert_hint: where a client certificate and key are given, for the messages.
         key_hint: where the client key is given, for the messages.
+        route: through a proxy, after a STARTTLS opening (:mod:`tlsexplorer.core.tls.connect`).
 
     Raises:
         UsageError: a CA file without a certificate.
@@ -755,13 +740,13 @@ def probe(
     error: str | None = None
     warnings: list[str] = []
     try:
-        version, cipher, alpn, leaf = _handshake(context, host, port, name, deadline)
+        version, cipher, alpn, leaf = _handshake(context, host, port, name, deadline, route)
         verified = not insecure
     except ssl.SSLCertVerificationError as exc:
         error = describe(exc)
         try:
             loose, _ = client_context(insecure=True, client=identity)
-            version, cipher, alpn, leaf = _handshake(loose, host, port, name, deadline)
+            version, cipher, alpn, leaf = _handshake(loose, host, port, name, deadline, route)
         except (OSError, ssl.SSLError) as again:
             return ProbeResult(connected=False, error=describe(again), **base)  # type: ignore[arg-type]
     except (OSError, ssl.SSLError, ValueError) as exc:
@@ -770,7 +755,7 @@ def probe(
         check, _ = client_context(ca_pems, ca_names=ca_names, system_roots=system_roots, strict=strict,
                                   client=identity)
         try:
-            _handshake(check, host, port, name, deadline)
+            _handshake(check, host, port, name, deadline, route)
             would = "a verifying client would have accepted it"
         except ssl.SSLCertVerificationError as exc:
             refused = describe(exc)
@@ -783,7 +768,7 @@ def probe(
             "--insecure: the certificate was NOT checked (who issued it, whether it expired, whether it "
             f"names {name}); anyone in the middle could have answered. {would[:1].upper()}{would[1:]}."
         )
-    chain, method = _sent_chain(host, port, sni, leaf, deadline, identity)
+    chain, method = _sent_chain(host, port, sni, leaf, deadline, identity, route)
     result = ProbeResult(
         connected=True, tls_version=version, cipher=cipher, alpn=alpn, verified=verified, error=error,
         peer_chain=chain, chain_method=method, warnings=tuple(warnings), **base,  # type: ignore[arg-type]
@@ -795,10 +780,10 @@ def probe(
 
 def _sent_chain(
     host: str, port: int, sni: str | None, leaf: bytes | None, deadline: Deadline,
-    client: ClientIdentity | None = None,
+    client: ClientIdentity | None = None, route: Route = DIRECT,
 ) -> tuple[tuple[PeerCertificate, ...], str]:
     try:
-        exchange = capture_handshake(host, port, sni, deadline=deadline, client=client)
+        exchange = capture_handshake(host, port, sni, deadline=deadline, client=client, route=route)
     except TimeoutError:
         if leaf:
             return ((PeerCertificate.from_der(leaf),),
@@ -863,7 +848,6 @@ __all__ = [
     "SERVER_CHAIN_FIX",
     "VERDICT_WAIT",
     "ClientIdentity",
-    "Deadline",
     "PeerCertificate",
     "ProbeResult",
     "await_server_verdict",

@@ -23,6 +23,7 @@ from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.core.files import FileToWrite, write_files
 from tlsexplorer.core.tls.probe import ProbeResult, probe
 from tlsexplorer.core.tls.server import LabServer, ServerFiles, load_server_context
+from tlsexplorer.core.x509.browsers import LOADED, BrowserVerdict
 from tlsexplorer.samples import SAMPLES_DIR
 
 ROOT_FILE = "charlies-root-ca.pem"
@@ -44,16 +45,38 @@ class Scenario:
     """Whether the client should get the page."""
     server: str
     """Which server it needs: ``alice``, ``expired``, ``course`` or ``encrypted``."""
+    browser: BrowserVerdict | None = None
+    """What a browser shows (Chromium's net error name or ``loaded``, Firefox's name), a browser being
+    given the CA as the client is; ``tests/core/test_browsers_real.py`` checks it against Chromium."""
+
+    @property
+    def host(self) -> str:
+        """The host name the client asks for (in the URL a browser would open)."""
+        options = _client_for(self.id, b"") if self.id in _CLIENTS else {}
+        return str(options.get("servername") or options.get("host") or "localhost")
 
 
 SCENARIOS: tuple[Scenario, ...] = (
-    Scenario("no_ca", "No CA given: the client only trusts the system's roots", False, "alice"),
-    Scenario("with_ca", "The CA given (curl --cacert, requests verify=)", True, "alice"),
-    Scenario("insecure", "--insecure: verification skipped", True, "alice"),
-    Scenario("ip_mismatch", "Connect by 127.0.0.1 when the SAN has only localhost", False, "alice"),
-    Scenario("expired", "An expired certificate", False, "expired"),
-    Scenario("cn_only", "Course-style certificate (CN+SAN only) vs a strict client", False, "course"),
-    Scenario("wrong_passphrase", "Wrong passphrase for the server key", False, "encrypted"),
+    Scenario("no_ca", "No CA given: the client only trusts the system's roots", False, "alice",
+             BrowserVerdict("ERR_CERT_AUTHORITY_INVALID", "SEC_ERROR_UNKNOWN_ISSUER",
+                            "A browser trusts its own or the system's roots: add the CA to it "
+                            "('tlsexplorer ca trust-help')")),
+    Scenario("with_ca", "The CA given (curl --cacert, requests verify=)", True, "alice",
+             BrowserVerdict(LOADED, note="Once the CA is in the browser's trust store ('tlsexplorer ca "
+                            "trust-help')")),
+    Scenario("insecure", "--insecure: verification skipped", True, "alice",
+             BrowserVerdict(LOADED, note="After Proceed (Chromium) or Accept the Risk and Continue (Firefox) "
+                            "on the no_ca warning page: the browser's --insecure, with the same risk")),
+    Scenario("ip_mismatch", "Connect by 127.0.0.1 when the SAN has only localhost", False, "alice",
+             BrowserVerdict("ERR_CERT_COMMON_NAME_INVALID", "SSL_ERROR_BAD_CERT_DOMAIN")),
+    Scenario("expired", "An expired certificate", False, "expired",
+             BrowserVerdict("ERR_CERT_DATE_INVALID", "SEC_ERROR_EXPIRED_CERTIFICATE")),
+    Scenario("cn_only", "Course-style certificate (CN+SAN only) vs a strict client", False, "course",
+             BrowserVerdict(LOADED, note="Browsers, like curl, accept a CA and leaf without key usage or "
+                            "key identifiers; only OpenSSL's strict mode refuses them")),
+    Scenario("wrong_passphrase", "Wrong passphrase for the server key", False, "encrypted",
+             BrowserVerdict("ERR_CONNECTION_REFUSED", "NS_ERROR_CONNECTION_REFUSED ('Unable to connect')",
+                            "Nothing listens: there is no certificate to judge")),
 )
 """The board, in the order the course tells it."""
 
@@ -242,6 +265,9 @@ REASONS: dict[str, str] = {
     ),
 }
 """Why each scenario ends the way it does."""
+
+
+_CLIENTS = ("no_ca", "with_ca", "insecure", "ip_mismatch", "expired", "cn_only")
 
 
 def _client_for(scenario_id: str, root: bytes) -> dict[str, object]:

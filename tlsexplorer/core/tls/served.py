@@ -38,11 +38,11 @@ from cryptography.hazmat.primitives import serialization
 from tlsexplorer.core.der import name_bytes
 from tlsexplorer.core.errors import InvalidInput, TlsxError
 from tlsexplorer.core.timeutil import as_utc, describe_delta, format_iso8601
+from tlsexplorer.core.tls.connect import Deadline
 from tlsexplorer.core.tls.probe import (
     SENT_CA_NAME,
     SENT_CHAIN_NAME,
     SERVER_CHAIN_FIX,
-    Deadline,
     PeerCertificate,
     ProbeResult,
     capture_handshake,

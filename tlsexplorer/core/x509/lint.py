@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tlsexplorer.core.x509.browsers import server_key_problem
 from tlsexplorer.core.x509.model import CertificateInfo, Finding
 from tlsexplorer.core.x509.safe import UNREADABLE
 
@@ -251,6 +252,10 @@ def lint_certificate(info: CertificateInfo) -> tuple[Finding, ...]:
                 "(the default on Debian, Ubuntu, Fedora)",
             )
         )
+    refused = server_key_problem(info.public_key.describe()) if _is_server(info) else None
+    if refused is not None:
+        out.append(Finding("browser-refuses-key", "warning", refused,
+                           "web browsers (Chromium checked by tlsexplorer's tests)"))
     # Serial
     if info.serial <= 0 and not any(f.rule == "serial-not-positive" for f in out):
         out.append(

@@ -82,6 +82,12 @@ INTRO = (
 )
 
 
+TRUST_INTRO = (
+    "Name a CA folder (or make a CA) to see how to make browsers trust it: the commands per platform, "
+    "with its real path and name, and the commands that undo it. The workbench runs none of them."
+)
+
+
 def _input(field: str, placeholder: str = "", *, password: bool = False) -> Input:
     return Input(placeholder=placeholder, id=field, password=password, compact=True)
 
@@ -129,6 +135,8 @@ class CaScreen(ExplorerScreen):
     CaScreen .row Input, CaScreen .row Select { width: 1fr; }
     CaScreen .field-error { color: $error; padding-left: 18; height: auto; display: none; }
     CaScreen .field-error.-shown { display: block; }
+    CaScreen .field-warning { color: $warning; padding-left: 18; height: auto; display: none; }
+    CaScreen .field-warning.-shown { display: block; }
     CaScreen .hidden { display: none; }
     CaScreen #make { width: 100%; margin-top: 1; }
     CaScreen #status { height: auto; padding: 0 1; }
@@ -180,6 +188,7 @@ class CaScreen(ExplorerScreen):
                 yield from self._row("key-type", "Key type", Select(
                     [(k, k) for k in ca.KEY_TYPES], value=DEFAULT_KEY_TYPE, allow_blank=False, id="key-type",
                     compact=True))
+                yield Static("", classes="field-warning", id="warn-key-type")
                 yield from self._row("days", "Days", _input("days"))
                 yield from self._row("not-before", "Not before", _input("not-before", "now, or ISO 8601"))
                 yield from self._row("not-after", "Not after", _input("not-after", "or an ISO 8601 end"))
@@ -208,6 +217,8 @@ class CaScreen(ExplorerScreen):
                     yield Static("Make something to see the openssl commands.", id="openssl")
                 with TabPane("Python", id="tab-python"), VerticalScroll():
                     yield Static("Make something to see the Python code.", id="python")
+                with TabPane("Trust", id="tab-trust"), VerticalScroll():
+                    yield Static(TRUST_INTRO, id="trust")
                 yield RevokeTab(lambda: self.workdir)
         yield KeyFooter()
 
@@ -258,6 +269,38 @@ class CaScreen(ExplorerScreen):
     @on(Input.Changed, "#folder")
     def _follow_folder(self, event: Input.Changed) -> None:
         self.query_one(RevokeTab).follow_folder(event.value)
+
+    @on(Select.Changed, "#action")
+    @on(Select.Changed, "#key-type")
+    def _key_type_changed(self) -> None:
+        """Warn, before anything is made, when browsers refuse the key type for a TLS server."""
+        from tlsexplorer.core.x509.browsers import server_key_problem
+
+        server = self.action in ("server", "csr")
+        key_type = str(self.query_one("#key-type", Select).value)
+        problem = server_key_problem(key_type, short=True) if server else None
+        warning = self.query_one("#warn-key-type", Static)
+        warning.update(Text(f"⚠ {problem}") if problem else "")
+        warning.set_class(problem is not None, "-shown")
+
+    @on(Input.Changed, "#folder")
+    def _folder_changed(self, event: Input.Changed) -> None:
+        self.show_trust(event.value)
+
+    def show_trust(self, folder: str) -> None:
+        """The Trust tab for the CA folder at hand (the intro when it is not one)."""
+        from tlsexplorer.core.ca.trust_help import trust_help
+        from tlsexplorer.render.ca import trust_view
+
+        path = Path(folder) if not self.workdir or Path(folder).is_absolute() else self.workdir / folder
+        view = self.query_one("#trust", Static)
+        if not folder or not (path / "ca.pem").is_file():
+            view.update(TRUST_INTRO)
+            return
+        try:
+            view.update(trust_view(trust_help(path)))
+        except TlsxError as exc:
+            view.update(Text(f"{path}: {exc}", style="red"))
 
     def _clear_errors(self) -> None:
         for err in self.query(".field-error"):
@@ -407,6 +450,7 @@ class CaScreen(ExplorerScreen):
             self.query_one("#folder", Input).value = newdir.value
             newdir.value = ""
         self.query_one("#name", Input).value = ""
+        self.show_trust(self.query_one("#folder", Input).value)
 
     def show_result(self, product: Product, written: tuple[WrittenFile, ...], recipe: Recipe) -> None:
         """Show a product, its files and its recipe."""

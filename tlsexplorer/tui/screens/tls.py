@@ -10,9 +10,10 @@ recorded through a loopback relay: plain HTTP shows the secret, HTTPS shows
 records, then every record decrypted with the recording client's key log, named
 with the key that opened it, and the key schedule; the server's certificates open
 in the Inspector and Chain), Handshake (the TLS 1.3 handshake by hand:
-:mod:`.tls_handshake`), Targets (many servers at once: :mod:`.tls_targets`), Doctor (why a client
-refuses a server: :mod:`.tls_doctor`). Network work runs in thread workers; the server runs in its own
-threads and stops when asked or when the app exits.
+:mod:`.tls_handshake`), Scan (what a server accepts, graded: :mod:`.tls_scan`), Targets (many
+servers at once: :mod:`.tls_targets`), Doctor (why a client refuses a server: :mod:`.tls_doctor`).
+Network work runs in thread workers; the server runs in its own threads and stops when asked or when
+the app exits.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ from tlsexplorer.tui.screens.tls_capture import (
 )
 from tlsexplorer.tui.screens.tls_doctor import DoctorTab
 from tlsexplorer.tui.screens.tls_handshake import HandshakeTab
+from tlsexplorer.tui.screens.tls_scan import ScanTab
 from tlsexplorer.tui.screens.tls_targets import TargetsTab
 from tlsexplorer.tui.widgets.footer import KeyFooter
 
@@ -271,6 +273,7 @@ class TlsScreen(ExplorerScreen):
                     with VerticalScroll(id="wire-side"):
                         yield Static(id="wire-hellos")
             yield HandshakeTab()
+            yield ScanTab()
             yield TargetsTab()
             yield DoctorTab()
         yield KeyFooter()
@@ -642,8 +645,14 @@ class TlsScreen(ExplorerScreen):
         from tlsexplorer.core.tls.scenarios import REASONS
 
         expected = "the client gets the page" if scenario.expect_ok else "it fails"
-        detail.update(Text.assemble((scenario.title, "bold"), f"\nexpected: {expected}.\n",
-                                    (REASONS[scenario.id], ""), ("\n\nPlay all (ctrl+b) to run it.", "dim")))
+        text = Text.assemble((scenario.title, "bold"), f"\nexpected: {expected}.\n",
+                             (REASONS[scenario.id], ""))
+        browser = render.browser_line(scenario)
+        if browser is not None:
+            text.append("\n\n")
+            text.append_text(browser)
+        text.append("\n\nPlay all (ctrl+b) to run it.", style="dim")
+        detail.update(text)
 
     # Wire -------------------------------------------------------------------
 
