@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
-from tlsexplorer.core.tls.server import ServerFiles
+from tlsexplorer.core.tls.server_files import ServerFiles
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 

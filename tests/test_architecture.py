@@ -39,3 +39,17 @@ def test_every_core_module_is_on_the_map() -> None:
             continue
         missing.append(relative.as_posix())
     assert not missing, f"core modules missing from ARCHITECTURE.md: {missing}"
+
+
+CORE_MODULE_LIMIT = 900
+"""Lines a core module may have: past it, split the module along its own sections."""
+
+
+def test_no_core_module_is_too_long_to_read() -> None:
+    """The layout rule of ARCHITECTURE.md: no core module above 900 lines (split it along its sections)."""
+    long = {
+        module.relative_to(ROOT).as_posix(): count
+        for module in sorted((ROOT / "tlsexplorer" / "core").rglob("*.py"))
+        if (count := len(module.read_text(encoding="utf-8").splitlines())) > CORE_MODULE_LIMIT
+    }
+    assert not long, f"core modules above {CORE_MODULE_LIMIT} lines: {long}"

@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 from tlsexplorer.cli import reference
 
 DOCS = ROOT / "docs"
-GUIDES = ("symmetric.md", "rsa.md", "inspector.md", "chain.md", "ca.md", "tls.md")
+GUIDES = ("symmetric.md", "rsa.md", "inspector.md", "chain.md", "ca.md", "tls.md", "course.md", "web.md")
 
 def _markdown_files() -> list[Path]:
     return [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
@@ -107,7 +107,8 @@ def test_readme_keeps_its_screenshots() -> None:
     readme = (ROOT / "README.md").read_text()
     assert "<!-- SCREENSHOTS" in readme
     shots = [link for link in _links(ROOT / "README.md") if link.startswith("screenshots/")]
-    assert sorted(shots) == sorted(f"screenshots/{p.name}" for p in (ROOT / "screenshots").glob("*.svg"))
+    pictures = [*(ROOT / "screenshots").glob("*.svg"), *(ROOT / "screenshots").glob("*.png")]
+    assert sorted(shots) == sorted(f"screenshots/{p.name}" for p in pictures)
 
 
 def test_every_guide_is_linked_and_links_to_the_reference() -> None:

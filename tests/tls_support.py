@@ -9,7 +9,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from tlsexplorer.core.tls.server import LabServer, ServerFiles, load_server_context
+from tlsexplorer.core.tls.server import LabServer
+from tlsexplorer.core.tls.server_files import ServerFiles, load_server_context
 from tlsexplorer.samples import SAMPLES_DIR
 
 ALICE = ServerFiles(

@@ -138,7 +138,8 @@ def test_the_course_story_with_a_ca_made_by_the_workbench(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     """ca init + ca issue, then serve --ca DIR --name NAME, then probe with and without the CA."""
-    from tlsexplorer.core.tls.server import LabServer, ca_issued_files, load_server_context
+    from tlsexplorer.core.tls.server import LabServer
+    from tlsexplorer.core.tls.server_files import ca_issued_files, load_server_context
 
     ca_dir = tmp_path / "myca"
     assert main(["ca", "init", str(ca_dir), "--cn", "My Local CA", "--key-type", "p256"]) == 0

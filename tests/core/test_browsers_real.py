@@ -30,12 +30,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
 import tlsexplorer.core.ca.build as ca
-from tests.browser import LOADED, Chromium, certutil_path, chromium_path, trust_in_nss
+from tests.browser import LOADED, VerdictBrowser, certutil_path, chromium_path, trust_in_nss
 from tlsexplorer.core.ca import store as ca_store
 from tlsexplorer.core.ca.trust_help import trust_help
 from tlsexplorer.core.ca.verdicts import ACCEPTS, FLAW_VERDICTS
 from tlsexplorer.core.tls.scenarios import SCENARIOS, LabMaterial, Scenario
-from tlsexplorer.core.tls.server import LabServer, ServerFiles, load_server_context
+from tlsexplorer.core.tls.server import LabServer
+from tlsexplorer.core.tls.server_files import ServerFiles, load_server_context
 from tlsexplorer.core.x509.browsers import HANDSHAKE_REFUSED, server_key_problem
 from tlsexplorer.core.x509.summary import certificate_info
 
@@ -83,24 +84,25 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 
 @pytest.fixture(scope="module")
-def trusting(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[Chromium]:
+def trusting(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[VerdictBrowser]:
     """A Chromium whose NSS database trusts the test root and the samples' root (the lab's CA)."""
     home = tmp_path_factory.mktemp("home-trusting")
     trust_in_nss(home, pki.root_pem, "browser test root")
     trust_in_nss(home, LabMaterial(home).root, "Charlie's root (samples)")
-    with Chromium(home, extra_flags=(RESOLVE,)) as browser:
+    with VerdictBrowser(home, extra_flags=(RESOLVE,)) as browser:
         yield browser
 
 
 @pytest.fixture(scope="module")
-def bare(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[Chromium]:
+def bare(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[VerdictBrowser]:
     """A Chromium that trusts only what it ships with (an empty NSS database)."""
     home = tmp_path_factory.mktemp("home-bare")
-    with Chromium(home, extra_flags=(RESOLVE,)) as browser:
+    with VerdictBrowser(home, extra_flags=(RESOLVE,)) as browser:
         yield browser
 
 
-def visit(browser: Chromium, files: ServerFiles, host: str, context: ssl.SSLContext | None = None) -> str:
+def visit(browser: VerdictBrowser, files: ServerFiles, host: str,
+          context: ssl.SSLContext | None = None) -> str:
     with LabServer(context or load_server_context(files)) as server:
         return browser.visit(f"https://{host}:{server.port}/")
 
@@ -109,7 +111,7 @@ def visit(browser: Chromium, files: ServerFiles, host: str, context: ssl.SSLCont
 
 
 @pytest.mark.parametrize("key_type", ca.KEY_TYPES)
-def test_each_key_type_as_the_warning_says(pki: Pki, trusting: Chromium, key_type: str) -> None:
+def test_each_key_type_as_the_warning_says(pki: Pki, trusting: VerdictBrowser, key_type: str) -> None:
     host = f"kt-{key_type}.test"
     said = visit(trusting, pki.issue(host, key_type=key_type), host)  # type: ignore[arg-type]
     expected = HANDSHAKE_REFUSED if server_key_problem(key_type) else LOADED
@@ -117,7 +119,7 @@ def test_each_key_type_as_the_warning_says(pki: Pki, trusting: Chromium, key_typ
 
 
 def test_ed25519_fails_in_chromium_while_curl_accepts_and_the_server_says_why(
-        pki: Pki, trusting: Chromium) -> None:
+        pki: Pki, trusting: VerdictBrowser) -> None:
     host = "ed-server.test"
     files = pki.issue(host, key_type="ed25519")
     with LabServer(load_server_context(files)) as server:
@@ -133,7 +135,7 @@ def test_ed25519_fails_in_chromium_while_curl_accepts_and_the_server_says_why(
     assert "browser-refuses-key" in {f.rule for f in info.lint}
 
 
-def test_p521_is_refused_by_chromium_as_the_lint_says(pki: Pki, trusting: Chromium) -> None:
+def test_p521_is_refused_by_chromium_as_the_lint_says(pki: Pki, trusting: VerdictBrowser) -> None:
     host = "p521.test"
     files = pki.issue(host, key=ec.generate_private_key(ec.SECP521R1()))
     assert server_key_problem("EC P-521") is not None
@@ -146,18 +148,18 @@ def test_the_default_certificate_has_no_browser_finding(pki: Pki) -> None:
     assert "browser-refuses-key" not in {f.rule for f in info.lint}
 
 
-def test_a_leaf_under_the_intermediate_loads(pki: Pki, trusting: Chromium) -> None:
+def test_a_leaf_under_the_intermediate_loads(pki: Pki, trusting: VerdictBrowser) -> None:
     files = pki.issue("inter.test", issuer="inter", sans=("127.0.0.1",))
     assert visit(trusting, files, "inter.test") == LOADED
 
 
-def test_chromium_reads_the_nss_database(pki: Pki, trusting: Chromium, bare: Chromium) -> None:
+def test_chromium_reads_the_nss_database(pki: Pki, trusting: VerdictBrowser, bare: VerdictBrowser) -> None:
     files = pki.issue("nss.test")
     assert visit(trusting, files, "nss.test") == LOADED
     assert visit(bare, files, "nss.test") == "ERR_CERT_AUTHORITY_INVALID"
 
 
-# Every flaw: Chromium beside curl, openssl and Python ---------------------------------------------
+# Every flaw: VerdictBrowser beside curl, openssl and Python ---------------------------------------------
 
 
 def _curl(pki: Pki, host: str, port: int) -> subprocess.CompletedProcess[str]:
@@ -203,7 +205,7 @@ def _flaw_server_context(kind: str, files: ServerFiles) -> ssl.SSLContext:
 
 
 @pytest.mark.parametrize("kind", list(ca.FLAWS))
-def test_every_flaw_as_each_client_says(pki: Pki, trusting: Chromium, kind: str) -> None:
+def test_every_flaw_as_each_client_says(pki: Pki, trusting: VerdictBrowser, kind: str) -> None:
     verdicts = FLAW_VERDICTS.get(kind)
     host = f"flaw-{kind}.test"
     files = pki.issue(host, flaw=kind)
@@ -238,7 +240,7 @@ def _refused_port() -> socket.socket:
     return holder
 
 
-def play(scenario: Scenario, material: LabMaterial, trusting: Chromium, bare: Chromium) -> str:
+def play(scenario: Scenario, material: LabMaterial, trusting: VerdictBrowser, bare: VerdictBrowser) -> str:
     browser = bare if scenario.id in UNTRUSTING else trusting
     if scenario.server == "encrypted":  # the server cannot open its key: nothing listens
         with pytest.raises(Exception, match="passphrase"):
@@ -259,15 +261,15 @@ def play(scenario: Scenario, material: LabMaterial, trusting: Chromium, bare: Ch
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
-def test_every_scenario_shows_what_chromium_says(tmp_path: Path, scenario: Scenario, trusting: Chromium,
-                                                 bare: Chromium) -> None:
+def test_every_scenario_shows_what_chromium_says(tmp_path: Path, scenario: Scenario, trusting: VerdictBrowser,
+                                                 bare: VerdictBrowser) -> None:
     said = play(scenario, LabMaterial(tmp_path).prepare(), trusting, bare)
     assert scenario.browser is not None, f"scenario {scenario.id} has no browser field: Chromium says {said}"
     assert said == scenario.browser.chromium, (scenario.id, said)
 
 
 def test_proceeding_gets_past_a_certificate_error_but_not_a_failed_handshake(
-        pki: Pki, trusting: Chromium) -> None:
+        pki: Pki, trusting: VerdictBrowser) -> None:
     """What the warning pages offer: a way past certificate errors only (the verdict's offers)."""
     files = pki.issue("proceed-ed.test", key_type="ed25519")
     trusting.ignore_certificate_errors(True)
@@ -300,10 +302,10 @@ def test_trust_help_linux_commands_work_and_undo(tmp_path: Path, pki: Pki) -> No
     chromium_steps, firefox_steps = found.steps[0], found.steps[1]
     files = pki.issue("trust-help.test")
     _run(chromium_steps.trust, home)
-    with Chromium(home, extra_flags=(RESOLVE,)) as browser:
+    with VerdictBrowser(home, extra_flags=(RESOLVE,)) as browser:
         assert visit(browser, files, "trust-help.test") == LOADED
     _run(chromium_steps.undo, home)
-    with Chromium(home, extra_flags=(RESOLVE,)) as browser:
+    with VerdictBrowser(home, extra_flags=(RESOLVE,)) as browser:
         assert visit(browser, files, "trust-help.test") == "ERR_CERT_AUTHORITY_INVALID"
     # Firefox: one database per profile, found by the loop.
     profile = home / ".mozilla" / "firefox" / "abcd1234.default-release"

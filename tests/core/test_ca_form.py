@@ -10,7 +10,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from tlsexplorer.core.ca import build as ca, store as ca_store
+from tlsexplorer.core.ca import build as ca, rules as ca_rules, store as ca_store
 from tlsexplorer.core.ca.form import FORM_ACTIONS, FORM_FIELDS, CaForm, parse_form
 from tlsexplorer.core.errors import UsageError
 
@@ -80,7 +80,7 @@ def test_messages_are_the_core_validators_own() -> None:
         ca.build_name("R", c="USA")
     assert errors["country"] == str(caught.value)
     assert errors["path-len"] == core_message(ca.check_path_length, -2)
-    assert errors["days"] == core_message(ca_store.check_days, -5)
+    assert errors["days"] == core_message(ca_rules.check_days, -5)
     sans = errors_of("server", folder="ca", name="localhost", sans="a..b")["sans"]
     assert sans == core_message(ca.parse_san, "a..b")
 
@@ -90,7 +90,7 @@ def test_days_and_an_end_date_together_are_refused_under_the_end_date() -> None:
     assert list(errors) == ["not-after"] and "not both" in errors["not-after"]
     # the same rule build_leaf applies
     assert errors["not-after"] == core_message(
-        ca_store.check_days_or_end, 30, dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc)
+        ca_rules.check_days_or_end, 30, dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc)
     )
 
 

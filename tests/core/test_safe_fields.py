@@ -23,7 +23,7 @@ from tlsexplorer.core.errors import InvalidInput, TlsxError, WrongPassword
 from tlsexplorer.core.rsa.keys import load_rsa_key
 from tlsexplorer.core.rsa.signature import check_certificate_signature
 from tlsexplorer.core.tls.probe import PeerCertificate
-from tlsexplorer.core.tls.server import ServerFiles, load_server_context
+from tlsexplorer.core.tls.server_files import ServerFiles, load_server_context
 from tlsexplorer.core.x509.loader import load_certificates, load_objects
 from tlsexplorer.core.x509.summary import summarize
 from tlsexplorer.core.x509.sweep import sweep

@@ -20,7 +20,8 @@ from tlsexplorer.core.hazmat.tls13_transport import RecordingTransport, ReplayTr
 from tlsexplorer.core.rsa.pss import mgf1, pss_verify_by_hand
 from tlsexplorer.core.tls.keylog import parse_keylog
 from tlsexplorer.core.tls.records import parse_client_hello
-from tlsexplorer.core.tls.server import LabServer, load_server_context
+from tlsexplorer.core.tls.server import LabServer
+from tlsexplorer.core.tls.server_files import load_server_context
 
 FIXED = ClientSecrets(bytes(range(32)), bytes(range(32, 64)), bytes(range(64, 96)))
 

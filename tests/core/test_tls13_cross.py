@@ -39,7 +39,8 @@ from tlsexplorer.core.tls.keylog import parse_keylog
 from tlsexplorer.core.tls.keyschedule import traffic_keys
 from tlsexplorer.core.tls.protection import open_tls13, seal_tls13, suite
 from tlsexplorer.core.tls.records import iter_records, parse_server_hello
-from tlsexplorer.core.tls.server import LabServer, free_port, load_server_context
+from tlsexplorer.core.tls.server import LabServer, free_port
+from tlsexplorer.core.tls.server_files import load_server_context
 
 OPENSSL = shutil.which("openssl")
 needs_openssl = pytest.mark.skipif(OPENSSL is None, reason="openssl is not installed")

@@ -30,7 +30,8 @@ from tlsexplorer.core.tls.keylog import KeyLog, parse_keylog
 from tlsexplorer.core.tls.keyschedule import traffic_keys
 from tlsexplorer.core.tls.protection import suite
 from tlsexplorer.core.tls.recorder import WireRecorder, record_request, recorder_client_for
-from tlsexplorer.core.tls.server import DEFAULT_SECRET, LabServer, load_server_context
+from tlsexplorer.core.tls.server import DEFAULT_SECRET, LabServer
+from tlsexplorer.core.tls.server_files import load_server_context
 
 REQUEST = b"GET /secret HTTP/1.1\r\nHost: alice.example.net\r\n\r\n"
 RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nthe secret"

@@ -114,7 +114,7 @@ def test_cn_only_accepted_by_openssl_is_flagged_by_the_explainer(tmp_path: Path)
     from cryptography.hazmat.primitives.asymmetric import ec
 
     from tlsexplorer.core.ca import store as ca_store
-    from tlsexplorer.core.tls.server import ServerFiles
+    from tlsexplorer.core.tls.server_files import ServerFiles
 
     now = dt.datetime.now(dt.timezone.utc)
     folder = tmp_path / "ca"
@@ -139,7 +139,7 @@ def test_bad_input_messages_name_no_cli_option_and_no_codec(tmp_path: Path) -> N
     """The TLS lab shows these messages too: 'a --ca file' and 'for --client-ca' named options its fields
     do not have, and an over-long servername surfaced the IDNA codec's message alone."""
     from tlsexplorer.core.errors import InvalidInput
-    from tlsexplorer.core.tls.server import load_server_context
+    from tlsexplorer.core.tls.server_files import load_server_context
 
     junk = tmp_path / "junk.pem"
     junk.write_text("not a certificate\n")
@@ -286,7 +286,7 @@ def test_one_deadline_for_the_whole_probe_even_when_a_later_handshake_trickles()
 def test_the_fix_for_a_missing_intermediate_names_no_option_the_probe_lacks() -> None:
     """A server that sends its leaf alone: the fix is on the server's side (its fullchain), not
     '--chain', which the probe does not have."""
-    from tlsexplorer.core.tls.server import ServerFiles
+    from tlsexplorer.core.tls.server_files import ServerFiles
 
     leaf_only = ServerFiles(ALICE.cert.parent / "alice.example.net.pem", ALICE.key)
     with lab_server(leaf_only) as server:

@@ -189,7 +189,7 @@ def test_sni_and_no_sni_differences_are_shown(tmp_path: Path) -> None:
     default = make_pki(host="default.invalid")
     named_files = named.serve_files(tmp_path, named.leaf, named.intermediate, name="named")
     default_files = default.serve_files(tmp_path, default.leaf, default.intermediate, name="default")
-    from tlsexplorer.core.tls.server import load_server_context
+    from tlsexplorer.core.tls.server_files import load_server_context
 
     with lab_server(default_files) as server:
         assert server.context is not None

@@ -25,13 +25,8 @@ from tlsexplorer.core.ca.build import (
     private_key_pem,
 )
 from tlsexplorer.core.errors import InvalidInput, PasswordRequired, UsageError, WrongPassword
-from tlsexplorer.core.tls.server import (
-    DEFAULT_SECRET,
-    LabServer,
-    ServerFiles,
-    ca_issued_files,
-    load_server_context,
-)
+from tlsexplorer.core.tls.server import DEFAULT_SECRET, LabServer
+from tlsexplorer.core.tls.server_files import ServerFiles, ca_issued_files, load_server_context
 from tlsexplorer.samples import SAMPLES_DIR
 
 

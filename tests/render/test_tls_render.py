@@ -9,7 +9,7 @@ from rich.console import Console, RenderableType
 
 from tlsexplorer.core.tls.probe import PeerCertificate, ProbeResult
 from tlsexplorer.core.tls.records import analyse_exchange
-from tlsexplorer.core.tls.server import ConnectionEvent
+from tlsexplorer.core.tls.server_events import ConnectionEvent
 from tlsexplorer.render.tls import event_text, hint_for, probe_view, wire_view
 from tlsexplorer.samples import SAMPLES_DIR
 from tlsexplorer.tui.scenes._tls_capture import recorded_exchange

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -29,6 +30,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tlsexplorer.cli.ca",
     "tlsexplorer.cli.verify",
     "tlsexplorer.cli.tls",
+    "tlsexplorer.cli.course",
+    "tlsexplorer.cli.web",
 )
 
 DESCRIPTION = (
@@ -93,9 +96,21 @@ def require_terminal(*, stdin: bool = True) -> None:
         raise UsageError("the TUI needs a terminal; for text output use a subcommand (see --help)")
 
 
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
+"""What textual-serve (``tlsexplorer web``) puts in ``TEXTUAL_DRIVER`` for each app it starts: the
+app then draws into a pipe that the server relays to a browser tab, so there is no terminal."""
+
+
+def served() -> bool:
+    """True when this process was started by textual-serve to run the app in a browser tab."""
+    return os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER
+
+
 def launch_tui(paths: Sequence[str] = ()) -> int:
-    """Open the TUI (the only place the CLI imports Textual)."""
-    require_terminal()
+    """Open the TUI (the only place the CLI imports Textual): in the terminal, or, started by
+    ``tlsexplorer web``, in a browser tab."""
+    if not served():
+        require_terminal()
     from tlsexplorer.tui.app import TlsExplorerApp
 
     app = TlsExplorerApp(open_paths=tuple(paths))
@@ -115,4 +130,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-__all__ = ["COMMAND_MODULES", "build_parser", "launch_tui", "main", "require_terminal"]
+__all__ = [
+    "COMMAND_MODULES", "WEB_DRIVER", "build_parser", "launch_tui", "main", "require_terminal", "served",
+]

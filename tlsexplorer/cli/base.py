@@ -16,11 +16,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import getpass
-import json
 import os
 import re
-import secrets
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -232,6 +229,8 @@ class _Verbatim:
     holding a random token, so no string in the document can be mistaken for one."""
 
     def __init__(self) -> None:
+        import secrets
+
         self.token = secrets.token_hex(8)
         self.values: list[str] = []
         self.slot = re.compile(rf"\\u0000{self.token}:(\d+)\\u0000")
@@ -244,6 +243,8 @@ class _Verbatim:
 def _json_pieces(document: Any) -> Iterator[str]:
     """The text of one ``--json`` document in pieces: indented unless longer than
     :data:`PRETTY_JSON_LIMIT` characters, long hex spliced in where its marker stood."""
+    import json  # only for --json: a command printing text does not load it
+
     verbatim = _Verbatim()
     data = to_jsonable(document, verbatim)
     text = json.dumps(data, ensure_ascii=False)
@@ -361,6 +362,8 @@ def read_password(
         raise PasswordRequired(
             f"a password is needed and stdin is not a terminal; give it with {option} FILE"
         )
+    import getpass
+
     first = getpass.getpass(prompt)
     if confirm:
         second = getpass.getpass("Confirm: ")

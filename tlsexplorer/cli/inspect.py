@@ -30,6 +30,7 @@ from tlsexplorer.cli.base import (
 if TYPE_CHECKING:
     import datetime as dt
 
+    from tlsexplorer.core.chain.ocsp_match import OcspCheck
     from tlsexplorer.core.x509.loader import LoadedObject, LoadResult
     from tlsexplorer.core.x509.sweep import ObjectRef
 
@@ -231,20 +232,39 @@ def run_inspect(args: argparse.Namespace) -> int:
 # JSON -------------------------------------------------------------------------
 
 
-def object_json(obj: LoadedObject, now: dt.datetime, matches: dict[int, list[ObjectRef]]) -> dict[str, Any]:
-    """The JSON object of one loaded object (containers hold theirs under ``objects``)."""
+def ocsp_checks(results: list[LoadResult], now: dt.datetime) -> dict[int, OcspCheck]:
+    """Each OCSP response read, checked against the certificates read with it (by ``id`` of the object)."""
+    from tlsexplorer.core.x509.loader import iter_objects
+
+    responses = [o for r in results for o in iter_objects(r, "ocsp_response")]
+    if not responses:
+        return {}
+    from tlsexplorer.core.chain.ocsp_match import check_among
+
+    certificates = [o.value for r in results for o in iter_objects(r, "certificate")]
+    return {id(o): check_among(o.der, certificates, now) for o in responses}
+
+
+def object_json(
+    obj: LoadedObject, now: dt.datetime, matches: dict[int, list[ObjectRef]],
+    checks: dict[int, OcspCheck] | None = None,
+) -> dict[str, Any]:
+    """The JSON object of one loaded object (containers hold theirs under ``objects``; an OCSP
+    response its check against the certificates read with it under ``check``)."""
     from tlsexplorer.core.x509.summary import summarize
 
     out: dict[str, Any] = {"kind": obj.kind, "where": obj.where, "format": obj.format}
     out["encrypted"] = obj.encrypted
     if obj.value is not None or obj.kind in ("private_key", "pkcs12"):
         out.update(summarize(obj, now).to_json())
+    if checks and id(obj) in checks:
+        out["check"] = checks[id(obj)].to_json()
     if obj.name:
         out["name"] = obj.name
     if id(obj) in matches:
         out["matches"] = [ref.to_json() for ref in matches[id(obj)]]
     if obj.children:
-        out["objects"] = [object_json(child, now, matches) for child in obj.children]
+        out["objects"] = [object_json(child, now, matches, checks) for child in obj.children]
     return out
 
 
@@ -262,6 +282,7 @@ def write_json(
     from tlsexplorer.core.x509.sweep import match_keys, sweep
 
     matches = match_keys(results)
+    checks = ocsp_checks(results, now)
     total = sum(len(r.objects) for r in results)
     sweep_json = sweep(results, now).to_json() if with_sweep else None
     if total <= PRETTY_JSON_LIMIT:
@@ -269,7 +290,7 @@ def write_json(
             "files": [
                 {
                     "path": r.name,
-                    "objects": [object_json(o, now, matches) for o in r.objects],
+                    "objects": [object_json(o, now, matches, checks) for o in r.objects],
                     "errors": list(r.problems),
                     "notes": list(r.notes),
                 }
@@ -285,7 +306,7 @@ def write_json(
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     items = [obj for r in results for obj in r.objects]
     out.flush()
-    lines = iter(object_lines(items, now, matches))
+    lines = iter(object_lines(items, now, matches, checks))
 
     def write(text: str) -> None:
         out.write(json_safe(text))
@@ -326,15 +347,17 @@ def _unreadable_count(item: dict[str, Any]) -> int:
 PARALLEL_LIMIT = 2000
 
 
-def _lines(items: list[LoadedObject], now: dt.datetime, matches: dict[int, list[ObjectRef]]) -> list[str]:
+def _lines(items: list[LoadedObject], now: dt.datetime, matches: dict[int, list[ObjectRef]],
+           checks: dict[int, OcspCheck] | None = None) -> list[str]:
     import json
 
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-    return [dumps(object_json(obj, now, matches)) for obj in items]
+    return [dumps(object_json(obj, now, matches, checks)) for obj in items]
 
 
 def object_lines(
-    items: list[LoadedObject], now: dt.datetime, matches: dict[int, list[ObjectRef]]
+    items: list[LoadedObject], now: dt.datetime, matches: dict[int, list[ObjectRef]],
+    checks: dict[int, OcspCheck] | None = None,
 ) -> list[str]:
     """One compact JSON text per object, in order.
 
@@ -346,7 +369,7 @@ def object_lines(
     import os
 
     if len(items) < PARALLEL_LIMIT or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
-        return _lines(items, now, matches)
+        return _lines(items, now, matches, checks)
     mid = len(items) // 2
     read_fd, write_fd = os.pipe()
     pid = os.fork()
@@ -354,20 +377,20 @@ def object_lines(
         code = 1
         try:
             os.close(read_fd)
-            payload = "\n".join(_lines(items[mid:], now, matches)).encode("utf-8")
+            payload = "\n".join(_lines(items[mid:], now, matches, checks)).encode("utf-8")
             with os.fdopen(write_fd, "wb") as pipe:
                 pipe.write(payload)
             code = 0
         finally:
             os._exit(code)
     os.close(write_fd)
-    first = _lines(items[:mid], now, matches)
+    first = _lines(items[:mid], now, matches, checks)
     with os.fdopen(read_fd, "rb") as pipe:
         payload = pipe.read()
     _pid, status = os.waitpid(pid, 0)
     second = payload.decode("utf-8").split("\n") if payload else []
     if status != 0 or len(second) != len(items) - mid:
-        second = _lines(items[mid:], now, matches)
+        second = _lines(items[mid:], now, matches, checks)
     return first + second
 
 
@@ -394,10 +417,18 @@ def print_human(
     from tlsexplorer.core.x509.summary import object_title, summarize
     from tlsexplorer.core.x509.sweep import match_keys, sweep
     from tlsexplorer.render.console import make_console
-    from tlsexplorer.render.x509 import der_tree, object_heading, render_info, render_problems, render_sweep
+    from tlsexplorer.render.x509 import (
+        der_tree,
+        object_heading,
+        render_info,
+        render_ocsp_check,
+        render_problems,
+        render_sweep,
+    )
 
     console = make_console()
     matches = match_keys(results)
+    checks = ocsp_checks(results, now)
     objects = problems = 0
     for r in results:
         flat = r.flat()
@@ -432,6 +463,9 @@ def print_human(
                 info = summarize(obj, now)
                 problems += len(getattr(info, "unreadable", ()))
                 console.print(render_info(info, matches=refs, password_hint=hint))
+                if id(obj) in checks:
+                    console.print()
+                    console.print(render_ocsp_check(checks[id(obj)]))
             if der and obj.der:
                 try:
                     console.print(der_tree(parse_der(obj.der)))
@@ -462,6 +496,7 @@ __all__ = [
     "PRETTY_JSON_LIMIT",
     "object_json",
     "object_lines",
+    "ocsp_checks",
     "print_human",
     "register",
     "run_inspect",

@@ -34,7 +34,7 @@ from tlsexplorer.cli.base import (
 )
 
 if TYPE_CHECKING:
-    from tlsexplorer.core.tls.server import ServerFiles
+    from tlsexplorer.core.tls.server_files import ServerFiles
 
 
 def _server_options(parser: argparse.ArgumentParser) -> None:
@@ -82,6 +82,7 @@ def register(subparsers: Any) -> None:
         "tlsexplorer tls serve --cert site.fullchain.pem --key site.key.pem --port 8443",
         "tlsexplorer tls serve --ca myca --name localhost --client-ca myca/ca.pem",
         "tlsexplorer tls serve --plain --port 8080",
+        "tlsexplorer tls serve --ca myca --name localhost --staple http://127.0.0.1:8888/",
     )
     _server_options(serve)
     serve.add_argument("--port", type=int, default=None, metavar="N",
@@ -89,6 +90,10 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--client-ca", metavar="FILE",
                        help="mutual TLS: require a client certificate issued by this CA (PEM or DER)")
     serve.add_argument("--secret", metavar="TEXT", type=utf8_text, help="the secret message on the page")
+    serve.add_argument("--staple", metavar="URL|FILE",
+                       help="staple this OCSP response to every handshake that asks (openssl s_client "
+                       "-status): the CA responder's answer for the served certificate (http://..., asked at "
+                       "start; the chain must hold the issuer) or a response file (DER, PEM or base64)")
     serve.set_defaults(handler=_serve)
 
     probe = add_command(
@@ -102,6 +107,7 @@ def register(subparsers: Any) -> None:
         "tlsexplorer tls probe localhost:8443 --ca tlsexplorer/samples/charlies-root-ca.pem",
         "tlsexplorer tls probe 127.0.0.1:8443 --servername localhost --ca ca.pem --json",
         "tlsexplorer tls probe localhost:8443 --insecure --pem",
+        "tlsexplorer tls probe localhost:8443 --ca myca/ca.pem --status",
         "tlsexplorer ca issue myca laptop --client",
         "tlsexplorer tls probe localhost:8443 --ca myca/ca.pem \\\n"
         "      --cert myca/issued/laptop.fullchain.pem --key myca/issued/laptop.key.pem",
@@ -126,6 +132,8 @@ def register(subparsers: Any) -> None:
                        help="the client certificate's private key (PEM; default: the --cert file, like curl)")
     probe.add_argument("--key-password-file", metavar="FILE",
                        help="passphrase of an encrypted client key (default: ask, without echo)")
+    probe.add_argument("--status", action="store_true",
+                       help="ask for OCSP stapling, like openssl s_client -status, and show what was stapled")
     from tlsexplorer.cli.tls_diagnose import add_probe_options, register_doctor
     from tlsexplorer.cli.tls_scan import add_route_options, register_scan
 
@@ -218,7 +226,7 @@ def _refuse_with_plain(args: argparse.Namespace, *others: tuple[str, object]) ->
 
 
 def _server_files(args: argparse.Namespace) -> ServerFiles:
-    from tlsexplorer.core.tls.server import ServerFiles, ca_issued_files
+    from tlsexplorer.core.tls.server_files import ServerFiles, ca_issued_files
     from tlsexplorer.samples import SAMPLES_DIR
 
     if args.ca_dir or args.name:
@@ -237,15 +245,35 @@ def _server_files(args: argparse.Namespace) -> ServerFiles:
 
 
 def _context(args: argparse.Namespace, client_ca: str | None = None) -> Any:
+    context, files, _password = _context_and_password(args, client_ca)
+    return context, files
+
+
+def _context_and_password(args: argparse.Namespace, client_ca: str | None = None) -> Any:
     from tlsexplorer.core.files import read_file
-    from tlsexplorer.core.tls.server import key_is_encrypted, load_server_context
+    from tlsexplorer.core.tls.server_files import key_is_encrypted, load_server_context
 
     files = _server_files(args)
     password = None
     if key_is_encrypted(read_file(files.key)):
         password = read_password(args.key_password_file, option="--key-password-file",
                                  prompt=f"Passphrase for {files.key}: ")
-    return load_server_context(files, password, client_ca=Path(client_ca) if client_ca else None), files
+    client = Path(client_ca) if client_ca else None
+    return load_server_context(files, password, client_ca=client), files, password
+
+
+def _stapling(args: argparse.Namespace) -> tuple[Any, Any, Any]:
+    """``tls serve --staple``: the files checked, the response to staple, the pyOpenSSL layer."""
+    from tlsexplorer.core.timeutil import utcnow
+    from tlsexplorer.core.tls.stapling import load_staple, stapling_context, stapling_layer
+
+    if args.plain or args.client_ca:
+        other = "--plain" if args.plain else "--client-ca (mutual TLS is not served with stapling)"
+        raise CliError(f"--staple staples an OCSP response to TLS handshakes: it does not go with {other}")
+    _context, files, password = _context_and_password(args)
+    staple = load_staple(args.staple, files.cert, utcnow())
+    layer = stapling_layer(stapling_context(files.cert, files.key, password, staple))
+    return layer, files, staple
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -255,7 +283,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     context: Any = None
     files: Any = None
-    if args.plain:
+    layer: Any = None
+    staple: Any = None
+    if args.staple is not None:
+        layer, files, staple = _stapling(args)
+    elif args.plain:
         if args.client_ca:
             raise CliError("--client-ca needs TLS; drop --plain")
         _refuse_with_plain(args)
@@ -296,7 +328,7 @@ def _serve(args: argparse.Namespace) -> int:
     previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
 
     server = LabServer(context, port=port, secret=args.secret or DEFAULT_SECRET, on_event=log,
-                       on_notice=notice).start()
+                       on_notice=notice, tls_layer=layer).start()
     try:
         console.print(f"Serving {server.url} on 127.0.0.1:{server.port} (Ctrl+C stops)", style="bold",
                       soft_wrap=True)
@@ -313,6 +345,9 @@ def _serve(args: argparse.Namespace) -> int:
         if args.client_ca:
             console.print(f"  mutual TLS:  clients need a certificate from {args.client_ca}", markup=False,
                           highlight=False)
+        if staple is not None:
+            console.print(f"  stapling:    {staple.info.sentence()} (from {staple.source}, read at start)",
+                          markup=False, highlight=False, soft_wrap=True)
         sys.stdout.flush()
         while True:
             time.sleep(0.5)
@@ -349,7 +384,8 @@ def _probe(args: argparse.Namespace) -> int:
     result = probe(host, port, ca_pems=ca_pems, ca_names=ca_names, system_roots=args.system_roots,
                    insecure=args.insecure, servername=args.servername, strict=args.strict,
                    timeout=args.timeout, client_cert=args.cert, client_key=args.key,
-                   client_key_password=password, route=route)
+                   client_key_password=password, route=route,
+                   status=args.status)
     served = judge(args, result, ca_pems)
     for warning in result.warnings:
         warn(warning)

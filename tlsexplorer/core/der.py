@@ -197,6 +197,12 @@ def encode_tlv(tag: int, value: bytes) -> bytes:
     return tag.to_bytes(max(1, (tag.bit_length() + 7) // 8), "big") + encode_length(len(value)) + value
 
 
+def encode_integer(value: int) -> bytes:
+    """An INTEGER in DER: the fewest two's-complement bytes (the only encoding DER allows)."""
+    size = ((value if value >= 0 else ~value).bit_length() + 8) // 8
+    return encode_tlv(0x02, value.to_bytes(size, "big", signed=True))
+
+
 def tbs_names(data: bytes, offset: int = 0, end: int | None = None) -> tuple[bytes, bytes]:
     """The issuer and subject Name TLVs of the TBSCertificate at ``offset``, as bytes.
 
@@ -257,6 +263,7 @@ __all__ = [
     "certificate_names",
     "children",
     "decode_oid",
+    "encode_integer",
     "encode_length",
     "encode_oid",
     "encode_tlv",

@@ -4,9 +4,9 @@ every check of every link, the alternatives and the openssl command line."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
@@ -16,6 +16,9 @@ from tlsexplorer.core.chain.revocation_chain import revocation_verdict
 from tlsexplorer.core.der import name_bytes
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.timeutil import format_iso8601
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 OK_MARK = "✔"
 FAIL_MARK = "✘"
@@ -167,6 +170,8 @@ def checklist_table(report: ChainReport, index: int) -> Table:
 
 def findings_table(findings: tuple[Finding, ...]) -> Table:
     """Findings as a table (mark, check, what was found and the fix)."""
+    from rich.table import Table  # the CLI's tree does not use it: imported when a screen asks
+
     table = Table(expand=True, show_edge=False, pad_edge=False, box=None)
     table.add_column("", width=1, no_wrap=True)
     table.add_column("check", style="bold", width=20)

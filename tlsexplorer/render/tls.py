@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -27,8 +27,11 @@ from tlsexplorer.core.tls.records import (
     version_name,
 )
 from tlsexplorer.core.tls.scenarios import Scenario, ScenarioResult
-from tlsexplorer.core.tls.server import ConnectionEvent
+from tlsexplorer.core.tls.server_events import ConnectionEvent
 from tlsexplorer.core.x509.browsers import PROCEED_MEANS
+
+if TYPE_CHECKING:
+    from tlsexplorer.core.tls.stapling import StapledResponse
 
 OK = "bold green"
 BAD = "bold red"
@@ -184,7 +187,26 @@ def probe_view(result: ProbeResult, *, ui: str = "cli") -> RenderableType:
         parts.append(peer_chain_table(result))
     if result.explained is not None:
         parts.append(explanation_view(result.explained))
+    if result.stapled is not None:
+        parts.append(stapling_view(result.stapled))
     return Group(*parts)
+
+
+def stapling_view(stapled: StapledResponse) -> RenderableType:
+    """What the server stapled when asked for OCSP stapling (``tls probe --status``)."""
+    from tlsexplorer.render.x509 import render_ocsp_check, render_ocsp_response
+
+    style = OK if stapled.info is not None and stapled.info.successful else WARN
+    check = stapled.check.check if stapled.check is not None else None
+    if (stapled.stapled and stapled.info is None) or (check is not None and check.status != "good"):
+        style = BAD
+    body: list[RenderableType] = [Text(stapled.sentence(), style=style)]
+    if stapled.info is not None:
+        body += [Text(""), render_ocsp_response(stapled.info)]
+    if stapled.check is not None:
+        body += [Text(""), render_ocsp_check(stapled.check)]
+    return Panel(Group(*body), title="OCSP stapling (status_request)", title_align="left",
+                 border_style=style.split()[-1] if style else "")
 
 
 # ---------------------------------------------------------------------------
@@ -600,6 +622,7 @@ __all__ = [
     "records_table",
     "scenario_board",
     "scenario_detail",
+    "stapling_view",
     "wire_summary",
     "wire_view",
 ]

@@ -1,4 +1,4 @@
-"""Rich renderables for the Inspector: certificates, CSRs, CRLs, keys, lint, raw bytes.
+"""Rich renderables for the Inspector: certificates, CSRs, CRLs, OCSP, keys, lint, raw bytes.
 
 Shared by ``tlsexplorer inspect`` and the Inspector screen. Every function
 takes core summaries (:mod:`tlsexplorer.core.x509.model`) and returns a
@@ -8,6 +8,7 @@ renderable; nothing here reads files or knows about Textual.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -19,6 +20,7 @@ from tlsexplorer.core.x509.dertree import DerNode
 from tlsexplorer.core.x509.lint import strict_verdict
 from tlsexplorer.core.x509.loader import PASSWORD_HINT, LoadedObject, LoadResult
 from tlsexplorer.core.x509.model import (
+    CertIdInfo,
     CertificateInfo,
     ContainerInfo,
     CrlInfo,
@@ -27,9 +29,15 @@ from tlsexplorer.core.x509.model import (
     Finding,
     Info,
     KeyInfo,
+    OcspRequestInfo,
+    OcspResponseInfo,
     PublicKeyInfo,
+    RevokedEntry,
 )
 from tlsexplorer.core.x509.sweep import SweepReport
+
+if TYPE_CHECKING:
+    from tlsexplorer.core.chain.ocsp_match import OcspCheck
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 KIND_LABEL = {
@@ -40,7 +48,12 @@ KIND_LABEL = {
     "public_key": "Public key",
     "pkcs12": "PKCS#12",
     "pkcs7": "PKCS#7",
+    "ocsp_response": "OCSP response",
+    "ocsp_request": "OCSP request",
 }
+
+#: How each OCSP certificate status is coloured.
+OCSP_STATUS_STYLE = {"good": "bold green", "revoked": "bold red", "unknown": "bold yellow"}
 
 
 class _DataTable(Table):
@@ -199,20 +212,127 @@ def render_crl(info: CrlInfo, limit: int | None = 50) -> RenderableType:
         nxt.append("  overdue", style="bold red")
     fields.add_row("Next update", nxt)
     fields.add_row("Signature", info.signature_algorithm)
+    fields.add_row("CRL number", str(info.crl_number) if info.crl_number is not None else "(none)")
+    if info.delta_of is not None:
+        fields.add_row("Delta CRL", Text(f"yes: the changes since base CRL number {info.delta_of}",
+                                         style="bold yellow"))
+    scope = info.scope_lines()
+    fields.add_row("Scope", "\n".join(scope) if scope else Text(
+        "every certificate of the issuer (no issuing distribution point)", style="dim"))
     fields.add_row("Revoked", str(len(info.revoked)))
     revoked = _DataTable(show_edge=False, box=None, padding=(0, 1))
     revoked.add_column("serial", no_wrap=True)
     revoked.add_column("revoked at", no_wrap=True)
     revoked.add_column("reason")
     shown = info.revoked if limit is None else info.revoked[:limit]
+    extra = any(e.invalidity_date is not None or e.certificate_issuer for e in shown)
+    if extra:
+        revoked.add_column("entry extensions", overflow="fold")
     for entry in shown:
-        revoked.add_row(format(entry.serial, "x"), f"{entry.revoked_at:%Y-%m-%d %H:%M}", entry.reason or "-")
+        cells = [format(entry.serial, "x"), f"{entry.revoked_at:%Y-%m-%d %H:%M}", entry.reason or "-"]
+        if extra:
+            cells.append(entry_extension_text(entry))
+        revoked.add_row(*cells)
     parts: list[RenderableType] = [Text(info.sentence(), style="bold"), *unreadable_lines(info.unreadable)]
     parts += [Text(""), fields, Text("")]
     parts += [Text("Extensions", style="bold underline"), render_extensions(info.extensions), Text("")]
     parts += [Text("Revoked serials", style="bold underline"), revoked]
     if len(shown) < len(info.revoked):
         parts.append(Text(f"... and {len(info.revoked) - len(shown)} more", style="dim"))
+    return Group(*parts)
+
+
+def entry_extension_text(entry: RevokedEntry) -> str:
+    """A CRL entry's invalidity date and certificate issuer, for people (empty when it has neither)."""
+    parts = []
+    if entry.invalidity_date is not None:
+        parts.append(f"invalid since {entry.invalidity_date:%Y-%m-%d %H:%M}")
+    if entry.certificate_issuer:
+        parts.append("issued by " + ", ".join(entry.certificate_issuer))
+    return "; ".join(parts)
+
+
+def _cert_id_rows(fields: Table, cert_id: CertIdInfo | None, prefix: str = "") -> None:
+    if cert_id is None:
+        fields.add_row(f"{prefix}Certificate id", Text("(unreadable)", style="red"))
+        return
+    serial = format(cert_id.serial, "x")
+    fields.add_row(f"{prefix}Serial", _colon_hex(serial if len(serial) % 2 == 0 else "0" + serial))
+    fields.add_row(f"{prefix}Hash algorithm", cert_id.hash_algorithm)
+    fields.add_row(f"{prefix}Issuer name hash", cert_id.issuer_name_hash)
+    fields.add_row(f"{prefix}Issuer key hash", cert_id.issuer_key_hash)
+
+
+def _when(moment: object) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC" if moment is not None else "(none)"
+
+
+def render_ocsp_response(info: OcspResponseInfo) -> RenderableType:
+    """An OCSP response: its status, the responder, each answer with its certID and times."""
+    head = Text(info.sentence(), style="bold")
+    fields = _fields()
+    status = Text(info.response_status, style="bold green" if info.successful else "bold red")
+    fields.add_row("Response status", status)
+    parts: list[RenderableType] = [head, *unreadable_lines(info.unreadable), Text(""), fields]
+    if not info.successful:
+        return Group(*parts)
+    fields.add_row("Responder", info.responder or "(unreadable)")
+    fields.add_row("Produced at", _when(info.produced_at))
+    fields.add_row("Signature", info.signature_algorithm or "(unreadable)")
+    fields.add_row("Nonce", info.nonce or Text("(none: a replayed answer cannot be told apart)", style="dim"))
+    carried = "\n".join(info.certificates) if info.certificates else Text(
+        "(none: signed by the issuer itself, or the client must have the responder's certificate)",
+        style="dim")
+    fields.add_row("Certificates", carried)
+    for number, single in enumerate(info.responses, 1):
+        answer = _fields()
+        state = Text(single.status, style=OCSP_STATUS_STYLE.get(single.status, ""))
+        if single.status == "revoked":
+            state.append(f" on {_when(single.revoked_at)}" + (f" ({single.reason})" if single.reason else ""))
+        answer.add_row("Status", state)
+        _cert_id_rows(answer, single.cert_id)
+        answer.add_row("This update", _when(single.this_update))
+        nxt = Text(_when(single.next_update) if single.next_update else "(none: newer news at any time)")
+        if single.next_update is not None and info.now > single.next_update:
+            nxt.append("  past: stale", style="bold red")
+        answer.add_row("Next update", nxt)
+        parts += [Text(""), Text(f"Answer {number}", style="bold underline"), answer]
+    parts += [Text(""), Text("Extensions", style="bold underline"), render_extensions(info.extensions)]
+    return Group(*parts)
+
+
+def render_ocsp_check(result: OcspCheck) -> RenderableType:
+    """A response checked against the certificate it answers about and its issuer, step by step."""
+    check = result.check
+    if check is None:
+        return Group(Text("Check against the issuer", style="bold underline"),
+                     Text(result.sentence(), style="yellow"))
+    bad = check.status == "revoked" or any(not s.ok for s in check.steps)
+    parts: list[RenderableType] = [
+        Text("Check against the issuer", style="bold underline"),
+        Text(result.sentence(), style="bold red" if bad else "bold green"),
+    ]
+    steps = _fields()
+    for step in check.steps:
+        mark = Text("✔ " if step.ok else "✘ ", style="green" if step.ok else "bold red")
+        line = Text(step.message)
+        if step.fix:
+            line.append(f"\nfix: {step.fix}", style="dim")
+        steps.add_row(mark + Text(step.title, style="bold"), line)
+    parts.append(steps)
+    return Group(*parts)
+
+
+def render_ocsp_request(info: OcspRequestInfo) -> RenderableType:
+    """An OCSP request: the certificate asked about (its certID) and the nonce."""
+    fields = _fields()
+    for number, cert_id in enumerate(info.cert_ids, 1):
+        _cert_id_rows(fields, cert_id, f"{number}. " if len(info.cert_ids) > 1 else "")
+    fields.add_row("Nonce", info.nonce or Text("(none)", style="dim"))
+    parts: list[RenderableType] = [
+        Text(info.sentence(), style="bold"), *unreadable_lines(info.unreadable), Text(""), fields,
+        Text(""), Text("Extensions", style="bold underline"), render_extensions(info.extensions),
+    ]
     return Group(*parts)
 
 
@@ -273,6 +393,10 @@ def render_info(
         return render_crl(info, crl_limit)
     if isinstance(info, KeyInfo):
         return render_key(info, matches, password_hint)
+    if isinstance(info, OcspResponseInfo):
+        return render_ocsp_response(info)
+    if isinstance(info, OcspRequestInfo):
+        return render_ocsp_request(info)
     return render_container(info, password_hint)
 
 
@@ -411,8 +535,10 @@ def der_tree(node: DerNode, tree: Tree | None = None) -> Tree:
 
 __all__ = [
     "KIND_LABEL",
+    "OCSP_STATUS_STYLE",
     "SEVERITY_STYLE",
     "der_tree",
+    "entry_extension_text",
     "expiry_style",
     "hex_dump",
     "hex_row",
@@ -427,6 +553,9 @@ __all__ = [
     "render_findings",
     "render_info",
     "render_key",
+    "render_ocsp_check",
+    "render_ocsp_request",
+    "render_ocsp_response",
     "render_problems",
     "render_sweep",
 ]

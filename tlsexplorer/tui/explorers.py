@@ -34,6 +34,8 @@ class Explorer:
     """What a person can do there."""
     screen: str
     """``module:Class`` of its :class:`ExplorerScreen`."""
+    wide: bool = False
+    """Home shows it as one line across the whole row (the course: the path through the others)."""
 
     def load(self) -> type[ExplorerScreen]:
         """Import and return the screen class."""
@@ -114,6 +116,15 @@ EXPLORERS: tuple[Explorer, ...] = (
         actions="HTTPS on 127.0.0.1, a probe like openssl s_client, the course's trust errors with "
         "curl and openssl, plain HTTP vs TLS on the wire",
         screen="tlsexplorer.tui.screens.tls:TlsScreen",
+    ),
+    Explorer(
+        id="course",
+        title="Course",
+        key="f10",
+        concept="Plain HTTP to HTTPS on your own CA in eight lessons:",
+        actions="predict, do it here, get checked; F12 the coach",
+        screen="tlsexplorer.tui.screens.course:CourseScreen",
+        wide=True,
     ),
 )
 

@@ -54,4 +54,21 @@ class CheckSignature:
     """PEM or DER of its issuer's certificate."""
 
 
-__all__ = ["CheckSignature", "OpenFiles", "OpenPem", "VerifyChain"]
+@dataclass(frozen=True)
+class CrackText:
+    """Symmetric: put this ciphertext in the Crack tab (the course's Caesar challenge)."""
+
+    ciphertext: str
+
+
+@dataclass(frozen=True)
+class FernetMaterial:
+    """Symmetric: put this key and this token in the Fernet tab (the course's Fernet challenge)."""
+
+    key: str
+    """The key, 44 characters of url-safe base64."""
+    token: str
+    """The token."""
+
+
+__all__ = ["CheckSignature", "CrackText", "FernetMaterial", "OpenFiles", "OpenPem", "VerifyChain"]

@@ -122,6 +122,13 @@ if TYPE_CHECKING:
         OcspResponder as OcspResponder,
         ResponderEvent as ResponderEvent,
     )
+    from tlsexplorer.core.ca.rules import (
+        check_days as check_days,
+        check_days_or_end as check_days_or_end,
+        check_p12_password as check_p12_password,
+        check_password as check_password,
+        resolve_validity as resolve_validity,
+    )
     from tlsexplorer.core.ca.store import (
         CA_CERT as CA_CERT,
         CA_KEY as CA_KEY,
@@ -140,10 +147,6 @@ if TYPE_CHECKING:
         build_root as build_root,
         build_signed as build_signed,
         ca_key_is_encrypted as ca_key_is_encrypted,
-        check_days as check_days,
-        check_days_or_end as check_days_or_end,
-        check_p12_password as check_p12_password,
-        check_password as check_password,
         csr_name as csr_name,
         csr_paths as csr_paths,
         is_encrypted_pem as is_encrypted_pem,
@@ -152,7 +155,6 @@ if TYPE_CHECKING:
         load_ca as load_ca,
         load_csr as load_csr,
         load_private_key as load_private_key,
-        resolve_validity as resolve_validity,
         sanitize_name as sanitize_name,
         save as save,
     )

@@ -29,15 +29,8 @@ from tlsexplorer.core.ca.build import (
     parse_network,
     parse_san,
 )
-from tlsexplorer.core.ca.store import (
-    CaRequest,
-    LeafRequest,
-    check_days,
-    check_days_or_end,
-    check_p12_password,
-    check_password,
-    sanitize_name,
-)
+from tlsexplorer.core.ca.rules import check_days, check_days_or_end, check_p12_password, check_password
+from tlsexplorer.core.ca.store import CaRequest, LeafRequest, sanitize_name
 from tlsexplorer.core.errors import TlsxError, UsageError
 from tlsexplorer.core.timeutil import parse_iso8601
 

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 import tlsexplorer.core.ca.build as ca
 import tlsexplorer.core.ca.registry as registry
 import tlsexplorer.core.x509.safe as safe
+from tlsexplorer.core.ca.rules import check_p12_password, check_password, resolve_validity
 from tlsexplorer.core.der import name_bytes
 from tlsexplorer.core.errors import (
     InvalidInput,
@@ -246,76 +247,6 @@ def read_ca_chain(ca_dir: str | Path) -> tuple[x509.Certificate, ...]:
     cert = _load_certs(folder / CA_CERT)[0]
     chain = _load_certs(folder / CHAIN) if (folder / CHAIN).exists() else [cert]
     return tuple(chain) if chain[0] == cert else (cert, *chain)
-
-
-def check_days(days: int | None) -> None:
-    """Refuse a validity of less than one day.
-
-    Raises:
-        UsageError: ``days`` is 0 or negative.
-    """
-    if days is not None and days <= 0:
-        raise UsageError(f"the validity must be at least one day, not {days}")
-
-
-def check_days_or_end(days: int | None, not_after: dt.datetime | None) -> None:
-    """Refuse a validity given both as a number of days and as an end date.
-
-    Raises:
-        UsageError: both were given.
-    """
-    if days is not None and not_after is not None:
-        raise UsageError("give a number of days or an end date, not both")
-
-
-def check_password(password: bytes | None) -> None:
-    """Refuse an empty passphrase for a new key (None: the key is not encrypted).
-
-    Raises:
-        UsageError: ``password`` is empty.
-    """
-    if password is not None and not password:
-        raise UsageError("the passphrase is empty; give a non-empty one, or none for an unencrypted key")
-
-
-def check_p12_password(p12: bool, password: bytes | None) -> None:
-    """Refuse a PKCS#12 bundle without a password.
-
-    Raises:
-        UsageError: ``p12`` with no or an empty password.
-    """
-    if p12 and not password:
-        raise UsageError("a PKCS#12 bundle needs a non-empty password")
-
-
-def resolve_validity(
-    now: dt.datetime,
-    days: int | None,
-    not_before: dt.datetime | None,
-    not_after: dt.datetime | None,
-    default_days: int,
-) -> tuple[dt.datetime, dt.datetime]:
-    """The (start, end) from days or explicit dates; start defaults to ``now``.
-
-    Raises:
-        UsageError: both days and an end date, a non-positive day count, an
-            end before the start, or an end past the year 9999.
-    """
-    check_days_or_end(days, not_after)
-    check_days(days)
-    start = as_utc(not_before) if not_before is not None else as_utc(now)
-    latest = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc)  # X.509's last instant
-    try:
-        end = as_utc(not_after) if not_after is not None else start + dt.timedelta(days=days or default_days)
-        too_late = end > latest
-    except OverflowError:
-        end, too_late = latest, True
-    if too_late:
-        raise UsageError(f"the validity would run past {latest:%Y-%m-%d}, the last date X.509 can hold; "
-                         "give fewer days or an earlier end date")
-    if end <= start:
-        raise UsageError("the certificate would end before it starts; check the validity dates")
-    return start, end
 
 
 @dataclass(frozen=True)
@@ -869,41 +800,3 @@ def build_signed(
         "sign", files, cert, issuer_chain=issuer.chain, csr=csr, changes=changes, notes=tuple(notes),
         recorded_in=issuer.directory,
     )
-
-
-__all__ = [
-    "CA_CERT",
-    "CA_KEY",
-    "CHAIN",
-    "ISSUED",
-    "Action",
-    "CaRequest",
-    "IssuedPaths",
-    "LeafRequest",
-    "LoadedCa",
-    "Product",
-    "WrittenFile",
-    "build_csr",
-    "build_intermediate",
-    "build_leaf",
-    "build_root",
-    "build_signed",
-    "ca_key_is_encrypted",
-    "check_days",
-    "check_days_or_end",
-    "check_p12_password",
-    "check_password",
-    "csr_name",
-    "csr_paths",
-    "is_encrypted_pem",
-    "is_self_signed",
-    "issued_paths",
-    "load_ca",
-    "load_csr",
-    "load_private_key",
-    "product_folder",
-    "read_ca_chain",
-    "resolve_validity",
-    "sanitize_name",
-    "save",
-]

@@ -6,7 +6,7 @@ import warnings
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import (
     AuthorityInformationAccessOID,
@@ -187,7 +187,7 @@ def _facts(cert: x509.Certificate) -> _Facts:
 
 
 def _facts_unchecked(cert: x509.Certificate) -> _Facts:
-    der = cert.public_bytes(serialization.Encoding.DER)
+    der = safe.certificate_der(cert)
     raw: _Raw | None
     raw_error: str | None = None
     try:

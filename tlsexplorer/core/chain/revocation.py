@@ -46,7 +46,7 @@ from cryptography.x509.oid import (
 import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.chain.model import Finding, RevocationCheck
 from tlsexplorer.core.chain.names import same_name
-from tlsexplorer.core.der import read_tlv
+from tlsexplorer.core.der import encode_integer, read_tlv
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.files import check_size
 from tlsexplorer.core.text import printable
@@ -216,6 +216,21 @@ def _crl_signature(item: Crl, issuer: x509.Certificate) -> str | None:
     if isinstance(usage, x509.KeyUsage) and not usage.crl_sign:
         return "the issuer's key usage does not include cRLSign: it may not sign CRLs"
     return None
+
+
+def _entry(item: Crl, serial: int) -> x509.RevokedCertificate | None:
+    """The CRL's entry for ``serial``, None when it is not listed.
+
+    The library reads every entry when it loads a CRL and refuses any INTEGER not in its one DER
+    encoding, so a listed serial's encoding is among the CRL's bytes: when ``bytes.find`` (C,
+    a few milliseconds on 200,000 entries) does not find it, it is not listed, without the
+    library's walk over every entry. When it is found, the library looks it up.
+    """
+    crl = item.crl
+    assert crl is not None
+    if item.der and encode_integer(serial) not in item.der:
+        return None
+    return crl.get_revoked_certificate_by_serial_number(serial)
 
 
 def _scope(crl: x509.CertificateRevocationList, cert: x509.Certificate) -> str | None:
@@ -416,7 +431,7 @@ def _one_crl(
             else "it has no issuing distribution point: it covers every certificate of its issuer.",
         )
     )
-    entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+    entry = _entry(item, cert.serial_number)
     serial = f"{cert.serial_number:x}"
     if entry is None:
         steps.append(Finding(index, "crl_entry", True, f"serial {serial} is not listed: not revoked."))

@@ -9,9 +9,7 @@ command line can point at the same one.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import os
-import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +46,8 @@ class SystemTrust:
 
 def candidate_bundles() -> list[tuple[str, str]]:
     """Bundle files worth trying, as (path, source), best first."""
+    import ssl  # only when the system roots are asked for: it costs milliseconds to import
+
     found: list[tuple[str, str]] = []
     paths = ssl.get_default_verify_paths()
     for env in ("SSL_CERT_FILE",):
@@ -58,6 +58,8 @@ def candidate_bundles() -> list[tuple[str, str]]:
         if value:
             found.append((value, "platform"))
     found.extend((path, "platform") for path in WELL_KNOWN_BUNDLES)
+    import importlib.util
+
     spec = importlib.util.find_spec("certifi")
     if spec is not None and spec.origin:
         found.append((str(Path(spec.origin).parent / "cacert.pem"), "certifi"))

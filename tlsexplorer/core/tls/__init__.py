@@ -130,16 +130,17 @@ if TYPE_CHECKING:
         CLIENT_TIMEOUT as CLIENT_TIMEOUT,
         DEFAULT_PORT as DEFAULT_PORT,
         DEFAULT_SECRET as DEFAULT_SECRET,
-        LOOPBACK as LOOPBACK,
-        ConnectionEvent as ConnectionEvent,
         LabServer as LabServer,
-        ServerFiles as ServerFiles,
-        ca_issued_files as ca_issued_files,
         describe_server_error as describe_server_error,
         free_port as free_port,
+        page as page,
+    )
+    from tlsexplorer.core.tls.server_events import ConnectionEvent as ConnectionEvent
+    from tlsexplorer.core.tls.server_files import (
+        ServerFiles as ServerFiles,
+        ca_issued_files as ca_issued_files,
         key_is_encrypted as key_is_encrypted,
         load_server_context as load_server_context,
-        page as page,
     )
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

@@ -61,6 +61,7 @@ from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
 
 if TYPE_CHECKING:
     from tlsexplorer.core.chain.model import ChainReport
+    from tlsexplorer.core.tls.stapling import StapledResponse
 
 #: Seconds for the whole probe: every connection, handshake and wait in it.
 DEFAULT_TIMEOUT = 10.0
@@ -194,6 +195,8 @@ class ProbeResult:
     """The Chain explainer's report on the sent chain (None when it did not run)."""
     client_certificate: PeerCertificate | None = None
     """The client certificate the probe presented (mutual TLS; sent when the server asks for one)."""
+    stapled: StapledResponse | None = field(default=None, compare=False)
+    """What the server stapled when asked for OCSP stapling (``status=True``; None when not asked)."""
 
     @property
     def ok(self) -> bool:
@@ -210,6 +213,7 @@ class ProbeResult:
             "tls_version": self.tls_version,
             "cipher": self.cipher,
             "alpn": self.alpn,
+            "ocsp_stapling": self.stapled.to_json() if self.stapled is not None else None,
             "verified": self.verified,
             "insecure": self.insecure,
             "error": self.error,
@@ -682,6 +686,7 @@ def probe(
     cert_hint: str = CLIENT_CERT_HINT,
     key_hint: str = CLIENT_KEY_HINT,
     route: Route = DIRECT,
+    status: bool = False,
 ) -> ProbeResult:
     """Connect to ``host:port``, verify, and report what was negotiated and sent.
 
@@ -710,6 +715,8 @@ def probe(
         cert_hint: where a client certificate and key are given, for the messages.
         key_hint: where the client key is given, for the messages.
         route: through a proxy, after a STARTTLS opening (:mod:`tlsexplorer.core.tls.connect`).
+        status: also ask for OCSP stapling, like ``openssl s_client -status``
+            (:func:`tlsexplorer.core.tls.stapling.ask_for_staple`).
 
     Raises:
         UsageError: a CA file without a certificate.
@@ -769,9 +776,15 @@ def probe(
             f"names {name}); anyone in the middle could have answered. {would[:1].upper()}{would[1:]}."
         )
     chain, method = _sent_chain(host, port, sni, leaf, deadline, identity, route)
+    stapled = None
+    if status:
+        from tlsexplorer.core.tls.stapling import ask_for_staple
+
+        stapled = ask_for_staple(host, port, sni, deadline.left, now or utcnow(), ca_pems)
     result = ProbeResult(
         connected=True, tls_version=version, cipher=cipher, alpn=alpn, verified=verified, error=error,
-        peer_chain=chain, chain_method=method, warnings=tuple(warnings), **base,  # type: ignore[arg-type]
+        peer_chain=chain, chain_method=method, warnings=tuple(warnings), stapled=stapled,
+        **base,  # type: ignore[arg-type]
     )
     if explain and chain:
         result = _with_explanation(result, ca_pems, system_roots or not ca_pems, name, now or utcnow())

@@ -24,9 +24,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from tlsexplorer.core.errors import InvalidInput
+from tlsexplorer.core.listen import LOOPBACK
 from tlsexplorer.core.tls.probe import client_context
 from tlsexplorer.core.tls.records import MAX_RECORDED_BYTES, Exchange, Segment
-from tlsexplorer.core.tls.server import LOOPBACK
 
 # ---------------------------------------------------------------------------
 # The recorder

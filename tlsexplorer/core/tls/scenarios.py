@@ -22,7 +22,8 @@ from tlsexplorer.core.ca.build import private_key_pem
 from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.core.files import FileToWrite, write_files
 from tlsexplorer.core.tls.probe import ProbeResult, probe
-from tlsexplorer.core.tls.server import LabServer, ServerFiles, load_server_context
+from tlsexplorer.core.tls.server import LabServer
+from tlsexplorer.core.tls.server_files import ServerFiles, load_server_context
 from tlsexplorer.core.x509.browsers import LOADED, BrowserVerdict
 from tlsexplorer.samples import SAMPLES_DIR
 

@@ -27,28 +27,19 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 
 import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.errors import (
-    FileAccessError,
-    InvalidInput,
-    PasswordRequired,
     TlsxError,
-    UsageError,
-    WrongPassword,
 )
-from tlsexplorer.core.files import read_file
+from tlsexplorer.core.listen import LOOPBACK, listen
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
-
-LOOPBACK = "127.0.0.1"
-"""The only address the lab server listens on."""
+from tlsexplorer.core.tls.server_events import ConnectionEvent, EventLog
 
 DEFAULT_PORT = 8443
 """The port ``tls serve`` uses when none is given."""
@@ -66,178 +57,10 @@ MAX_REQUEST = 16 * 1024
 MAX_CONNECTIONS = 1024
 #: File descriptors kept free for everything but connections.
 FD_RESERVE = 64
-#: Connections the kernel holds for the server before it accepts them.
-LISTEN_BACKLOG = 1024
 #: Longest pause (seconds) between accept() attempts when file descriptors ran out.
 ACCEPT_BACKOFF_MAX = 1.0
 #: A notice (at the cap, out of descriptors) is said at most once in this many seconds.
 NOTICE_INTERVAL = 60.0
-
-
-@dataclass(frozen=True)
-class ServerFiles:
-    """Where a server's certificate chain and key come from."""
-
-    cert: Path
-    """PEM file: the server certificate first, then its intermediates."""
-    key: Path
-    """PEM file with the private key (maybe encrypted)."""
-
-
-def ca_issued_files(ca_dir: Path, name: str) -> ServerFiles:
-    """The full chain and key the CA workbench wrote for ``name`` in ``ca_dir``.
-
-    Uses the CA store's own layout (``issued/NAME.fullchain.pem`` and
-    ``issued/NAME.key.pem``).
-
-    Raises:
-        FileAccessError: the folder has no certificate issued under that name.
-    """
-    fullchain = ca_dir / "issued" / f"{name}.fullchain.pem"
-    key = ca_dir / "issued" / f"{name}.key.pem"
-    try:
-        import tlsexplorer.core.ca.store as ca_store
-        paths: Any = getattr(ca_store, "issued_paths", None)
-        if paths is not None:
-            found = paths(ca_dir, name)
-            fullchain = Path(getattr(found, "fullchain", fullchain))
-            key = Path(getattr(found, "key", key))
-    except ImportError:
-        pass
-    for path in (fullchain, key):
-        if not path.is_file():
-            raise FileAccessError(
-                f"{path}: no such file; issue a certificate named {name!r} in {ca_dir} first "
-                f"(tlsexplorer ca issue) or check --ca and --name"
-            )
-    return ServerFiles(fullchain, key)
-
-
-def key_is_encrypted(data: bytes) -> bool:
-    """True when a PEM private key needs a passphrase."""
-    return b"ENCRYPTED" in data.split(b"-----END", 1)[0]
-
-
-def load_server_context(
-    files: ServerFiles,
-    password: bytes | None = None,
-    *,
-    client_ca: Path | None = None,
-    password_hint: str = "--key-password-file FILE (or type it at the prompt)",
-) -> ssl.SSLContext:
-    """Check the certificate and key, then build the server's SSL context.
-
-    The checks come first so each problem has its own message: no
-    certificate in the file, an encrypted key without a passphrase, a wrong
-    passphrase, a key that does not belong to the certificate. ``password_hint``
-    says where the passphrase is given (the CLI's option, or the TUI's field).
-
-    Raises:
-        InvalidInput: unreadable PEM, a key that does not match, or a client CA
-            file without a certificate (PEM or DER).
-        PasswordRequired: the key is encrypted and no passphrase was given.
-        WrongPassword: the passphrase does not open the key.
-        FileAccessError: a file is missing or unreadable.
-    """
-    cert_data = read_file(files.cert)
-    key_data = read_file(files.key)
-    try:
-        certs = x509.load_pem_x509_certificates(cert_data)
-    except Exception as exc:  # the library fails in ways it does not document (a v7 certificate)
-        why = "" if isinstance(exc, ValueError) and "PEM" in str(exc) else f" ({safe.explain(exc)})"
-        raise InvalidInput(f"{files.cert}: no PEM certificate found{why}; give the server's certificate "
-                           "(its full chain, leaf first)") from None
-    unreadable = safe.problems(certs[0])
-    if unreadable:
-        raise InvalidInput(f"{files.cert}: the certificate cannot be served: "
-                           f"{'; '.join(u.sentence for u in unreadable)}")
-    encrypted = key_is_encrypted(key_data)
-    if encrypted and password is None:
-        raise PasswordRequired(f"{files.key} is encrypted; give its passphrase with {password_hint}")
-    if encrypted and not password:  # typed nothing at the prompt, or an empty file
-        raise WrongPassword(f"an empty passphrase does not open {files.key}; give the one it was "
-                            "written with")
-    try:
-        key = serialization.load_pem_private_key(key_data, password if encrypted else None)
-    except ValueError as exc:
-        if encrypted:
-            raise WrongPassword(f"the passphrase does not open {files.key}; check it and try again") from None
-        raise InvalidInput(f"{files.key}: not a PEM private key ({safe.explain(exc)})") from None
-    except TypeError:
-        raise InvalidInput(f"{files.key}: cannot be read as a private key") from None
-    except Exception as exc:  # cryptography raises UnsupportedAlgorithm for odd keys
-        raise InvalidInput(f"{files.key}: cannot be read as a private key ({safe.explain(exc)})") from None
-    leaf_key = certs[0].public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    own_key = key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    if leaf_key != own_key:
-        raise InvalidInput(
-            f"{files.key} does not belong to the certificate in {files.cert} "
-            f"({certs[0].subject.rfc4514_string()}); give the key the certificate was issued for"
-        )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    try:
-        context.load_cert_chain(str(files.cert), str(files.key), password=password if encrypted else None)
-    except ssl.SSLError as exc:
-        raise InvalidInput(f"OpenSSL refused {files.cert} with {files.key}: {exc.reason or exc}") from None
-    context.set_alpn_protocols(["http/1.1"])
-    if client_ca is not None:
-        from tlsexplorer.core.tls.probe import load_trust
-
-        what = "the client CA's certificate for mutual TLS"
-        load_trust(context, read_file(client_ca), str(client_ca), what)
-        context.verify_mode = ssl.CERT_REQUIRED
-    return context
-
-
-@dataclass(frozen=True)
-class ConnectionEvent:
-    """One connection the server saw, and how it went."""
-
-    number: int
-    """1 for the first connection."""
-    peer: str
-    """The client's address and port."""
-    tls: bool
-    """False for plain HTTP."""
-    sni: str | None = None
-    """The server name the client asked for (none for an IP address)."""
-    tls_version: str | None = None
-    """Negotiated version as Python names it (``TLSv1.3``)."""
-    cipher: str | None = None
-    """Negotiated cipher suite."""
-    alpn: str | None = None
-    """Negotiated application protocol."""
-    client_cert: str | None = None
-    """The client certificate's subject (mutual TLS)."""
-    request: str | None = None
-    """The request line (``GET / HTTP/1.1``; empty for an empty request)."""
-    status: int | None = None
-    """The HTTP status sent."""
-    error: str | None = None
-    """Why the connection failed, in words."""
-
-    def summary(self) -> str:
-        """One log line."""
-        parts = [f"#{self.number} {self.peer}"]
-        if self.tls:
-            if self.tls_version:
-                parts.append(f"{self.tls_version} {self.cipher}")
-                parts.append(f"SNI={self.sni or '-'}")
-                parts.append(f"ALPN={self.alpn or '-'}")
-            if self.client_cert:
-                parts.append(f"client={self.client_cert}")
-        else:
-            parts.append("plain HTTP")
-        if self.request is not None or self.status is not None:
-            parts.append(f'"{self.request or ""}" {self.status if self.status is not None else "-"}')
-        if self.error:
-            parts.append(f"error: {self.error}")
-        return "  ".join(parts)
 
 
 def describe_server_error(exc: BaseException) -> str:
@@ -348,12 +171,16 @@ class LabServer:
         max_connections: int = MAX_CONNECTIONS,
         on_notice: Callable[[str], None] | None = None,
         keylog: str | Path | None = None,
+        tls_layer: Callable[[Any, Any], Any] | None = None,
     ) -> None:
         if keylog is not None and context is not None:
             # For tests and cross-checks: OpenSSL appends this connection's secrets (NSS key log format).
             context.keylog_filename = str(keylog)
         self.context = context
-        """The server's TLS context (None: plain HTTP)."""
+        """The server's TLS context (None: plain HTTP, unless ``tls_layer`` is given)."""
+        self.tls_layer = tls_layer
+        """Makes each connection's TLS layer instead of Python's ssl: ``(stream, state) -> layer``
+        (``tls serve --staple``: :class:`tlsexplorer.core.tls.stapling.StaplingLayer`)."""
         self.requested_port = port
         """The port asked for (0: any free port)."""
         self.secret = secret
@@ -388,7 +215,7 @@ class LabServer:
     @property
     def tls(self) -> bool:
         """True when serving HTTPS."""
-        return self.context is not None
+        return self.context is not None or self.tls_layer is not None
 
     @property
     def address(self) -> tuple[str, int] | None:
@@ -418,7 +245,7 @@ class LabServer:
         """
         if self._thread is not None:
             return self
-        listener = _listen(self.requested_port)
+        listener = listen(self.requested_port)
         self._address = listener.getsockname()[:2]
         self.max_connections = connection_cap(self.max_connections)
         if self.on_event is not None or self.on_notice is not None:
@@ -546,8 +373,9 @@ class LabServer:
 
     async def _exchange(self, stream: _Stream, state: _State) -> None:
         conn: _Stream | _TlsStream = stream
-        if self.context is not None:
-            tls = _TlsStream(stream, self.context, state)
+        if self.tls:
+            tls = (self.tls_layer(stream, state) if self.tls_layer is not None
+                   else _TlsStream(stream, self.context, state))  # type: ignore[arg-type]
             try:
                 await tls.handshake()
             except ssl.SSLError as exc:
@@ -556,7 +384,7 @@ class LabServer:
                 raise
             finally:
                 state.sni = printable(tls.sni())
-            state.handshake_done(tls.obj)
+            state.info = tls.negotiated()
             conn = tls
         state.phase, state.received = "request", 0
         try:
@@ -594,29 +422,6 @@ _REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Al
 _OUT_OF_DESCRIPTORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
 
 
-def _listen(port: int) -> socket.socket:
-    """A non-blocking listening socket on 127.0.0.1:``port``."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((LOOPBACK, port))
-        sock.listen(LISTEN_BACKLOG)
-        sock.setblocking(False)
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            raise UsageError(
-                f"port {port} on {LOOPBACK} is already in use; pick another port "
-                "(0 picks any free one), or stop the program using it"
-            ) from None
-        if exc.errno == errno.EACCES:
-            raise UsageError(
-                f"port {port} needs administrator rights; use a port above 1023 such as 8443"
-            ) from None
-        raise UsageError(f"cannot listen on {LOOPBACK}:{port}: {exc.strerror}") from None
-    return sock
-
-
 def _response(status: int, body: bytes) -> bytes:
     head = (
         f"HTTP/1.1 {status} {_REASONS[status]}\r\nContent-Type: text/html; charset=utf-8\r\n"
@@ -644,15 +449,6 @@ class _State:
         self.request: str | None = None
         self.status: int | None = None
         self.error: str | None = None
-
-    def handshake_done(self, tls: ssl.SSLObject) -> None:
-        cipher = tls.cipher()
-        self.info = {
-            "tls_version": tls.version(),
-            "cipher": cipher[0] if cipher else None,
-            "alpn": tls.selected_alpn_protocol(),
-            "client_cert": _client_subject(tls),
-        }
 
     def event(self) -> ConnectionEvent:
         return ConnectionEvent(self.number, self.peer, self.tls, sni=self.sni, request=self.request,
@@ -774,6 +570,12 @@ class _TlsStream:
             self.incoming.write(data)
         await self._flush()  # the last flight, and TLS 1.3 session tickets
 
+    def negotiated(self) -> dict[str, str | None]:
+        """Version, cipher suite, ALPN and the client certificate's subject, once the handshake is done."""
+        cipher = self.obj.cipher()
+        return {"tls_version": self.obj.version(), "cipher": cipher[0] if cipher else None,
+                "alpn": self.obj.selected_alpn_protocol(), "client_cert": _client_subject(self.obj)}
+
     def sni(self) -> str | None:
         """The server name in the client's ClientHello, read by hand.
 
@@ -869,25 +671,6 @@ def _client_subject(tls: ssl.SSLObject) -> str | None:
     return printable(safe.rfc4514_or_none(cert) or "(unreadable subject)")
 
 
-class EventLog(deque[ConnectionEvent]):
-    """The server's recent connections, which a reader on another thread can wait for."""
-
-    def __init__(self, maxlen: int) -> None:
-        super().__init__(maxlen=maxlen)
-        self._changed = threading.Condition()
-
-    def append(self, event: ConnectionEvent) -> None:
-        """Keep ``event`` and wake whoever waits for it."""
-        with self._changed:
-            super().append(event)
-            self._changed.notify_all()
-
-    def wait_for(self, count: int = 1, timeout: float = 10.0) -> bool:
-        """Wait until at least ``count`` connections were logged (False when ``timeout`` passed first)."""
-        with self._changed:
-            return self._changed.wait_for(lambda: len(self) >= count, timeout)
-
-
 class _LogThread:
     """Hands events and notices to the listeners on a thread of their own, in order."""
 
@@ -940,29 +723,3 @@ def free_port() -> int:
         sock.bind((LOOPBACK, 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-__all__ = [
-    "ACCEPT_BACKOFF_MAX",
-    "CLIENT_TIMEOUT",
-    "DEFAULT_PORT",
-    "DEFAULT_SECRET",
-    "FD_RESERVE",
-    "LISTEN_BACKLOG",
-    "LOOPBACK",
-    "MAX_CONNECTIONS",
-    "MAX_REQUEST",
-    "NOTICE_INTERVAL",
-    "REQUEST_DEADLINE",
-    "ConnectionEvent",
-    "EventLog",
-    "LabServer",
-    "ServerFiles",
-    "ca_issued_files",
-    "connection_cap",
-    "describe_server_error",
-    "free_port",
-    "key_is_encrypted",
-    "load_server_context",
-    "page",
-]

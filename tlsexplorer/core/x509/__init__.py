@@ -3,7 +3,9 @@
 - :mod:`.dertree`: the DER tree the Inspector shows, every TLV with its offsets.
 - :mod:`.loader`: objects found in bytes by content, each problem kept with its place.
 - :mod:`.naming`: the one vocabulary: keys, key usages, EKUs, extensions, OIDs, general names.
-- :mod:`.model`: the frozen summaries of certificates, CSRs, CRLs and keys, and lint findings.
+- :mod:`.model`: the frozen summaries of certificates, CSRs, CRLs, OCSP requests and responses and
+  keys, and lint findings.
+- :mod:`.ocsp`: which OCSP structure some DER is (request or response), by its shape.
 - :mod:`.summary`: loaded objects turned into those summaries.
 - :mod:`.lint`: what strict clients say about a certificate.
 - :mod:`.sweep`: a folder at once: keys paired, chains grouped, problems flagged.
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     )
     from tlsexplorer.core.x509.loader import (
         KINDS as KINDS,
+        MAX_BASE64_TEXT as MAX_BASE64_TEXT,
+        OCSP_LABELS as OCSP_LABELS,
         PASSWORD_HINT as PASSWORD_HINT,
         PEM_BLOCK as PEM_BLOCK,
         LoadedObject as LoadedObject,
@@ -44,6 +48,8 @@ if TYPE_CHECKING:
         pem_blocks as pem_blocks,
     )
     from tlsexplorer.core.x509.model import (
+        OCSP_STATUS_MEANING as OCSP_STATUS_MEANING,
+        CertIdInfo as CertIdInfo,
         CertificateInfo as CertificateInfo,
         ContainerInfo as ContainerInfo,
         CrlInfo as CrlInfo,
@@ -52,6 +58,9 @@ if TYPE_CHECKING:
         Finding as Finding,
         Info as Info,
         KeyInfo as KeyInfo,
+        OcspRequestInfo as OcspRequestInfo,
+        OcspResponseInfo as OcspResponseInfo,
+        OcspSingleInfo as OcspSingleInfo,
         PublicKeyInfo as PublicKeyInfo,
         RevokedEntry as RevokedEntry,
     )
@@ -69,6 +78,7 @@ if TYPE_CHECKING:
         oid_name as oid_name,
         short_name as short_name,
     )
+    from tlsexplorer.core.x509.ocsp import ocsp_kind as ocsp_kind
     from tlsexplorer.core.x509.recent import (
         MAX_RECENT as MAX_RECENT,
         STDIN_FOLDER_PREFIX as STDIN_FOLDER_PREFIX,
@@ -84,6 +94,9 @@ if TYPE_CHECKING:
         decode_extensions as decode_extensions,
         key_info as key_info,
         object_title as object_title,
+        ocsp_request_info as ocsp_request_info,
+        ocsp_response_info as ocsp_response_info,
+        ocsp_title as ocsp_title,
         public_key_info as public_key_info,
         spki_fingerprint as spki_fingerprint,
         summarize as summarize,

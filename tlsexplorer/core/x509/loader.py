@@ -2,9 +2,10 @@
 
 :func:`load_objects` finds everything a person is likely to have in a file:
 PEM with any number of blocks in any order (text between them, CRLF, leading
-garbage), DER, PKCS#7 (PEM or DER), PKCS#12, private keys (PKCS#1, PKCS#8,
-SEC1, OpenSSH; encrypted ones are listed even without their passphrase),
-public keys (SPKI, PKCS#1, OpenSSH), CSRs and CRLs. A block it cannot read
+garbage), DER, DER as bare base64 text, PKCS#7 (PEM or DER), PKCS#12, private
+keys (PKCS#1, PKCS#8, SEC1, OpenSSH; encrypted ones are listed even without
+their passphrase), public keys (SPKI, PKCS#1, OpenSSH), CSRs, CRLs, and OCSP
+requests and responses (``openssl ocsp -reqout/-respout``). A block it cannot read
 becomes a problem naming its line and the reason; the rest is still read.
 Nothing escapes it but a result (or, for a bug of ours, a crash the tests look
 for).
@@ -27,11 +28,10 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
 from tlsexplorer.core.der import decode_oid, read_tlv, tlv_length
 from tlsexplorer.core.errors import InvalidInput, TlsxError
+from tlsexplorer.core.x509.ocsp import ocsp_kind
 from tlsexplorer.core.x509.safe import explain, load_error
 
 PEM_BLOCK = re.compile(
@@ -49,6 +49,8 @@ KINDS = (
     "public_key",
     "pkcs12",
     "pkcs7",
+    "ocsp_response",
+    "ocsp_request",
 )
 
 #: What a person passes to open encrypted material (named in notes).
@@ -58,6 +60,11 @@ CERT_LABELS = frozenset({"CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE
 CSR_LABELS = frozenset({"CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"})
 CRL_LABELS = frozenset({"X509 CRL"})
 PKCS7_LABELS = frozenset({"PKCS7", "PKCS #7 SIGNED DATA", "CMS", "CERTIFICATE CHAIN"})
+#: OpenSSL's PEM labels for OCSP (PEM_STRING_OCSP_REQUEST, PEM_STRING_OCSP_RESPONSE).
+OCSP_LABELS = {"OCSP RESPONSE": "ocsp_response", "OCSP REQUEST": "ocsp_request"}
+#: Largest bare base64 text read as DER (a big CRL in base64 stays well under it).
+MAX_BASE64_TEXT = 64 * 1024 * 1024
+_BASE64_TEXT = re.compile(rb"[A-Za-z0-9+/=\s]+")
 PRIVATE_LABELS = {
     "PRIVATE KEY": "PKCS#8",
     "ENCRYPTED PRIVATE KEY": "PKCS#8",
@@ -314,6 +321,8 @@ class _Reader:
         self.problems: list[str] = []
         self.notes: list[str] = []
         self.recognised = True
+        self.der_format = "DER"
+        """How DER arrived: ``DER``, or ``base64`` (bare base64 text, as openssl ocsp and HTTP GET use)."""
 
     # Single objects -------------------------------------------------------
 
@@ -328,6 +337,7 @@ class _Reader:
     def private_key(
         self, der: bytes, pem: bytes, fmt: str, where: str, line: int, offset: int, label: str
     ) -> LoadedObject:
+        from cryptography.hazmat.primitives import serialization
         """A private key; encrypted ones without a (right) passphrase stay listed."""
         encrypted = (
             label == "ENCRYPTED PRIVATE KEY"
@@ -383,6 +393,8 @@ class _Reader:
     def pkcs7(
         self, der: bytes, where: str, line: int, offset: int, pem: bytes, label: str, fmt: str
     ) -> LoadedObject:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.serialization import pkcs7
         certs, warned = _quiet(lambda: pkcs7.load_der_pkcs7_certificates(der))
         children = tuple(
             LoadedObject(
@@ -414,6 +426,8 @@ class _Reader:
         )
 
     def pkcs12(self, der: bytes, where: str, offset: int) -> LoadedObject:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.serialization import pkcs12
         # A file without a password opens whatever password is given: try none after the one given.
         attempts: list[bytes | None] = [None, b""]
         if self.password:
@@ -492,9 +506,42 @@ class _Reader:
             note=note,
         )
 
+    def ocsp(
+        self, der: bytes, kind: str, where: str, line: int, offset: int, pem: bytes, label: str, fmt: str
+    ) -> LoadedObject:
+        """An OCSP response (the certificates it carries as its items) or request."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.x509 import ocsp
+        what = "response" if kind == "ocsp_response" else "request"
+        try:
+            if kind == "ocsp_request":
+                value, warned = _quiet(lambda: ocsp.load_der_ocsp_request(der))
+            else:
+                value, warned = _quiet(lambda: ocsp.load_der_ocsp_response(der))
+        except Exception as exc:  # the library can fail in ways it does not document
+            raise InvalidInput(f"{where}: the OCSP {what} is unreadable ({_reason(exc)})") from None
+        children: list[LoadedObject] = []
+        if kind == "ocsp_response":
+            carried: list[x509.Certificate] = []
+            try:
+                if value.response_status == ocsp.OCSPResponseStatus.SUCCESSFUL:
+                    carried = list(value.certificates)
+            except Exception as exc:  # its certificates cannot be read: said, the rest still shown
+                self.problems.append(f"{where}: the OCSP response's certificates cannot be read "
+                                     f"({_reason(exc)})")
+            for i, cert in enumerate(carried, 1):
+                cert_der = cert.public_bytes(serialization.Encoding.DER)
+                children.append(LoadedObject("certificate", "X.509", f"{where}, certificate {i}", 0, offset,
+                                             cert_der, b"", cert))
+        return LoadedObject(
+            kind, f"OCSP {what} ({fmt})", where, line, offset, der, pem, value,
+            label=label, warnings=warned, children=tuple(children),
+        )
+
     # PEM ------------------------------------------------------------------
 
     def pem_block(self, block: PemBlock) -> None:
+        from cryptography.hazmat.primitives import serialization
         label = block.label
         where = f"line {block.line}"
         args = (where, block.line, block.start)
@@ -524,6 +571,8 @@ class _Reader:
             )
         elif label in PKCS7_LABELS:
             self.objects.append(self.pkcs7(block.der, *args, block.text, label, "PKCS#7 (PEM)"))
+        elif label in OCSP_LABELS:
+            self.objects.append(self.ocsp(block.der, OCSP_LABELS[label], *args, block.text, label, "PEM"))
         elif label in PRIVATE_LABELS:
             self.objects.append(self.private_key(block.der, block.text, PRIVATE_LABELS[label], *args, label))
         elif label in PUBLIC_LABELS:
@@ -566,6 +615,7 @@ class _Reader:
     # DER and other binary -------------------------------------------------
 
     def read_der(self) -> None:
+        from cryptography.hazmat.primitives import serialization
         data = self.data
         where = "byte 0"
         try:
@@ -582,11 +632,18 @@ class _Reader:
         if _is_pkcs12(data):
             self.objects.append(self.pkcs12(data, where, 0))
             return
+        kind = ocsp_kind(data)
+        if kind is not None:
+            try:
+                self.objects.append(self.ocsp(data, kind, where, 0, 0, b"", "", self.der_format))
+            except TlsxError as exc:
+                self.problems.append(str(exc))
+            return
         attempts: list[Callable[[], LoadedObject]] = [
-            lambda: self.certificate(data, where, 0, 0, b"", "", "X.509 (DER)"),
+            lambda: self.certificate(data, where, 0, 0, b"", "", f"X.509 ({self.der_format})"),
             lambda: LoadedObject(
                 "certificate_request",
-                "PKCS#10 (DER)",
+                f"PKCS#10 ({self.der_format})",
                 where,
                 0,
                 0,
@@ -596,7 +653,7 @@ class _Reader:
             ),
             lambda: LoadedObject(
                 "crl",
-                "X.509 CRL (DER)",
+                f"X.509 CRL ({self.der_format})",
                 where,
                 0,
                 0,
@@ -604,7 +661,7 @@ class _Reader:
                 b"",
                 *_quiet(lambda: x509.load_der_x509_crl(data))[:1],
             ),
-            lambda: self.pkcs7(data, where, 0, 0, b"", "", "PKCS#7 (DER)"),
+            lambda: self.pkcs7(data, where, 0, 0, b"", "", f"PKCS#7 ({self.der_format})"),
             lambda: self._der_private_key(data, where),
             lambda: LoadedObject(
                 "public_key",
@@ -629,19 +686,21 @@ class _Reader:
                 first_reason = first_reason or _reason(exc, data, "certificate")
                 continue
         self.problems.append(
-            "DER that is not a certificate, CSR, CRL, PKCS#7, PKCS#12, private or public key"
+            "DER that is not a certificate, CSR, CRL, OCSP, PKCS#7, PKCS#12, private or public key"
             + (f" (as a certificate: {first_reason})" if first_reason else "")
         )
 
     def _der_private_key(self, data: bytes, where: str) -> LoadedObject:
         if _looks_encrypted_pkcs8(data):
             return self.private_key(data, b"", "PKCS#8 (DER)", where, 0, 0, "ENCRYPTED PRIVATE KEY")
+        from cryptography.hazmat.primitives import serialization
         key, warned = _quiet(lambda: serialization.load_der_private_key(data, None))
         return LoadedObject(
             "private_key", "PKCS#8/PKCS#1/SEC1 (DER)", where, 0, 0, data, b"", key, warnings=warned
         )
 
     def read_ssh_public(self) -> None:
+        from cryptography.hazmat.primitives import serialization
         for number, row in enumerate(self.data.splitlines(), 1):
             text = row.strip()
             if not text or text.startswith(b"#"):
@@ -672,6 +731,9 @@ class _Reader:
             self.read_ssh_public()
         elif data[0] == 0x30:
             self.read_der()
+        elif (decoded := _bare_base64(data)) is not None:
+            self.data, self.der_format = decoded, "base64"
+            self.read_der()
         else:
             self.recognised = False
             self.problems.append(_not_recognised(data))
@@ -685,6 +747,21 @@ class _Reader:
             tuple(self.notes),
             self.recognised,
         )
+
+
+def _bare_base64(data: bytes) -> bytes | None:
+    """The DER in text that is base64 and nothing else (``openssl base64``, an OCSP GET's body,
+    a pasted blob): None when it is not, or does not decode to one whole DER element."""
+    if len(data) > MAX_BASE64_TEXT or _BASE64_TEXT.fullmatch(data) is None:
+        return None
+    try:
+        der = base64.b64decode(b"".join(data.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    try:
+        return der if der[:1] == b"\x30" and tlv_length(der) == len(der) else None
+    except InvalidInput:
+        return None
 
 
 def _other_pkcs7(exc: BaseException) -> bool:
@@ -762,6 +839,8 @@ def load_certificates(data: bytes, name: str = "input") -> list[x509.Certificate
                         der = _first_tlv(block.der) if block.label == "TRUSTED CERTIFICATE" else block.der
                         certs.append(x509.load_der_x509_certificate(der))
                     elif block.label in PKCS7_LABELS:
+                        from cryptography.hazmat.primitives.serialization import pkcs7
+
                         certs.extend(pkcs7.load_der_pkcs7_certificates(block.der))
                 except Exception as exc:  # the library can fail in ways it does not document
                     what = "certificate" if block.label in CERT_LABELS else "pkcs7"
@@ -772,6 +851,8 @@ def load_certificates(data: bytes, name: str = "input") -> list[x509.Certificate
             try:
                 certs.append(x509.load_der_x509_certificate(data))
             except Exception as exc:  # the library can fail in ways it does not document
+                from cryptography.hazmat.primitives.serialization import pkcs7
+
                 try:
                     certs.extend(pkcs7.load_der_pkcs7_certificates(data))
                 except Exception as exc7:
@@ -789,6 +870,8 @@ def load_certificates(data: bytes, name: str = "input") -> list[x509.Certificate
 
 __all__ = [
     "KINDS",
+    "MAX_BASE64_TEXT",
+    "OCSP_LABELS",
     "PASSWORD_HINT",
     "PEM_BLOCK",
     "LoadResult",

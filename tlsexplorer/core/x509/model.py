@@ -290,7 +290,30 @@ class RevokedEntry:
     revoked_at: dt.datetime
     """When it was revoked."""
     reason: str | None
-    """The reason code's name, when given."""
+    """The reason code's name as RFC 5280 spells it (``keyCompromise``), when given."""
+    invalidity_date: dt.datetime | None = None
+    """When the key is known or suspected to have been compromised (the invalidityDate entry extension)."""
+    certificate_issuer: tuple[str, ...] = ()
+    """The certificateIssuer entry extension (an indirect CRL: who issued this and the next entries)."""
+    extensions: tuple[ExtensionInfo, ...] = ()
+    """Every entry extension, decoded (reason, invalidity date, certificate issuer, unknown ones)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"serial", "revoked_at", "reason"}`` and, when present, the other entry extensions."""
+        out: dict[str, Any] = {
+            "serial": format(self.serial, "x"),
+            "revoked_at": format_iso8601(self.revoked_at),
+            "reason": self.reason,
+        }
+        if self.invalidity_date is not None:
+            out["invalidity_date"] = format_iso8601(self.invalidity_date)
+        if self.certificate_issuer:
+            out["certificate_issuer"] = list(self.certificate_issuer)
+        known = ("cRLReason", "invalidityDate", "certificateIssuer")
+        other = [e.to_json() for e in self.extensions if e.name not in known]
+        if other:
+            out["extensions"] = other
+        return out
 
 
 @dataclass(frozen=True)
@@ -321,12 +344,42 @@ class CrlInfo:
         """The next update is in the past."""
         return self.next_update is not None and self.now > self.next_update
 
+    def _extension_value(self, name: str) -> Any:
+        found = next((e for e in self.extensions if e.name == name), None)
+        return None if found is None else found.value
+
+    @property
+    def crl_number(self) -> int | None:
+        """The CRL number (RFC 5280 5.2.3): it grows with each CRL the issuer publishes."""
+        value = self._extension_value("cRLNumber")
+        return value if isinstance(value, int) else None
+
+    @property
+    def delta_of(self) -> int | None:
+        """For a delta CRL, the number of the base CRL it updates (the deltaCRLIndicator); else None."""
+        value = self._extension_value("deltaCRLIndicator")
+        return value if isinstance(value, int) else None
+
+    @property
+    def scope(self) -> dict[str, Any] | None:
+        """The issuing distribution point (which certificates this CRL covers), decoded; else None."""
+        value = self._extension_value("issuingDistributionPoint")
+        return value if isinstance(value, dict) and "hex" not in value else None
+
+    def scope_lines(self) -> tuple[str, ...]:
+        """The issuing distribution point for people (empty: the CRL covers everything its issuer issued)."""
+        found = next((e for e in self.extensions if e.name == "issuingDistributionPoint"), None)
+        return () if found is None else found.lines
+
     def sentence(self) -> str:
         """One line for people."""
         due = ""
         if self.next_update is not None:
             when = describe_delta(self.next_update, self.now)
             due = f"; next update {'was due ' + when if self.overdue else 'due ' + when}"
+        kind = f"delta CRL (changes since CRL number {self.delta_of})" if self.delta_of is not None else ""
+        if kind:
+            due += f"; a {kind}"
         return (
             f"{self.issuer_short} says {len(self.revoked)} certificate"
             f"{'s are' if len(self.revoked) != 1 else ' is'} revoked, as of "
@@ -342,14 +395,10 @@ class CrlInfo:
             "overdue": self.overdue,
             "signature_algorithm": self.signature_algorithm,
             "extensions": [e.to_json() for e in self.extensions],
-            "revoked": [
-                {
-                    "serial": format(r.serial, "x"),
-                    "revoked_at": format_iso8601(r.revoked_at),
-                    "reason": r.reason,
-                }
-                for r in self.revoked
-            ],
+            "crl_number": self.crl_number,
+            "delta_crl_indicator": self.delta_of,
+            "issuing_distribution_point": self.scope,
+            "revoked": [r.to_json() for r in self.revoked],
             "summary": self.sentence(),
             **_unreadable_json(self.unreadable),
         }
@@ -438,10 +487,182 @@ class ContainerInfo:
         return out
 
 
-Info = CertificateInfo | CsrInfo | CrlInfo | KeyInfo | ContainerInfo
+@dataclass(frozen=True)
+class CertIdInfo:
+    """An OCSP CertID: which certificate a request asks about, or a response answers for."""
+
+    hash_algorithm: str
+    """The hash of the two issuer hashes (``sha1``, ``sha256``)."""
+    issuer_name_hash: str
+    """Hash of the issuer's name (DER), lowercase hex."""
+    issuer_key_hash: str
+    """Hash of the issuer's public key (the BIT STRING of its SPKI), lowercase hex."""
+    serial: int
+    """The certificate's serial number."""
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"hash_algorithm", "issuer_name_hash", "issuer_key_hash", "serial"}`` (serial in hex)."""
+        return {
+            "hash_algorithm": self.hash_algorithm,
+            "issuer_name_hash": self.issuer_name_hash,
+            "issuer_key_hash": self.issuer_key_hash,
+            "serial": format(self.serial, "x"),
+        }
+
+
+@dataclass(frozen=True)
+class OcspSingleInfo:
+    """One answer of an OCSP response: a certificate's status as of ``this_update``."""
+
+    cert_id: CertIdInfo | None
+    """Which certificate (None when it cannot be read)."""
+    status: str
+    """``good``, ``revoked`` or ``unknown``."""
+    revoked_at: dt.datetime | None
+    """When it was revoked (status revoked)."""
+    reason: str | None
+    """Why (the reason code's name), when the responder says."""
+    this_update: dt.datetime | None
+    """When this status was known to be right."""
+    next_update: dt.datetime | None
+    """When newer information will be available (None: at any time)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The single response's JSON object."""
+        return {
+            "cert_id": self.cert_id.to_json() if self.cert_id is not None else None,
+            "status": self.status,
+            "revoked_at": format_iso8601(self.revoked_at) if self.revoked_at else None,
+            "reason": self.reason,
+            "this_update": format_iso8601(self.this_update) if self.this_update else None,
+            "next_update": format_iso8601(self.next_update) if self.next_update else None,
+        }
+
+
+#: What each OCSP response status means (RFC 6960 4.2.1), for people.
+OCSP_STATUS_MEANING = {
+    "successful": "the responder answered (the answers follow)",
+    "malformedRequest": "the responder could not read the request",
+    "internalError": "the responder failed inside",
+    "tryLater": "the responder is busy or not ready: try later",
+    "sigRequired": "the responder wants the request signed",
+    "unauthorized": "the responder does not answer for this certificate's issuer, or not for this client",
+}
+
+
+@dataclass(frozen=True)
+class OcspResponseInfo:
+    """An OCSP response (RFC 6960): its status and, when successful, the signed answers."""
+
+    response_status: str
+    """``successful``, ``malformedRequest``, ``internalError``, ``tryLater``, ``sigRequired``,
+    ``unauthorized``."""
+    now: dt.datetime
+    """The moment it was judged at."""
+    responder: str | None = None
+    """The responder id: ``name: CN=...`` or ``key hash: ab12...``."""
+    produced_at: dt.datetime | None = None
+    """When the responder signed it."""
+    signature_algorithm: str | None = None
+    """How it is signed."""
+    responses: tuple[OcspSingleInfo, ...] = ()
+    """One answer per certificate asked about."""
+    nonce: str | None = None
+    """The nonce extension's value, lowercase hex (it echoes the request's)."""
+    extensions: tuple[ExtensionInfo, ...] = ()
+    """Response extensions (the nonce...)."""
+    certificates: tuple[str, ...] = ()
+    """Subjects of the certificates it carries (a delegated responder's, to check its signature)."""
+    unreadable: tuple[str, ...] = ()
+    """Each field that could not be read, with why."""
+
+    @property
+    def successful(self) -> bool:
+        """The responder answered (the answers are in :attr:`responses`)."""
+        return self.response_status == "successful"
+
+    @property
+    def stale(self) -> bool:
+        """An answer's next update is in the past."""
+        return any(r.next_update is not None and self.now > r.next_update for r in self.responses)
+
+    def sentence(self) -> str:
+        """One line for people."""
+        if not self.successful:
+            meaning = OCSP_STATUS_MEANING.get(self.response_status, "")
+            return (f"An OCSP response that answers nothing: {self.response_status}"
+                    + (f" ({meaning})." if meaning else "."))
+        who = self.responder or "an unnamed responder"
+        states = []
+        for single in self.responses:
+            serial = f"serial {format(single.cert_id.serial, 'x')}" if single.cert_id else "a certificate"
+            state = single.status
+            if single.status == "revoked" and single.revoked_at is not None:
+                state += f" since {single.revoked_at:%Y-%m-%d}"
+                state += f" ({single.reason})" if single.reason else ""
+            states.append(f"{serial} is {state}")
+        told = "; ".join(states) or "no certificate"
+        when = f", signed {self.produced_at:%Y-%m-%d %H:%M} UTC" if self.produced_at else ""
+        stale = "; its next update is past" if self.stale else ""
+        return f"The OCSP responder ({who}) says {told}{when}{stale}."
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI JSON object."""
+        out: dict[str, Any] = {"response_status": self.response_status}
+        if self.successful:
+            out.update({
+                "responder": self.responder,
+                "produced_at": format_iso8601(self.produced_at) if self.produced_at else None,
+                "signature_algorithm": self.signature_algorithm,
+                "responses": [r.to_json() for r in self.responses],
+                "nonce": self.nonce,
+                "extensions": [e.to_json() for e in self.extensions],
+                "certificates": list(self.certificates),
+                "stale": self.stale,
+            })
+        else:
+            out["meaning"] = OCSP_STATUS_MEANING.get(self.response_status, "")
+        out["summary"] = self.sentence()
+        out.update(_unreadable_json(self.unreadable))
+        return out
+
+
+@dataclass(frozen=True)
+class OcspRequestInfo:
+    """An OCSP request: which certificate it asks about, and its nonce."""
+
+    cert_ids: tuple[CertIdInfo, ...]
+    """The certificates asked about."""
+    nonce: str | None
+    """The nonce extension's value, lowercase hex (the response should echo it)."""
+    extensions: tuple[ExtensionInfo, ...] = ()
+    """Request extensions."""
+    unreadable: tuple[str, ...] = ()
+    """Each field that could not be read, with why."""
+
+    def sentence(self) -> str:
+        """One line for people."""
+        serials = ", ".join(format(c.serial, "x") for c in self.cert_ids) or "no certificate"
+        nonce = "with a nonce" if self.nonce else "without a nonce (a replayed answer cannot be told apart)"
+        return f"An OCSP request asking about serial {serials}, {nonce}."
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI JSON object."""
+        return {
+            "cert_ids": [c.to_json() for c in self.cert_ids],
+            "nonce": self.nonce,
+            "extensions": [e.to_json() for e in self.extensions],
+            "summary": self.sentence(),
+            **_unreadable_json(self.unreadable),
+        }
+
+
+Info = CertificateInfo | CsrInfo | CrlInfo | KeyInfo | ContainerInfo | OcspResponseInfo | OcspRequestInfo
 
 
 __all__ = [
+    "OCSP_STATUS_MEANING",
+    "CertIdInfo",
     "CertificateInfo",
     "ContainerInfo",
     "CrlInfo",
@@ -450,6 +671,9 @@ __all__ = [
     "Finding",
     "Info",
     "KeyInfo",
+    "OcspRequestInfo",
+    "OcspResponseInfo",
+    "OcspSingleInfo",
     "PublicKeyInfo",
     "RevokedEntry",
 ]

@@ -1,5 +1,6 @@
 """What each object says: loaded objects turned into the frozen summaries of
-:mod:`tlsexplorer.core.x509.model` (certificates, CSRs, CRLs, keys, containers).
+:mod:`tlsexplorer.core.x509.model` (certificates, CSRs, CRLs, keys, containers,
+OCSP requests and responses).
 
 :func:`summarize` turns a :class:`~tlsexplorer.core.x509.loader.LoadedObject` into
 one of :class:`~.model.CertificateInfo`, :class:`~.model.CsrInfo`,
@@ -19,6 +20,7 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509 import ocsp
 
 import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.der import certificate_names
@@ -28,6 +30,7 @@ from tlsexplorer.core.timeutil import as_utc, format_iso8601
 from tlsexplorer.core.x509.lint import lint_certificate, warning_findings
 from tlsexplorer.core.x509.loader import LoadedObject
 from tlsexplorer.core.x509.model import (
+    CertIdInfo,
     CertificateInfo,
     ContainerInfo,
     CrlInfo,
@@ -36,6 +39,9 @@ from tlsexplorer.core.x509.model import (
     Finding,
     Info,
     KeyInfo,
+    OcspRequestInfo,
+    OcspResponseInfo,
+    OcspSingleInfo,
     PublicKeyInfo,
     RevokedEntry,
 )
@@ -176,6 +182,18 @@ def _value(ext_value: x509.ExtensionType) -> tuple[Any, list[str]]:
     if t is x509.CRLNumber or t is x509.DeltaCRLIndicator:
         number = v.crl_number
         return number, [str(number)]
+    if t is x509.IssuingDistributionPoint:
+        return _idp(v)
+    if t is x509.CRLReason:
+        return v.reason.value, [v.reason.value]  # RFC 5280's names: keyCompromise, cACompromise...
+    if t is x509.InvalidityDate:
+        when = format_iso8601(as_utc(v.invalidity_date_utc))
+        return when, [when]
+    if t is x509.CertificateIssuer:
+        names = [general_name(n) for n in v]
+        return names, names
+    if t is x509.OCSPNonce:
+        return v.nonce.hex(), [v.nonce.hex()]
     if t is x509.OCSPNoCheck or t is x509.PrecertPoison:
         return None, ["(present)"]
     if t is x509.TLSFeature:
@@ -189,6 +207,31 @@ def _value(ext_value: x509.ExtensionType) -> tuple[Any, list[str]]:
     except Exception:
         raw = ""
     return {"hex": raw}, [f"not decoded here; value {raw[:96]}" if raw else "not decoded here"]
+
+
+def _idp(v: x509.IssuingDistributionPoint) -> tuple[dict[str, Any], list[str]]:
+    """The issuing distribution point: which certificates a CRL covers (RFC 5280 5.2.5)."""
+    names = [general_name(n) for n in v.full_name or []]
+    out: dict[str, Any] = {"full_name": names}
+    lines = [f"distribution point {n}" for n in names]
+    if v.relative_name is not None:
+        out["relative_name"] = v.relative_name.rfc4514_string()
+        lines.append(f"distribution point (relative) {out['relative_name']}")
+    flags = {
+        "only_contains_user_certs": "only end-entity certificates",
+        "only_contains_ca_certs": "only CA certificates",
+        "only_contains_attribute_certs": "only attribute certificates",
+        "indirect_crl": "indirect CRL (entries may come from other issuers)",
+    }
+    for key, text in flags.items():
+        out[key] = bool(getattr(v, key))
+        if out[key]:
+            lines.append(text)
+    reasons = sorted(r.value for r in v.only_some_reasons) if v.only_some_reasons else None
+    out["only_some_reasons"] = reasons
+    if reasons:
+        lines.append("only these reasons: " + ", ".join(reasons))
+    return out, lines or ["every certificate of the issuer"]
 
 
 def decode_extension(ext: x509.Extension[x509.ExtensionType]) -> ExtensionInfo:
@@ -358,18 +401,18 @@ def csr_info(csr: x509.CertificateSigningRequest, warned: tuple[str, ...] = ()) 
 def crl_info(crl: x509.CertificateRevocationList, now: dt.datetime) -> CrlInfo:
     """Decode a CRL."""
     entries: list[RevokedEntry] = []
+    problems: list[str] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for item in crl:
-            reason: str | None = None
-            try:
-                ext = item.extensions.get_extension_for_class(x509.CRLReason)
-                reason = ext.value.reason.name
-            except Exception:
-                reason = None
-            entries.append(RevokedEntry(item.serial_number, item.revocation_date_utc, reason))
-    extensions, _error = decode_extensions(lambda: crl.extensions)
-    unreadable = safe.problems(crl)
+            entries.append(_revoked_entry(item, problems))
+    extensions, error = decode_extensions(lambda: crl.extensions)
+    unreadable = [u.sentence for u in safe.problems(crl)]
+    if error is not None and not any("extensions" in u for u in unreadable):
+        unreadable.append(f"the CRL's extensions cannot be read: {error}")
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        unreadable.append(problems[0] + more)
     return CrlInfo(
         issuer=safe.name_string(crl, "issuer"),
         issuer_short=safe.short(crl, "issuer"),
@@ -379,7 +422,150 @@ def crl_info(crl: x509.CertificateRevocationList, now: dt.datetime) -> CrlInfo:
         signature_algorithm=_signature_name(crl)[0],
         extensions=extensions,
         revoked=tuple(entries),
-        unreadable=tuple(u.sentence for u in unreadable),
+        unreadable=tuple(unreadable),
+    )
+
+
+def _revoked_entry(item: x509.RevokedCertificate, problems: list[str]) -> RevokedEntry:
+    """One CRL entry with its extensions: reason, invalidity date, certificate issuer (RFC 5280 5.3)."""
+    try:
+        raw = item.extensions
+    except Exception as exc:  # the entry is still listed; why its extensions are not is said once
+        problems.append(f"the extensions of the entry for serial {item.serial_number:x} cannot be read: "
+                        f"{safe.explain(exc)}")
+        return RevokedEntry(item.serial_number, item.revocation_date_utc, None)
+    if not len(raw):
+        return RevokedEntry(item.serial_number, item.revocation_date_utc, None)
+    decoded = tuple(decode_extension(e) for e in raw)
+    found = {e.name: e.value for e in decoded}
+    reason = found.get("cRLReason")
+    invalid = raw_invalidity = found.get("invalidityDate")
+    issuer = found.get("certificateIssuer")
+    if isinstance(raw_invalidity, str):
+        dates = (e.value.invalidity_date_utc for e in raw if isinstance(e.value, x509.InvalidityDate))
+        invalid = as_utc(next(dates))
+    return RevokedEntry(
+        item.serial_number,
+        item.revocation_date_utc,
+        reason if isinstance(reason, str) else None,
+        invalid if isinstance(invalid, dt.datetime) else None,
+        tuple(issuer) if isinstance(issuer, list) else (),
+        decoded,
+    )
+
+
+def _cert_id(source: Any, problems: list[safe.Unreadable], where: str) -> CertIdInfo | None:
+    """The CertID of an OCSP request or single response (None, and the problem kept, when unreadable)."""
+    def read() -> CertIdInfo:
+        algorithm = safe.attempt(lambda: source.hash_algorithm.name, f"{where}'s hash algorithm")
+        if isinstance(algorithm, safe.Unreadable):
+            problems.append(algorithm)
+            algorithm = "(unreadable)"
+        return CertIdInfo(algorithm, source.issuer_name_hash.hex(), source.issuer_key_hash.hex(),
+                          source.serial_number)
+
+    found = safe.attempt(read, where)
+    if isinstance(found, safe.Unreadable):
+        problems.append(found)
+        return None
+    return found
+
+
+def _single(single: Any, problems: list[safe.Unreadable], number: int) -> OcspSingleInfo:
+    where = f"answer {number}"
+    cert_id = _cert_id(single, problems, f"{where}'s certificate id")
+
+    def status() -> tuple[str, dt.datetime | None, str | None]:
+        state = single.certificate_status
+        if state == ocsp.OCSPCertStatus.REVOKED:
+            reason = single.revocation_reason
+            return "revoked", as_utc(single.revocation_time_utc), reason.value if reason is not None else None
+        return ("good" if state == ocsp.OCSPCertStatus.GOOD else "unknown"), None, None
+
+    found = safe.attempt(status, f"{where}'s status")
+    if isinstance(found, safe.Unreadable):
+        problems.append(found)
+        found = ("unknown", None, None)
+    times = safe.attempt(lambda: (single.this_update_utc, single.next_update_utc), f"{where}'s update times")
+    if isinstance(times, safe.Unreadable):
+        problems.append(times)
+        times = (None, None)
+    this_update, next_update = (as_utc(t) if t is not None else None for t in times)
+    return OcspSingleInfo(cert_id, found[0], found[1], found[2], this_update, next_update)
+
+
+def _nonce(extensions: tuple[ExtensionInfo, ...]) -> str | None:
+    value = next((e.value for e in extensions if e.name == "OCSPNonce"), None)
+    return value if isinstance(value, str) else None
+
+
+def ocsp_response_info(response: ocsp.OCSPResponse, now: dt.datetime) -> OcspResponseInfo:
+    """Decode an OCSP response field by field: what cannot be read is named, the rest still shown."""
+    now = as_utc(now)
+    status = safe.attempt(lambda: response.response_status, "response status")
+    if isinstance(status, safe.Unreadable):
+        return OcspResponseInfo("(unreadable)", now, unreadable=(status.sentence,))
+    if status != ocsp.OCSPResponseStatus.SUCCESSFUL:
+        return OcspResponseInfo(_OCSP_STATUS_NAMES.get(status, status.name.lower()), now)
+    problems: list[safe.Unreadable] = []
+
+    def kept(found: Any) -> Any:
+        if isinstance(found, safe.Unreadable):
+            problems.append(found)
+            return None
+        return found
+
+    def responder() -> str:
+        name = response.responder_name
+        if name is not None:
+            return f"name: {rfc4514(name)}"
+        key_hash = response.responder_key_hash
+        return f"key hash: {key_hash.hex()}" if key_hash is not None else "(none)"
+
+    singles = kept(safe.attempt(lambda: list(response.responses), "answers")) or []
+    extensions, error = decode_extensions(lambda: response.extensions)
+    if error is not None:
+        problems.append(safe.Unreadable("extensions", f"the response's extensions cannot be read: {error}"))
+    certs = kept(safe.attempt(lambda: list(response.certificates), "certificates it carries")) or []
+    produced = kept(safe.attempt(lambda: response.produced_at_utc, "produced-at time"))
+    algorithm = kept(safe.attempt(lambda: safe.algorithm_name(response.signature_algorithm_oid),
+                                  "signature algorithm"))
+    return OcspResponseInfo(
+        response_status="successful",
+        now=now,
+        responder=kept(safe.attempt(responder, "responder id")),
+        produced_at=as_utc(produced) if produced is not None else None,
+        signature_algorithm=algorithm,
+        responses=tuple(_single(single, problems, i) for i, single in enumerate(singles, 1)),
+        nonce=_nonce(extensions),
+        extensions=extensions,
+        certificates=tuple(safe.name_string(c) for c in certs),
+        unreadable=tuple(dict.fromkeys(u.sentence for u in problems)),
+    )
+
+
+_OCSP_STATUS_NAMES = {
+    ocsp.OCSPResponseStatus.SUCCESSFUL: "successful",
+    ocsp.OCSPResponseStatus.MALFORMED_REQUEST: "malformedRequest",
+    ocsp.OCSPResponseStatus.INTERNAL_ERROR: "internalError",
+    ocsp.OCSPResponseStatus.TRY_LATER: "tryLater",
+    ocsp.OCSPResponseStatus.SIG_REQUIRED: "sigRequired",
+    ocsp.OCSPResponseStatus.UNAUTHORIZED: "unauthorized",
+}
+
+
+def ocsp_request_info(request: ocsp.OCSPRequest) -> OcspRequestInfo:
+    """Decode an OCSP request: the certificate it asks about and its nonce."""
+    problems: list[safe.Unreadable] = []
+    cert_id = _cert_id(request, problems, "certificate id")
+    extensions, error = decode_extensions(lambda: request.extensions)
+    if error is not None:
+        problems.append(safe.Unreadable("extensions", f"the request's extensions cannot be read: {error}"))
+    return OcspRequestInfo(
+        cert_ids=(cert_id,) if cert_id is not None else (),
+        nonce=_nonce(extensions),
+        extensions=extensions,
+        unreadable=tuple(dict.fromkeys(u.sentence for u in problems)),
     )
 
 
@@ -408,6 +594,10 @@ def summarize(obj: LoadedObject, now: dt.datetime) -> Info:
         return crl_info(obj.value, now)
     if obj.kind in ("private_key", "public_key"):
         return key_info(obj)
+    if obj.kind == "ocsp_response":
+        return ocsp_response_info(obj.value, now)
+    if obj.kind == "ocsp_request":
+        return ocsp_request_info(obj.value)
     return ContainerInfo(
         obj.kind, obj.format, obj.encrypted, obj.value is not None, len(obj.children), obj.note
     )
@@ -432,7 +622,28 @@ def object_title(obj: LoadedObject) -> str:
             return what
     if obj.kind == "pkcs12":
         return "PKCS#12" + (" (locked)" if value is None else f" ({len(obj.children)} items)")
+    if obj.kind in ("ocsp_response", "ocsp_request"):
+        return ocsp_title(obj)
     return f"PKCS#7 ({len(obj.children)} certificates)"
+
+
+def ocsp_title(obj: LoadedObject) -> str:
+    """A list row's title: ``OCSP response: good (serial 1a2b)``, ``OCSP request (serial 1a2b)``."""
+    value = obj.value
+    if obj.kind == "ocsp_request":
+        serial = safe.attempt(lambda: format(value.serial_number, "x"), "serial")
+        return "OCSP request" + ("" if isinstance(serial, safe.Unreadable) else f" (serial {serial})")
+
+    def answer() -> str:
+        status = value.response_status
+        if status != ocsp.OCSPResponseStatus.SUCCESSFUL:
+            return str(_OCSP_STATUS_NAMES.get(status, status.name))
+        first = next(iter(value.responses))
+        state = first.certificate_status.name.lower()
+        return f"{state} (serial {first.serial_number:x})"
+
+    found = safe.attempt(answer, "status")
+    return "OCSP response" + ("" if isinstance(found, safe.Unreadable) else f": {found}")
 
 
 def spki_fingerprint(obj: LoadedObject) -> str | None:
@@ -458,6 +669,9 @@ __all__ = [
     "decode_extensions",
     "key_info",
     "object_title",
+    "ocsp_request_info",
+    "ocsp_response_info",
+    "ocsp_title",
     "public_key_info",
     "spki_fingerprint",
     "summarize",

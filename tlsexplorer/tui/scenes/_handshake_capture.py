@@ -93,7 +93,8 @@ def record() -> str:
     import time
 
     from tlsexplorer.core.hazmat.tls13_transport import RecordingTransport, SocketTransport
-    from tlsexplorer.core.tls.server import LabServer, ServerFiles, load_server_context
+    from tlsexplorer.core.tls.server import LabServer
+    from tlsexplorer.core.tls.server_files import ServerFiles, load_server_context
     from tlsexplorer.samples import SAMPLES_DIR
 
     files = ServerFiles(SAMPLES_DIR / "alice.example.net.fullchain.pem",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from cryptography import x509
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -121,6 +122,7 @@ class CaScreen(ExplorerScreen):
     TITLE = "CA workbench"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "make", "Make & save"),
+        Binding("ctrl+g", "download", "Download", tooltip="get the files just written into the browser"),
         Binding("ctrl+o", "inspect", "Inspector"),
         Binding("ctrl+t", "chain", "Check in Chain"),
         Binding("ctrl+y", "copy_python", "Copy Python"),
@@ -433,10 +435,26 @@ class CaScreen(ExplorerScreen):
 
     def _saved(self, product: Product, written: tuple[WrittenFile, ...], recipe: Recipe) -> None:
         self.show_result(product, written, recipe)
+        self._record(product, written)
         self._next_step()
         self._status(f"wrote {len(written)} file{'s' if len(written) != 1 else ''}: {headline(product)}")
         if product.flaw is not None and self._has("chain"):
             self.action_chain()
+
+    def _record(self, product: Product, written: tuple[WrittenFile, ...]) -> None:
+        """Tell the course what was made: the form's action, the SANs, whether the key is encrypted."""
+        import tlsexplorer.core.x509.safe as safe
+        from tlsexplorer.core.x509.naming import general_name
+
+        sans: list[str] = []
+        extensions = safe.extensions(product.certificate) if product.certificate is not None else None
+        if isinstance(extensions, x509.Extensions):
+            for extension in extensions:
+                if isinstance(extension.value, x509.SubjectAlternativeName):
+                    sans = [general_name(name).partition(":")[2] for name in extension.value]
+        folder = written[0].path.parent if written else None
+        self.host.record("ca.made", action=str(self.action), sans=",".join(sans),
+                         key_encrypted=bool(product.key_encrypted), folder=str(folder or ""))
 
     def _next_step(self) -> None:
         """After a CA is made, the form starts from it: the CA just made is the CA folder of what
@@ -499,6 +517,27 @@ class CaScreen(ExplorerScreen):
             label=headline(product),
         )
         self.host.open_explorer("chain", payload)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Download is offered only in a browser (``tlsexplorer web``): in a terminal the files are here."""
+        if action == "download":
+            return self.host.served
+        return True
+
+    def action_download(self) -> None:
+        """Send the files just written (certificate, key, chain...) from the serving machine."""
+        if self.last is None:
+            self.notify("Make something first (ctrl+s), then download its files.", severity="warning")
+            return
+        from tlsexplorer.tui.served import deliver_files
+
+        written = self.last[1]
+        try:
+            sent = deliver_files(self.app, [w.path for w in written], written[0].path.name.split(".")[0])
+        except TlsxError as exc:
+            self.notify(str(exc), title="Download failed", severity="error")
+            return
+        self.notify(f"{sent}, read from the serving machine", title="Downloading")
 
     def _copy(self, which: str) -> None:
         if self.last is None:

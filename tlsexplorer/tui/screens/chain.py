@@ -329,6 +329,10 @@ class ChainScreen(ExplorerScreen):
         chain = result.report.chain
         anchor = result.gathered.origin(chain[-1]) if chain else None
         self.app.call_from_thread(self._show, result.report, result.gathered.notes, anchor)
+        sample = request.sent is None and any(
+            SAMPLES_DIR in _resolve(path).parents for path in _paths(request.leaf_field))
+        self.app.call_from_thread(self.host.record, "chain.verified", valid=result.report.valid,
+                                  host=request.host, sample=sample)
 
     # Output -----------------------------------------------------------------
 

@@ -12,6 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tlsexplorer.tui.host import ExplorerHost
+from tlsexplorer.tui.served import key_name
+
 
 class HelpScreen(ModalScreen[None]):
     """A modal listing every binding, closed with Escape, F1, ? or q."""
@@ -50,4 +53,5 @@ class HelpScreen(ModalScreen[None]):
                 "screen; ctrl+p searches every command, including themes.",
                 id="help-notes",
             )
-            yield Static("[dim]Esc, F1 or ? closes this help.[/dim]")
+            served = isinstance(self.app, ExplorerHost) and self.app.served
+            yield Static(f"[dim]Esc, {key_name('f1', 'F1', served=served)} or ? closes this help.[/dim]")

@@ -13,6 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from tlsexplorer.tui.explorers import EXPLORERS, Explorer, explorer_bindings, open_action
+from tlsexplorer.tui.host import ExplorerHost
+from tlsexplorer.tui.served import alternative_key, key_name
 from tlsexplorer.tui.widgets.footer import KeyFooter
 
 INTRO = (
@@ -48,7 +50,9 @@ class ExplorerCard(Static, can_focus=True):
     def __init__(self, item: Explorer) -> None:
         # Content, not markup: nothing to parse, and text from the registry is never read as markup.
         super().__init__(
-            Content.assemble(item.concept, "\n\n", (item.actions, "i")), id=f"card-{item.id}", classes="card"
+            Content.assemble(item.concept, " " if item.wide else "\n\n", (item.actions, "i")),
+            id=f"card-{item.id}",
+            classes="card wide" if item.wide else "card",
         )
         # Title and key sit in the border, so Home fits a 120x40 terminal without scrolling.
         self.border_title = item.title
@@ -57,6 +61,12 @@ class ExplorerCard(Static, can_focus=True):
         """The explorer this card opens."""
         self.open_action = open_action(item.id)
         """Run when the card is chosen, as the explorer's key does: ``app.open_explorer('rsa')``."""
+
+    def on_mount(self) -> None:
+        """In a browser, the card names the key that stands for one the browser keeps (alt+c for F5)."""
+        alternative = alternative_key(self.explorer.key)
+        if alternative is not None and isinstance(self.app, ExplorerHost) and self.app.served:
+            self.border_subtitle = alternative
 
     async def action_choose(self) -> None:
         """Open this card's explorer (runs :attr:`open_action`)."""
@@ -89,9 +99,10 @@ class HomeScreen(Screen[None]):
                     cards.styles.grid_size_columns = card_columns(self.app.size.width)
                     for item in EXPLORERS:
                         yield ExplorerCard(item)
+            served = isinstance(self.app, ExplorerHost) and self.app.served
             yield Static(
-                "[dim]F1 or ? for help · ctrl+p for the command palette · "
-                "Esc goes back · ctrl+q quits[/dim]",
+                f"[dim]{key_name('f1', 'F1', served=served)} or ? for help · ctrl+p for the command "
+                f"palette · Esc goes back · {key_name('ctrl+q', 'ctrl+q', served=served)} quits[/dim]",
                 id="hint",
             )
         yield KeyFooter()

@@ -46,7 +46,14 @@ from tlsexplorer.core.x509.naming import oid_name
 from tlsexplorer.core.x509.recent import add_recent, load_recent
 from tlsexplorer.core.x509.summary import object_title, summarize
 from tlsexplorer.core.x509.sweep import SweepReport, collect_files, looks_crypto, match_keys, read_path, sweep
-from tlsexplorer.render.x509 import KIND_LABEL, object_heading, render_info, render_sweep
+from tlsexplorer.render.x509 import (
+    KIND_LABEL,
+    OCSP_STATUS_STYLE,
+    object_heading,
+    render_info,
+    render_ocsp_check,
+    render_sweep,
+)
 from tlsexplorer.samples import SAMPLES_DIR, manifest
 from tlsexplorer.tui.payloads import CheckSignature, OpenFiles, OpenPem, VerifyChain
 from tlsexplorer.tui.screens.base import ExplorerScreen
@@ -62,6 +69,8 @@ SHORT_KIND = {
     "public_key": "pub",
     "pkcs12": "p12",
     "pkcs7": "p7",
+    "ocsp_response": "ocsp",
+    "ocsp_request": "oreq",
 }
 
 
@@ -116,6 +125,9 @@ def _status_cell(obj: LoadedObject, now: Any) -> Text:
         return Text("overdue", style="red") if nxt and now > nxt else Text(f"{len(value)} rev")
     if obj.kind == "certificate_request":
         return Text("csr")
+    if obj.kind == "ocsp_response":
+        state = object_title(obj).removeprefix("OCSP response").lstrip(": ").split(" ")[0]
+        return Text(state[:8], style=OCSP_STATUS_STYLE.get(state, "bold red" if state else ""))
     return Text("")
 
 
@@ -554,11 +566,21 @@ class InspectorScreen(ExplorerScreen):
                     for r in info.revoked
                 )
                 parts.append(Text(f"\nAll {len(info.revoked)} revoked serials: Revoked tab", style="dim"))
+            if obj.kind == "ocsp_response":
+                parts += [Text(""), self._ocsp_check(obj)]
         actions = self._actions_hint(obj)
         if actions:
             parts += [Text(""), Text(actions, style="dim")]
         details.update(Group(*parts))
         self.query_one("#insp-details-scroll", VerticalScroll).scroll_home(animate=False)
+
+    def _ocsp_check(self, obj: LoadedObject) -> RenderableType:
+        """The response checked against the certificate it answers about and its issuer, when they are
+        open (in any file: a second file loaded beside the response)."""
+        from tlsexplorer.core.chain.ocsp_match import check_among
+
+        certificates = [o.value for o in self._certificates()]
+        return render_ocsp_check(check_among(obj.der, certificates, self.app_now()))
 
     def _keys_for(self, entry: LoadedFile, obj: LoadedObject) -> list[str]:
         """The private keys among the open files that carry this object's public key."""
@@ -627,6 +649,8 @@ class InspectorScreen(ExplorerScreen):
                 "certificate_request": "CERTIFICATE REQUEST",
                 "crl": "X509 CRL",
                 "public_key": "PUBLIC KEY",
+                "ocsp_response": "OCSP RESPONSE",
+                "ocsp_request": "OCSP REQUEST",
             }.get(obj.kind, "DER")
             pem.update(
                 Text(

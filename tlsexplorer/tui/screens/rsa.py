@@ -326,6 +326,7 @@ class RsaScreen(ExplorerScreen):
     def show_workbook(self, book: RsaWorkbook, *, keep_step: bool = True) -> None:
         """Put a computed workbook on every tab."""
         self.book = book
+        self.host.record("rsa.workbook", p=book.p, q=book.q, n=book.n, e=book.e, d=book.d)
         self.worked_tab.show(book, keep_step=keep_step)
         self.query_one(WholeTab).show(book)
         self.trace_tab.show_book(book)
@@ -523,6 +524,10 @@ class RsaScreen(ExplorerScreen):
         hyb = hybrid_encrypt(b"attack at dawn") if hybrid else None
         parts: DhParts = (small, x, hyb)
         self.app.call_from_thread(self.query_one(DhTab).show, parts)
+        self.app.call_from_thread(self.host.record, "dh.small", p=small.p, g=small.g, a=small.a, b=small.b,
+                                  shared=small.shared_secret)
+        if hyb is not None:
+            self.app.call_from_thread(self.host.record, "dh.hybrid", rsa_bits=hyb.rsa_bits)
 
     def _show_dh_error(self, message: str) -> None:
         self.query_one(DhTab).show_error(message)

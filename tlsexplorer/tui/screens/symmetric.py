@@ -115,6 +115,7 @@ class SymmetricScreen(ExplorerScreen):
         self.flips: list[int] = []
         """Byte indexes flipped in the tamper lab."""
         self._made_fixed: bytes | None = None
+        self._pending: list[object] = []
 
     # Layout ---------------------------------------------------------------
 
@@ -210,6 +211,9 @@ class SymmetricScreen(ExplorerScreen):
         self.query_one("#anatomy-verdict", Static).update(
             Text("Encrypt a message or paste a token in the Fernet tab (ctrl+l loads a demo token).")
         )
+        for payload in self._pending:
+            self.receive(payload)
+        self._pending.clear()
 
     # Helpers ----------------------------------------------------------------
 
@@ -301,9 +305,9 @@ class SymmetricScreen(ExplorerScreen):
             self.app.call_from_thread(self._show_crack, None, str(exc))
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_crack, result, note or None)
+            self.app.call_from_thread(self._show_crack, result, note or None, text)
 
-    def _show_crack(self, result: caesar.CrackResult | None, message: str | None) -> None:
+    def _show_crack(self, result: caesar.CrackResult | None, message: str | None, text: str = "") -> None:
         if result is None:
             self._set("crack-summary", _error(message or ""))
             self._set("crack-chart", "")
@@ -317,6 +321,7 @@ class SymmetricScreen(ExplorerScreen):
         self._set("crack-summary", summary)
         self._set("crack-chart", render.frequency_chart(result))
         self._set("crack-ranking", render.crack_ranking(result, top=10, preview=70))
+        self.host.record("caesar.cracked", ciphertext=text, shift=result.shift, plaintext=result.plaintext)
 
     # Fernet: keys ---------------------------------------------------------------
 
@@ -416,9 +421,12 @@ class SymmetricScreen(ExplorerScreen):
             plaintext = fs.decrypt(key, token, ttl=ttl, now=now)
         except TlsxError as exc:
             self.app.call_from_thread(self._set, "fernet-result", _error(str(exc) + " (InvalidToken)"))
+            self.app.call_from_thread(self.host.record, "fernet.rejected", reason=str(exc))
             return
         shown = Text.assemble(("Decrypted: ", "bold green"), render.describe_bytes(plaintext))
         self.app.call_from_thread(self._set, "fernet-result", shown)
+        self.app.call_from_thread(self.host.record, "fernet.decrypted",
+                                  plaintext=plaintext.decode("utf-8", errors="replace"), key=key.encoded)
 
     @on(Input.Changed, "#token")
     def _token_changed(self, event: Input.Changed) -> None:
@@ -610,7 +618,20 @@ class SymmetricScreen(ExplorerScreen):
         self._set("rotate-result", result)
 
     def receive(self, payload: Any) -> None:
-        """Nothing is sent to this explorer yet."""
+        """A ciphertext for the Crack tab, or a key and a token for the Fernet tab (the course's)."""
+        from tlsexplorer.tui.payloads import CrackText, FernetMaterial
+
+        if not self.is_mounted:
+            self._pending.append(payload)
+            return
+        if isinstance(payload, CrackText):
+            self.query_one("#crack-input", TextArea).text = payload.ciphertext
+            self._switch("tab-crack", "#crack-input")
+        elif isinstance(payload, FernetMaterial):
+            self.query_one("#key", Input).value = payload.key
+            self.query_one("#token", Input).value = payload.token
+            self.query_one("#ttl", Input).value = ""
+            self._switch("tab-fernet", "#token")
 
 
 __all__ = ["SymmetricScreen"]

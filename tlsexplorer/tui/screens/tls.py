@@ -51,13 +51,9 @@ from tlsexplorer.core.tls.decrypt import DecryptedConnection
 from tlsexplorer.core.tls.probe import ProbeResult
 from tlsexplorer.core.tls.records import WireAnalysis
 from tlsexplorer.core.tls.scenarios import SCENARIOS, ScenarioResult
-from tlsexplorer.core.tls.server import (
-    DEFAULT_PORT,
-    DEFAULT_SECRET,
-    ConnectionEvent,
-    LabServer,
-    ServerFiles,
-)
+from tlsexplorer.core.tls.server import DEFAULT_PORT, DEFAULT_SECRET, LabServer
+from tlsexplorer.core.tls.server_events import ConnectionEvent
+from tlsexplorer.core.tls.server_files import ServerFiles
 from tlsexplorer.render import tls as render
 from tlsexplorer.samples import SAMPLES_DIR
 from tlsexplorer.tui.explorers import EXPLORERS
@@ -176,6 +172,7 @@ class TlsScreen(ExplorerScreen):
     TlsScreen #wire-scroll { width: 1fr; }
     TlsScreen #wire-side { width: 53; display: none; padding-left: 1; }
     TlsScreen #wire-side.shown { display: block; }
+    TlsScreen.-narrow #servername { width: 22; }
     TlsScreen.-narrow #wire-panes { layout: vertical; }
     TlsScreen.-narrow #wire-side { width: 1fr; height: 1fr; padding-left: 0; border-top: solid $primary; }
     """
@@ -227,6 +224,7 @@ class TlsScreen(ExplorerScreen):
                 with Horizontal(classes="row"):
                     yield Input(f"localhost:{DEFAULT_PORT}", placeholder="HOST:PORT", id="target")
                     yield Input(placeholder="SNI / name to check (default: host)", id="servername")
+                    yield Checkbox("OCSP stapling", id="probe-status")
                     yield Button("Probe", id="probe", variant="primary")
                 with Horizontal(classes="row"):
                     yield Checkbox("trust", True, id="trust-sample")
@@ -290,6 +288,8 @@ class TlsScreen(ExplorerScreen):
             ("plain", "no TLS: the page and its secret cross the wire in the clear"),
             ("trust-sample", "untick: trust only the system's roots, like plain curl"),
             ("strict", "VERIFY_X509_STRICT, the default from Python 3.13"),
+            ("probe-status", "ask for OCSP stapling, as openssl s_client -status does, and show what the "
+             "server stapled"),
             ("tls12", "the lab server stops at TLS 1.2, which sends the certificates in the clear"),
         ):
             self.query_one(f"#{widget_id}", Checkbox).tooltip = tip
@@ -385,7 +385,7 @@ class TlsScreen(ExplorerScreen):
     def _start_worker(
         self, cert: str, key: str, passphrase: str, port: int, plain: bool, client_ca: str = ""
     ) -> None:
-        from tlsexplorer.core.tls.server import load_server_context
+        from tlsexplorer.core.tls.server_files import load_server_context
 
         try:
             files: ServerFiles | None = None
@@ -439,6 +439,8 @@ class TlsScreen(ExplorerScreen):
                 text.append("\nmutual TLS: clients must present a certificate from the client CA",
                             style="bold magenta")
         self._status(text, notice=f"running: {server.url}")
+        self.host.record("tls.served", port=server.port, tls=started.files is not None,
+                         sample=started.files == SAMPLE_FILES, fernet=False)
         self.query_one("#target", Input).value = f"localhost:{server.port}"
         log = self.query_one("#server-log", RichLog)
         log.write(Text(f"listening on 127.0.0.1:{server.port}", style="dim"))
@@ -492,11 +494,14 @@ class TlsScreen(ExplorerScreen):
         )
         self.show_tab("tab-probe", "#target")
         self.query_one("#probe-result", Static).update(Text(f"probing {host}:{port}…", style="dim"))
-        self._probe_worker(host, port, servername, ca_file if trust else None, insecure, strict, client)
+        status = self.query_one("#probe-status", Checkbox).value
+        ca = ca_file if trust else None
+        self._probe_worker(host, port, servername, ca, insecure, strict, client, status)
 
     @work(thread=True, exclusive=True, group="tls-probe", exit_on_error=False)
     def _probe_worker(self, host: str, port: int, servername: str | None, ca_file: Path | None,
-                      insecure: bool, strict: bool, client: ClientFields | None = None) -> None:
+                      insecure: bool, strict: bool, client: ClientFields | None = None,
+                      status: bool = False) -> None:
         from tlsexplorer.core.files import read_file
         from tlsexplorer.core.tls.probe import probe
 
@@ -510,18 +515,22 @@ class TlsScreen(ExplorerScreen):
                            client_key_password=client.passphrase.encode() or None,
                            password_hint="the passphrase field beside the client key",
                            cert_hint="the client certificate and client key fields",
-                           key_hint="the client key field")
+                           key_hint="the client key field", status=status)
         except (TlsxError, OSError, ValueError) as exc:
             self.app.call_from_thread(self.query_one("#probe-result", Static).update, _error(str(exc)))
             return
-        self.app.call_from_thread(self.show_probe, result, b"".join(ca))
+        ca_name = str(ca_file) if ca_file is not None and ca_file != ROOT_PEM else ""
+        self.app.call_from_thread(self.show_probe, result, b"".join(ca), ca_name)
 
     def _now(self) -> dt.datetime:
         return self.host.now()
 
-    def show_probe(self, result: ProbeResult, roots: bytes = b"") -> None:
-        """Show a probe's result (``roots``: the CA certificates it trusted)."""
+    def show_probe(self, result: ProbeResult, roots: bytes = b"", ca_file: str = "") -> None:
+        """Show a probe's result (``roots``: the CA certificates it trusted, read from ``ca_file``)."""
         self.probe_result, self.probe_roots = result, roots
+        self.host.record("tls.probe", host=result.host, port=result.port, connected=result.connected,
+                         verified=result.verified, ok=result.ok, ca_file=ca_file, insecure=result.insecure,
+                         strict=result.strict, error=result.error)
         hints = []
         if result.peer_chain and _has_explorer("inspector"):
             hints.append("ctrl+o: the sent chain in the Inspector")
@@ -678,7 +687,7 @@ class TlsScreen(ExplorerScreen):
         from tlsexplorer.core.tls.decrypt import decrypt_exchange
         from tlsexplorer.core.tls.recorder import record_request
         from tlsexplorer.core.tls.records import analyse_exchange
-        from tlsexplorer.core.tls.server import load_server_context
+        from tlsexplorer.core.tls.server_files import load_server_context
 
         try:
             context = load_server_context(SAMPLE_FILES) if tls else None
@@ -707,6 +716,11 @@ class TlsScreen(ExplorerScreen):
 
         self.analysis = analysis
         self.connection = connection
+        if heading is None:
+            secret = DEFAULT_SECRET.encode()
+            seen = any(secret in m.body for m in analysis.http) or any(
+                secret in r.fragment for r in analysis.records)
+            self.host.record("tls.wire", tls=analysis.kind == "tls", secret_visible=seen)
         view: RenderableType = render.wire_view(analysis, secret=DEFAULT_SECRET, details=False)
         side: list[RenderableType] = [render.hello_details(analysis)]
         if connection is not None:

@@ -131,7 +131,8 @@ class HandshakeTab(TabPane):
         self, servername: str | None, ca_pems: list[bytes], insecure: bool, now: dt.datetime
     ) -> HandshakeWalk:
         from tlsexplorer.core.hazmat.tls13_client import walk_handshake
-        from tlsexplorer.core.tls.server import LabServer, ServerFiles, load_server_context
+        from tlsexplorer.core.tls.server import LabServer
+        from tlsexplorer.core.tls.server_files import ServerFiles, load_server_context
 
         files = ServerFiles(SAMPLES_DIR / "alice.example.net.fullchain.pem",
                             SAMPLES_DIR / "alice.example.net.key.pem")

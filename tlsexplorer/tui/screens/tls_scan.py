@@ -110,7 +110,8 @@ class ScanTab(TabPane):
     @staticmethod
     def _scan_lab(route: Route) -> ScanResult:
         from tlsexplorer.core.tls.scan import scan
-        from tlsexplorer.core.tls.server import LabServer, ServerFiles, load_server_context
+        from tlsexplorer.core.tls.server import LabServer
+        from tlsexplorer.core.tls.server_files import ServerFiles, load_server_context
 
         files = ServerFiles(SAMPLES_DIR / "alice.example.net.fullchain.pem",
                             SAMPLES_DIR / "alice.example.net.key.pem")

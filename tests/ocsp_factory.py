@@ -1,0 +1,96 @@
+"""OCSP material the revocation tests build with cryptography: a CA, a leaf, requests and responses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509 import ocsp
+
+from tests.inspect_factory import NOW, ec_key, make_cert, rsa_key
+
+
+@dataclass(frozen=True)
+class Pki:
+    """A root that issued one leaf, with the root's key (to sign OCSP answers)."""
+
+    root: x509.Certificate
+    leaf: x509.Certificate
+    root_key: object
+
+
+@cache
+def pki() -> Pki:
+    """Root (RSA) -> leaf (EC), valid around :data:`NOW`."""
+    key = rsa_key()
+    root = make_cert("OCSP Test Root", key=key, ca=True, serial=1,
+                     key_usage={"key_cert_sign": True, "crl_sign": True, "digital_signature": True})
+    leaf = make_cert("leaf.example.net", issuer="OCSP Test Root", key=ec_key(), signer=key, serial=0x1A2B,
+                     ca=False, san=["leaf.example.net"])
+    return Pki(root, leaf, key)
+
+
+def request_der(nonce: bytes | None = b"\x01" * 16) -> bytes:
+    """An OCSP request for the leaf (SHA-1 CertID, as openssl makes by default)."""
+    p = pki()
+    builder = ocsp.OCSPRequestBuilder().add_certificate(p.leaf, p.root, hashes.SHA1())
+    if nonce is not None:
+        builder = builder.add_extension(x509.OCSPNonce(nonce), critical=False)
+    return builder.build().public_bytes(serialization.Encoding.DER)
+
+
+def response_der(
+    status: ocsp.OCSPCertStatus = ocsp.OCSPCertStatus.GOOD,
+    *,
+    nonce: bytes | None = b"\x01" * 16,
+    now: dt.datetime = NOW,
+    next_days: int = 7,
+    reason: x509.ReasonFlags | None = None,
+    with_certs: bool = True,
+) -> bytes:
+    """A successful OCSP response for the leaf, signed by the root (the root carried when ``with_certs``)."""
+    p = pki()
+    revoked_at = now - dt.timedelta(days=2) if status == ocsp.OCSPCertStatus.REVOKED else None
+    builder = (
+        ocsp.OCSPResponseBuilder()
+        .add_response(
+            cert=p.leaf, issuer=p.root, algorithm=hashes.SHA1(), cert_status=status,
+            this_update=now - dt.timedelta(hours=1), next_update=now + dt.timedelta(days=next_days),
+            revocation_time=revoked_at, revocation_reason=reason,
+        )
+        .responder_id(ocsp.OCSPResponderEncoding.HASH, p.root)
+    )
+    if with_certs:
+        builder = builder.certificates([p.root])
+    if nonce is not None:
+        builder = builder.add_extension(x509.OCSPNonce(nonce), critical=False)
+    response = builder.sign(p.root_key, hashes.SHA256())  # type: ignore[arg-type]
+    return response.public_bytes(serialization.Encoding.DER)
+
+
+def unsuccessful_der(status: ocsp.OCSPResponseStatus = ocsp.OCSPResponseStatus.UNAUTHORIZED) -> bytes:
+    """A response that answers nothing (unauthorized, malformedRequest...)."""
+    return ocsp.OCSPResponseBuilder.build_unsuccessful(status).public_bytes(serialization.Encoding.DER)
+
+
+def garbage_response() -> bytes:
+    """A well-formed OCSPResponse (successful, id-pkix-ocsp-basic) whose BasicOCSPResponse is garbage."""
+    from tlsexplorer.core.der import encode_oid, encode_tlv
+
+    body = encode_tlv(0x30, encode_tlv(0x06, encode_oid("1.3.6.1.5.5.7.48.1.1"))
+                      + encode_tlv(0x04, b"\x30\x03garbage"))
+    return encode_tlv(0x30, b"\x0a\x01\x00" + encode_tlv(0xA0, body))
+
+
+def pem(der: bytes, label: str) -> bytes:
+    """DER in a PEM block."""
+    import base64
+
+    body = base64.encodebytes(der).decode()
+    return f"-----BEGIN {label}-----\n{body}-----END {label}-----\n".encode()
+
+
+__all__ = ["NOW", "Pki", "garbage_response", "pem", "pki", "request_der", "response_der", "unsuccessful_der"]
