@@ -103,13 +103,9 @@ def require_ca_folder(directory: str) -> Path:
     Raises:
         UsageError: it does not.
     """
-    from tlsexplorer.core.ca.store import CA_CERT
-    from tlsexplorer.core.errors import UsageError
+    import tlsexplorer.core.ca.registry as registry
 
-    folder = Path(directory)
-    if not folder.is_dir() or not (folder / CA_CERT).is_file():
-        raise UsageError(f"{directory} is not a CA folder (make one with 'tlsexplorer ca init {directory}')")
-    return folder
+    return registry.require_ca_folder(directory)
 
 
 def _iso(value: Any) -> str | None:
@@ -171,15 +167,9 @@ def _crl(args: argparse.Namespace) -> int:
                          "revoked_at": _iso(e.revoked_at), "reason": e.reason} for e in done.entries],
         })
         return 0
-    count = len(done.entries)
-    form = "DER" if done.path.suffix.lower() in (".der", ".crl") else "PEM"
-    sys.stdout.write(
-        f"wrote CRL number {done.number} to {done.path}: {count} revoked certificate"
-        f"{'s' if count != 1 else ''}, this update {_iso(crl.last_update_utc)}, next update "
-        f"{_iso(crl.next_update_utc)}\n"
-        f"check it: openssl crl -in {done.path} -inform {form} -CAfile {loaded.directory / 'ca.pem'} "
-        "-verify -noout\n"
-    )
+    from tlsexplorer.render.ca_revoke import crl_lines
+
+    sys.stdout.write("\n".join(crl_lines(done, loaded.directory / "ca.pem")) + "\n")
     return 0
 
 

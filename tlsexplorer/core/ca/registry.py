@@ -285,15 +285,28 @@ def _read_locked(folder: Path) -> Record:
     return _read(folder) or _recovered(folder)
 
 
+def require_ca_folder(ca_dir: str | Path) -> Path:
+    """``ca_dir`` as a path if it holds a CA (its ca.pem).
+
+    Raises:
+        UsageError: it does not (nothing is created).
+    """
+    folder = Path(ca_dir)
+    if not folder.is_dir() or not (folder / "ca.pem").is_file():
+        raise UsageError(f"{ca_dir} is not a CA folder (make one with 'tlsexplorer ca init {ca_dir}')")
+    return folder
+
+
 def load_record(ca_dir: str | Path) -> Record:
     """The CA folder's record; on first use of a folder made before it existed, recovered from
     issued/ and written.
 
     Raises:
+        UsageError: the folder holds no CA (nothing is created).
         InvalidInput: the record is damaged (the message says what to do).
         FileAccessError: it cannot be read, or the folder stayed locked.
     """
-    folder = Path(ca_dir)
+    folder = require_ca_folder(ca_dir)
     if any(folder.glob(STAGING_PREFIX + "*")):
         recover_writes(folder)  # a writer is at work (or was killed at it): wait, finish or undo, then read
     record = _read(folder)
@@ -490,6 +503,7 @@ __all__ = [
     "reason_flag",
     "record_file",
     "recording",
+    "require_ca_folder",
     "revoke",
     "serial_of",
     "starting",

@@ -12,8 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import (
     Button,
     Checkbox,
@@ -55,6 +54,8 @@ from tlsexplorer.core.files import read_file
 from tlsexplorer.render.ca import headline, openssl_view, product_view, python_view
 from tlsexplorer.tui.explorers import EXPLORERS
 from tlsexplorer.tui.screens.base import ExplorerScreen
+from tlsexplorer.tui.screens.ca_revoke import RevokeTab
+from tlsexplorer.tui.widgets.confirm import Confirm
 from tlsexplorer.tui.widgets.footer import KeyFooter
 
 ACTIONS: tuple[tuple[str, str], ...] = (
@@ -102,45 +103,16 @@ class Job:
     """Makes the product and its recipe (slow: key generation)."""
 
 
-class ConfirmOverwrite(ModalScreen[bool]):
+class ConfirmOverwrite(Confirm):
     """Ask before replacing files."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Replace"),
-        Binding("n,escape", "answer(False)", "Keep"),
-    ]
-    DEFAULT_CSS = """
-    ConfirmOverwrite { align: center middle; }
-    ConfirmOverwrite > Vertical {
-        width: 80; height: auto; max-height: 80%; border: thick $warning; background: $surface; padding: 1 2;
-    }
-    ConfirmOverwrite Horizontal { height: auto; margin-top: 1; }
-    ConfirmOverwrite Button { margin-right: 2; }
-    """
-
     def __init__(self, paths: list[Path]) -> None:
-        super().__init__()
+        listing = "\n".join(f"  {p}" for p in paths)
+        super().__init__(Text.assemble(("These files already exist:", "bold"), f"\n{listing}\n\n"
+                                       "Replace them? The old ones are lost."),
+                         yes="Replace", no="Keep them", yes_id="replace", no_id="keep")
         self.paths = paths
         """The files that would be replaced."""
-
-    def compose(self) -> ComposeResult:
-        """The question, the files, two buttons."""
-        listing = "\n".join(f"  {p}" for p in self.paths)
-        with Vertical():
-            yield Static(
-                f"[b]These files already exist:[/b]\n{listing}\n\nReplace them? The old ones are lost."
-            )
-            with Horizontal():
-                yield Button("Replace (y)", id="replace", variant="warning")
-                yield Button("Keep them (n)", id="keep", variant="primary")
-
-    def action_answer(self, value: bool) -> None:
-        """Close with the answer."""
-        self.dismiss(value)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "replace")
 
 
 class CaScreen(ExplorerScreen):
@@ -173,6 +145,8 @@ class CaScreen(ExplorerScreen):
     CaScreen #status.-error { color: $error; }
     CaScreen #ca-result { width: 1fr; }
     CaScreen TabPane { padding: 0 1; }
+    /* The Revoke tab works on a CA folder of its own field: the form would only take its room. */
+    CaScreen.-revoking #ca-form { display: none; }
     """
 
     def __init__(self) -> None:
@@ -247,6 +221,7 @@ class CaScreen(ExplorerScreen):
                     yield Static("Make something to see the Python code.", id="python")
                 with TabPane("Trust", id="tab-trust"), VerticalScroll():
                     yield Static(TRUST_INTRO, id="trust")
+                yield RevokeTab(lambda: self.workdir)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -285,6 +260,17 @@ class CaScreen(ExplorerScreen):
     @on(Checkbox.Changed)
     def _form_changed(self) -> None:
         self._show_rows()
+
+    @on(TabbedContent.TabActivated, "#ca-result")
+    def _result_tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        revoking = event.pane.id == "tab-revoke"
+        self.set_class(revoking, "-revoking")
+        if revoking:
+            self.query_one(RevokeTab).shown()
+
+    @on(Input.Changed, "#folder")
+    def _follow_folder(self, event: Input.Changed) -> None:
+        self.query_one(RevokeTab).follow_folder(event.value)
 
     @on(Select.Changed, "#action")
     @on(Select.Changed, "#key-type")
