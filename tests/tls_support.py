@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from tlsexplorer.core.tls.server import LabServer
 from tlsexplorer.core.tls.server_files import ServerFiles, load_server_context
@@ -165,3 +167,61 @@ def recording_client_context(keylog: Path) -> ssl.SSLContext:
     ctx.keylog_filename = str(keylog)
     return ctx
 
+
+
+class ChildOutput:
+    """A child's stdout read line by line on a thread of its own: wait for a line, then take it all.
+
+    ``Popen.communicate`` reads the pipe's descriptor and misses what an earlier
+    ``process.stdout.readline()`` already buffered; and a line the child prints after an event
+    (a connection it logs) is waited for here, never slept for.
+    """
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        self.process = process
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._ended = False
+        self._thread = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream: Any) -> None:
+        for line in stream:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self._ended = True
+            self._changed.notify_all()
+
+    @property
+    def text(self) -> str:
+        """Everything read so far."""
+        with self._changed:
+            return "".join(self.lines)
+
+    def wait_for(self, text: str, timeout: float = 60) -> str:
+        """Everything read up to the first line holding ``text`` (AssertionError if none came)."""
+        def seen() -> bool:
+            return self._ended or any(text in line for line in self.lines)
+
+        with self._changed:
+            self._changed.wait_for(seen, timeout)
+            for number, line in enumerate(self.lines):
+                if text in line:
+                    return "".join(self.lines[: number + 1])
+        raise AssertionError(f"no line with {text!r} in {timeout:g} s; stdout: {self.text!r}; "
+                             f"stderr: {self._stderr()!r}")
+
+    def _stderr(self) -> str:
+        if self.process.poll() is None or self.process.stderr is None:
+            return "(still running)"
+        return self.process.stderr.read()
+
+    def finish(self, timeout: float = 60) -> tuple[str, str]:
+        """Wait for the child to exit: (all its stdout, its stderr). Its output is small (< 64 KiB)."""
+        self.process.wait(timeout)
+        self._thread.join(timeout)
+        assert self.process.stderr is not None
+        return self.text, self.process.stderr.read()

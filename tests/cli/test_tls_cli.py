@@ -8,14 +8,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 
 from tests.cli.support import run_cli
-from tests.tls_support import ALICE, ROOT, closed_port, https_get, lab_server
+from tests.tls_support import ALICE, ROOT, ChildOutput, closed_port, https_get, lab_server
 from tlsexplorer.cli import main
 from tlsexplorer.core.ca.build import private_key_pem
 
@@ -87,16 +86,15 @@ def test_serve_logs_connections_and_stops_on_ctrl_c(tmp_path: Path, own_files: b
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
     )
+    output = ChildOutput(process)
     try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        assert "127.0.0.1:" in first
+        first = output.wait_for("127.0.0.1:")
         port = int(first.split("127.0.0.1:")[1].split()[0])
         body, _ = https_get(port)
         assert b"200 OK" in body
-        time.sleep(0.2)
+        output.wait_for("SNI=localhost")  # the connection is logged once it ended: wait for it
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=10)
+        out, err = output.finish()
     finally:
         if process.poll() is None:
             process.kill()

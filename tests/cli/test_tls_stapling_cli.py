@@ -15,7 +15,7 @@ from cryptography.x509 import ocsp
 
 from tests.cli.support import run_cli
 from tests.stapling_support import alice_response, alice_serial, openssl_s_server, responder
-from tests.tls_support import ALICE, ROOT
+from tests.tls_support import ALICE, ROOT, ChildOutput
 
 needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed")
 
@@ -29,14 +29,10 @@ def _serve(*args: str) -> subprocess.Popen[str]:
     )
 
 
-def _started(process: subprocess.Popen[str]) -> tuple[int, str]:
+def _started(output: ChildOutput) -> tuple[int, str]:
     """The port, and what the server said up to its stapling line."""
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    assert "127.0.0.1:" in first, first + (process.stderr.read() if process.stderr else "")
-    said = first
-    while "stapling:" not in said and len(said.splitlines()) < 10:
-        said += process.stdout.readline()
+    first = output.wait_for("127.0.0.1:")
+    said = output.wait_for("stapling:")
     return int(first.split("127.0.0.1:")[1].split()[0]), said
 
 
@@ -48,13 +44,15 @@ def test_openssl_s_client_status_shows_the_staple(tmp_path: Path, from_responder
     path.write_bytes(answer)
     with responder(answer) as (url, seen):
         process = _serve("--staple", url if from_responder else str(path))
+        output = ChildOutput(process)
         try:
-            port, said = _started(process)
+            port, said = _started(output)
             done = subprocess.run(
                 ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", "-servername", "alice.example.net",
                  "-status"], input="", capture_output=True, text=True, timeout=60)
+            output.wait_for("SNI=alice.example.net")  # logged once the connection ended: wait for it
             process.send_signal(signal.SIGINT)
-            out, err = process.communicate(timeout=30)
+            out, err = output.finish()
         finally:
             if process.poll() is None:
                 process.kill()

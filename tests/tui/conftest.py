@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import time
+from collections.abc import Callable
 from typing import Any, Literal, overload
 
 from rich.console import Console
@@ -27,6 +29,40 @@ async def wait_for_workers(pilot: Pilot[Any]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
+
+
+async def wait_until(
+    pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 60
+) -> None:
+    """Pause until ``condition()`` holds, or fail saying ``what`` never came.
+
+    For what a message or a worker shows after a change: the change's message may still be
+    bubbling up to the screen when ``workers.wait_for_complete()`` is called, and then the worker
+    it starts is not waited for (a race a loaded machine loses); a condition is waited for.
+    """
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout:g} s for {what}")
+        await pilot.pause(0.02)  # not workers.wait_for_complete(): some workers never end (a tree's loader)
+
+
+async def wait_for_text(
+    pilot: Pilot[Any], node: DOMNode, selector: str, text: str, timeout: float = 60
+) -> str:
+    """Wait until the widget ``selector`` in ``node`` shows ``text``; return what it shows."""
+    shown = ""
+
+    def showing() -> bool:
+        nonlocal shown
+        shown = widget_text(node, selector)
+        return text in shown
+
+    try:
+        await wait_until(pilot, showing, f"{text!r} in {selector}", timeout)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; it shows {shown!r}") from None
+    return shown
 
 
 @overload

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import DirectoryTree, TabbedContent
 
-from tests.tui.conftest import open_explorer
+from tests.tui.conftest import open_explorer, wait_until
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
-
-
-async def _until(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
-    """Wait for ``condition`` (the tree's loader never finishes, so workers cannot be waited for)."""
-    for _ in range(400):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def test_files_tab_goes_up_a_folder_and_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -34,23 +22,23 @@ async def test_files_tab_goes_up_a_folder_and_back(tmp_path: Path, monkeypatch: 
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_explorer(pilot, "inspector")
         screen.query_one("#insp-left", TabbedContent).active = "tab-files"
-        await _until(pilot, lambda: bool(screen.query("#insp-files")), "the file tree")
+        await wait_until(pilot, lambda: bool(screen.query("#insp-files")), "the file tree")
         tree = screen.query_one("#insp-files", DirectoryTree)
 
         def shown() -> list[str]:
             return [str(child.label) for child in tree.root.children]
 
-        await _until(pilot, lambda: shown() == ["a.pem"], "the first folder's files")
+        await wait_until(pilot, lambda: shown() == ["a.pem"], "the first folder's files")
         tree.focus()
         await pilot.pause()
         footer_keys = {b.binding.key for b in screen.active_bindings.values() if b.binding.show}
         assert "backspace" in footer_keys
         await pilot.press("backspace")
-        await _until(pilot, lambda: "beside.pem" in shown(), "the parent folder's files")
+        await wait_until(pilot, lambda: "beside.pem" in shown(), "the parent folder's files")
         assert Path(tree.path).resolve() == tmp_path.resolve()
         # The cursor is on the folder it came from: the same key pair goes back into it.
-        await _until(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data is not None
+        await wait_until(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data is not None
                      and tree.cursor_node.data.path.resolve() == inner.resolve(), "the cursor on inner")
         await pilot.press("ctrl+e")
-        await _until(pilot, lambda: shown() == ["a.pem"], "the first folder again")
+        await wait_until(pilot, lambda: shown() == ["a.pem"], "the first folder again")
         assert Path(tree.path).resolve() == inner.resolve()

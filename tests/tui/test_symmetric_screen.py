@@ -7,7 +7,7 @@ import base64
 from cryptography.fernet import Fernet
 from textual.widgets import Input, Static, TabbedContent, TextArea
 
-from tests.tui.conftest import open_explorer, widget_text
+from tests.tui.conftest import open_explorer, wait_for_text, wait_until, widget_text
 from tlsexplorer.core.symmetric import caesar
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
@@ -159,32 +159,25 @@ async def test_bad_input_never_crashes() -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_explorer(pilot, "symmetric")
         screen.query_one("#key", Input).value = "not a key"
-        await pilot.pause()
-        assert "not url-safe base64" in widget_text(screen, "#key-info")
+        await wait_for_text(pilot, screen, "#key-info", "not url-safe base64")
         screen.query_one("#key", Input).value = "aGVsbG8="
-        await pilot.pause()
-        assert "5 bytes" in widget_text(screen, "#key-info")
+        await wait_for_text(pilot, screen, "#key-info", "5 bytes")
         await pilot.press("ctrl+n")
-        await pilot.pause()
-        assert "no valid key" in widget_text(screen, "#fernet-result")
+        await wait_for_text(pilot, screen, "#fernet-result", "no valid key")
         screen.query_one("#key", Input).value = DEMO_KEY
         screen.query_one("#token", Input).value = "%%%% not base64 %%%%"
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "malformed" in widget_text(screen, "#anatomy-verdict")
+        await wait_for_text(pilot, screen, "#anatomy-verdict", "malformed")
         screen.query_one("#ttl", Input).value = "60"
         screen.query_one("#fixed", type(screen.query_one("#fixed"))).value = True  # type: ignore[attr-defined]
         screen.query_one("#iv", Input).value = "zz"
+        await wait_until(pilot, lambda: screen.key is not None, "the demo key read")
         await pilot.press("ctrl+n")
-        await pilot.pause()
-        assert "not hex" in widget_text(screen, "#fernet-result")
+        await wait_for_text(pilot, screen, "#fernet-result", "not hex")
         big = caesar.encrypt("the cat sat on the mat and then it ran away " * 30_000, 5)
         screen.query_one("#caesar-input", TextArea).text = big
         screen.query_one("#crack-input", TextArea).text = big
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "showing the first" in widget_text(screen, "#caesar-output")
-        assert "Best shift: 5" in widget_text(screen, "#crack-summary")
+        await wait_for_text(pilot, screen, "#caesar-output", "showing the first")
+        await wait_for_text(pilot, screen, "#crack-summary", "Best shift: 5")
         assert app.screen is screen
 
 

@@ -319,40 +319,43 @@ def _serve(args: argparse.Namespace) -> int:
                 sys.stdout.write(f"note: {text}\n")
                 sys.stdout.flush()
 
-    def terminate(_signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
+    # Ctrl+C (SIGINT) and SIGTERM only ask to stop: raised as KeyboardInterrupt, they could land
+    # in the middle of a print (the banner half written, rich's buffer written twice).
+    stopping: list[int] = []
 
-    previous = signal.signal(signal.SIGTERM, terminate)
-    # A shell starts a background job (`tlsexplorer tls serve &`) with SIGINT ignored, and Python
-    # then leaves it ignored: put the default back, so kill -INT (and Ctrl+C after fg) stops it.
-    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    def terminate(signum: int, _frame: Any) -> None:
+        stopping.append(signum)
 
     server = LabServer(context, port=port, secret=args.secret or DEFAULT_SECRET, on_event=log,
-                       on_notice=notice, tls_layer=layer).start()
+                       on_notice=notice, tls_layer=layer)
+    previous = signal.signal(signal.SIGTERM, terminate)
+    # A shell starts a background job (`tlsexplorer tls serve &`) with SIGINT ignored, and Python
+    # then leaves it ignored: put our handler in, so kill -INT (and Ctrl+C after fg) stops it.
+    previous_int = signal.signal(signal.SIGINT, terminate)
     try:
-        console.print(f"Serving {server.url} on 127.0.0.1:{server.port} (Ctrl+C stops)", style="bold",
-                      soft_wrap=True)
-        if files is not None:
-            from tlsexplorer.samples import SAMPLES_DIR
+        server.start()
+        with lock:  # the banner first, whole: a connection's line waits for it
+            console.print(f"Serving {server.url} on 127.0.0.1:{server.port} (Ctrl+C stops)", style="bold",
+                          soft_wrap=True)
+            if files is not None:
+                from tlsexplorer.samples import SAMPLES_DIR
 
-            # Paths are the person's: print them as they are (a "[" is not markup).
-            console.print(f"  certificate: {files.cert}\n  key:         {files.key}", markup=False,
-                          highlight=False)
-            if files.cert.parent == SAMPLES_DIR:
-                root = SAMPLES_DIR / "charlies-root-ca.pem"
-                console.print(f"  try:         curl --cacert {root} {server.url}", soft_wrap=True,
+                # Paths are the person's: print them as they are (a "[" is not markup).
+                console.print(f"  certificate: {files.cert}\n  key:         {files.key}", markup=False,
+                              highlight=False)
+                if files.cert.parent == SAMPLES_DIR:
+                    root = SAMPLES_DIR / "charlies-root-ca.pem"
+                    console.print(f"  try:         curl --cacert {root} {server.url}", soft_wrap=True,
+                                  markup=False, highlight=False)
+            if args.client_ca:
+                console.print(f"  mutual TLS:  clients need a certificate from {args.client_ca}",
                               markup=False, highlight=False)
-        if args.client_ca:
-            console.print(f"  mutual TLS:  clients need a certificate from {args.client_ca}", markup=False,
-                          highlight=False)
-        if staple is not None:
-            console.print(f"  stapling:    {staple.info.sentence()} (from {staple.source}, read at start)",
-                          markup=False, highlight=False, soft_wrap=True)
-        sys.stdout.flush()
-        while True:
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+            if staple is not None:
+                console.print(f"  stapling:    {staple.info.sentence()} (from {staple.source}, "
+                              "read at start)", markup=False, highlight=False, soft_wrap=True)
+            sys.stdout.flush()
+        while not stopping:
+            time.sleep(0.1)  # a signal's handler runs between two sleeps
     finally:
         server.stop()
         signal.signal(signal.SIGTERM, previous)

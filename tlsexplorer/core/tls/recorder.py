@@ -28,6 +28,12 @@ from tlsexplorer.core.listen import LOOPBACK
 from tlsexplorer.core.tls.probe import client_context
 from tlsexplorer.core.tls.records import MAX_RECORDED_BYTES, Exchange, Segment
 
+#: Seconds the recording client and the relay wait at each step. The server is the lab's own on
+#: loopback, so this only guards against a hang: generous, because on a loaded machine one
+#: handshake can take seconds, and a client that gave up mid-handshake logs no secrets (the
+#: recording then cannot be decrypted).
+RECORD_TIMEOUT = 30.0
+
 # ---------------------------------------------------------------------------
 # The recorder
 
@@ -211,7 +217,7 @@ def record_request(
     cadata: str | None = None,
     server_hostname: str = "localhost",
     path: str = "/",
-    timeout: float = 5.0,
+    timeout: float = RECORD_TIMEOUT,
     client_context: ssl.SSLContext | None = None,
 ) -> tuple[Exchange, str | None]:
     """Send one GET through a :class:`WireRecorder` to 127.0.0.1:``target_port`` and keep the bytes.
@@ -269,6 +275,7 @@ def _record(
 
 
 __all__ = [
+    "RECORD_TIMEOUT",
     "WireRecorder",
     "private_keylog",
     "record_request",

@@ -355,9 +355,13 @@ class LabServer:
         state = _State(next(self._counter), f"{address[0]}:{address[1]}", self.tls)
         try:
             sock.setblocking(False)
+            stream = _Stream(sock, self.timeout, self.deadline)
             try:
-                await asyncio.wait_for(self._exchange(_Stream(sock, self.timeout), state), self.deadline)
-            except asyncio.TimeoutError:
+                # The outer wait_for bounds the sends; every read is bounded by the deadline itself
+                # (see _Stream.recv), because before Python 3.12 a wait_for inside another one can
+                # swallow the outer cancellation: a trickling client then held on past its deadline.
+                await asyncio.wait_for(self._exchange(stream, state), self.deadline)
+            except (asyncio.TimeoutError, _PastDeadline):
                 state.error = state.too_slow(self.deadline)
             except _Silent:
                 state.error = state.silent(self.timeout)
@@ -486,6 +490,10 @@ class _Silent(OSError):
     """The client said nothing for the read timeout."""
 
 
+class _PastDeadline(OSError):
+    """The connection's deadline (handshake and request) passed while a read waited."""
+
+
 class _Closed(OSError):
     """The client closed (or reset) the connection part of the way through (handshake or request)."""
 
@@ -511,17 +519,25 @@ class _HeadTooLarge(ValueError):
 
 
 class _Stream:
-    """A non-blocking socket read and written through the event loop, each read bounded."""
+    """A non-blocking socket read and written through the event loop, each read bounded by the
+    read timeout and by the connection's deadline (``deadline`` seconds from now)."""
 
-    def __init__(self, sock: socket.socket, timeout: float) -> None:
+    def __init__(self, sock: socket.socket, timeout: float, deadline: float) -> None:
         self.sock, self.timeout = sock, timeout
         self.loop = asyncio.get_running_loop()
+        self.ends = self.loop.time() + deadline
 
     async def recv(self, timeout: float | None = None) -> bytes:
+        """The next bytes (b"" at end of stream); _Silent after ``timeout`` quiet seconds,
+        _PastDeadline once the deadline passed, however the bytes trickle."""
+        wait = timeout or self.timeout
+        left = self.ends - self.loop.time()
+        if left <= 0:
+            raise _PastDeadline()
         try:
-            return await asyncio.wait_for(self.loop.sock_recv(self.sock, 65536), timeout or self.timeout)
+            return await asyncio.wait_for(self.loop.sock_recv(self.sock, 65536), min(wait, left))
         except asyncio.TimeoutError:
-            raise _Silent() from None
+            raise (_PastDeadline() if left < wait else _Silent()) from None
 
     async def send(self, data: bytes) -> None:
         await self.loop.sock_sendall(self.sock, data)

@@ -694,9 +694,7 @@ class TlsScreen(ExplorerScreen):
             if context is not None and tls12:
                 context.maximum_version = ssl.TLSVersion.TLSv1_2
             with LabServer(context, port=0) as server:
-                exchange, error = record_request(
-                    server.port, tls=tls, cadata=ROOT_PEM.read_text(), timeout=4.0
-                )
+                exchange, error = record_request(server.port, tls=tls, cadata=ROOT_PEM.read_text())
         except (TlsxError, OSError, ValueError) as exc:
             self.app.call_from_thread(self.query_one("#wire-view", Static).update, _error(str(exc)))
             return
