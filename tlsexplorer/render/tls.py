@@ -270,6 +270,12 @@ def browser_line(scenario: Scenario) -> Text | None:
     return line
 
 
+WINDOWS_CURL = ("On Windows, PowerShell's 'curl' is an alias of Invoke-WebRequest, which takes none of "
+                "curl's "
+                "options: type curl.exe (Windows 10 and later ship it).")
+"""Said under every curl command the scenario board prints."""
+
+
 def scenario_detail(result: ScenarioResult) -> RenderableType:
     """One scenario: outcome, the error, why, what was skipped, and how to reproduce it."""
     head = Text.assemble((result.scenario.title, "bold"), "  ")
@@ -282,6 +288,15 @@ def scenario_detail(result: ScenarioResult) -> RenderableType:
     parts.append(Text.assemble(("why: ", "bold"), result.reason))
     if result.warning:
         parts.append(Text.assemble(("⚠ ", WARN), (result.warning, "yellow")))
+    if result.clients:
+        clients = Table.grid(padding=(0, 1))
+        clients.add_column(no_wrap=True)
+        clients.add_column(overflow="fold")
+        for client, accepted, said in result.clients:
+            clients.add_row(Text("accepts", style=OK) if accepted else Text("refuses", style=BAD),
+                            Text.assemble((client, "bold"), ": ", said))
+        parts.append(Text("each client, against the same server:", style="bold"))
+        parts.append(clients)
     browser = browser_line(result.scenario)
     if browser is not None:
         parts.append(browser)
@@ -296,6 +311,8 @@ def scenario_detail(result: ScenarioResult) -> RenderableType:
         "(tlsexplorer/samples, shown by 'tlsexplorer tls serve'):",
     ))
     parts.append(commands)
+    if any(tool.startswith("curl") for tool, _command in result.commands):
+        parts.append(Text(WINDOWS_CURL, style="dim"))
     return Group(*parts)
 
 
