@@ -16,6 +16,7 @@ from rich.text import Text
 
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.tls.decrypt import DecryptedConnection, OpenedRecord
+from tlsexplorer.core.tls.listeners import ListenReport, commands
 from tlsexplorer.core.tls.probe import SENT_CA_NAME, SENT_CHAIN_NAME, ProbeResult, host_port
 from tlsexplorer.core.tls.records import (
     EXTENSIONS,
@@ -268,6 +269,39 @@ def browser_line(scenario: Scenario) -> Text | None:
     if verdict.offers(scenario.host) is not None:
         line.append(f"\n{PROCEED_MEANS}", style="yellow")
     return line
+
+
+def listens_view(report: ListenReport, lab_port: int | None = None, own_pid: int | None = None) -> Group:
+    """Who listens on each of the lab's ports, and the commands that show it by hand (for ``lab_port``,
+    else the first port); ``own_pid`` names this app's own process."""
+    table = Table(box=box.SIMPLE, pad_edge=False, expand=True, title_justify="left",
+                  title=f"who listens on the lab's ports ({report.source})")
+    for column in ("port", "address", "reach", "pid", "process"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("port", "pid"))
+    for port in report.ports:
+        found = report.on(port)
+        if not found:
+            table.add_row(str(port), Text("nothing listens", style="dim"), "", "", "")
+        for item in found:
+            process = Text(printable(item.process))
+            if item.pid is not None and item.pid == own_pid:
+                process.append("  (this app)", style=OK)
+            elif item.command:
+                process.append(f"  {printable(item.command)}", style="dim")
+            reach = Text(item.reach, style=OK if "only" in item.reach else WARN)
+            pid = str(item.pid) if item.pid is not None else "?"
+            table.add_row(str(port), item.address, reach, pid, process)
+    parts: list[RenderableType] = [table]
+    if not report.supported:
+        parts.append(Text(report.source, style=WARN))
+    port = lab_port or (report.ports[0] if report.ports else 8443)
+    lines = Table.grid(padding=(0, 1))
+    lines.add_column(style="bold cyan", no_wrap=True)
+    lines.add_column(overflow="fold")
+    for tool, command in commands(port):
+        lines.add_row(tool, command)
+    parts.extend([Text(f"the same by hand, for port {port}:", style="bold"), lines])
+    return Group(*parts)
 
 
 WINDOWS_CURL = ("On Windows, PowerShell's 'curl' is an alias of Invoke-WebRequest, which takes none of "

@@ -77,12 +77,12 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("cn_only", "Course-style certificate (CN+SAN only) vs a strict client", False, "course",
              BrowserVerdict(LOADED, note="Browsers, like curl, accept a CA and leaf without key usage or "
                             "key identifiers; only OpenSSL's strict mode refuses them")),
-    Scenario("adhoc", "An ad hoc certificate (Flask's ssl_context='adhoc'): self-signed, made at start",
+    Scenario("adhoc", "Ad hoc certificate (Flask's 'adhoc'): self-signed at start",
              False, "adhoc",
              BrowserVerdict("ERR_CERT_AUTHORITY_INVALID", "MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT",
                             "The warning page every time: a new certificate at each start, trusted by "
                             "nobody")),
-    Scenario("one_liner", "The openssl req -x509 one-liner's certificate (CN only) vs a strict client", False,
+    Scenario("one_liner", "openssl req -x509 one-liner (CN only) vs a strict client", False,
              "one_liner",
              BrowserVerdict("ERR_CERT_COMMON_NAME_INVALID", "SSL_ERROR_BAD_CERT_DOMAIN",
                             "Even with the certificate trusted: browsers read names from the SAN only")),
