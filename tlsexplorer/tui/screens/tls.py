@@ -222,11 +222,11 @@ class TlsScreen(ExplorerScreen):
                     yield Input(str(DEFAULT_PORT), id="port", type="integer")
                     yield Input(placeholder="client CA PEM: mutual TLS (empty: off)", id="client-ca")
                     yield Checkbox("Plain HTTP", id="plain")
-                    yield Checkbox("Fernet", id="fernet")
                     yield Button("Start", id="start", variant="success")
                     yield Button("Stop", id="stop", variant="error")
                 with Horizontal(classes="row"):
                     yield Static(Text("stopped", style="dim"), id="server-status", classes="panel grow")
+                    yield Checkbox("Fernet", id="fernet")
                     yield Button("Who listens", id="who-listens")
                 yield Static(id="listens", classes="panel")
                 yield RichLog(id="server-log", max_lines=1000, wrap=True, markup=False)
