@@ -12,8 +12,8 @@ from cryptography.fernet import Fernet
 from textual.widgets import Button, Checkbox, Input, TabbedContent
 
 from tests.tui.conftest import wait_for_workers, widget_text
-from tlsexplorer.core.tls.server import DEFAULT_SECRET
 from tlsexplorer.core.course.progress import load_progress, progress_path
+from tlsexplorer.core.tls.server import DEFAULT_SECRET
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.screens.symmetric import SymmetricScreen
