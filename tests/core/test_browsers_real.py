@@ -84,11 +84,20 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 
 @pytest.fixture(scope="module")
-def trusting(tmp_path_factory: pytest.TempPathFactory, pki: Pki) -> Iterator[VerdictBrowser]:
-    """A Chromium whose NSS database trusts the test root and the samples' root (the lab's CA)."""
+def lab(tmp_path_factory: pytest.TempPathFactory) -> LabMaterial:
+    """The scenarios' server files, the one-liner's and the ad hoc certificate made once for the module."""
+    return LabMaterial(tmp_path_factory.mktemp("lab")).prepare()
+
+
+@pytest.fixture(scope="module")
+def trusting(tmp_path_factory: pytest.TempPathFactory, pki: Pki,
+             lab: LabMaterial) -> Iterator[VerdictBrowser]:
+    """A Chromium whose NSS database trusts the test root, the samples' root (the lab's CA) and the
+    one-liner's certificate (its own CA, as the one_liner scenario's client is given it)."""
     home = tmp_path_factory.mktemp("home-trusting")
     trust_in_nss(home, pki.root_pem, "browser test root")
-    trust_in_nss(home, LabMaterial(home).root, "Charlie's root (samples)")
+    trust_in_nss(home, lab.root, "Charlie's root (samples)")
+    trust_in_nss(home, lab.one_liner.cert, "the openssl one-liner")
     with VerdictBrowser(home, extra_flags=(RESOLVE,)) as browser:
         yield browser
 
@@ -229,7 +238,7 @@ def test_every_flaw_as_each_client_says(pki: Pki, trusting: VerdictBrowser, kind
 
 # Every scenario of the board ---------------------------------------------------------------------
 
-UNTRUSTING = {"no_ca", "insecure"}
+UNTRUSTING = {"no_ca", "insecure", "adhoc"}
 """Scenarios whose client is given no CA: the browser that trusts nothing plays them."""
 
 
@@ -261,9 +270,9 @@ def play(scenario: Scenario, material: LabMaterial, trusting: VerdictBrowser, ba
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
-def test_every_scenario_shows_what_chromium_says(tmp_path: Path, scenario: Scenario, trusting: VerdictBrowser,
-                                                 bare: VerdictBrowser) -> None:
-    said = play(scenario, LabMaterial(tmp_path).prepare(), trusting, bare)
+def test_every_scenario_shows_what_chromium_says(lab: LabMaterial, scenario: Scenario,
+                                                 trusting: VerdictBrowser, bare: VerdictBrowser) -> None:
+    said = play(scenario, lab, trusting, bare)
     assert scenario.browser is not None, f"scenario {scenario.id} has no browser field: Chromium says {said}"
     assert said == scenario.browser.chromium, (scenario.id, said)
 

@@ -3,16 +3,21 @@ checkpoints pass only after the real action, and the panel leaves explorers usab
 
 from __future__ import annotations
 
+import socket
+import ssl
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Button, Input, TabbedContent
+from cryptography.fernet import Fernet
+from textual.widgets import Button, Checkbox, Input, TabbedContent
 
-from tests.tui.conftest import wait_for_workers
+from tests.tui.conftest import wait_for_workers, widget_text
 from tlsexplorer.core.course.progress import load_progress, progress_path
+from tlsexplorer.core.tls.server import DEFAULT_SECRET
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.screens.symmetric import SymmetricScreen
+from tlsexplorer.tui.screens.tls import TlsScreen
 from tlsexplorer.tui.widgets.coach import CoachPanel
 
 
@@ -129,13 +134,46 @@ async def test_lesson_3_walked_end_to_end_and_the_coach_stays_across_screens(tmp
         await settle(pilot)
         assert session.is_done(), "a token refused with a wrong key did not pass"
         await press(pilot, "coach-next")
-        # The lab's Fernet page is a feature to come: said honestly, marked done by the learner.
+        # The lab's Fernet page: a server without it does not pass, one with it does.
         assert session.step.id == "lab-fernet"
         await press(pilot, "coach-choice-2")
-        text = shown(app)
-        assert "arrives with the lab server's Fernet page" in text and "mark it done yourself" in text
-        await press(pilot, "coach-done")
+        assert not app.screen.query("#coach-done"), "a state checkpoint offered 'mark done'"
+        lab = app.screen
+        assert isinstance(lab, TlsScreen)
+        lab.query_one("#port", Input).value = "0"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert lab.server is not None and not session.is_done(), "a server without the Fernet page passed"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        lab.query_one("#fernet", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        server = lab.server
+        assert server is not None and server.fernet_key is not None
+        assert session.is_done(), "starting the Fernet page did not pass the checkpoint"
         assert session.lesson_done(session.lesson)
+        # What was served is a token the key shown on screen opens.
+        token = _https_body(server.port, "/fernet")
+        key = server.fernet_key.encoded
+        assert key in widget_text(lab, "#server-status")
+        assert Fernet(key.encode()).decrypt(token.strip()) == DEFAULT_SECRET.encode()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+
+def _https_body(port: int, path: str) -> bytes:
+    """GET ``path`` from the lab server (the built-in sample, trusted through Charlie's root)."""
+    from tests.tls_support import ROOT
+
+    context = ssl.create_default_context(cadata=ROOT.read_text())
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, \
+            context.wrap_socket(raw, server_hostname="localhost") as tls:
+        tls.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := tls.recv(65536):
+            data += chunk
+    return data.split(b"\r\n\r\n", 1)[1]
 
 
 async def test_the_coach_is_a_bar_at_80x24_and_the_explorer_keeps_its_room(tmp_path: Path) -> None:
@@ -201,3 +239,49 @@ async def test_the_course_card_opens_the_lessons_and_enter_starts_one(tmp_path: 
         await settle(pilot)
         assert app.coach is not None and app.coach.session.lesson.number == 4
         assert app.screen.query(CoachPanel) and "Your primes: " not in shown(app)  # the question comes first
+
+
+async def test_lesson_8_quick_ways_pass_only_after_the_real_actions(tmp_path: Path) -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW, course=8, course_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.coach is not None
+        session = app.coach.session
+        lab = app.screen
+        assert isinstance(lab, TlsScreen) and session.step.id == "adhoc"
+        assert lab.query_one("#tabs", TabbedContent).active == "tab-scenarios"
+        await press(pilot, "coach-choice-1")
+        assert not session.is_done(), "the adhoc checkpoint passed before the scenario ran"
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert lab.scenario_results["adhoc"].as_expected
+        assert session.is_done(), "the adhoc scenario refused without --insecure did not pass"
+        await press(pilot, "coach-next")
+        # The one-liner: a state step passes on what happens after its prediction: play the board again.
+        assert session.step.id == "one-liner"
+        await press(pilot, "coach-choice-1")
+        assert not session.is_done()
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert session.is_done(), "the one_liner scenario (relaxed accepts, strict refuses) did not pass"
+        from textual.widgets import DataTable
+
+        assert str(lab.query_one("#board", DataTable).get_cell("one_liner", "error")).startswith("Hostname")
+        await press(pilot, "coach-next")
+        # Who listens: without the lab server the panel reads the system, but the step is not done.
+        assert session.step.id == "listens"
+        lab.query_one("#port", Input).value = "0"
+        lab.query_one("#who-listens", Button).press()
+        await settle(pilot)
+        assert not session.is_done(), "who-listens without the lab server running passed"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        server = lab.server
+        assert server is not None
+        lab.query_one("#who-listens", Button).press()
+        await settle(pilot)
+        listens = widget_text(lab, "#listens")
+        assert str(server.port) in listens and "(this app)" in listens and "lsof" in listens
+        assert session.is_done(), "the lab server seen listening did not pass"
+        await pilot.press("ctrl+s")
+        await settle(pilot)

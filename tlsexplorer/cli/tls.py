@@ -83,6 +83,8 @@ def register(subparsers: Any) -> None:
         "tlsexplorer tls serve --ca myca --name localhost --client-ca myca/ca.pem",
         "tlsexplorer tls serve --plain --port 8080",
         "tlsexplorer tls serve --ca myca --name localhost --staple http://127.0.0.1:8888/",
+        "tlsexplorer tls serve --plain --fernet-key-file lab.key",
+        "tlsexplorer tls serve --adhoc",
     )
     _server_options(serve)
     serve.add_argument("--port", type=int, default=None, metavar="N",
@@ -94,6 +96,15 @@ def register(subparsers: Any) -> None:
                        help="staple this OCSP response to every handshake that asks (openssl s_client "
                        "-status): the CA responder's answer for the served certificate (http://..., asked at "
                        "start; the chain must hold the issuer) or a response file (DER, PEM or base64)")
+    serve.add_argument("--fernet-key-file", metavar="FILE",
+                       help="the Fernet page: send the secret as a token made with this key (at / and "
+                       "alone at "
+                       "/fernet), so a sniffer sees only the token and the client needs the key; a FILE that "
+                       "does not exist gets a new key (0600), shown once")
+    serve.add_argument("--adhoc", action="store_true",
+                       help="a throwaway self-signed certificate made at start, as Flask's "
+                       "ssl_context='adhoc' "
+                       "does: encrypted, but trusted by no client (they need --insecure)")
     serve.set_defaults(handler=_serve)
 
     probe = add_command(
@@ -172,6 +183,9 @@ def register(subparsers: Any) -> None:
         "tlsexplorer tls wire --keylog lab.keylog",
     )
     _server_options(wire)
+    wire.add_argument("--fernet-key-file", metavar="FILE",
+                      help="record the Fernet page (as tls serve --fernet-key-file): the token where the "
+                      "secret was")
     wire.add_argument("--tls-max", choices=("1.2", "1.3"), default=None,
                       help="highest TLS version the client offers (default 1.3; 1.2 shows the certificates "
                       "in the clear)")
@@ -276,6 +290,24 @@ def _stapling(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     return layer, files, staple
 
 
+def _fernet_key(name: str) -> Any:
+    """``--fernet-key-file``: the key in FILE, or a new one written there (0600) and shown once."""
+    from tlsexplorer.core.errors import UsageError
+    from tlsexplorer.core.files import FileToWrite, read_file, write_files
+    from tlsexplorer.core.symmetric.fernet import generate_key, parse_key
+
+    path = Path(name)
+    if path.exists():
+        try:
+            return parse_key(read_file(path, 4096))
+        except UsageError as exc:
+            raise CliError(f"{path}: {exc}") from None
+    key = generate_key()
+    write_files([FileToWrite(path, key.encoded.encode("ascii") + b"\n", private=True, kind="Fernet key")])
+    warn(f"a new Fernet key written to {path} (0600), shown this once: {key.encoded}")
+    return key
+
+
 def _serve(args: argparse.Namespace) -> int:
     from tlsexplorer.core.tls.server import DEFAULT_PORT, DEFAULT_SECRET, LabServer
     from tlsexplorer.render.console import make_console
@@ -285,13 +317,31 @@ def _serve(args: argparse.Namespace) -> int:
     files: Any = None
     layer: Any = None
     staple: Any = None
-    if args.staple is not None:
+    fernet_key = _fernet_key(args.fernet_key_file) if args.fernet_key_file else None
+    adhoc_dir: Any = None
+    if args.adhoc:
+        given = [o for o, v in (("--cert", args.cert), ("--key", args.key), ("--ca", args.ca_dir),
+                                ("--name", args.name), ("--plain", args.plain or None),
+                                ("--staple", args.staple), ("--client-ca", args.client_ca)) if v]
+        if given:
+            raise CliError(f"--adhoc makes its own certificate: {', '.join(given)} cannot go with it")
+        import tempfile
+
+        from tlsexplorer.core.timeutil import utcnow
+        from tlsexplorer.core.tls.quick_certs import write_quick
+        from tlsexplorer.core.tls.server_files import load_server_context
+
+        adhoc_dir = tempfile.TemporaryDirectory(prefix="tlsexplorer-adhoc-")
+        files = write_quick(Path(adhoc_dir.name), "adhoc", utcnow())
+        context = load_server_context(files)
+    elif args.staple is not None:
         layer, files, staple = _stapling(args)
     elif args.plain:
         if args.client_ca:
             raise CliError("--client-ca needs TLS; drop --plain")
         _refuse_with_plain(args)
-        warn("--plain: plain HTTP, no TLS: the page and its secret cross the wire in the clear")
+        warn("--plain: plain HTTP, no TLS: the page crosses the wire in the clear, "
+             + ("the secret only as a Fernet token" if fernet_key is not None else "and its secret with it"))
     else:
         context, files = _context(args, args.client_ca)
     port = args.port if args.port is not None else (8080 if args.plain else DEFAULT_PORT)
@@ -327,7 +377,7 @@ def _serve(args: argparse.Namespace) -> int:
         stopping.append(signum)
 
     server = LabServer(context, port=port, secret=args.secret or DEFAULT_SECRET, on_event=log,
-                       on_notice=notice, tls_layer=layer)
+                       on_notice=notice, tls_layer=layer, fernet_key=fernet_key)
     previous = signal.signal(signal.SIGTERM, terminate)
     # A shell starts a background job (`tlsexplorer tls serve &`) with SIGINT ignored, and Python
     # then leaves it ignored: put our handler in, so kill -INT (and Ctrl+C after fg) stops it.
@@ -337,7 +387,15 @@ def _serve(args: argparse.Namespace) -> int:
         with lock:  # the banner first, whole: a connection's line waits for it
             console.print(f"Serving {server.url} on 127.0.0.1:{server.port} (Ctrl+C stops)", style="bold",
                           soft_wrap=True)
-            if files is not None:
+            if args.adhoc:
+                console.print("  ad hoc:      a self-signed certificate made just now, trusted by no client; "
+                              f"curl refuses it, curl --insecure {server.url} gets the page, a browser warns",
+                              markup=False, highlight=False, soft_wrap=True)
+            if fernet_key is not None:
+                console.print("  Fernet page: the secret goes out as a token (also alone at "
+                              f"{server.url}fernet); the client needs the key in {args.fernet_key_file}",
+                              markup=False, highlight=False, soft_wrap=True)
+            if files is not None and not args.adhoc:
                 from tlsexplorer.samples import SAMPLES_DIR
 
                 # Paths are the person's: print them as they are (a "[" is not markup).
@@ -358,6 +416,8 @@ def _serve(args: argparse.Namespace) -> int:
             time.sleep(0.1)  # a signal's handler runs between two sleeps
     finally:
         server.stop()
+        if adhoc_dir is not None:
+            adhoc_dir.cleanup()
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, previous_int)
     with lock:
@@ -449,6 +509,8 @@ def _scenarios(args: argparse.Namespace) -> int:
             {"id": r.scenario.id, "title": r.scenario.title, "ok": r.ok, "expected_ok": r.scenario.expect_ok,
              "as_expected": r.as_expected, "error": r.error, "reason": r.reason, "warning": r.warning,
              "commands": {tool: command for tool, command in r.commands},
+             "clients": [{"client": client, "accepted": accepted, "said": said}
+                         for client, accepted, said in r.clients],
              "browser": r.scenario.browser.to_json(r.scenario.host) if r.scenario.browser else None}
             for r in results
         ])
@@ -495,7 +557,8 @@ def _wire(args: argparse.Namespace) -> int:
         else:
             trusted = (SAMPLES_DIR / "charlies-root-ca.pem").read_bytes()
         client, host = recorder_client_for(read_file(files.cert), trusted)
-    with LabServer(context, port=0) as server:
+    fernet_key = _fernet_key(args.fernet_key_file) if args.fernet_key_file else None
+    with LabServer(context, port=0, fernet_key=fernet_key) as server:
         exchange, error = record_request(server.port, tls=not args.plain, client_context=client,
                                          server_hostname=host)
     analysis = analyse_exchange(exchange)

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.tls.decrypt import DecryptedConnection, OpenedRecord
+from tlsexplorer.core.tls.listeners import ListenReport, commands
 from tlsexplorer.core.tls.probe import SENT_CA_NAME, SENT_CHAIN_NAME, ProbeResult, host_port
 from tlsexplorer.core.tls.records import (
     EXTENSIONS,
@@ -270,6 +271,45 @@ def browser_line(scenario: Scenario) -> Text | None:
     return line
 
 
+def listens_view(report: ListenReport, lab_port: int | None = None, own_pid: int | None = None) -> Group:
+    """Who listens on each of the lab's ports, and the commands that show it by hand (for ``lab_port``,
+    else the first port); ``own_pid`` names this app's own process."""
+    table = Table(box=box.SIMPLE, pad_edge=False, expand=True, title_justify="left",
+                  title=f"who listens on the lab's ports ({report.source})")
+    for column in ("port", "address", "reach", "pid", "process"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("port", "pid"))
+    for port in report.ports:
+        found = report.on(port)
+        if not found:
+            table.add_row(str(port), Text("nothing listens", style="dim"), "", "", "")
+        for item in found:
+            process = Text(printable(item.process))
+            if item.pid is not None and item.pid == own_pid:
+                process.append("  (this app)", style=OK)
+            elif item.command:
+                process.append(f"  {printable(item.command)}", style="dim")
+            reach = Text(item.reach, style=OK if "only" in item.reach else WARN)
+            pid = str(item.pid) if item.pid is not None else "?"
+            table.add_row(str(port), item.address, reach, pid, process)
+    parts: list[RenderableType] = [table]
+    if not report.supported:
+        parts.append(Text(report.source, style=WARN))
+    port = lab_port or (report.ports[0] if report.ports else 8443)
+    lines = Table.grid(padding=(0, 1))
+    lines.add_column(style="bold cyan", no_wrap=True)
+    lines.add_column(overflow="fold")
+    for tool, command in commands(port):
+        lines.add_row(tool, command)
+    parts.extend([Text(f"the same by hand, for port {port}:", style="bold"), lines])
+    return Group(*parts)
+
+
+WINDOWS_CURL = ("On Windows, PowerShell's 'curl' is an alias of Invoke-WebRequest, which takes none of "
+                "curl's "
+                "options: type curl.exe (Windows 10 and later ship it).")
+"""Said under every curl command the scenario board prints."""
+
+
 def scenario_detail(result: ScenarioResult) -> RenderableType:
     """One scenario: outcome, the error, why, what was skipped, and how to reproduce it."""
     head = Text.assemble((result.scenario.title, "bold"), "  ")
@@ -282,6 +322,15 @@ def scenario_detail(result: ScenarioResult) -> RenderableType:
     parts.append(Text.assemble(("why: ", "bold"), result.reason))
     if result.warning:
         parts.append(Text.assemble(("⚠ ", WARN), (result.warning, "yellow")))
+    if result.clients:
+        clients = Table.grid(padding=(0, 1))
+        clients.add_column(no_wrap=True)
+        clients.add_column(overflow="fold")
+        for client, accepted, said in result.clients:
+            clients.add_row(Text("accepts", style=OK) if accepted else Text("refuses", style=BAD),
+                            Text.assemble((client, "bold"), ": ", said))
+        parts.append(Text("each client, against the same server:", style="bold"))
+        parts.append(clients)
     browser = browser_line(result.scenario)
     if browser is not None:
         parts.append(browser)
@@ -296,6 +345,8 @@ def scenario_detail(result: ScenarioResult) -> RenderableType:
         "(tlsexplorer/samples, shown by 'tlsexplorer tls serve'):",
     ))
     parts.append(commands)
+    if any(tool.startswith("curl") for tool, _command in result.commands):
+        parts.append(Text(WINDOWS_CURL, style="dim"))
     return Group(*parts)
 
 

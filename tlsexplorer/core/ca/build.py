@@ -478,6 +478,26 @@ def issue_certificate(
     return builder.sign(signing_key, hash_for(signing_key, spec.hash_name))
 
 
+def adhoc_spec(now: dt.datetime, host: str = "localhost") -> CertificateSpec:
+    """A throwaway self-signed server certificate, as Flask's ``ssl_context='adhoc'`` makes one (werkzeug's
+    ``generate_adhoc_ssl_pair``: O=Dummy Certificate, the name in the CN and SAN, serverAuth, a year)."""
+    subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Dummy Certificate"),
+                         x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    return CertificateSpec(subject, "server", now, now + dt.timedelta(days=365), sans=(x509.DNSName(host),),
+                           basic_constraints=False, key_usage=False, key_identifiers=False)
+
+
+def one_liner_spec(now: dt.datetime, public_key: PublicKey, cn: str = "localhost",
+                   days: int = 30) -> CertificateSpec:
+    """What ``openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost`` makes with OpenSSL 3's
+    default configuration (``v3_ca``): the name in the CN only, no SAN, critical CA:TRUE, SKI and an AKI
+    naming itself."""
+    aki = x509.AuthorityKeyIdentifier.from_issuer_public_key(public_key)
+    return CertificateSpec(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]), "root", now,
+                           now + dt.timedelta(days=days), key_usage=False, include_san=False,
+                           extra_extensions=((aki, False),))
+
+
 def authority_key_identifier(issuer: x509.Certificate) -> x509.AuthorityKeyIdentifier:
     """The AKI pointing at ``issuer``: its SKI when it has one, else computed."""
     try:

@@ -131,7 +131,7 @@ CHECKPOINTS: dict[str, Checkpoint] = {c.name: c for c in (
            "fernet.rejected", lambda f, _l: True, "A wrong key is refused: the HMAC does not match."),
     _value("fernet_secret", "the secret inside your token (three parts joined by dashes)",
            lambda learner: learner.fernet().secret),
-    _state("lab_fernet_page_served", "start the lab server's Fernet page (tls serve --fernet-key-file)",
+    _state("lab_fernet_page_served", "start the lab server with Fernet ticked (tls serve --fernet-key-file)",
            "tls.served", lambda f, _l: f.get("fernet") is True,
            "The lab server sent the secret as a Fernet token."),
     _state("rsa_own_primes", "compute the worked example with your own primes p and q",
@@ -163,8 +163,8 @@ CHECKPOINTS: dict[str, Checkpoint] = {c.name: c for c in (
            "tls.scenario", _scenario("adhoc"), "Refused without --insecure, as expected."),
     _state("scenario_one_liner_strict", "run the 'one_liner' scenario (the openssl req -x509 certificate)",
            "tls.scenario", _scenario("one_liner"), "Relaxed client accepted, strict client refused."),
-    _state("listens_seen", "open the who-listens panel with the lab server running",
-           "tls.listens", lambda f, _l: bool(f.get("ports")),
+    _state("listens_seen", "press Who listens with the lab server running",
+           "tls.listens", lambda f, _l: f.get("server_seen") is True,
            "You saw which process listens on the lab's port."),
 )}
 """Every checkpoint a lesson may name."""

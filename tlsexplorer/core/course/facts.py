@@ -20,12 +20,13 @@ FACTS: dict[str, str] = {
     "dh.hybrid": "RSA's Key exchange tab ran hybrid encryption: rsa_bits",
     "chain.verified": "Chain verified a chain: valid, host, sample (the built-in demo)",
     "ca.made": "the CA workbench wrote files: action (root, server...), sans, key_encrypted, folder",
-    "tls.served": "the TLS lab's server started: port, tls, sample, fernet (the Fernet page, to come)",
+    "tls.served": "the TLS lab's server started: port, tls, sample, fernet (the Fernet page)",
     "tls.probe": "the TLS lab probed a server: host, port, connected, verified, ok, ca_file, "
     "insecure, strict, error",
     "tls.wire": "the TLS lab recorded one request: tls, secret_visible",
-    "tls.scenario": "the TLS lab ran a scenario: id, passed, said (adhoc, one_liner: features to come)",
-    "tls.listens": "the TLS lab's who-listens panel read the system (feature to come): ports",
+    "tls.scenario": "the TLS lab ran a scenario: id, passed (as the story predicts), said",
+    "tls.listens": "the TLS lab's who-listens panel read the system: ports (listened on, comma-separated), "
+    "server_seen (the lab server's port held by this app)",
 }
 
 Value = str | int | bool | None

@@ -22,6 +22,7 @@ from tlsexplorer.core.ca.build import private_key_pem
 from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.core.files import FileToWrite, write_files
 from tlsexplorer.core.tls.probe import ProbeResult, probe
+from tlsexplorer.core.tls.quick_certs import ONE_LINER, write_quick
 from tlsexplorer.core.tls.server import LabServer
 from tlsexplorer.core.tls.server_files import ServerFiles, load_server_context
 from tlsexplorer.core.x509.browsers import LOADED, BrowserVerdict
@@ -45,7 +46,8 @@ class Scenario:
     expect_ok: bool
     """Whether the client should get the page."""
     server: str
-    """Which server it needs: ``alice``, ``expired``, ``course`` or ``encrypted``."""
+    """Which server it needs: ``alice``, ``expired``, ``course``, ``encrypted``, ``adhoc`` or
+    ``one_liner``."""
     browser: BrowserVerdict | None = None
     """What a browser shows (Chromium's net error name or ``loaded``, Firefox's name), a browser being
     given the CA as the client is; ``tests/core/test_browsers_real.py`` checks it against Chromium."""
@@ -75,6 +77,15 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("cn_only", "Course-style certificate (CN+SAN only) vs a strict client", False, "course",
              BrowserVerdict(LOADED, note="Browsers, like curl, accept a CA and leaf without key usage or "
                             "key identifiers; only OpenSSL's strict mode refuses them")),
+    Scenario("adhoc", "Ad hoc certificate (Flask's 'adhoc'): self-signed at start",
+             False, "adhoc",
+             BrowserVerdict("ERR_CERT_AUTHORITY_INVALID", "MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT",
+                            "The warning page every time: a new certificate at each start, trusted by "
+                            "nobody")),
+    Scenario("one_liner", "openssl req -x509 one-liner (CN only) vs a strict client", False,
+             "one_liner",
+             BrowserVerdict("ERR_CERT_COMMON_NAME_INVALID", "SSL_ERROR_BAD_CERT_DOMAIN",
+                            "Even with the certificate trusted: browsers read names from the SAN only")),
     Scenario("wrong_passphrase", "Wrong passphrase for the server key", False, "encrypted",
              BrowserVerdict("ERR_CONNECTION_REFUSED", "NS_ERROR_CONNECTION_REFUSED ('Unable to connect')",
                             "Nothing listens: there is no certificate to judge")),
@@ -102,6 +113,8 @@ class ScenarioResult:
     """The probe's full result, when a client connected."""
     port: int = 0
     """The server's port."""
+    clients: tuple[tuple[str, bool, str], ...] = ()
+    """(client, accepted, what it said) for each client tried on the same server (``one_liner``)."""
 
     @property
     def as_expected(self) -> bool:
@@ -134,6 +147,10 @@ class LabMaterial:
         """old.example.net, valid only in 2020, with its intermediate."""
         self.encrypted = ServerFiles(self.alice.cert, workdir / "alice.encrypted.key.pem")
         """alice with her key encrypted under :data:`SAMPLE_PASSPHRASE`."""
+        self.adhoc = ServerFiles(workdir / "adhoc.pem", workdir / "adhoc.key.pem")
+        """A throwaway self-signed certificate for localhost, made by :meth:`prepare` (Flask's 'adhoc')."""
+        self.one_liner = ServerFiles(workdir / "one_liner.pem", workdir / "one_liner.key.pem")
+        """The ``openssl req -x509 ... -subj /CN=localhost`` certificate, made by :meth:`prepare`."""
 
     def prepare(self) -> LabMaterial:
         """Write the extra files (once)."""
@@ -148,12 +165,17 @@ class LabMaterial:
             wanted.append(FileToWrite(self.encrypted.key, pem, private=True, kind="private_key"))
         if wanted:
             write_files(wanted)
+        # Valid from a day ago in real time: real clients judge them by the real clock.
+        made = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
+        for kind, files in (("adhoc", self.adhoc), ("one_liner", self.one_liner)):
+            if not files.cert.exists():
+                write_quick(self.workdir, kind, made)  # type: ignore[arg-type]
         return self
 
     def files(self, server: str) -> ServerFiles:
         """The files of one server setup."""
         table = {"alice": self.alice, "course": self.course, "expired": self.expired,
-                 "encrypted": self.encrypted}
+                 "encrypted": self.encrypted, "adhoc": self.adhoc, "one_liner": self.one_liner}
         return table[server]
 
 
@@ -214,6 +236,26 @@ def _client_commands(scenario_id: str, port: int, ca: str) -> tuple[tuple[str, s
                  f"cafile='{ca}'); c.verify_flags |= ssl.VERIFY_X509_STRICT; c.wrap_socket("
                  f"socket.create_connection(('localhost', {port})), server_hostname='localhost')\""
                  "   # Python 3.13+ is strict by default"))
+    if scenario_id == "adhoc":
+        return (("server", f"tlsexplorer tls serve --adhoc --port {port}   # Flask: "
+                 "app.run(ssl_context='adhoc')"),
+                ("curl", f"curl {url}   # refused: self-signed certificate"),
+                ("openssl", f"{s_client} -verify_hostname localhost -verify_return_error{quiet}"),
+                ("python", get.format(url=url, extra="")),
+                ("curl --insecure", f"curl --insecure {url}   # the page, and no proof of who sent it"))
+    if scenario_id == "one_liner":
+        return (("server", f"{ONE_LINER} && tlsexplorer tls serve --cert cert.pem --key key.pem "
+                 f"--port {port}"),
+                ("curl", f"curl --cacert cert.pem {url}   # accepted: curl falls back to the CN"),
+                ("curl by IP", f"curl --cacert cert.pem https://127.0.0.1:{port}/   # refused: no IP in the "
+                 "SAN"),
+                ("openssl", f"{s_client} -CAfile cert.pem -verify_hostname localhost -x509_strict "
+                 f"-verify_return_error{quiet}   # accepted: OpenSSL falls back to the CN"),
+                ("python", "python3 -c \"import socket, ssl; "
+                 "c = ssl.create_default_context(cafile='cert.pem'); c.hostname_checks_common_name = False; "
+                 f"c.wrap_socket(socket.create_connection(('localhost', {port})), "
+                 "server_hostname='localhost')\"   # refused: names from the SAN only"),
+                ("fix", "add -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' to the one-liner"))
     if scenario_id == "wrong_passphrase":
         # The lab's encrypted copy of alice's key lives in its own folder: the line makes it first.
         return (("server", "openssl pkey -in alice.example.net.key.pem -aes256 -passout pass:secret_password "
@@ -260,6 +302,21 @@ REASONS: dict[str, str] = {
         "Identifier on every certificate below the root, so a strict client refuses it; curl and Python "
         "3.11 accept it. Issue it with the CA workbench's defaults."
     ),
+    "adhoc": (
+        "The server made a self-signed certificate when it started, as Flask's ssl_context='adhoc' does: no "
+        "CA signed it, so no client has anything to trust it with ('self-signed certificate'). The traffic "
+        "is encrypted, but to whoever answered: only --insecure gets the page, and a browser shows its "
+        "warning page each time, for a new certificate at each start."
+    ),
+    "one_liner": (
+        "The one-liner's certificate names localhost in the CN only (no SAN) and is its own CA "
+        "(basicConstraints CA:TRUE, from OpenSSL's default configuration). Given it as the CA to trust, a "
+        "relaxed client that falls back to the CN accepts it (curl, openssl s_client, Python's default), "
+        "but a strict client reads names from the SAN only (browsers, Go, rustls, Python with "
+        "hostname_checks_common_name = False) and refuses it: 'Hostname mismatch'. By 127.0.0.1 every "
+        "client refuses it. Add -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1', or use a CA as in "
+        "lesson 6."
+    ),
     "wrong_passphrase": (
         "The server key is encrypted and the passphrase given does not open it, so the server cannot "
         "start and every client gets 'connection refused'. The sample passphrase is secret_password."
@@ -268,7 +325,7 @@ REASONS: dict[str, str] = {
 """Why each scenario ends the way it does."""
 
 
-_CLIENTS = ("no_ca", "with_ca", "insecure", "ip_mismatch", "expired", "cn_only")
+_CLIENTS = ("no_ca", "with_ca", "insecure", "ip_mismatch", "expired", "cn_only", "adhoc", "one_liner")
 
 
 def _client_for(scenario_id: str, root: bytes) -> dict[str, object]:
@@ -279,6 +336,8 @@ def _client_for(scenario_id: str, root: bytes) -> dict[str, object]:
         "ip_mismatch": {"host": "127.0.0.1", "ca_pems": [root]},
         "expired": {"host": "127.0.0.1", "servername": "old.example.net", "ca_pems": [root]},
         "cn_only": {"host": "localhost", "ca_pems": [root], "strict": True},
+        "adhoc": {"host": "localhost"},
+        "one_liner": {"host": "localhost"},
     }
     return table[scenario_id]
 
@@ -347,6 +406,8 @@ def _run_one(
         return ScenarioResult(scenario, True, None, "the wrong passphrase opened the key?!",
                               commands_for(scenario.id, 8443))
     server = server_for(scenario.server)
+    if scenario.id == "one_liner":
+        return _one_liner(scenario, material, server.port, timeout)
     options = _client_for(scenario.id, root)
     host = str(options.pop("host"))
     result = probe(host, server.port, timeout=timeout, now=now, explain=explain, **options)  # type: ignore[arg-type]
@@ -360,7 +421,50 @@ def _run_one(
                           warning=warning, probe=result, port=server.port)
 
 
+#: The clients the one-liner's certificate meets: (who, VERIFY_X509_STRICT, names from the CN too).
+ONE_LINER_CLIENTS = (
+    ("Python, relaxed (ssl.create_default_context, as curl and openssl: the CN as a fallback)", False, True),
+    ("Python, VERIFY_X509_STRICT (Python 3.13's default)", True, True),
+    ("Python, names from the SAN only (hostname_checks_common_name = False, as browsers, Go, rustls)",
+     True, False),
+)
+
+
+def _python_client(port: int, cadata: str, strict: bool, cn_fallback: bool, timeout: float) -> str | None:
+    """One handshake with localhost:``port`` as Python's ssl makes it: None when it verified, else the
+    error."""
+    import socket
+    import ssl
+
+    context = ssl.create_default_context(cadata=cadata)
+    context.hostname_checks_common_name = cn_fallback
+    if strict:
+        context.verify_flags |= ssl.VERIFY_X509_STRICT
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock, \
+                context.wrap_socket(sock, server_hostname="localhost"):
+            return None
+    except ssl.SSLCertVerificationError as exc:
+        return f"certificate verify failed: {exc.verify_message}"
+    except (OSError, ssl.SSLError) as exc:
+        return f"could not connect: {exc}"
+
+
+def _one_liner(scenario: Scenario, material: LabMaterial, port: int, timeout: float) -> ScenarioResult:
+    """The one-liner's certificate, trusted as its own CA, against each client of :data:`ONE_LINER_CLIENTS`;
+    the scenario's verdict is the strictest one's."""
+    cadata = material.one_liner.cert.read_text()
+    clients = []
+    for title, strict, fallback in ONE_LINER_CLIENTS:
+        said = _python_client(port, cadata, strict, fallback, timeout)
+        clients.append((title, said is None, said or "page received"))
+    _title, ok, said = clients[-1]
+    return ScenarioResult(scenario, ok, None if ok else said, REASONS[scenario.id],
+                          commands_for(scenario.id, port), port=port, clients=tuple(clients))
+
+
 __all__ = [
+    "ONE_LINER_CLIENTS",
     "REASONS",
     "ROOT_FILE",
     "SAMPLE_PASSPHRASE",

@@ -37,6 +37,7 @@ from tlsexplorer.core.errors import (
     TlsxError,
 )
 from tlsexplorer.core.listen import LOOPBACK, listen
+from tlsexplorer.core.symmetric.fernet import FernetKey, encrypt
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
 from tlsexplorer.core.tls.server_events import ConnectionEvent, EventLog
@@ -103,14 +104,17 @@ def describe_server_error(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {exc}"
 
 
-def page(secret: str, tls: bool) -> bytes:
-    """The HTML page served at ``/``."""
+def page(secret: str, tls: bool, token: bytes | None = None) -> bytes:
+    """The HTML page served at ``/``; with a Fernet ``token``, the token stands where the secret was."""
     how = "over HTTPS: only the two ends can read it" if tls else (
         "over plain HTTP: anyone on the path can read it")
+    line = f"<p>The secret message is: <b>{secret}</b></p>\n"
+    if token is not None:
+        line = (f"<p>The secret message, Fernet-encrypted: <b>{token.decode('ascii')}</b></p>\n"
+                "<p>Only a client with the key reads it (the same token alone: /fernet).</p>\n")
     return (
         "<!doctype html>\n<html><head><title>tlsexplorer lab</title></head><body>\n"
-        "<h1>Alice's Web Shop</h1>\n"
-        f"<p>The secret message is: <b>{secret}</b></p>\n"
+        f"<h1>Alice's Web Shop</h1>\n{line}"
         f"<p>This page came {how}.</p>\n</body></html>\n"
     ).encode()
 
@@ -172,6 +176,7 @@ class LabServer:
         on_notice: Callable[[str], None] | None = None,
         keylog: str | Path | None = None,
         tls_layer: Callable[[Any, Any], Any] | None = None,
+        fernet_key: FernetKey | None = None,
     ) -> None:
         if keylog is not None and context is not None:
             # For tests and cross-checks: OpenSSL appends this connection's secrets (NSS key log format).
@@ -185,6 +190,9 @@ class LabServer:
         """The port asked for (0: any free port)."""
         self.secret = secret
         """The secret message on the page."""
+        self.fernet_key = fernet_key
+        """The Fernet page (``tls serve --fernet-key-file``): the secret goes out as a token made with
+        this key, fresh at each request, also alone at ``/fernet``; None: the secret as it is."""
         self.on_event = on_event
         """Called with each :class:`ConnectionEvent`."""
         self.on_notice = on_notice
@@ -414,9 +422,19 @@ class LabServer:
             return 400, b"bad request\n"
         if parts[0] not in ("GET", "HEAD"):
             return 405, b"only GET is served here\n"
+        if parts[1] == "/fernet":
+            if self.fernet_key is None:
+                return 404, b"no Fernet page: serve with --fernet-key-file FILE\n"
+            return 200, self._token() + b"\n"
         if parts[1] not in ("/", "/index.html"):
             return 404, b"not found: try /\n"
+        if self.fernet_key is not None:
+            return 200, page(self.secret, self.tls, self._token())
         return 200, self._pages[self.tls]
+
+    def _token(self) -> bytes:
+        assert self.fernet_key is not None
+        return encrypt(self.fernet_key, self.secret.encode(), now=int(time.time()))
 
 
 _REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",

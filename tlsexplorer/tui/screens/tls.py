@@ -47,7 +47,9 @@ from textual.widgets import (
 from textual.widgets.data_table import ColumnKey
 
 from tlsexplorer.core.errors import TlsxError
+from tlsexplorer.core.symmetric.fernet import FernetKey, generate_key
 from tlsexplorer.core.tls.decrypt import DecryptedConnection
+from tlsexplorer.core.tls.listeners import COURSE_PORTS, ListenReport
 from tlsexplorer.core.tls.probe import ProbeResult
 from tlsexplorer.core.tls.records import WireAnalysis
 from tlsexplorer.core.tls.scenarios import SCENARIOS, ScenarioResult
@@ -166,6 +168,8 @@ class TlsScreen(ExplorerScreen):
     TlsScreen #servername { width: 30; }
     TlsScreen .panel { height: auto; margin-bottom: 1; }
     TlsScreen #server-log { height: 1fr; border: round $primary; }
+    TlsScreen #listens { display: none; max-height: 16; overflow-y: auto; }
+    TlsScreen #listens.shown { display: block; }
     TlsScreen #board { height: auto; max-height: 11; }
     TlsScreen #wire-scroll, TlsScreen #probe-scroll, TlsScreen #scenario-scroll { height: 1fr; }
     TlsScreen #wire-panes { height: 1fr; }
@@ -195,6 +199,8 @@ class TlsScreen(ExplorerScreen):
         """The last recorded exchange, decrypted with the client's key log (None over plain HTTP)."""
         self._auto_probe_ca = ""
         """What starting the server last put in the Probe tab's 'CA to trust' ("" when nothing)."""
+        self.fernet_key: FernetKey | None = None
+        """The Fernet page's key (the running server's, or the last one made), None before one is made."""
 
     # Layout ---------------------------------------------------------------
 
@@ -218,7 +224,11 @@ class TlsScreen(ExplorerScreen):
                     yield Checkbox("Plain HTTP", id="plain")
                     yield Button("Start", id="start", variant="success")
                     yield Button("Stop", id="stop", variant="error")
-                yield Static(Text("stopped", style="dim"), id="server-status", classes="panel")
+                with Horizontal(classes="row"):
+                    yield Static(Text("stopped", style="dim"), id="server-status", classes="panel grow")
+                    yield Checkbox("Fernet", id="fernet")
+                    yield Button("Who listens", id="who-listens")
+                yield Static(id="listens", classes="panel")
                 yield RichLog(id="server-log", max_lines=1000, wrap=True, markup=False)
             with TabPane("Probe", id="tab-probe"):
                 with Horizontal(classes="row"):
@@ -286,6 +296,8 @@ class TlsScreen(ExplorerScreen):
             self.query_one(f"#{widget_id}").border_title = title
         for widget_id, tip in (
             ("plain", "no TLS: the page and its secret cross the wire in the clear"),
+            ("fernet", "the Fernet page: the secret goes out as a token made with a new key, shown at start; "
+             "the client needs the key (the Wire tab records the token too)"),
             ("trust-sample", "untick: trust only the system's roots, like plain curl"),
             ("strict", "VERIFY_X509_STRICT, the default from Python 3.13"),
             ("probe-status", "ask for OCSP stapling, as openssl s_client -status does, and show what the "
@@ -378,12 +390,20 @@ class TlsScreen(ExplorerScreen):
         passphrase = self.query_one("#passphrase", Input).value
         plain = self.query_one("#plain", Checkbox).value
         client_ca = self.query_one("#client-ca", Input).value.strip()
+        fernet = self._fernet_key() if self.query_one("#fernet", Checkbox).value else None
         self._status(Text("starting…", style="dim"))
-        self._start_worker(cert, key, passphrase, port, plain, client_ca)
+        self._start_worker(cert, key, passphrase, port, plain, client_ca, fernet)
+
+    def _fernet_key(self) -> FernetKey:
+        """The Fernet page's key: a new one when the server is not running (each start its own)."""
+        if self.fernet_key is None or self.server is None:
+            self.fernet_key = generate_key()
+        return self.fernet_key
 
     @work(thread=True, exclusive=True, group="tls-server", exit_on_error=False)
     def _start_worker(
-        self, cert: str, key: str, passphrase: str, port: int, plain: bool, client_ca: str = ""
+        self, cert: str, key: str, passphrase: str, port: int, plain: bool, client_ca: str = "",
+        fernet: FernetKey | None = None,
     ) -> None:
         from tlsexplorer.core.tls.server_files import load_server_context
 
@@ -399,7 +419,7 @@ class TlsScreen(ExplorerScreen):
                 mutual = Path(client_ca).expanduser() if client_ca else None
                 context = load_server_context(files, passphrase.encode() or None, client_ca=mutual,
                                               password_hint="the passphrase field beside the key")
-            server = LabServer(context, port=port, on_event=self._post_event).start()
+            server = LabServer(context, port=port, on_event=self._post_event, fernet_key=fernet).start()
         except (TlsxError, OSError, ValueError) as exc:
             message = str(exc)
             self.app.call_from_thread(
@@ -438,9 +458,14 @@ class TlsScreen(ExplorerScreen):
             if server.context is not None and server.context.verify_mode == ssl.CERT_REQUIRED:
                 text.append("\nmutual TLS: clients must present a certificate from the client CA",
                             style="bold magenta")
+        if server.fernet_key is not None:
+            text.append(f"\nFernet page: the secret goes out as a token (also alone at {server.url}fernet). "
+                        f"The client needs the key: {server.fernet_key.encoded}", style="bold magenta")
+            text.append("\n(Symmetric's Fernet tab opens a token with it; how would a client get it safely?)",
+                        style="dim")
         self._status(text, notice=f"running: {server.url}")
         self.host.record("tls.served", port=server.port, tls=started.files is not None,
-                         sample=started.files == SAMPLE_FILES, fernet=False)
+                         sample=started.files == SAMPLE_FILES, fernet=server.fernet_key is not None)
         self.query_one("#target", Input).value = f"localhost:{server.port}"
         log = self.query_one("#server-log", RichLog)
         log.write(Text(f"listening on 127.0.0.1:{server.port}", style="dim"))
@@ -467,6 +492,38 @@ class TlsScreen(ExplorerScreen):
         server, self.server = self.server, None
         if server is not None:
             server.stop()
+
+    @on(Button.Pressed, "#who-listens")
+    def action_who_listens(self) -> None:
+        """Read from the system which process listens on the lab's ports (the running server's, the one in
+        the port field and the ports the course names)."""
+        ports = set(COURSE_PORTS)
+        if self.server is not None:
+            ports.add(self.server.port)
+        port_text = self.query_one("#port", Input).value.strip()
+        if port_text.isdigit() and 0 < int(port_text) < 65536:
+            ports.add(int(port_text))
+        panel = self.query_one("#listens", Static)
+        panel.set_class(True, "shown")
+        panel.update(Text("reading who listens…", style="dim"))
+        self._listens_worker(tuple(sorted(ports)))
+
+    @work(thread=True, exclusive=True, group="tls-listens", exit_on_error=False)
+    def _listens_worker(self, ports: tuple[int, ...]) -> None:
+        from tlsexplorer.core.tls.listeners import who_listens
+
+        self.app.call_from_thread(self.show_listens, who_listens(ports))
+
+    def show_listens(self, report: ListenReport) -> None:
+        """Show who listens, and tell the course (the lab server's own port seen with this app's pid)."""
+        import os
+
+        server = self.server
+        port = server.port if server is not None else None
+        self.query_one("#listens", Static).update(render.listens_view(report, port, os.getpid()))
+        seen = [item.port for item in report.listeners]
+        own = port is not None and any(item.pid == os.getpid() for item in report.on(port))
+        self.host.record("tls.listens", ports=",".join(map(str, sorted(set(seen)))), server_seen=own)
 
     # Probe ------------------------------------------------------------------
 
@@ -615,6 +672,8 @@ class TlsScreen(ExplorerScreen):
     def show_scenario_result(self, result: ScenarioResult) -> None:
         """Put one outcome on the board (and in the detail when its row is selected)."""
         self.scenario_results[result.scenario.id] = result
+        self.host.record("tls.scenario", id=result.scenario.id, passed=result.as_expected,
+                         said=result.error or "page received")
         board = self.query_one("#board", DataTable)
         outcome = Text("works", style="bold green") if result.ok else Text("fails", style="bold red")
         if result.warning:
@@ -680,10 +739,11 @@ class TlsScreen(ExplorerScreen):
     def _record(self, *, tls: bool) -> None:
         self.show_tab("tab-wire", "#record-tls" if tls else "#record-plain")
         self.query_one("#wire-view", Static).update(Text("recording one request…", style="dim"))
-        self._record_worker(tls, self.query_one("#tls12", Checkbox).value)
+        fernet = self._fernet_key() if self.query_one("#fernet", Checkbox).value else None
+        self._record_worker(tls, self.query_one("#tls12", Checkbox).value, fernet)
 
     @work(thread=True, exclusive=True, group="tls-wire", exit_on_error=False)
-    def _record_worker(self, tls: bool, tls12: bool) -> None:
+    def _record_worker(self, tls: bool, tls12: bool, fernet: FernetKey | None = None) -> None:
         from tlsexplorer.core.tls.decrypt import decrypt_exchange
         from tlsexplorer.core.tls.recorder import record_request
         from tlsexplorer.core.tls.records import analyse_exchange
@@ -693,7 +753,7 @@ class TlsScreen(ExplorerScreen):
             context = load_server_context(SAMPLE_FILES) if tls else None
             if context is not None and tls12:
                 context.maximum_version = ssl.TLSVersion.TLSv1_2
-            with LabServer(context, port=0) as server:
+            with LabServer(context, port=0, fernet_key=fernet) as server:
                 exchange, error = record_request(server.port, tls=tls, cadata=ROOT_PEM.read_text())
         except (TlsxError, OSError, ValueError) as exc:
             self.app.call_from_thread(self.query_one("#wire-view", Static).update, _error(str(exc)))
