@@ -158,7 +158,8 @@ def test_bad_input_messages_name_no_cli_option_and_no_codec(tmp_path: Path) -> N
 
 
 def test_an_ipv6_target_is_written_back_in_brackets() -> None:
-    from tlsexplorer.core.tls.probe import describe_client_error, host_port
+    from tlsexplorer.core.tls.connect import host_port
+    from tlsexplorer.core.tls.probe import describe_client_error
 
     assert host_port("::1", 8443) == "[::1]:8443" and host_port("localhost", 8443) == "localhost:8443"
     assert parse_target(host_port("::1", 8443)) == ("::1", 8443)

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tlsexplorer.core.text import printable
-from tlsexplorer.core.tls.probe import host_port
+from tlsexplorer.core.tls.connect import host_port
 from tlsexplorer.core.tls.scan import Finding, ScanResult, weakness
 from tlsexplorer.core.tls.stapling import StapledResponse
 

@@ -15,9 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from tlsexplorer.core.text import printable
+from tlsexplorer.core.tls.connect import host_port
 from tlsexplorer.core.tls.decrypt import DecryptedConnection, OpenedRecord
 from tlsexplorer.core.tls.listeners import ListenReport, commands
-from tlsexplorer.core.tls.probe import SENT_CA_NAME, SENT_CHAIN_NAME, ProbeResult, host_port
+from tlsexplorer.core.tls.probe import SENT_CA_NAME, SENT_CHAIN_NAME, ProbeResult
 from tlsexplorer.core.tls.records import (
     EXTENSIONS,
     GROUPS,

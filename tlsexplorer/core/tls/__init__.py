@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from tlsexplorer.core.exports import lazy_exports
 
 if TYPE_CHECKING:
+    from tlsexplorer.core.tls.connect import host_port as host_port
     from tlsexplorer.core.tls.decrypt import (
         ConnectionDecryptor as ConnectionDecryptor,
         DecryptedConnection as DecryptedConnection,
@@ -64,7 +65,6 @@ if TYPE_CHECKING:
         capture_handshake as capture_handshake,
         client_context as client_context,
         describe_client_error as describe_client_error,
-        host_port as host_port,
         is_ip_address as is_ip_address,
         load_client_identity as load_client_identity,
         parse_target as parse_target,

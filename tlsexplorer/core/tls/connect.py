@@ -73,7 +73,7 @@ class Route:
         """How the connection is made, in words ("" when direct)."""
         parts = []
         if self.proxy is not None:
-            parts.append(f"through the HTTP proxy {_host_port(*self.proxy)}")
+            parts.append(f"through the HTTP proxy {host_port(*self.proxy)}")
         if self.starttls is not None:
             parts.append(f"after a {self.starttls.upper()} STARTTLS opening")
         return ", ".join(parts)
@@ -82,7 +82,7 @@ class Route:
     def proxy_url(self) -> str | None:
         """The proxy as ``http://HOST:PORT`` (what curl's ``--proxy`` and :func:`tlsexplorer.core.fetch.fetch`
         take), or None."""
-        return None if self.proxy is None else f"http://{_host_port(*self.proxy)}"
+        return None if self.proxy is None else f"http://{host_port(*self.proxy)}"
 
     def to_json(self) -> dict[str, str | None]:
         """The route in a ``--json`` document."""
@@ -93,8 +93,34 @@ DIRECT = Route()
 """A plain TCP connection, TLS at once."""
 
 
-def _host_port(host: str, port: int) -> str:
+def host_port(host: str, port: int) -> str:
+    """``host:port`` as it is written back in a target: ``[::1]:8443`` for an IPv6 address."""
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def split_host_port(raw: str, default_port: int, *, quoted: str, example: str) -> tuple[str, int]:
+    """Split ``HOST[:PORT]`` (``[::1]:8443`` for IPv6), the one reader of targets and proxies.
+
+    ``quoted`` starts each error (the option and what was typed); ``example`` is a well-formed one.
+
+    Raises:
+        UsageError: no host, an IPv6 address without brackets before a port, a port not in 1..65535.
+    """
+    host, port_text = raw, ""
+    if raw.startswith("["):
+        host, bracket, rest = raw[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            raise UsageError(f"{quoted}: an IPv6 address goes in brackets, then the port: [::1]:8443")
+        port_text = rest.removeprefix(":")
+    elif raw.count(":") == 1:
+        host, _, port_text = raw.partition(":")
+    if not host:
+        raise UsageError(f"{quoted} has no host; write {example}")
+    if not port_text:
+        return host, default_port
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise UsageError(f"{quoted}: {port_text!r} is not a port number (1-65535); write {example}")
+    return host, int(port_text)
 
 
 def parse_proxy(text: str) -> tuple[str, int]:
@@ -113,21 +139,7 @@ def parse_proxy(text: str) -> tuple[str, int]:
     raw = raw.rstrip("/")
     if "@" in raw or "/" in raw:
         raise UsageError(f"--proxy {text!r}: write http://HOST:PORT (no user, no path)")
-    host, port_text = raw, ""
-    if raw.startswith("["):
-        host, bracket, after = raw[1:].partition("]")
-        if not bracket or (after and not after.startswith(":")):
-            raise UsageError(f"--proxy {text!r}: an IPv6 address goes in brackets: http://[::1]:3128")
-        port_text = after.removeprefix(":")
-    elif ":" in raw:
-        host, _, port_text = raw.rpartition(":")
-    if not host:
-        raise UsageError(f"--proxy {text!r} has no host; write http://HOST:PORT")
-    if not port_text:
-        return host, 8080
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise UsageError(f"--proxy {text!r}: {port_text!r} is not a port number (1-65535)")
-    return host, int(port_text)
+    return split_host_port(raw, 8080, quoted=f"--proxy {text!r}", example="http://HOST:PORT")
 
 
 def make_route(proxy: str | None = None, starttls: str | None = None) -> Route:
@@ -182,7 +194,7 @@ def open_connection(
 def _connect_through(sock: socket.socket, host: str, port: int, proxy: tuple[str, int],
                      deadline: Deadline) -> None:
     """Ask the proxy to CONNECT to ``host:port`` and read its answer (headers only, bounded)."""
-    where, via = _host_port(host, port), f"the proxy {_host_port(*proxy)}"
+    where, via = host_port(host, port), f"the proxy {host_port(*proxy)}"
     request = f"CONNECT {where} HTTP/1.1\r\nHost: {where}\r\nUser-Agent: tlsexplorer\r\n\r\n"
     try:
         sock.settimeout(deadline.left())

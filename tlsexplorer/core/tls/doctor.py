@@ -44,11 +44,10 @@ from typing import Any
 
 from tlsexplorer.core.errors import TlsxError, UsageError
 from tlsexplorer.core.timeutil import as_utc, format_iso8601, utcnow
-from tlsexplorer.core.tls.connect import DIRECT, Deadline, Route, open_connection
+from tlsexplorer.core.tls.connect import DIRECT, Deadline, Route, host_port, open_connection
 from tlsexplorer.core.tls.probe import (
     PeerCertificate,
     describe_client_error,
-    host_port,
     is_ip_address,
     parse_target,
 )

@@ -56,7 +56,15 @@ from tlsexplorer.core.errors import (
     WrongPassword,
 )
 from tlsexplorer.core.timeutil import utcnow
-from tlsexplorer.core.tls.connect import DIRECT, Deadline, Route, RouteError, open_connection
+from tlsexplorer.core.tls.connect import (
+    DIRECT,
+    Deadline,
+    Route,
+    RouteError,
+    host_port,
+    open_connection,
+    split_host_port,
+)
 from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
 
 if TYPE_CHECKING:
@@ -260,28 +268,7 @@ def parse_target(text: str, default_port: int = 443) -> tuple[str, int]:
             raw = raw[len(scheme):].split("/", 1)[0]
             if scheme == "http://":
                 default_port = 80  # where http:// goes: the probe then says it is not TLS
-    host, port_text = raw, ""
-    if raw.startswith("["):
-        host, bracket, rest = raw[1:].partition("]")
-        if not bracket or (rest and not rest.startswith(":")):
-            raise UsageError(f"{text!r}: an IPv6 address goes in brackets, then the port: [::1]:8443")
-        port_text = rest.removeprefix(":")
-    elif raw.count(":") == 1:
-        host, _, port_text = raw.partition(":")
-    if not host:
-        raise UsageError(f"{text!r} has no host; write HOST:PORT such as localhost:8443")
-    if not port_text:
-        return host, default_port
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise UsageError(
-            f"{port_text!r} is not a port number (1-65535); write HOST:PORT such as localhost:8443"
-        )
-    return host, int(port_text)
-
-
-def host_port(host: str, port: int) -> str:
-    """``host:port`` as it is written back in a target: ``[::1]:8443`` for an IPv6 address."""
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return split_host_port(raw, default_port, quoted=repr(text), example="HOST:PORT such as localhost:8443")
 
 
 def is_ip_address(host: str) -> bool:

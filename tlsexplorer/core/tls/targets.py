@@ -23,8 +23,8 @@ from cryptography import x509
 
 from tlsexplorer.core.errors import TlsxError, UsageError
 from tlsexplorer.core.timeutil import as_utc, format_iso8601
-from tlsexplorer.core.tls.connect import DIRECT, Route
-from tlsexplorer.core.tls.probe import host_port, parse_target, probe
+from tlsexplorer.core.tls.connect import DIRECT, Route, host_port
+from tlsexplorer.core.tls.probe import parse_target, probe
 
 #: Most targets read from one file (the lines after them are named once).
 MAX_TARGETS = 10_000
