@@ -106,10 +106,13 @@ def web_server(cwd: Path, *args: str) -> Iterator[WebServer]:
                 process.communicate(timeout=DEADLINE)
             except subprocess.TimeoutExpired:
                 process.kill()
-                process.communicate()
+        # The apps inherited the server's stdout and stderr: until they are gone, reading those
+        # pipes to their end would wait forever (a failed test must fail, not hang the suite).
         for pid in app_pids_alive(apps):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.communicate(timeout=DEADLINE)
 
 
 class Tab:

@@ -35,7 +35,9 @@ class Explorer:
     screen: str
     """``module:Class`` of its :class:`ExplorerScreen`."""
     wide: bool = False
-    """Home shows it as one line across the whole row (the course: the path through the others)."""
+    """Home shows it as one line across the whole row (the course: the path through the others), and
+    its key on that card rather than in Home's footer, which has room for the explorers' keys only
+    (served to a browser, their alt+ names are longer)."""
 
     def load(self) -> type[ExplorerScreen]:
         """Import and return the screen class."""
@@ -141,7 +143,7 @@ def explorer_bindings(*, show: bool) -> list[Binding]:
     widget's own binding (TextArea takes F6 and F7) never wins over them; Home's
     are priority too, so they stay the ones its footer shows."""
     return [
-        Binding(item.key, open_action(item.id), item.title, show=show, priority=True)
+        Binding(item.key, open_action(item.id), item.title, show=show and not item.wide, priority=True)
         for item in EXPLORERS
     ]
 
