@@ -15,23 +15,26 @@ import pytest
 from cryptography.fernet import Fernet
 
 from tests.cli.support import run_cli
+from tests.tls_support import ChildOutput
 from tlsexplorer.core.tls.server import DEFAULT_SECRET
+
+_OUTPUT: dict[int, ChildOutput] = {}
+"""Each started server's stdout, read on a thread (a readline here would buffer lines away)."""
 
 
 def _start(*args: str, cwd: Path) -> tuple[subprocess.Popen[str], int]:
     process = subprocess.Popen([sys.executable, "-m", "tlsexplorer", "tls", "serve", "--port", "0", *args],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
                                env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"})
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    assert "127.0.0.1:" in first, process.stderr.read() if process.stderr else first
+    output = _OUTPUT[process.pid] = ChildOutput(process)
+    first = output.wait_for("127.0.0.1:").splitlines()[-1]
     return process, int(first.split("127.0.0.1:")[1].split()[0])
 
 
 def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
     try:
         process.send_signal(signal.SIGINT)
-        return process.communicate(timeout=20)
+        return _OUTPUT.pop(process.pid).finish(timeout=20)
     finally:
         if process.poll() is None:
             process.kill()
