@@ -21,7 +21,6 @@ import pytest
 from tests.tls_support import ALICE, closed_port
 
 OPENSSL = shutil.which("openssl")
-needs_openssl = pytest.mark.skipif(OPENSSL is None, reason="no openssl command")
 
 
 @contextlib.contextmanager

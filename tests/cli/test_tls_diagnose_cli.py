@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 
 from tests.served_support import body, http_server, make_pki, s_server, write_pem
 from tests.tls_support import ROOT, closed_port, lab_server
+from tests.tools import needs_openssl
 from tlsexplorer.core.tls.targets import parse_targets
 
 #: Variables that move trust: cleared so a test sees only what it sets.
@@ -107,7 +108,7 @@ def test_targets_usage_errors_are_one_line() -> None:
 # probe --fetch --warn-days --json
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl command")
+@needs_openssl
 def test_probe_fetch_json_and_warn_days_exit(tmp_path: Path) -> None:
     routes: dict[str, object] = {}
     with http_server(routes) as port:  # type: ignore[arg-type]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.cli.support import run_cli
 from tests.tls_support import ROOT, lab_server, root_pem
+from tests.tools import needs_openssl
 from tlsexplorer.core.ca import store as ca_store
 from tlsexplorer.core.errors import InvalidInput, PasswordRequired, UsageError, WrongPassword
 from tlsexplorer.core.tls.probe import ProbeResult, load_client_identity, probe
@@ -178,7 +178,7 @@ def test_the_key_defaults_to_the_certificate_file_like_curl(material: Material) 
     assert result.ok
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
+@needs_openssl
 def test_openssl_s_client_agrees_with_the_probe(material: Material) -> None:
     """The same certificate and key get the page through openssl s_client; without them openssl fails too."""
     request = "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"

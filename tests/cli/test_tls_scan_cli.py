@@ -7,8 +7,9 @@ import json
 import pytest
 
 from tests.cli.support import run_cli
-from tests.scan_support import connect_proxy, needs_openssl, s_server, starttls_server
+from tests.scan_support import connect_proxy, s_server, starttls_server
 from tests.tls_support import ROOT, closed_port
+from tests.tools import needs_openssl
 
 
 @needs_openssl

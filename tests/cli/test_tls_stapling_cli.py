@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,8 +15,7 @@ from cryptography.x509 import ocsp
 from tests.cli.support import run_cli
 from tests.stapling_support import alice_response, alice_serial, openssl_s_server, responder
 from tests.tls_support import ALICE, ROOT, ChildOutput
-
-needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed")
+from tests.tools import needs_openssl
 
 
 def _serve(*args: str) -> subprocess.Popen[str]:

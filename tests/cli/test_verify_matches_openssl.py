@@ -19,10 +19,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from tests.cli.support import run_cli
+from tests.tools import needs_openssl
 from tlsexplorer.samples import SAMPLES_DIR
 
 OPENSSL = shutil.which("openssl")
-pytestmark = pytest.mark.skipif(OPENSSL is None, reason="openssl is not installed")
+pytestmark = needs_openssl
 
 AT = "2026-06-01T12:00:00Z"
 ROOT = SAMPLES_DIR / "charlies-root-ca.pem"

@@ -17,11 +17,11 @@ from cryptography.x509 import ocsp
 
 from tests.cli.support import run_cli
 from tests.revocation_pki import NOW, crl, der, make_pki, ocsp_answer, pem, request_nonce, responder
+from tests.tools import needs_openssl
 from tlsexplorer.core.fetch import clear_cache
 from tlsexplorer.core.timeutil import format_iso8601
 
 OPENSSL = shutil.which("openssl")
-needs_openssl = pytest.mark.skipif(OPENSSL is None, reason="openssl is not installed")
 AT = format_iso8601(NOW)
 
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from rich.console import Console
 
 from tests.ocsp_factory import NOW, pki
+from tests.tools import needs_openssl
 from tlsexplorer.core.x509.loader import load_objects
 from tlsexplorer.core.x509.model import CrlInfo
 from tlsexplorer.core.x509.summary import summarize
@@ -84,7 +83,7 @@ def test_full_crl_is_not_a_delta() -> None:
     assert "delta" not in info.sentence()
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed")
+@needs_openssl
 def test_openssl_reads_the_same_crl_fields(tmp_path: Path) -> None:
     der = _crl(delta=True)
     path = tmp_path / "delta.crl"

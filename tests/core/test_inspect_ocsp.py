@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,13 +15,12 @@ from cryptography.x509 import ocsp
 from rich.console import Console
 
 from tests.ocsp_factory import NOW, pem, pki, request_der, response_der, unsuccessful_der
+from tests.tools import needs_openssl
 from tlsexplorer.core.x509.loader import load_objects
 from tlsexplorer.core.x509.model import OcspRequestInfo, OcspResponseInfo
 from tlsexplorer.core.x509.ocsp import ocsp_kind
 from tlsexplorer.core.x509.summary import object_title, summarize
 from tlsexplorer.render.x509 import render_info
-
-needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed")
 
 
 def _one(data: bytes) -> tuple[object, object]:

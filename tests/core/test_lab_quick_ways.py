@@ -16,6 +16,7 @@ from cryptography import x509
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.x509.oid import ExtensionOID, NameOID
 
+from tests.tools import needs_openssl
 from tlsexplorer.core.symmetric.fernet import generate_key
 from tlsexplorer.core.tls.listeners import commands, read_proc_net, who_listens
 from tlsexplorer.core.tls.quick_certs import quick_certificate, write_quick
@@ -75,7 +76,7 @@ def _extensions(cert: x509.Certificate) -> dict[x509.ObjectIdentifier, bool]:
     return {ext.oid: ext.critical for ext in cert.extensions}
 
 
-@pytest.mark.skipif(OPENSSL is None, reason="openssl is not installed")
+@needs_openssl
 def test_the_one_liner_certificate_has_what_openssl_req_x509_makes_here(tmp_path: Path) -> None:
     assert OPENSSL is not None
     subprocess.run([OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",

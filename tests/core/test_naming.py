@@ -7,7 +7,6 @@ import datetime as dt
 import inspect
 import ipaddress
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import dh, dsa, ec, ed448, ed2551
 from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID
 
 from tests.cli.support import run_cli
+from tests.tools import needs_openssl
 from tlsexplorer.core.ca.build import describe_extension
 from tlsexplorer.core.x509.dertree import parse_der, walk
 from tlsexplorer.core.x509.naming import (
@@ -99,7 +99,7 @@ def test_other_keys_are_named_by_type_or_class() -> None:
     ]
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed")
+@needs_openssl
 @pytest.mark.parametrize(("curve", "name"), [(ec.SECP256R1(), "P-256"), (ec.SECP384R1(), "P-384"),
                                              (ec.SECP521R1(), "P-521")])
 def test_curve_names_are_openssls_nist_names(curve: ec.EllipticCurve, name: str) -> None:

@@ -23,6 +23,7 @@ import pytest
 from cryptography import x509
 
 from tests.tls_support import ALICE, root_pem
+from tests.tools import needs_openssl
 from tlsexplorer.core.ca.build import (
     CertificateSpec,
     build_name,
@@ -43,7 +44,6 @@ from tlsexplorer.core.tls.server import LabServer, free_port
 from tlsexplorer.core.tls.server_files import load_server_context
 
 OPENSSL = shutil.which("openssl")
-needs_openssl = pytest.mark.skipif(OPENSSL is None, reason="openssl is not installed")
 NOW = dt.datetime.now(dt.timezone.utc)
 
 

@@ -15,12 +15,12 @@ import pytest
 from tests.scan_support import (
     Listener,
     connect_proxy,
-    needs_openssl,
     read_until,
     s_client_accepts,
     starttls_server,
 )
 from tests.tls_support import lab_server, root_pem
+from tests.tools import needs_openssl
 from tlsexplorer.core.errors import UsageError
 from tlsexplorer.core.tls.connect import (
     STARTTLS_PROTOCOLS,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import shutil
 import ssl
 import subprocess
 import time
@@ -20,6 +19,7 @@ from tests.tls_support import (
     handshake_in_memory,
     recording_client_context,
 )
+from tests.tools import needs_openssl
 from tlsexplorer.core.tls.decrypt import (
     DecryptedConnection,
     connection_json,
@@ -212,7 +212,6 @@ def test_the_lab_exchange_decrypts_with_the_recording_clients_key_log(tmp_path: 
 # ---------------------------------------------------------------------------
 # OpenSSL's own server and client: the TLS 1.3 suites and KeyUpdate
 
-needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl command")
 TLS13_SUITES = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
 
 

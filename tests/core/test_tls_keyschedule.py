@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
+from tests.tools import needs_openssl
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.tls.keyschedule import (
     finished_key,
@@ -166,7 +166,7 @@ def test_tls12_prf_published_sha256_vector() -> None:
     )
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
+@needs_openssl
 @pytest.mark.parametrize(("hash_name", "digest"), [("sha256", "SHA2-256"), ("sha384", "SHA2-384")])
 def test_tls12_prf_equals_openssl_kdf(hash_name: str, digest: str) -> None:
     seed = b"key expansion".hex() + PRF_SEED.hex()

@@ -12,6 +12,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from tests.tls_support import ALICE, closed_port, lab_server, root_pem, silent_peer
+from tests.tools import needs_openssl
 from tlsexplorer.core.errors import UsageError
 from tlsexplorer.core.tls.probe import parse_target, probe
 
@@ -167,7 +168,7 @@ def test_an_ipv6_target_is_written_back_in_brackets() -> None:
     assert "nothing is listening on [::1]:8443" in message
 
 
-@pytest.mark.skipif(__import__("shutil").which("openssl") is None, reason="openssl is not installed")
+@needs_openssl
 def test_the_explainers_openssl_line_on_the_saved_chain_gives_the_same_verdict(tmp_path: Path) -> None:
     import shlex
     import shutil

@@ -16,12 +16,12 @@ from pathlib import Path
 from tests.scan_support import (
     Listener,
     connect_proxy,
-    needs_openssl,
     s_client_accepts,
     s_server,
     starttls_server,
 )
 from tests.tls_support import silent_peer
+from tests.tools import needs_openssl
 from tlsexplorer.core.tls.connect import Route
 from tlsexplorer.core.tls.records import HELLO_RETRY_RANDOM
 from tlsexplorer.core.tls.scan import ScanResult, scan

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.tls_support import ROOT, lab_server
+from tests.tools import needs_openssl
 from tlsexplorer.core.tls.scenarios import SCENARIOS, ScenarioResult, commands_for, run_scenarios
 
 
@@ -65,7 +66,7 @@ def test_curl_agrees() -> None:
         assert by_ip.returncode == 60
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
+@needs_openssl
 def test_openssl_s_client_agrees() -> None:
     with lab_server() as server:
         for scenario, expect in (("no_ca", False), ("with_ca", True)):
@@ -84,7 +85,7 @@ OPENSSL_EXPECTATIONS = {
 }
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
+@needs_openssl
 @pytest.mark.parametrize("scenario_id", sorted(OPENSSL_EXPECTATIONS))
 def test_openssl_reproduces_each_client_scenario(scenario_id: str, tmp_path: Path) -> None:
     """The board's openssl command line, run for real, ends the same way."""
@@ -100,7 +101,7 @@ def test_openssl_reproduces_each_client_scenario(scenario_id: str, tmp_path: Pat
     assert says in done.stdout + done.stderr
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
+@needs_openssl
 @pytest.mark.parametrize("scenario_id", ["expired", "cn_only"])
 def test_the_boards_server_command_reproduces_the_scenario(scenario_id: str, tmp_path: Path) -> None:
     """The 'server' line, run as written in a copy of the samples folder, serves what the client
@@ -138,7 +139,7 @@ def test_the_boards_server_command_reproduces_the_scenario(scenario_id: str, tmp
     assert (done.returncode == 0) == expect and says in done.stdout + done.stderr, (done.stdout, done.stderr)
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
+@needs_openssl
 def test_the_wrong_passphrase_lines_run_as_written_fail_on_the_passphrase(tmp_path: Path) -> None:
     """The encrypted key is the lab's own file: the board's server line makes it in the samples folder
     first, so running it as written ends on the passphrase, not on 'no such file'; openssl and Python

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -15,11 +14,11 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 
 from tests.served_support import Pki, body, http_server, make_pki, s_server, write_pem
 from tests.tls_support import lab_server
+from tests.tools import needs_openssl
 from tlsexplorer.core.fetch import clear_cache
 from tlsexplorer.core.tls.probe import PeerCertificate, ProbeResult, probe
 from tlsexplorer.core.tls.served import MAX_AIA_BYTES, compare_sni, judge_served
 
-needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="no openssl command")
 NOW = dt.datetime.now(dt.UTC)
 
 

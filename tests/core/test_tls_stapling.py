@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,12 +15,13 @@ from cryptography.x509 import ocsp
 
 from tests.stapling_support import alice_response, alice_serial, openssl_s_server, responder
 from tests.tls_support import ALICE, INTERMEDIATE, ROOT, https_get, lab_server
+from tests.tools import needs_openssl
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.tls.probe import probe
 from tlsexplorer.core.tls.server import LabServer
 from tlsexplorer.core.tls.stapling import load_staple, stapling_context, stapling_layer
 
-needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed")
+
 @contextlib.contextmanager
 def stapling_server(response_file: Path) -> Iterator[LabServer]:
     """The lab server stapling the response in ``response_file`` to Alice's certificate."""

@@ -11,12 +11,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from textual.widgets import Input, RichLog, Select, TabbedContent
 
 import tlsexplorer.core.ca.registry as registry
 import tlsexplorer.core.ca.store as ca_store
+from tests.tools import needs_openssl
 from tests.tui.conftest import open_explorer, wait_for_workers, widget_text
 from tlsexplorer.core.timeutil import utcnow
 from tlsexplorer.samples import SAMPLE_NOW
@@ -29,7 +29,6 @@ from tlsexplorer.tui.widgets.virtual_table import VirtualTable
 SIZE = (120, 40)
 NAMES = ("www.example.net", "mail.example.net")
 OPENSSL = shutil.which("openssl")
-needs_openssl = pytest.mark.skipif(OPENSSL is None, reason="openssl is not installed")
 
 
 def make_ca(folder: Path, now: dt.datetime) -> list[int]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, TabbedContent
 
-from tests.scan_support import needs_openssl, s_server
+from tests.scan_support import s_server
 from tests.tls_support import closed_port
+from tests.tools import needs_openssl
 from tests.tui.conftest import open_explorer, wait_for_workers, widget_text
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp

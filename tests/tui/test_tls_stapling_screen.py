@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from textual.widgets import Checkbox, Input
 
 from tests.stapling_support import alice_response, alice_serial, openssl_s_server
+from tests.tools import needs_openssl
 from tests.tui.conftest import open_explorer, wait_for_workers, widget_text
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
 
-pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed")
+pytestmark = needs_openssl
 
 
 async def test_probe_tab_shows_the_stapled_response_when_asked(tmp_path: Path) -> None:
