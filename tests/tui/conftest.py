@@ -8,8 +8,10 @@ from collections.abc import Callable
 from typing import Any, Literal, overload
 
 from rich.console import Console
+from textual.app import App
 from textual.content import Content
 from textual.dom import DOMNode
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Static
@@ -107,6 +109,16 @@ def widget_text(node: DOMNode, selector: str | None = None, *, width: int = 200)
     console = Console(width=width, file=io.StringIO(), color_system=None, record=True)
     console.print(content)
     return console.export_text()
+
+
+def shown_on_screen(app: App[Any], region: Region | None = None) -> list[str]:
+    """The lines the terminal shows, as plain text: all of them, or those of ``region`` (screen
+    coordinates). For what one widget draws in parts (Home's cards), read where a person reads it."""
+    # The compositor is what a terminal is sent; Textual has no public "text of the screen".
+    lines = [strip.text for strip in app.screen._compositor.render_strips()]
+    if region is None:
+        return lines
+    return [line[region.x : region.right] for line in lines[region.y : region.bottom]]
 
 
 async def sent_by_ctrl_o_and_ctrl_l(pilot: Pilot[Any]) -> list[tuple[str, object]]:

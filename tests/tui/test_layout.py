@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets._footer import FooterKey
+from textual.geometry import Region
 
-from tests.tui.conftest import open_explorer
+from tests.tui.conftest import open_explorer, shown_on_screen
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.explorers import EXPLORERS
+from tlsexplorer.tui.widgets.footer import KeyFooter
 
 
 @pytest.mark.parametrize("item", EXPLORERS, ids=[e.id for e in EXPLORERS])
@@ -19,14 +20,18 @@ async def test_the_footer_shows_help_and_quit_at_80_columns(item: object) -> Non
     app = TlsExplorerApp(now=SAMPLE_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_explorer(pilot, item.id)  # type: ignore[call-overload]
-        keys = {key.key: key for key in screen.query(FooterKey)}
-        for key in ("f1", "ctrl+q"):
-            assert key in keys, f"{item.id}: no {key} in the footer"
-            region = keys[key].region
-            assert region.width > 0 and region.right <= 80, f"{item.id}: {key} is off screen at {region}"
-            for x in range(region.x, region.right):
-                on_top, _ = screen.get_widget_at(x, region.y)
-                assert on_top is keys[key], f"{item.id}: {key} is under {on_top!r} at column {x}"
+        footer = screen.query_one(KeyFooter)
+        keys = {key.key: (key, x, width) for key, x, width in footer.drawn()}
+        line = shown_on_screen(pilot.app, footer.region)[0]
+        for name in ("f1", "ctrl+q"):
+            assert name in keys, f"{item.id}: no {name} in the footer"
+            key, x, width = keys[name]
+            region = Region(footer.region.x + x, footer.region.y, width, 1)
+            assert region.width > 0 and region.right <= 80, f"{item.id}: {name} is off screen at {region}"
+            assert line[x : x + width] == f" {key.key_display} {key.description} ", line
+            for column in range(region.x, region.right):
+                on_top, _ = screen.get_widget_at(column, region.y)
+                assert on_top is footer, f"{item.id}: {name} is under {on_top!r} at column {column}"
 
 
 async def test_rsa_number_fields_show_more_than_five_characters_at_120_columns() -> None:

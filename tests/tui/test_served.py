@@ -13,9 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.widgets import Input, Static
-from textual.widgets._footer import FooterKey
 
-from tests.tui.conftest import open_explorer, wait_for_workers, widget_text
+from tests.tui.conftest import open_explorer, shown_on_screen, wait_for_workers, widget_text
 from tlsexplorer.core.ca import store as ca_store
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
@@ -23,6 +22,7 @@ from tlsexplorer.tui.explorers import EXPLORERS
 from tlsexplorer.tui.screens.base import NEXT_TAB, PREVIOUS_TAB
 from tlsexplorer.tui.screens.help import HelpScreen
 from tlsexplorer.tui.served import ALTERNATIVES, BROWSER_KEPT
+from tlsexplorer.tui.widgets.card_deck import CardDeck
 from tlsexplorer.tui.widgets.footer import KeyFooter
 
 SIZE = (160, 40)
@@ -52,8 +52,9 @@ def test_every_key_a_browser_keeps_that_the_app_binds_has_a_free_alternative() -
 
 
 def footer_text(app: TlsExplorerApp) -> str:
-    keys = app.screen.query_one(KeyFooter).query(FooterKey)
-    return "  ".join(f"{key.key_display} {key.description}" for key in keys)
+    """The footer's line as the terminal shows it."""
+    footer = app.screen.query_one(KeyFooter)
+    return shown_on_screen(app, footer.region)[0]
 
 
 async def test_served_the_footer_and_the_cards_show_the_alternatives_and_they_work() -> None:
@@ -62,7 +63,10 @@ async def test_served_the_footer_and_the_cards_show_the_alternatives_and_they_wo
         footer = footer_text(app)
         assert "alt+k Help" in footer and "alt+c Chain" in footer and "alt+q Quit" in footer
         assert "f1" not in footer.lower().split()
-        assert app.screen.query_one("#card-chain").border_subtitle == "alt+c"
+        await pilot.pause()
+        deck = app.screen.query_one(CardDeck)
+        chain = next(box for box in deck.deck.boxes if box.item.id == "chain")
+        assert shown_on_screen(app, deck.card_region(chain.index))[-1].endswith(" alt+c ─╯")
         assert "alt+k or ? for help" in widget_text(app.screen, "#hint")
         await pilot.press("alt+k")
         await pilot.pause()

@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
+from tests.tui.conftest import shown_on_screen
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.explorers import EXPLORERS
 from tlsexplorer.tui.screens.help import HelpScreen
-from tlsexplorer.tui.screens.home import ExplorerCard, HomeScreen
+from tlsexplorer.tui.screens.home import HomeScreen
+from tlsexplorer.tui.widgets.card_deck import CardDeck
+from tlsexplorer.tui.widgets.footer import KeyFooter
 
 
 async def test_app_opens_on_home_with_a_card_per_explorer() -> None:
     app = TlsExplorerApp()
-    async with app.run_test(size=(120, 40)):
+    async with app.run_test(size=(120, 40)) as pilot:
         assert isinstance(app.screen, HomeScreen)
-        assert app.screen.query_one(Header) and app.screen.query_one(Footer)
+        assert app.screen.query_one(Header) and app.screen.query_one(KeyFooter)
         intro = str(app.screen.query_one("#intro", Static).render())
         assert "tlsexplorer" in intro
-        cards = list(app.screen.query(ExplorerCard))
-        assert [c.explorer.id for c in cards] == [e.id for e in EXPLORERS]
-        for card in cards:
-            assert card.border_title == card.explorer.title
-            assert card.border_subtitle == card.explorer.key.upper()
-            text = str(card.render())
-            assert card.explorer.concept in text and card.explorer.actions in text
+        await pilot.pause()
+        deck = app.screen.query_one(CardDeck)
+        assert [box.item.id for box in deck.deck.boxes] == [e.id for e in EXPLORERS]
+        for index, item in enumerate(EXPLORERS):
+            # What the terminal shows where the card is: title in the top edge, key in the bottom one,
+            # the concept and what to do inside.
+            lines = shown_on_screen(app, deck.card_region(index))
+            assert lines[0][0] in "╭┏" and f" {item.title} " in lines[0]
+            assert lines[-1].endswith((f" {item.key.upper()} ─╯", f" {item.key.upper()} ━┛"))
+            inside = " ".join(line[2:-2].strip() for line in lines[1:-1] if line[2:-2].strip())
+            assert item.concept in inside and item.actions in inside, inside
 
 
 async def test_home_fits_a_120x40_terminal_without_scrolling() -> None:
@@ -38,11 +45,14 @@ async def test_home_fits_a_120x40_terminal_without_scrolling() -> None:
         assert not home.show_vertical_scrollbar
         hint = app.screen.query_one("#hint")
         assert hint.region.bottom <= home.region.bottom, "the last line of Home is cut off"
-        # Cards of a row are equally tall.
+        # Cards of a row are equally tall, and no card overlaps another.
+        deck = app.screen.query_one(CardDeck)
+        regions = [deck.card_region(index) for index in range(len(EXPLORERS))]
         rows: dict[int, set[int]] = {}
-        for card in app.screen.query(ExplorerCard):
-            rows.setdefault(card.region.y, set()).add(card.region.height)
+        for region in regions:
+            rows.setdefault(region.y, set()).add(region.height)
         assert all(len(heights) == 1 for heights in rows.values())
+        assert not any(a.overlaps(b) for i, a in enumerate(regions) for b in regions[i + 1 :])
 
 
 async def test_help_lists_bindings_and_closes_with_escape() -> None:
@@ -100,8 +110,17 @@ async def test_each_explorer_opens_by_key_card_and_palette_and_escape_returns(it
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        app.screen.query_one(f"#card-{item.id}", ExplorerCard).focus()
+        deck = app.screen.query_one(CardDeck)
+        index = EXPLORERS.index(item)
+        deck.select(index)
         await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is app.explorer_screen(item.id)
+        app.action_home()
+        await pilot.pause()
+        # A click on the card opens it too.
+        region = deck.card_region(index)
+        await pilot.click(offset=(region.x + region.width // 2, region.y + region.height // 2))
         await pilot.pause()
         assert app.screen is app.explorer_screen(item.id)
         app.action_home()
@@ -155,16 +174,22 @@ async def test_home_on_a_small_terminal_shows_the_intro_and_fewer_wider_cards() 
         home = app.screen.query_one("#home")
         intro = app.screen.query_one("#intro")
         assert home.scroll_y == 0 and intro.region.y < home.region.bottom, "the intro is scrolled away"
-        cards = list(app.screen.query(ExplorerCard))
-        assert len({card.region.x for card in cards}) == 2
-        assert all(card.content_region.width >= 30 for card in cards)
+        deck = app.screen.query_one(CardDeck)
+
+        def columns() -> int:
+            return len({deck.card_region(index).x for index in range(len(EXPLORERS))})
+
+        assert columns() == 2
+        # Each card's text gets at least 30 columns between its borders and their padding.
+        assert all(box.region.width - 4 >= 30 for box in deck.deck.boxes)
+        assert all(line.cell_length <= box.region.width - 4 for box in deck.deck.boxes for line in box.lines)
         # Widening the terminal brings back three columns; very narrow, one.
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
-        assert len({card.region.x for card in cards}) == 3
+        assert columns() == 3
         await pilot.resize_terminal(60, 30)
         await pilot.pause()
-        assert len({card.region.x for card in cards}) == 1
+        assert columns() == 1
 
 
 @pytest.mark.parametrize("item", EXPLORERS, ids=[e.id for e in EXPLORERS])
@@ -218,23 +243,34 @@ async def test_arrows_move_through_the_card_grid_as_it_is_drawn(size: tuple[int,
     app = TlsExplorerApp()
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        cards = list(app.screen.query(ExplorerCard))
-        assert app.focused is cards[0]
+        deck = app.screen.query_one(CardDeck)
+        assert app.focused is deck and deck.selected == 0
+        region = deck.card_region
         await pilot.press("down")
-        assert app.focused is cards[columns]
-        assert cards[columns].region.x == cards[0].region.x  # the card drawn below
+        assert deck.selected == columns
+        assert region(columns).x == region(0).x and region(columns).y > region(0).bottom  # drawn below
         await pilot.press("right")
-        assert app.focused is cards[columns + 1]
+        assert deck.selected == columns + 1
         await pilot.press("up")
-        assert app.focused is cards[1]
+        assert deck.selected == 1
         await pilot.press("up")  # no row above: stays
-        assert app.focused is cards[1]
-        for _ in range(len(cards)):
+        assert deck.selected == 1
+        for _ in EXPLORERS:
             await pilot.press("down")
-        bottom = 1 + columns * ((len(cards) - 2) // columns)  # the last row's card in column 1
-        assert app.focused is cards[bottom]
-        await pilot.press("left", "left")  # left walks back through every card
-        assert app.focused is cards[bottom - 2]
+        # The bottom row's card under the second column: the course's card, across the whole row.
+        bottom = deck.selected
+        assert region(bottom).y == max(region(i).y for i in range(len(EXPLORERS)))
+        assert region(bottom).x <= region(1).x < region(bottom).right
+        await pilot.press("up")  # back up the same column
+        assert region(deck.selected).x == region(1).x
+        await pilot.press("down", "left", "left")  # left walks back through every card
+        assert deck.selected == bottom - 2
+        # Tab walks the cards as the arrows do; Enter opens the selected one.
+        await pilot.press("tab")
+        assert deck.selected == bottom - 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is app.explorer_screen(EXPLORERS[bottom - 1].id)
 
 
 async def test_on_a_small_terminal_up_on_the_top_row_brings_the_intro_back_and_down_the_hint() -> None:
@@ -246,16 +282,19 @@ async def test_on_a_small_terminal_up_on_the_top_row_brings_the_intro_back_and_d
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         home = app.screen.query_one("#home", VerticalScroll)
-        cards = list(app.screen.query(ExplorerCard))
+        deck = app.screen.query_one(CardDeck)
         assert home.max_scroll_y > 0, "the test needs a terminal too small for Home"
-        for _ in range(len(cards)):
+        for _ in EXPLORERS:
             await pilot.press("down")
+            await pilot.pause()
+            # The selected card is always in view, whole.
+            assert home.region.contains_region(deck.card_region(deck.selected)), deck.selected
         await pilot.pause()
         assert home.scroll_y == home.max_scroll_y  # the hint below the last row shows
-        for _ in range(len(cards)):
+        for _ in EXPLORERS:
             await pilot.press("up")
         await pilot.pause()
-        assert app.focused is cards[0] and home.scroll_y == 0  # the intro shows again
+        assert app.focused is deck and deck.selected == 0 and home.scroll_y == 0  # the intro shows again
 
 
 async def test_a_home_card_opens_its_explorer_through_the_app_action(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -271,16 +310,15 @@ async def test_a_home_card_opens_its_explorer_through_the_app_action(monkeypatch
     monkeypatch.setattr(app, "action_open_explorer", spy)
     async with app.run_test(size=(120, 40)) as pilot:
         first, last = EXPLORERS[0], EXPLORERS[-1]
-        card = app.screen.query_one(f"#card-{first.id}", ExplorerCard)
-        key_binding = next(b for b in app.screen.BINDINGS if getattr(b, "key", None) == first.key)
-        assert card.open_action == getattr(key_binding, "action", None) == f"app.open_explorer('{first.id}')"
-        card.focus()
+        deck = app.screen.query_one(CardDeck)
+        assert app.focused is deck and deck.selected == 0
         await pilot.press("enter")
         await pilot.pause()
         assert opened == [first.id] and app.screen is app.explorer_screen(first.id)
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.click(f"#card-{last.id}")
+        region = deck.card_region(len(EXPLORERS) - 1)
+        await pilot.click(offset=(region.x + 3, region.y + 1))
         await pilot.pause()
         assert opened == [first.id, last.id] and app.screen is app.explorer_screen(last.id)
 
