@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.geometry import Region
 
@@ -236,3 +238,25 @@ async def test_trust_the_root_in_the_bundle_is_readable(theme: str) -> None:
             text, background = cell_colours(screen, column, box.region.y)
             ratio = contrast(text, background)
             assert ratio >= 4.5, f"{shown[column]!r}: {text} on {background} is {ratio:.1f}:1"
+
+
+@pytest.mark.parametrize("where", ["home", "symmetric"])
+async def test_the_coach_panel_leaves_the_footer_whole(where: str, tmp_path: Path) -> None:
+    """With the course running, Help and Quit stay in view: the panel docked on Home covered them."""
+    app = TlsExplorerApp(now=SAMPLE_NOW, course=2, course_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        while len(app.screen_stack) > 1:
+            await pilot.press("escape")
+            await pilot.pause()
+        if where != "home":
+            await open_explorer(pilot, where)  # type: ignore[call-overload]
+        screen = app.screen
+        assert screen.query("#coach"), "the coach's panel is not on the screen"
+        footer = screen.query_one(KeyFooter)
+        keys = {key.key: (x, width) for key, x, width in footer.drawn()}
+        for name in ("f1", "ctrl+q"):
+            x, width = keys[name]
+            for column in range(footer.region.x + x, footer.region.x + x + width):
+                on_top, _ = screen.get_widget_at(column, footer.region.y)
+                assert on_top is footer, f"{where}: {name} is under {on_top!r} at column {column}"

@@ -285,7 +285,9 @@ class Coach:
         if panels:
             panels.first().rebuild()
         else:
-            screen.mount(CoachPanel(self))
+            # First among the screen's children, so the footer and the header (docked, drawn after
+            # it) stay on top: mounted last, the panel covered Home's footer, Help and Quit included.
+            screen.mount(CoachPanel(self), before=0 if screen.children else None)
 
     def panel(self) -> CoachPanel | None:
         """The panel on the screen on top, if it has one."""
