@@ -47,6 +47,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 import tlsexplorer.core.x509.safe as safe
+from tlsexplorer.core.deadline import Deadline
 from tlsexplorer.core.errors import (
     FileAccessError,
     InvalidInput,
@@ -58,7 +59,6 @@ from tlsexplorer.core.errors import (
 from tlsexplorer.core.timeutil import utcnow
 from tlsexplorer.core.tls.connect import (
     DIRECT,
-    Deadline,
     Route,
     RouteError,
     host_port,
