@@ -10,8 +10,6 @@ bytes then held its connection past the deadline.
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import time
 from collections.abc import Awaitable
 from typing import TypeVar
@@ -54,9 +52,11 @@ class Deadline:
             PastDeadline: the deadline passed first (or already had: ``step`` is then not run).
             Silent: ``timeout`` seconds passed with time still left before the deadline.
         """
+        import asyncio  # here: the clients that only ask left() do not load it
+
         left = self.end - time.monotonic()
         if left <= 0:
-            if inspect.iscoroutine(step):
+            if asyncio.iscoroutine(step):
                 step.close()
             raise PastDeadline(f"the {self.seconds:g} s deadline passed")
         try:

@@ -21,6 +21,10 @@ from dataclasses import dataclass
 from tlsexplorer.core.deadline import Deadline
 from tlsexplorer.core.errors import UsageError
 
+#: Seconds for a whole probe by default (``tls probe --timeout``, the TLS lab's Probe tab): every
+#: connection, handshake and wait in it share this one deadline.
+PROBE_TIMEOUT = 10.0
+
 #: Largest proxy answer (status line and headers) read.
 MAX_PROXY_ANSWER = 16 * 1024
 
@@ -216,6 +220,7 @@ def _shown(data: bytes) -> str:
 __all__ = [
     "DIRECT",
     "MAX_PROXY_ANSWER",
+    "PROBE_TIMEOUT",
     "STARTTLS_PORTS",
     "STARTTLS_PROTOCOLS",
     "Route",
