@@ -71,6 +71,48 @@ def response_der(
     return response.public_bytes(serialization.Encoding.DER)
 
 
+def tampered_signature(der: bytes) -> bytes:
+    """``der`` with one bit of its signature flipped."""
+    signature = ocsp.load_der_ocsp_response(der).signature
+    at = der.index(signature)
+    return der[:at] + bytes([signature[0] ^ 0x01]) + der[at + 1:]
+
+
+def undelegated_response_der() -> tuple[bytes, x509.Certificate]:
+    """A good answer for the leaf signed by a certificate the root issued *without* id-kp-OCSPSigning
+    (carried in the response): a responder the CA never authorised. Returns it and that certificate."""
+    p = pki()
+    key = ec_key()
+    signer = make_cert("Not A Responder", issuer="OCSP Test Root", key=key, signer=p.root_key, serial=77,
+                       ca=False)
+    response = (
+        ocsp.OCSPResponseBuilder()
+        .add_response(cert=p.leaf, issuer=p.root, algorithm=hashes.SHA1(),
+                      cert_status=ocsp.OCSPCertStatus.GOOD, this_update=NOW - dt.timedelta(hours=1),
+                      next_update=NOW + dt.timedelta(days=7), revocation_time=None, revocation_reason=None)
+        .responder_id(ocsp.OCSPResponderEncoding.HASH, signer)
+        .certificates([signer])
+        .sign(key, hashes.SHA256())
+    )
+    return response.public_bytes(serialization.Encoding.DER), signer
+
+
+def wrong_cert_id_response_der() -> bytes:
+    """A good answer signed by the root about the leaf's serial, but whose certID's issuer key hash is
+    not the root's: it is about another certificate with the same serial."""
+    p = pki()
+    right = ocsp.load_der_ocsp_response(response_der(with_certs=False))
+    response = (
+        ocsp.OCSPResponseBuilder()
+        .add_response_by_hash(right.issuer_name_hash, b"\x00" * 20, p.leaf.serial_number, hashes.SHA1(),
+                              ocsp.OCSPCertStatus.GOOD, NOW - dt.timedelta(hours=1),
+                              NOW + dt.timedelta(days=7), None, None)
+        .responder_id(ocsp.OCSPResponderEncoding.HASH, p.root)
+        .sign(p.root_key, hashes.SHA256())  # type: ignore[arg-type]
+    )
+    return response.public_bytes(serialization.Encoding.DER)
+
+
 def unsuccessful_der(status: ocsp.OCSPResponseStatus = ocsp.OCSPResponseStatus.UNAUTHORIZED) -> bytes:
     """A response that answers nothing (unauthorized, malformedRequest...)."""
     return ocsp.OCSPResponseBuilder.build_unsuccessful(status).public_bytes(serialization.Encoding.DER)
@@ -93,4 +135,16 @@ def pem(der: bytes, label: str) -> bytes:
     return f"-----BEGIN {label}-----\n{body}-----END {label}-----\n".encode()
 
 
-__all__ = ["NOW", "Pki", "garbage_response", "pem", "pki", "request_der", "response_der", "unsuccessful_der"]
+__all__ = [
+    "NOW",
+    "Pki",
+    "garbage_response",
+    "pem",
+    "pki",
+    "request_der",
+    "response_der",
+    "tampered_signature",
+    "undelegated_response_der",
+    "unsuccessful_der",
+    "wrong_cert_id_response_der",
+]

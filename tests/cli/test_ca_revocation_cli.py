@@ -10,12 +10,15 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import ocsp as x509_ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 
@@ -348,6 +351,97 @@ def test_malformed_and_oversized_requests_and_get(ca_dir: Path, capsys: Cap) -> 
         with socket.create_connection(("127.0.0.1", responder.port), timeout=60) as big:
             big.sendall(head)
             assert big.recv(100).startswith(b"HTTP/1.0 431")
+
+
+class HostileClient(threading.Thread):
+    """Sends ``opening``, then ``trickle`` one byte every ``every`` s, and notes when the responder closes."""
+
+    def __init__(self, port: int, opening: bytes = b"", trickle: bytes = b"", every: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.port, self.opening, self.trickle, self.every = port, opening, trickle, every
+        self.connected, self.closed = threading.Event(), threading.Event()
+        self.answer = b""
+        self.held: float | None = None
+        """Seconds from connecting to the responder closing (None: still open after 60 s)."""
+
+    def run(self) -> None:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=60) as sock:
+                start = time.monotonic()
+                sock.sendall(self.opening)
+                self.connected.set()
+                sock.settimeout(self.every)
+                pending = list(self.trickle)
+                while time.monotonic() - start < 60:
+                    try:
+                        if pending:
+                            sock.sendall(bytes([pending.pop(0)]))
+                        chunk = sock.recv(4096)
+                    except TimeoutError:
+                        continue
+                    except OSError:  # reset: the responder closed with our bytes unread
+                        chunk = b""
+                    if not chunk:
+                        self.held = time.monotonic() - start
+                        break
+                    self.answer += chunk
+        finally:
+            self.connected.set()
+            self.closed.set()
+
+
+def test_hostile_clients_are_cut_off_at_the_deadline_while_others_are_answered(ca_dir: Path,
+                                                                              capsys: Cap) -> None:
+    """A client trickling its head a byte at a time (each byte well inside the read timeout), one that
+    says nothing, one that promises a body it never sends, one that declares a huge Content-Length:
+    each is dropped by the request's deadline (or at once), and a good request is answered meanwhile."""
+    leaf = cert_of(issue(capsys, ca_dir, "h.test"))
+    loaded = load_ca(ca_dir)
+    deadline = 2.0
+    with OcspResponder(ca_dir, loaded.certificate, ocsp.ca_signer(loaded.certificate, loaded.key),
+                       timeout=30, deadline=deadline) as responder:
+        trickler = HostileClient(responder.port, trickle=b"POST / HTTP/1.0\r\nX-Slow: " + b"z" * 5000)
+        silent = HostileClient(responder.port)
+        no_body = HostileClient(responder.port, b"POST / HTTP/1.0\r\nContent-Length: 1000\r\n\r\n\x30\x82")
+        huge = HostileClient(responder.port, b"POST / HTTP/1.0\r\nContent-Length: 99999999999999\r\n\r\n")
+        hostile = [trickler, silent, no_body, huge]
+        for client in hostile:
+            client.start()
+        assert all(client.connected.wait(60) for client in hostile)
+        builder = x509_ocsp.OCSPRequestBuilder()
+        request = builder.add_certificate(leaf, loaded.certificate, hashes.SHA256()).build()
+        status, body = post(responder, request.public_bytes(serialization.Encoding.DER))
+        assert all(client.closed.wait(60) for client in hostile)
+        events = list(responder.events)
+    assert status == 200
+    response = x509_ocsp.load_der_ocsp_response(body)
+    assert response.response_status is Status.SUCCESSFUL
+    assert response.certificate_status is x509_ocsp.OCSPCertStatus.GOOD
+    assert response.serial_number == leaf.serial_number
+    loaded.certificate.public_key().verify(  # type: ignore[call-arg, union-attr]
+        response.signature, response.tbs_response_bytes, ec.ECDSA(response.signature_hash_algorithm))
+    for client in (trickler, silent, no_body):
+        assert client.held is not None, "still connected after 60 s"
+        # cut off at about the deadline: not before it (the read timeout is 30 s), and well before 3x it
+        assert deadline * 0.9 <= client.held < 3 * deadline, client.held
+        assert client.answer == b""
+    assert huge.answer.startswith(b"HTTP/1.0 413 ")
+    assert huge.held is not None and huge.held < 3 * deadline
+    dropped = [e.error for e in events if e.error and "within 2 s" in e.error]
+    assert len(dropped) == 3, [e.summary() for e in events]
+    assert [e.http_status for e in events if e.http_status == 413] == [413]
+
+
+def test_a_silent_client_is_dropped_at_the_read_timeout(ca_dir: Path) -> None:
+    loaded = load_ca(ca_dir)
+    with OcspResponder(ca_dir, loaded.certificate, ocsp.ca_signer(loaded.certificate, loaded.key),
+                       timeout=1.0, deadline=60) as responder:
+        silent = HostileClient(responder.port, b"POST / HTTP/1.0\r\n")
+        silent.start()
+        assert silent.closed.wait(60)
+        events = list(responder.events)
+    assert silent.held is not None and silent.held < 30  # the read timeout, far from the 60 s deadline
+    assert [e.error for e in events] == ["the client sent nothing for 1 s; dropped"]
 
 
 def test_ca_ocsp_runs_until_ctrl_c(ca_dir: Path) -> None:

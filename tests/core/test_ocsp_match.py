@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from cryptography import x509
 from cryptography.x509 import ocsp
 
-from tests.ocsp_factory import NOW, pki, response_der, unsuccessful_der
+from tests.ocsp_factory import (
+    NOW,
+    pki,
+    response_der,
+    tampered_signature,
+    undelegated_response_der,
+    unsuccessful_der,
+    wrong_cert_id_response_der,
+)
 from tlsexplorer.core.chain.ocsp_match import check_among
 
 
@@ -31,15 +41,31 @@ def test_revoked_answer_says_when_and_why() -> None:
 
 def test_a_tampered_signature_does_not_hold() -> None:
     p = pki()
-    der = response_der(with_certs=False)
-    signature = ocsp.load_der_ocsp_response(der).signature
-    at = der.index(signature)
-    tampered = der[:at] + bytes([signature[0] ^ 0x01]) + der[at + 1:]
-    result = check_among(tampered, [p.leaf, p.root], NOW)
+    result = check_among(tampered_signature(response_der(with_certs=False)), [p.leaf, p.root], NOW)
     assert result.check is not None and result.check.status == "unknown"
     failed = [s for s in result.check.steps if not s.ok]
     assert failed and failed[0].check == "ocsp_signature"
     assert "does NOT hold" in result.sentence()
+    assert result.fault is failed[0]
+
+
+def test_a_fault_is_in_the_response_never_its_answer() -> None:
+    """Revoked, or unknown to the responder, is what a sound response says; a bad certID or responder
+    is a fault."""
+    p = pki()
+    assert check_among(response_der(), [p.root, p.leaf], NOW).fault is None
+    for status in (ocsp.OCSPCertStatus.REVOKED, ocsp.OCSPCertStatus.UNKNOWN):
+        result = check_among(response_der(status), [p.root, p.leaf], NOW)
+        assert result.check is not None and result.check.status != "good" and result.fault is None
+        assert "does NOT hold" not in result.sentence()
+    assert check_among(response_der(), [p.leaf], NOW).fault is None  # not checked: nothing to fault
+    wrong_id = check_among(wrong_cert_id_response_der(), [p.root, p.leaf], NOW).fault
+    assert wrong_id is not None and wrong_id.check == "ocsp_cert_id"
+    der, _signer = undelegated_response_der()
+    undelegated = check_among(der, [p.root, p.leaf], NOW).fault
+    assert undelegated is not None and undelegated.check == "ocsp_responder"
+    stale = check_among(response_der(next_days=1), [p.root, p.leaf], NOW + dt.timedelta(days=2)).fault
+    assert stale is not None and stale.check == "ocsp_freshness"
 
 
 def test_what_is_missing_is_named() -> None:

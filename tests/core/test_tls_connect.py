@@ -21,10 +21,10 @@ from tests.scan_support import (
 )
 from tests.tls_support import lab_server, root_pem
 from tests.tools import needs_openssl
+from tlsexplorer.core.deadline import Deadline
 from tlsexplorer.core.errors import UsageError
 from tlsexplorer.core.tls.connect import (
     STARTTLS_PROTOCOLS,
-    Deadline,
     Route,
     RouteError,
     make_route,

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
+import time
 from pathlib import Path
 from typing import Any
 
 from textual.widgets import Checkbox, DataTable, Input, RichLog
 
 from tests.tls_support import ROOT, https_get
-from tests.tui.conftest import open_explorer, wait_for_workers, widget_text
+from tests.tui.conftest import open_explorer, wait_for_workers, wait_until, widget_text
 from tlsexplorer.core.tls.scenarios import SCENARIOS
 from tlsexplorer.core.tls.server import DEFAULT_SECRET
 from tlsexplorer.samples import SAMPLE_NOW
@@ -80,6 +82,40 @@ async def test_probe_without_the_ca_shows_the_course_error() -> None:
         await wait_for_workers(pilot)
         shown = widget_text(screen, "#probe-result")
         assert "connection refused" in shown and "ctrl+s" in shown and "tlsexplorer tls serve" not in shown
+
+
+def test_the_probe_tab_and_tls_probe_share_one_default_timeout() -> None:
+    from tlsexplorer.cli import build_parser
+    from tlsexplorer.core.tls.connect import PROBE_TIMEOUT
+
+    args = build_parser().parse_args(["tls", "probe", "localhost:8443"])
+    assert TlsScreen.probe_timeout == args.timeout == PROBE_TIMEOUT
+
+
+async def test_probing_a_silent_server_ends_with_a_message() -> None:
+    """A server that accepts the connection and never answers: the probe ends at its deadline (lowered
+    here from the default through the screen's probe_timeout) and says so."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # listens, never accepts, never answers
+        port = silent.getsockname()[1]
+        app = TlsExplorerApp(now=SAMPLE_NOW)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await open_explorer(pilot, "tls")
+            screen.probe_timeout = 1.0
+            screen.show_tab("tab-probe", "#target")
+            await pilot.pause()
+            screen.query_one("#target", Input).value = f"127.0.0.1:{port}"
+            started = time.monotonic()
+            await pilot.press("ctrl+r")
+            assert "at most 1 s" in widget_text(screen, "#probe-result")
+            await wait_until(pilot, lambda: "probing" not in widget_text(screen, "#probe-result"),
+                             "the probe of a silent server to end")
+            took = time.monotonic() - started
+            await wait_for_workers(pilot)
+            shown = widget_text(screen, "#probe-result")
+            assert f"no answer from 127.0.0.1:{port} within 1 s" in shown, shown
+            assert took < 30  # the lowered deadline, not a hang (generous: the machine may be busy)
+            result = screen.probe_result
+            assert result is not None and not result.ok and "within 1 s" in str(result.error)
 
 
 async def test_scenario_board_fills_in() -> None:

@@ -5,9 +5,15 @@ CRLs, PKCS#7, PKCS#12), explained and linted, and for folders a sweep that
 pairs keys with certificates and groups chains. ``open`` launches the TUI's
 Inspector on the paths.
 
-Exit status: 0 when every file was read, 1 when any could not be (a damaged
-block, a wrong passphrase, a missing file), 2 for usage errors. An encrypted
-key or PKCS#12 file without its password is listed and counts as read.
+Exit status: 0 when every file was read and every check made on it held; 1
+when any could not be read (a damaged block, a wrong passphrase, a missing
+file) or an OCSP response failed its check against the certificates read with
+it (:attr:`tlsexplorer.core.chain.ocsp_match.OcspCheck.fault`: its responder,
+signature, certID or freshness); 2 for usage errors. An encrypted key or
+PKCS#12 file without its password is listed and counts as read; a response
+whose certificate or issuer is not at hand is not checked, and the status a
+response gives (revoked, unknown) is its answer, not a failure; lint findings
+are advice and do not change the exit status.
 """
 
 from __future__ import annotations
@@ -42,6 +48,22 @@ PRETTY_JSON_LIMIT = 200
 
 PASSPHRASE_PROMPT = "Enter PEM pass phrase: "
 
+#: The exit statuses, at the end of ``inspect --help``.
+EXIT_STATUS = """
+
+exit status:
+  0  every file was read, and every OCSP response checked against the certificates
+     read with it held
+  1  a file could not be read (damaged, wrong passphrase, missing), an object has a
+     field that cannot be read, or an OCSP response failed its check against the
+     certificates read with it: its responder may not answer for the CA, its
+     signature does not verify, its certID is not the certificate's (serial, issuer
+     name and key hashes), or it is not fresh at --at (thisUpdate to nextUpdate)
+  2  usage error
+A response whose certificate or issuer is not among the files is not checked; the
+status a response gives (good, revoked, unknown) is its answer, not a failure; lint
+findings are advice. None of these change the exit status."""
+
 
 def register(subparsers: Any) -> None:
     """Add ``inspect`` and ``open``."""
@@ -52,15 +74,17 @@ def register(subparsers: Any) -> None:
             "Read certificates, keys, CSRs, CRLs, PKCS#7 and PKCS#12 from files or folders, by "
             "content (not extension). Each object is decoded and linted; folders get a sweep that "
             "pairs keys with certificates, groups chains and flags duplicates, orphans and expired "
-            "items. Nothing prompts when stdin is not a terminal: encrypted material is listed "
-            "as encrypted."
+            "items. An OCSP response is checked against the certificates read with it (the one it "
+            "answers about and its issuer). Nothing prompts when stdin is not a terminal: encrypted "
+            "material is listed as encrypted."
         ),
         epilog=example_epilog(
             "tlsexplorer inspect server.pem",
             "tlsexplorer inspect --recursive ~/certs --json",
             "tlsexplorer inspect bundle.p12 --password-file pass.txt",
+            "tlsexplorer inspect response.der leaf.pem ca.pem",
             "openssl s_client -showcerts -connect example.net:443 </dev/null | tlsexplorer inspect -",
-        ),
+        ) + EXIT_STATUS,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders ('-' reads stdin)")
@@ -177,7 +201,7 @@ def _locked(results: list[LoadResult]) -> bool:
 
 
 def run_inspect(args: argparse.Namespace) -> int:
-    """Inspect the paths; exit 1 when any file could not be read."""
+    """Inspect the paths; exit 1 when any file could not be read or an OCSP response failed its check."""
     import gc
     import warnings
 
@@ -205,12 +229,14 @@ def run_inspect(args: argparse.Namespace) -> int:
                 )
                 if password is not None:
                     results, folder, notes = _load_all(args, password)
+            checks = ocsp_checks(results, now)
             if args.json:
-                unreadable = write_json(results, now, folder or len(results) > 1, notes, sys.stdout)
+                unreadable = write_json(results, now, folder or len(results) > 1, notes, sys.stdout,
+                                        checks=checks)
             else:
                 unreadable = print_human(
                     results, now, folder or len(results) > 1, notes, der=args.der,
-                    password_given=password is not None,
+                    password_given=password is not None, checks=checks,
                 )
     finally:
         if collecting:
@@ -225,8 +251,26 @@ def run_inspect(args: argparse.Namespace) -> int:
     elif unreadable:
         fail(f"{unreadable} object{'s' if unreadable != 1 else ''} with a field that could not be read "
              "(listed in the report)")
-    # An object with a field that cannot be read is not "all read".
-    return 0 if all(r.ok for r in results) and not unreadable else 1
+    faults = ocsp_faults(results, checks)
+    if faults and not failed and not unreadable:
+        name, fault = faults[0]
+        more = len(faults) - 1
+        rest = f" (and {more} more response{'s' if more != 1 else ''} that do not hold)" if more else ""
+        fail(f"{escape_undecodable(name)}: the OCSP response does not hold: {fault}{rest}")
+    # An object with a field that cannot be read is not "all read"; a response that fails its check is a "no".
+    return 0 if all(r.ok for r in results) and not unreadable and not faults else 1
+
+
+def ocsp_faults(results: list[LoadResult], checks: dict[int, OcspCheck]) -> list[tuple[str, str]]:
+    """``(file, what failed)`` for each OCSP response that failed its check (:attr:`OcspCheck.fault`)."""
+    faults = []
+    for r in results:
+        for _depth, obj in r.flat():
+            check = checks.get(id(obj))
+            fault = check.fault if check is not None else None
+            if fault is not None:
+                faults.append((r.name, fault.message.rstrip(".")))
+    return faults
 
 
 # JSON -------------------------------------------------------------------------
@@ -269,10 +313,12 @@ def object_json(
 
 
 def write_json(
-    results: list[LoadResult], now: dt.datetime, with_sweep: bool, notes: list[str], out: IO[str]
+    results: list[LoadResult], now: dt.datetime, with_sweep: bool, notes: list[str], out: IO[str],
+    *, checks: dict[int, OcspCheck] | None = None,
 ) -> int:
     """Write ``{"files": [{"path", "objects", "errors", "notes"}], ...}``; returns how many
-    objects have a field that could not be read (their ``unreadable`` list).
+    objects have a field that could not be read (their ``unreadable`` list). ``checks``: the OCSP
+    responses' checks (:func:`ocsp_checks`, made here when not given).
 
     Small documents are indented; above :data:`PRETTY_JSON_LIMIT` objects each
     object is written on one line as it is made, which keeps memory flat.
@@ -282,7 +328,7 @@ def write_json(
     from tlsexplorer.core.x509.sweep import match_keys, sweep
 
     matches = match_keys(results)
-    checks = ocsp_checks(results, now)
+    checks = ocsp_checks(results, now) if checks is None else checks
     total = sum(len(r.objects) for r in results)
     sweep_json = sweep(results, now).to_json() if with_sweep else None
     if total <= PRETTY_JSON_LIMIT:
@@ -405,10 +451,12 @@ def print_human(
     *,
     der: bool = False,
     password_given: bool = False,
+    checks: dict[int, OcspCheck] | None = None,
 ) -> int:
     """Print every file's objects, problems, and the sweep; returns how many problems were seen
     (unreadable fields of objects that were read included). ``password_given``: a passphrase
-    was given, so a locked object is not told to give one."""
+    was given, so a locked object is not told to give one. ``checks``: the OCSP responses' checks
+    (:func:`ocsp_checks`, made here when not given)."""
     from rich.rule import Rule
     from rich.text import Text
 
@@ -428,7 +476,7 @@ def print_human(
 
     console = make_console()
     matches = match_keys(results)
-    checks = ocsp_checks(results, now)
+    checks = ocsp_checks(results, now) if checks is None else checks
     objects = problems = 0
     for r in results:
         flat = r.flat()
@@ -492,11 +540,13 @@ def print_human(
 
 
 __all__ = [
+    "EXIT_STATUS",
     "PARALLEL_LIMIT",
     "PRETTY_JSON_LIMIT",
     "object_json",
     "object_lines",
     "ocsp_checks",
+    "ocsp_faults",
     "print_human",
     "register",
     "run_inspect",

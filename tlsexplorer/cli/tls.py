@@ -50,6 +50,8 @@ def _server_options(parser: argparse.ArgumentParser) -> None:
 
 def register(subparsers: Any) -> None:
     """Add ``tls serve|probe|scenarios|wire|decrypt``."""
+    from tlsexplorer.core.tls.connect import PROBE_TIMEOUT
+
     parser = subparsers.add_parser(
         "tls",
         help="TLS lab: HTTPS on 127.0.0.1 with your certificates, a probe, scenarios, the bytes on the wire",
@@ -134,8 +136,9 @@ def register(subparsers: Any) -> None:
                        help="SNI and name to check (default: HOST)")
     probe.add_argument("--strict", action="store_true",
                        help="VERIFY_X509_STRICT, as Python 3.13+ does by default")
-    probe.add_argument("--timeout", type=float, default=10.0, metavar="S",
-                       help="seconds for the whole probe, every connection and handshake in it (default 10)")
+    probe.add_argument("--timeout", type=float, default=PROBE_TIMEOUT, metavar="S",
+                       help="seconds for the whole probe, every connection and handshake in it "
+                       f"(default {PROBE_TIMEOUT:g})")
     probe.add_argument("--pem", action="store_true", help="also print the sent certificates as PEM")
     probe.add_argument("--cert", metavar="FILE",
                        help="mutual TLS: present this client certificate (PEM, leaf first; may hold the key)")

@@ -4,7 +4,8 @@ Each request is answered from the CA folder's record as it is at that moment
 (re-read when the file changed), so a revocation shows at once. Hardened
 like the lab server (:mod:`tlsexplorer.core.tls.server`): it listens on
 127.0.0.1 only, one event loop serves every connection, each read has a time
-limit and each request a deadline, the head and the body have size limits,
+limit and each request a deadline that every read is bounded by (however a
+client trickles its bytes), the head and the body have size limits,
 at most :data:`MAX_CONNECTIONS` are served at once, and :meth:`OcspResponder.stop`
 returns promptly. A request that is not an OCSP request gets a
 ``malformedRequest`` OCSP response (HTTP 200, as RFC 6960 wants).
@@ -31,6 +32,7 @@ from cryptography import x509
 
 import tlsexplorer.core.ca.ocsp as ocsp
 import tlsexplorer.core.ca.registry as registry
+from tlsexplorer.core.deadline import Deadline, PastDeadline, Silent
 from tlsexplorer.core.errors import TlsxError, UsageError
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.timeutil import utcnow
@@ -73,6 +75,10 @@ class ResponderEvent:
         if self.answer is not None:
             return f"#{self.number} {self.method or '?'} {self.answer.summary()}"
         return f"#{self.number} {self.error or f'HTTP {self.http_status}'}"
+
+
+class _Ended(Exception):
+    """The client closed the connection before its request was whole."""
 
 
 class _Refused(Exception):
@@ -241,7 +247,10 @@ class OcspResponder:
         answer, status, error = None, 0, None
         seen: list[str] = []
         try:
-            _method, body = await asyncio.wait_for(self._read(reader, seen), self.deadline)
+            # Each read is bounded by the read timeout and by what is left of the request's deadline
+            # (Deadline.read), never by a wait_for nested in another: before Python 3.12 the inner one
+            # can swallow the outer cancellation, and a trickling client then outlived its deadline.
+            _method, body = await self._read(reader, Deadline(self.deadline), seen)
             answer = await asyncio.get_running_loop().run_in_executor(None, self.answer, body)
             status = 200
             writer.write(_http(200, answer.response, "application/ocsp-response"))
@@ -255,9 +264,13 @@ class OcspResponder:
                 writer.write(_http(exc.status, (str(exc) + "\n").encode(), "text/plain"))
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(writer.drain(), self.timeout)
-        except asyncio.TimeoutError:
+        except _Ended as exc:
+            error = str(exc)
+        except Silent:  # a TimeoutError too: caught first
+            error = f"the client sent nothing for {self.timeout:g} s; dropped"
+        except (PastDeadline, asyncio.TimeoutError):
             error = f"no whole request within {self.deadline:g} s; dropped"
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as exc:
+        except (OSError, ValueError) as exc:
             error = f"connection ended: {exc.__class__.__name__}"
         finally:
             with contextlib.suppress(Exception):
@@ -268,16 +281,18 @@ class OcspResponder:
             with contextlib.suppress(Exception):
                 self.on_event(event)
 
-    async def _read(self, reader: asyncio.StreamReader, seen: list[str]) -> tuple[str, bytes]:
-        try:
-            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), self.timeout)
-        except asyncio.LimitOverrunError:
-            raise _Refused(431, f"request head over {MAX_HEAD // 1024} KiB") from None
-        except asyncio.IncompleteReadError as exc:
-            if exc.partial and len(exc.partial) >= MAX_HEAD:
-                raise _Refused(431, f"request head over {MAX_HEAD // 1024} KiB") from None
-            raise
-        lines = head.decode("latin-1").split("\r\n")
+    async def _read(self, reader: asyncio.StreamReader, deadline: Deadline,
+                    seen: list[str]) -> tuple[str, bytes]:
+        data = b""
+        while b"\r\n\r\n" not in data[: MAX_HEAD + 4]:
+            if len(data) >= MAX_HEAD:
+                raise _Refused(431, f"request head over {MAX_HEAD // 1024} KiB")
+            chunk = await deadline.read(reader.read(MAX_HEAD), self.timeout)
+            if not chunk:
+                raise _Ended(f"the client closed the connection after {len(data)} bytes of its request head")
+            data += chunk
+        raw_head, _, body = data.partition(b"\r\n\r\n")
+        lines = raw_head.decode("latin-1").split("\r\n")
         parts = lines[0].split(" ")
         if len(parts) != 3 or not parts[2].startswith("HTTP/"):
             raise _Refused(400, f"not an HTTP request: {printable(lines[0][:80])}")
@@ -297,8 +312,13 @@ class OcspResponder:
             raise _Refused(411, "a POST needs a Content-Length")
         if int(length) > MAX_BODY:
             raise _Refused(413, f"request body over {MAX_BODY // 1024} KiB")
-        body = await asyncio.wait_for(reader.readexactly(int(length)), self.timeout)
-        return method, body
+        while len(body) < int(length):
+            chunk = await deadline.read(reader.read(int(length) - len(body)), self.timeout)
+            if not chunk:
+                raise _Ended(f"the client closed the connection after {len(body)} of the {length} bytes "
+                             "of its request body")
+            body += chunk
+        return method, body[: int(length)]
 
 
 _REASONS = {200: "OK", 400: "Bad Request", 405: "Method Not Allowed", 411: "Length Required",

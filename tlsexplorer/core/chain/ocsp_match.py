@@ -21,9 +21,13 @@ from cryptography import x509
 from cryptography.x509 import ocsp
 
 import tlsexplorer.core.x509.safe as safe
-from tlsexplorer.core.chain.model import RevocationCheck
+from tlsexplorer.core.chain.model import Finding, RevocationCheck
 from tlsexplorer.core.chain.revocation import check_ocsp_response
 from tlsexplorer.core.timeutil import format_iso8601
+
+#: The checks that judge an OCSP response itself (:attr:`OcspCheck.fault`); ``ocsp_status`` is its answer.
+RESPONSE_CHECKS = ("ocsp_answer", "ocsp_responder", "ocsp_signature", "ocsp_cert_id", "ocsp_nonce",
+                   "ocsp_freshness")
 
 
 @dataclass(frozen=True)
@@ -39,12 +43,22 @@ class OcspCheck:
     why_not: str | None = None
     """Why nothing was checked: which certificate to open beside it."""
 
+    @property
+    def fault(self) -> Finding | None:
+        """The check the response itself failed (:data:`RESPONSE_CHECKS`: it cannot be read, its responder
+        may not answer for the CA, its signature, certID or nonce is wrong, it is not fresh), or None:
+        it holds, or it was not checked. The status it gives (revoked, or unknown to the responder) is
+        its answer, not a fault."""
+        if self.check is None:
+            return None
+        return next((s for s in self.check.steps if not s.ok and s.check in RESPONSE_CHECKS), None)
+
     def sentence(self) -> str:
         """One line for people."""
         if self.check is None:
             return f"Not checked: {self.why_not}."
-        failed = next((s for s in self.check.steps if not s.ok), None)
-        if self.check.status == "unknown" and failed is not None:
+        failed = self.fault
+        if failed is not None:
             return f"Checked against {self.issuer}: it does NOT hold: {failed.message}"
         return f"Checked against {self.issuer}: {self.check.detail} for {self.certificate}."
 
@@ -108,4 +122,4 @@ def check_among(
                      "not at hand: open them beside the response to check it")
 
 
-__all__ = ["OcspCheck", "check_among"]
+__all__ = ["RESPONSE_CHECKS", "OcspCheck", "check_among"]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from tlsexplorer.core.exports import lazy_exports
 
 if TYPE_CHECKING:
-    from tlsexplorer.core.tls.connect import host_port as host_port
+    from tlsexplorer.core.tls.connect import PROBE_TIMEOUT as PROBE_TIMEOUT, host_port as host_port
     from tlsexplorer.core.tls.decrypt import (
         ConnectionDecryptor as ConnectionDecryptor,
         DecryptedConnection as DecryptedConnection,
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
         CLIENT_CERT_ALERTS as CLIENT_CERT_ALERTS,
         CLIENT_CERT_HINT as CLIENT_CERT_HINT,
         CLIENT_KEY_HINT as CLIENT_KEY_HINT,
-        DEFAULT_TIMEOUT as DEFAULT_TIMEOUT,
         KEY_PASSWORD_HINT as KEY_PASSWORD_HINT,
         MAX_IDENTITY_BYTES as MAX_IDENTITY_BYTES,
         VERDICT_WAIT as VERDICT_WAIT,

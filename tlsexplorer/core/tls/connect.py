@@ -1,6 +1,7 @@
 """The one way a client in core/tls reaches a server's TLS layer.
 
-:func:`open_connection` makes the TCP connection with one overall deadline,
+:func:`open_connection` makes the TCP connection with one overall deadline
+(:class:`tlsexplorer.core.deadline.Deadline`),
 optionally through an HTTP CONNECT proxy (``--proxy http://HOST:PORT``), and
 optionally speaks a protocol's plaintext opening first and asks it to upgrade
 (``--starttls smtp``, as ``openssl s_client -starttls smtp`` does; the dialogues
@@ -15,10 +16,14 @@ or a server that stalls, trickles, or answers garbage gets one clear sentence
 from __future__ import annotations
 
 import socket
-import time
 from dataclasses import dataclass
 
+from tlsexplorer.core.deadline import Deadline
 from tlsexplorer.core.errors import UsageError
+
+#: Seconds for a whole probe by default (``tls probe --timeout``, the TLS lab's Probe tab): every
+#: connection, handshake and wait in it share this one deadline.
+PROBE_TIMEOUT = 10.0
 
 #: Largest proxy answer (status line and headers) read.
 MAX_PROXY_ANSWER = 16 * 1024
@@ -30,26 +35,6 @@ STARTTLS_PROTOCOLS: tuple[str, ...] = ("smtp", "imap", "pop3", "ftp", "postgres"
 STARTTLS_PORTS: dict[str, int] = {
     "smtp": 25, "imap": 143, "pop3": 110, "ftp": 21, "postgres": 5432, "ldap": 389, "xmpp": 5222,
 }
-
-
-class Deadline:
-    """One overall deadline: each step asks :meth:`left` for what remains of it."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        """The whole budget."""
-        self.end = time.monotonic() + seconds
-
-    def left(self) -> float:
-        """Seconds left.
-
-        Raises:
-            TimeoutError: none are left.
-        """
-        left = self.end - time.monotonic()
-        if left <= 0:
-            raise TimeoutError(f"the probe's {self.seconds:g} s ran out")
-        return left
 
 
 class RouteError(OSError):
@@ -235,9 +220,9 @@ def _shown(data: bytes) -> str:
 __all__ = [
     "DIRECT",
     "MAX_PROXY_ANSWER",
+    "PROBE_TIMEOUT",
     "STARTTLS_PORTS",
     "STARTTLS_PROTOCOLS",
-    "Deadline",
     "Route",
     "RouteError",
     "make_route",

@@ -42,9 +42,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tlsexplorer.core.deadline import Deadline
 from tlsexplorer.core.errors import TlsxError, UsageError
 from tlsexplorer.core.timeutil import as_utc, format_iso8601, utcnow
-from tlsexplorer.core.tls.connect import DIRECT, Deadline, Route, host_port, open_connection
+from tlsexplorer.core.tls.connect import DIRECT, Route, host_port, open_connection
 from tlsexplorer.core.tls.probe import (
     PeerCertificate,
     describe_client_error,

@@ -24,7 +24,7 @@ from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.tls.records import ALERT_DESCRIPTIONS, ServerHello, parse_server_hello
 
 if TYPE_CHECKING:
-    from tlsexplorer.core.tls.connect import Deadline
+    from tlsexplorer.core.deadline import Deadline
 
 #: Largest first handshake message read (a ServerHello with a post-quantum key share is ~1.2 KB).
 MAX_FIRST_MESSAGE = 64 * 1024

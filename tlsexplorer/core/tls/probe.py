@@ -47,6 +47,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 import tlsexplorer.core.x509.safe as safe
+from tlsexplorer.core.deadline import Deadline
 from tlsexplorer.core.errors import (
     FileAccessError,
     InvalidInput,
@@ -58,7 +59,7 @@ from tlsexplorer.core.errors import (
 from tlsexplorer.core.timeutil import utcnow
 from tlsexplorer.core.tls.connect import (
     DIRECT,
-    Deadline,
+    PROBE_TIMEOUT,
     Route,
     RouteError,
     host_port,
@@ -70,9 +71,6 @@ from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
 if TYPE_CHECKING:
     from tlsexplorer.core.chain.model import ChainReport
     from tlsexplorer.core.tls.stapling import StapledResponse
-
-#: Seconds for the whole probe: every connection, handshake and wait in it.
-DEFAULT_TIMEOUT = 10.0
 
 #: The Chain explainer's openssl line names the sent chain saved as PEM, and the CA file trusted.
 SENT_CHAIN_NAME = "sent.pem"
@@ -606,7 +604,7 @@ def await_server_verdict(tls: ssl.SSLSocket, wait: float) -> None:
 
 
 def capture_handshake(
-    host: str, port: int, server_hostname: str | None, *, timeout: float = DEFAULT_TIMEOUT,
+    host: str, port: int, server_hostname: str | None, *, timeout: float = PROBE_TIMEOUT,
     max_version: ssl.TLSVersion = ssl.TLSVersion.TLSv1_2, client: ClientIdentity | None = None,
     deadline: Deadline | None = None, route: Route = DIRECT,
 ) -> Exchange:
@@ -663,7 +661,7 @@ def probe(
     insecure: bool = False,
     servername: str | None = None,
     strict: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float = PROBE_TIMEOUT,
     now: dt.datetime | None = None,
     explain: bool = True,
     client_cert: str | Path | None = None,
@@ -842,7 +840,6 @@ __all__ = [
     "CLIENT_CERT_ALERTS",
     "CLIENT_CERT_HINT",
     "CLIENT_KEY_HINT",
-    "DEFAULT_TIMEOUT",
     "KEY_PASSWORD_HINT",
     "MAX_IDENTITY_BYTES",
     "SERVER_CHAIN_FIX",

@@ -43,7 +43,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import tlsexplorer.core.tls.hello as hello
-from tlsexplorer.core.tls.connect import DIRECT, Deadline, Route, RouteError, open_connection
+from tlsexplorer.core.deadline import Deadline
+from tlsexplorer.core.tls.connect import DIRECT, Route, RouteError, open_connection
 from tlsexplorer.core.tls.records import CIPHER_SUITES, GROUPS
 
 if TYPE_CHECKING:

@@ -35,10 +35,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from tlsexplorer.core.deadline import Deadline
 from tlsexplorer.core.der import name_bytes
 from tlsexplorer.core.errors import InvalidInput, TlsxError
 from tlsexplorer.core.timeutil import as_utc, describe_delta, format_iso8601
-from tlsexplorer.core.tls.connect import DIRECT, Deadline, Route, open_connection
+from tlsexplorer.core.tls.connect import DIRECT, Route, open_connection
 from tlsexplorer.core.tls.probe import (
     SENT_CA_NAME,
     SENT_CHAIN_NAME,

@@ -33,6 +33,7 @@ from typing import Any
 from cryptography import x509
 
 import tlsexplorer.core.x509.safe as safe
+from tlsexplorer.core.deadline import Deadline, PastDeadline, Silent
 from tlsexplorer.core.errors import (
     TlsxError,
 )
@@ -366,13 +367,13 @@ class LabServer:
             stream = _Stream(sock, self.timeout, self.deadline)
             try:
                 # The outer wait_for bounds the sends; every read is bounded by the deadline itself
-                # (see _Stream.recv), because before Python 3.12 a wait_for inside another one can
-                # swallow the outer cancellation: a trickling client then held on past its deadline.
+                # (Deadline.read, see core/deadline.py: a wait_for inside another one can swallow
+                # the outer cancellation before Python 3.12).
                 await asyncio.wait_for(self._exchange(stream, state), self.deadline)
-            except (asyncio.TimeoutError, _PastDeadline):
-                state.error = state.too_slow(self.deadline)
-            except _Silent:
+            except Silent:  # a TimeoutError too: caught first
                 state.error = state.silent(self.timeout)
+            except (asyncio.TimeoutError, PastDeadline):
+                state.error = state.too_slow(self.deadline)
             except _Closed as exc:
                 state.error = state.closed(exc.reset)
             except (OSError, ssl.SSLError, ValueError) as exc:
@@ -504,14 +505,6 @@ class _State:
                 "without the blank line that ends the head)")
 
 
-class _Silent(OSError):
-    """The client said nothing for the read timeout."""
-
-
-class _PastDeadline(OSError):
-    """The connection's deadline (handshake and request) passed while a read waited."""
-
-
 class _Closed(OSError):
     """The client closed (or reset) the connection part of the way through (handshake or request)."""
 
@@ -543,19 +536,12 @@ class _Stream:
     def __init__(self, sock: socket.socket, timeout: float, deadline: float) -> None:
         self.sock, self.timeout = sock, timeout
         self.loop = asyncio.get_running_loop()
-        self.ends = self.loop.time() + deadline
+        self.deadline = Deadline(deadline)
 
     async def recv(self, timeout: float | None = None) -> bytes:
-        """The next bytes (b"" at end of stream); _Silent after ``timeout`` quiet seconds,
-        _PastDeadline once the deadline passed, however the bytes trickle."""
-        wait = timeout or self.timeout
-        left = self.ends - self.loop.time()
-        if left <= 0:
-            raise _PastDeadline()
-        try:
-            return await asyncio.wait_for(self.loop.sock_recv(self.sock, 65536), min(wait, left))
-        except asyncio.TimeoutError:
-            raise (_PastDeadline() if left < wait else _Silent()) from None
+        """The next bytes (b"" at end of stream); Silent after ``timeout`` quiet seconds,
+        PastDeadline once the deadline passed, however the bytes trickle."""
+        return await self.deadline.read(self.loop.sock_recv(self.sock, 65536), timeout or self.timeout)
 
     async def send(self, data: bytes) -> None:
         await self.loop.sock_sendall(self.sock, data)

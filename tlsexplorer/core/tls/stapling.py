@@ -34,9 +34,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 
 import tlsexplorer.core.x509.safe as safe
+from tlsexplorer.core.deadline import Deadline
 from tlsexplorer.core.errors import InvalidInput, UsageError
 from tlsexplorer.core.files import read_file
-from tlsexplorer.core.tls.connect import DIRECT, Deadline, Route, RouteError, open_connection
+from tlsexplorer.core.tls.connect import DIRECT, Route, RouteError, open_connection
 from tlsexplorer.core.tls.records import Exchange, Segment, analyse_exchange
 
 if TYPE_CHECKING:

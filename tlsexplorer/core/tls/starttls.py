@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
-from typing import Protocol
+
+from tlsexplorer.core.deadline import Deadline
 
 #: Longest line read from a server during an opening.
 MAX_LINE = 4096
@@ -39,16 +40,6 @@ LDAP_STARTTLS = (b"\x30" + bytes([7 + len(LDAP_STARTTLS_OID)]) + b"\x02\x01\x01"
 
 class StartTlsFailed(Exception):
     """The opening failed; the text is the whole sentence to show."""
-
-
-class Deadline(Protocol):
-    """What this module needs of :class:`tlsexplorer.core.tls.connect.Deadline`."""
-
-    seconds: float
-
-    def left(self) -> float:
-        """Seconds left (TimeoutError when none are)."""
-        ...
 
 
 class _Conversation:
@@ -267,7 +258,6 @@ __all__ = [
     "MAX_LINES",
     "MAX_XML",
     "POSTGRES_SSL_REQUEST",
-    "Deadline",
     "StartTlsFailed",
     "upgrade",
 ]

@@ -48,6 +48,7 @@ from textual.widgets.data_table import ColumnKey
 
 from tlsexplorer.core.errors import TlsxError
 from tlsexplorer.core.symmetric.fernet import FernetKey, generate_key
+from tlsexplorer.core.tls.connect import PROBE_TIMEOUT
 from tlsexplorer.core.tls.decrypt import DecryptedConnection
 from tlsexplorer.core.tls.listeners import COURSE_PORTS, ListenReport
 from tlsexplorer.core.tls.probe import ProbeResult
@@ -142,6 +143,9 @@ class TlsScreen(ExplorerScreen):
     # Below 110 columns the Wire tab's ClientHello details go under the records instead of beside
     # them (beside, they left the records 25 columns at 80).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012 (Screen types it oddly)
+
+    probe_timeout: float = PROBE_TIMEOUT
+    """Seconds for a whole probe: the same default as ``tls probe --timeout``."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "toggle_server", "Start/stop"),
@@ -550,7 +554,8 @@ class TlsScreen(ExplorerScreen):
             self.query_one("#probe-passphrase", Input).value,
         )
         self.show_tab("tab-probe", "#target")
-        self.query_one("#probe-result", Static).update(Text(f"probing {host}:{port}…", style="dim"))
+        self.query_one("#probe-result", Static).update(
+            Text(f"probing {host}:{port}… (at most {self.probe_timeout:g} s)", style="dim"))
         status = self.query_one("#probe-status", Checkbox).value
         ca = ca_file if trust else None
         self._probe_worker(host, port, servername, ca, insecure, strict, client, status)
@@ -566,7 +571,7 @@ class TlsScreen(ExplorerScreen):
         try:
             ca = [read_file(ca_file, 10 * 1024 * 1024)] if ca_file is not None else []
             result = probe(host, port, ca_pems=ca, insecure=insecure, servername=servername, strict=strict,
-                           timeout=4.0, now=self._now(),
+                           timeout=self.probe_timeout, now=self._now(),
                            client_cert=Path(client.cert).expanduser() if client.cert else None,
                            client_key=Path(client.key).expanduser() if client.key else None,
                            client_key_password=client.passphrase.encode() or None,
