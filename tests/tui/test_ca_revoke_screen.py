@@ -315,7 +315,8 @@ async def test_a_delegated_signer_chosen_in_the_tab_signs_the_answers(tmp_path: 
         assert signer_values(tab) == ["", SIGNER]
         assert tab.query_one("#rv-signer", Select).value == ""  # the CA itself by default
         help_text = widget_text(tab, "#rv-signer-help")
-        assert "CA key stay offline" in help_text and "EKU" in help_text and "no OCSP signer" not in help_text
+        assert "keeps the CA key offline" in help_text and "EKU (OCSPSigning)" in help_text
+        assert "No OCSP signer" not in help_text
         assert not tab.query_one("#rv-signer-password", Input).display
         await revoke_row(pilot, tab, 0, "keyCompromise")
         await choose_signer(pilot, tab, SIGNER, SIGNER_PASSPHRASE)
@@ -400,8 +401,8 @@ async def test_no_signer_yet_says_how_to_make_one_and_the_form_makes_it(tmp_path
         screen, tab = await open_tab(pilot, folder)
         assert signer_values(tab) == [""]
         hint = widget_text(tab, "#rv-signer-help")
-        assert "no OCSP signer yet" in hint and f"tlsexplorer ca issue {folder} NAME --ocsp-signer" in hint
-        assert "Make: OCSP signer" in hint
+        assert "No OCSP signer yet" in hint and f"tlsexplorer ca issue {folder} NAME --ocsp-signer" in hint
+        assert "in the form (other tabs) Make ▸ OCSP signer (delegated)" in hint
         # the form's action, as the hint says
         screen.query_one("#ca-result", TabbedContent).active = "tab-result"
         await pilot.pause()
@@ -422,4 +423,4 @@ async def test_no_signer_yet_says_how_to_make_one_and_the_form_makes_it(tmp_path
         await wait_for_workers(pilot)
         await pilot.pause()
         assert signer_values(tab) == ["", SIGNER]
-        assert "no OCSP signer yet" not in widget_text(tab, "#rv-signer-help")
+        assert "No OCSP signer yet" not in widget_text(tab, "#rv-signer-help")

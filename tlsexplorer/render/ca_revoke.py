@@ -116,8 +116,8 @@ def crl_lines(done: PublishedCrl, ca_pem: Path, base: Path | None = None) -> lis
     ]
 
 
-SIGNER_WHY = ("A delegated signer lets the CA key stay offline; a client then checks the signer's EKU "
-              "(OCSPSigning) and that this CA issued it.")
+SIGNER_WHY = ("A delegated signer keeps the CA key offline; clients then check its EKU (OCSPSigning) and "
+              "that this CA issued it.")
 """Why an OCSP answer may be signed by another certificate than the CA's, and what a client checks."""
 
 
@@ -131,8 +131,8 @@ def signer_label(choice: SignerChoice, now: dt.datetime) -> str:
 
 def no_signer_hint(ca_dir: str, form_action: str) -> str:
     """How to make a delegated responder when the CA has none: the CLI line and the workbench's action."""
-    return (f"This CA has issued no OCSP signer yet: run '{issue_signer_command(ca_dir or 'DIR')}', or make "
-            f"one with the form's {form_action}.")
+    return (f"No OCSP signer yet: run '{issue_signer_command(ca_dir or 'DIR')}', or in the form (other tabs) "
+            f"{form_action}.")
 
 
 def event_text(event: ResponderEvent) -> Text:

@@ -63,7 +63,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("Intermediate CA", "intermediate"),
     ("Server certificate", "server"),
     ("Client certificate", "client"),
-    ("OCSP signer (delegated responder)", "ocsp-signer"),
+    ("OCSP signer (delegated)", "ocsp-signer"),
     ("Key + signing request (CSR)", "csr"),
     ("Sign a CSR", "sign"),
 )

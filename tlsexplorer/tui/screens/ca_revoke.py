@@ -53,7 +53,7 @@ CA_ITSELF = ""
 """The signer menu's value for the CA itself (the default)."""
 CA_ITSELF_LABEL = "the CA itself"
 """How the signer menu names it."""
-FORM_SIGNER_ACTION = "Make: OCSP signer (leave this tab to see the form)"
+FORM_SIGNER_ACTION = "Make ▸ OCSP signer (delegated)"
 """The form's action that issues a delegated responder (tui/screens/ca.py ACTIONS)."""
 
 
@@ -91,7 +91,7 @@ class RevokeTab(TabPane):
     RevokeTab #rv-signer-help { height: auto; color: $text-muted; }
     RevokeTab #rv-status { height: auto; margin-top: 1; }
     RevokeTab #rv-status.-error { color: $error; }
-    RevokeTab #rv-table { height: 2fr; min-height: 4; }
+    RevokeTab #rv-table { height: 2fr; min-height: 3; }
     RevokeTab #rv-detail { height: auto; }
     RevokeTab #rv-crl { height: auto; }
     RevokeTab #rv-log { height: 1fr; min-height: 4; max-height: 10; border: round $primary; }
@@ -136,7 +136,7 @@ class RevokeTab(TabPane):
             yield Label("OCSP signer")
             yield Select(self._signer_options, value=CA_ITSELF, allow_blank=False, id="rv-signer",
                          compact=True)
-            yield Input(placeholder="signer passphrase (if any)", id="rv-signer-password", password=True,
+            yield Input(placeholder="signer passphrase", id="rv-signer-password", password=True,
                         compact=True)
         yield Static(Text(render.SIGNER_WHY), id="rv-signer-help")
         yield Static(Text(NO_FOLDER, style="dim"), id="rv-status")
