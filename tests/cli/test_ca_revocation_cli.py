@@ -471,3 +471,30 @@ def test_the_recipe_carries_the_revocation_pointers_and_nocheck(ca_dir: Path, ca
     code, out, err = run_cli(capsys, "ca", "issue", str(ca_dir), "responder", "--ocsp-signer", "--recipe")
     assert code == 0, err
     assert "-addext noCheck=ignored" in out and "extendedKeyUsage=OCSPSigning" in out
+
+
+def test_ca_ocsp_with_a_signer_leaves_the_ca_key_offline_and_refuses_a_revoked_signer(
+        tmp_path: Path, capsys: Cap) -> None:
+    folder, secret = tmp_path / "offline", tmp_path / "pass.txt"
+    secret.write_text("ca passphrase 1\n")
+    code, _out, err = run_cli(capsys, "ca", "init", str(folder), "--cn", "Offline Root", "--key-type", "p256",
+                              "--password-file", str(secret))
+    assert code == 0, err
+    issue(capsys, folder, "responder", "--ocsp-signer", "--ca-password-file", str(secret))
+    assert [c.name for c in ocsp.delegated_signers(registry.load_record(folder))] == ["responder"]
+    # no --ca-password-file and no terminal to ask on: the CA key is never read
+    process = tlsexplorer("ca", "ocsp", str(folder), "--port", "0", "--signer", "responder")
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    assert "signed by the delegated responder CN=responder" in first, first + (
+        process.stderr.read() if process.stderr else "")
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0 and "stopped" in out and "Traceback" not in err
+    signer = str(folder / "issued" / "responder.pem")
+    assert revoke(capsys, folder, signer, "--reason", "keyCompromise")[0] == 0
+    assert ocsp.delegated_signers(registry.load_record(folder))[0].entry.revoked
+    code, _out, err = run_cli(capsys, "ca", "ocsp", str(folder), "--port", "0", "--signer", "responder")
+    line = one_error_line(err)
+    assert code == 1 and "was revoked on" in line and "(keyCompromise)" in line
+    assert f"tlsexplorer ca issue {folder} NAME --ocsp-signer" in line

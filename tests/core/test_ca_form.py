@@ -146,3 +146,13 @@ def test_a_good_root_form_builds_the_root_it_describes(tmp_path: Path) -> None:
     assert constraints.permitted_subtrees == [x509.DNSName("example.net"),
                                               x509.IPAddress(ipaddress.ip_network("10.0.0.0/8"))]
     assert cert.extensions.get_extension_for_class(x509.BasicConstraints).value.path_length == 1
+
+
+def test_the_ocsp_signer_form_asks_for_a_delegated_responder(tmp_path: Path) -> None:
+    made = form_of("ocsp-signer", folder="ca", name="responder", sans="www.example.net", flaw="expired",
+                   p12=True, days="30")
+    assert made.sans == () and made.flaw is None and not made.p12  # fields it does not read
+    request = made.leaf_request(serial=7)
+    assert request == ca_store.LeafRequest("responder", days=30, serial=7, ocsp_signer=True)
+    assert not form_of("server", folder="ca", name="www").leaf_request().ocsp_signer
+    assert "name" in errors_of("ocsp-signer", folder="ca")

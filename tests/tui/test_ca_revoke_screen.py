@@ -11,7 +11,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509 import ocsp as x509_ocsp
+from cryptography.x509.oid import ExtendedKeyUsageOID
 from textual.widgets import Input, RichLog, Select, TabbedContent
 
 import tlsexplorer.core.ca.registry as registry
@@ -266,3 +269,158 @@ async def test_enter_in_the_tab_never_makes_from_the_form(tmp_path: Path) -> Non
         await pilot.press("ctrl+pageup")  # back to the Trust tab, as a person would: the form returns
         await until(pilot, lambda: not screen.has_class("-revoking"))
         assert screen.query_one("#ca-result", TabbedContent).active != "tab-revoke"
+
+
+# A delegated OCSP signer ------------------------------------------------------------------------------
+
+SIGNER = "responder"
+SIGNER_PASSPHRASE = "signer passphrase 1"
+CA_PASSPHRASE = b"ca passphrase 1"
+
+
+def make_signer(folder: Path, now: dt.datetime, password: bytes | None = SIGNER_PASSPHRASE.encode()) -> Path:
+    """The CA in ``folder`` issues a delegated OCSP responder (its key encrypted); its certificate's path."""
+    issuer = ca_store.load_ca(folder, CA_PASSPHRASE if ca_store.ca_key_is_encrypted(folder) else None)
+    request = ca_store.LeafRequest(name=SIGNER, ocsp_signer=True, password=password)
+    ca_store.save(ca_store.build_leaf(issuer, request, now))
+    return ca_store.issued_paths(folder, SIGNER).certificate
+
+
+def signer_values(tab: RevokeTab) -> list[str]:
+    """What the signer menu offers, by value ("" is the CA itself)."""
+    return [str(value) for _label, value in tab.query_one("#rv-signer", Select)._options]
+
+
+async def choose_signer(pilot: Any, tab: RevokeTab, name: str, passphrase: str = "") -> None:
+    tab.query_one("#rv-signer", Select).value = name
+    await pilot.pause()
+    tab.query_one("#rv-signer-password", Input).value = passphrase
+    tab.query_one("#rv-table", VirtualTable).focus()
+
+
+@needs_openssl
+async def test_a_delegated_signer_chosen_in_the_tab_signs_the_answers(tmp_path: Path) -> None:
+    folder = tmp_path / "myca"
+    now = utcnow()  # the real clock: openssl judges the answer's times by it
+    key = ec.generate_private_key(ec.SECP256R1())
+    request = ca_store.CaRequest(cn="Offline Root", password=CA_PASSPHRASE)
+    ca_store.save(ca_store.build_root(folder, request, now, key))
+    issuer = ca_store.load_ca(folder, CA_PASSPHRASE)
+    ca_store.save(ca_store.build_leaf(issuer, ca_store.LeafRequest(name=NAMES[0], sans=(NAMES[0],)), now))
+    signer_pem = make_signer(folder, now)
+    signer_cert = x509.load_pem_x509_certificate(signer_pem.read_bytes())
+    app = TlsExplorerApp()
+    async with app.run_test(size=SIZE) as pilot:
+        _screen, tab = await open_tab(pilot, folder)
+        assert signer_values(tab) == ["", SIGNER]
+        assert tab.query_one("#rv-signer", Select).value == ""  # the CA itself by default
+        help_text = widget_text(tab, "#rv-signer-help")
+        assert "keeps the CA key offline" in help_text and "EKU (OCSPSigning)" in help_text
+        assert "No OCSP signer" not in help_text
+        assert not tab.query_one("#rv-signer-password", Input).display
+        await revoke_row(pilot, tab, 0, "keyCompromise")
+        await choose_signer(pilot, tab, SIGNER, SIGNER_PASSPHRASE)
+        assert tab.query_one("#rv-signer-password", Input).display
+        # the CA passphrase field stays empty: the CA key is never read
+        assert tab.query_one("#rv-password", Input).value == ""
+        tab.query_one("#rv-port", Input).value = "0"
+        await pilot.press("ctrl+b")
+        await until(pilot, lambda: tab.responder is not None)
+        responder = tab.responder
+        assert responder is not None
+        assert "signed by the delegated responder CN=responder" in status(tab)
+        assert tab.query_one("#rv-signer", Select).disabled  # the running responder keeps its signer
+        cert = ca_store.issued_paths(folder, NAMES[0]).certificate
+        url = f"http://127.0.0.1:{responder.port}"
+        for index, trust in enumerate((("-VAfile", str(signer_pem)), ("-CAfile", str(folder / "ca.pem")))):
+            out = tmp_path / f"response{index}.der"
+            answer = await asyncio.to_thread(openssl, "ocsp", "-issuer", str(folder / "ca.pem"), "-cert",
+                                             str(cert), "-url", url, *trust, "-respout", str(out))
+            assert "Response verify OK" in answer.stdout + answer.stderr, answer.stderr
+            assert f"{cert}: revoked" in answer.stdout and "Reason: keyCompromise" in answer.stdout
+            response = x509_ocsp.load_der_ocsp_response(out.read_bytes())
+            # the responder ID names the signer (the SHA-1 of its public key), which the response carries
+            assert response.responder_key_hash == x509.SubjectKeyIdentifier.from_public_key(
+                signer_cert.public_key()).digest
+            assert response.responder_name is None and response.certificates == [signer_cert]
+            signer_key = signer_cert.public_key()
+            assert isinstance(signer_key, ec.EllipticCurvePublicKey)
+            signer_key.verify(response.signature, response.tbs_response_bytes,
+                              ec.ECDSA(response.signature_hash_algorithm))
+        await pilot.press("ctrl+b")
+        await wait_for_workers(pilot)
+        assert tab.responder is None and not tab.query_one("#rv-signer", Select).disabled
+
+
+async def test_a_signer_that_cannot_sign_is_one_line_in_the_tab(tmp_path: Path) -> None:
+    folder = tmp_path / "myca"
+    make_ca(folder, SAMPLE_NOW)
+    signer_pem = make_signer(folder, SAMPLE_NOW)
+    key_path = ca_store.issued_paths(folder, SIGNER).key
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        _screen, tab = await open_tab(pilot, folder)
+        tab.query_one("#rv-port", Input).value = "0"
+
+        async def refused(passphrase: str, *expected: str) -> None:
+            await choose_signer(pilot, tab, SIGNER, passphrase)
+            await pilot.press("ctrl+b")
+            await until(pilot, lambda: "starting" not in widget_text(tab, "#rv-ocsp-status"))
+            await wait_for_workers(pilot)
+            said = status(tab)
+            assert tab.responder is None and tab.query_one("#rv-status").has_class("-error")
+            assert "the OCSP responder did not start" in said and "Traceback" not in said
+            for text in expected:
+                assert text in said, said
+
+        await refused("", "is encrypted", "signer passphrase field")
+        await refused("not it", "does not open", "signer passphrase field")
+        good_key = key_path.read_bytes()
+        key_path.write_bytes(b"-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n")
+        await refused(SIGNER_PASSPHRASE, str(key_path), "not a PEM private key")
+        key_path.unlink()
+        await refused(SIGNER_PASSPHRASE, str(key_path))
+        key_path.write_bytes(good_key)
+        # the record says OCSP signer, the file is now a server certificate: no EKU OCSPSigning
+        good_cert = signer_pem.read_bytes()
+        signer_pem.write_bytes(ca_store.issued_paths(folder, NAMES[0]).certificate.read_bytes())
+        await refused(SIGNER_PASSPHRASE, "no OCSP responder certificate", "id-kp-OCSPSigning")
+        signer_pem.write_bytes(good_cert)
+        # revoked in the tab: the menu says so, and the core refuses to sign with it
+        await revoke_row(pilot, tab, 2, "keyCompromise")
+        labels = [str(label) for label, _value in tab.query_one("#rv-signer", Select)._options]
+        assert any(SIGNER in label and "(revoked)" in label for label in labels)
+        await refused(SIGNER_PASSPHRASE, "was revoked on", "keyCompromise", "ca issue")
+
+
+async def test_no_signer_yet_says_how_to_make_one_and_the_form_makes_it(tmp_path: Path) -> None:
+    folder = tmp_path / "myca"
+    make_ca(folder, SAMPLE_NOW)
+    app = TlsExplorerApp(now=SAMPLE_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, tab = await open_tab(pilot, folder)
+        assert signer_values(tab) == [""]
+        hint = widget_text(tab, "#rv-signer-help")
+        assert "No OCSP signer yet" in hint and f"tlsexplorer ca issue {folder} NAME --ocsp-signer" in hint
+        assert "in the form (other tabs) Make ▸ OCSP signer (delegated)" in hint
+        # the form's action, as the hint says
+        screen.query_one("#ca-result", TabbedContent).active = "tab-result"
+        await pilot.pause()
+        screen.query_one("#action", Select).value = "ocsp-signer"
+        await pilot.pause()
+        assert screen.query_one("#row-sans").has_class("hidden") and screen.query_one("#row-flaw").has_class(
+            "hidden")
+        screen.query_one("#name", Input).value = SIGNER
+        screen.query_one("#name", Input).focus()
+        await pilot.press("ctrl+s")
+        await wait_for_workers(pilot)
+        assert "wrote 3 files" in widget_text(screen, "#status"), widget_text(screen, "#status")
+        cert = x509.load_pem_x509_certificate(ca_store.issued_paths(folder, SIGNER).certificate.read_bytes())
+        usages = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        assert list(usages) == [ExtendedKeyUsageOID.OCSP_SIGNING]
+        assert cert.extensions.get_extension_for_class(x509.OCSPNoCheck)
+        screen.query_one("#ca-result", TabbedContent).active = "tab-revoke"
+        await wait_for_workers(pilot)
+        await pilot.pause()
+        assert signer_values(tab) == ["", SIGNER]
+        assert "No OCSP signer yet" not in widget_text(tab, "#rv-signer-help")

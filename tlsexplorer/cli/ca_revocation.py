@@ -79,7 +79,8 @@ def register_actions(actions: Any, load_ca: Callable[[str, str | None], LoadedCa
         actions, "ocsp", "Answer OCSP requests for the CA's certificates (RFC 6960)",
         "Run an OCSP responder on 127.0.0.1 (GET and POST) answering from the CA folder's record: "
         "good, revoked (time and reason) or unknown, the request's nonce echoed. Signed by the CA, or "
-        "with --signer by a delegated responder issued with 'ca issue DIR NAME --ocsp-signer'. "
+        "with --signer by a delegated responder issued with 'ca issue DIR NAME --ocsp-signer' (the CA's "
+        "key is then not read: it can stay offline). "
         "Ctrl+C stops it.",
         "tlsexplorer ca ocsp myca --port 8888",
         "openssl ocsp -issuer myca/ca.pem -cert myca/issued/www.pem -url http://127.0.0.1:8888 "
@@ -92,7 +93,8 @@ def register_actions(actions: Any, load_ca: Callable[[str, str | None], LoadedCa
                            help="sign with the delegated responder issued/NAME.pem (default: the CA)")
     responder.add_argument("--minutes", type=whole_number(1), default=60, metavar="N",
                            help="how long each answer stays fresh (nextUpdate; default 60)")
-    responder.add_argument("--ca-password-file", metavar="FILE", help="passphrase of the CA key")
+    responder.add_argument("--ca-password-file", metavar="FILE",
+                           help="passphrase of the CA key (not read with --signer: the CA key stays offline)")
     responder.add_argument("--signer-password-file", metavar="FILE", help="passphrase of the signer's key")
     responder.set_defaults(handler=_ocsp, load_ca=load_ca)
 
@@ -179,18 +181,20 @@ def _ocsp(args: argparse.Namespace) -> int:
     import tlsexplorer.core.ca.ocsp as ocsp
     from tlsexplorer.core.ca.responder import OcspResponder, ResponderEvent
 
-    loaded = args.load_ca(args.dir, args.ca_password_file)
-    if args.signer is not None:
-        from tlsexplorer.core.ca.store import is_encrypted_pem, issued_paths
-        from tlsexplorer.core.files import read_file
+    if args.signer is not None:  # the CA's certificate alone: its key stays offline
+        from tlsexplorer.core.ca.store import read_ca_chain
 
-        key_path = issued_paths(loaded.directory, args.signer).key
+        folder = require_ca_folder(args.dir)
+        issuer = read_ca_chain(folder)[0]
+        key_path = ocsp.encrypted_signer_key(folder, args.signer)
         password = None
-        if key_path.is_file() and is_encrypted_pem(read_file(key_path)):
+        if key_path is not None:
             password = read_password(args.signer_password_file, option="--signer-password-file",
                                      prompt=f"Passphrase of {key_path}: ")
-        signer = ocsp.delegated_signer(loaded.directory, args.signer, loaded.certificate, password)
+        signer = ocsp.delegated_signer(folder, args.signer, issuer, password)
     else:
+        loaded = args.load_ca(args.dir, args.ca_password_file)
+        folder, issuer = loaded.directory, loaded.certificate
         signer = ocsp.ca_signer(loaded.certificate, loaded.key)
 
     def log(event: ResponderEvent) -> None:
@@ -199,14 +203,14 @@ def _ocsp(args: argparse.Namespace) -> int:
         sys.stdout.write(printable(event.summary()) + "\n")
         sys.stdout.flush()
 
-    responder = OcspResponder(loaded.directory, loaded.certificate, signer, port=args.port,
+    responder = OcspResponder(folder, issuer, signer, port=args.port,
                               validity=ocsp.check_validity(args.minutes), on_event=log)
     try:  # from the start: a Ctrl+C at any moment stops it cleanly
         responder.start()
-        sys.stdout.write(f"OCSP responder for {loaded.certificate.subject.rfc4514_string()} on "
+        sys.stdout.write(f"OCSP responder for {issuer.subject.rfc4514_string()} on "
                          f"{responder.url}, signed by {signer.description}; Ctrl+C stops it\n"
-                         f"ask it: openssl ocsp -issuer {loaded.directory / 'ca.pem'} -cert CERT -url "
-                         f"{responder.url.rstrip('/')} -CAfile {loaded.directory / 'ca.pem'}\n")
+                         f"ask it: openssl ocsp -issuer {folder / 'ca.pem'} -cert CERT -url "
+                         f"{responder.url.rstrip('/')} -CAfile {folder / 'ca.pem'}\n")
         sys.stdout.flush()
         threading.Event().wait()
     except KeyboardInterrupt:

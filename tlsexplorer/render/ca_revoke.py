@@ -15,6 +15,7 @@ from typing import overload
 
 from rich.text import Text
 
+from tlsexplorer.core.ca.ocsp import SignerChoice, issue_signer_command
 from tlsexplorer.core.ca.registry import Entry, PublishedCrl, Record
 from tlsexplorer.core.ca.responder import ResponderEvent
 from tlsexplorer.core.text import printable
@@ -115,6 +116,25 @@ def crl_lines(done: PublishedCrl, ca_pem: Path, base: Path | None = None) -> lis
     ]
 
 
+SIGNER_WHY = ("A delegated signer keeps the CA key offline; clients then check its EKU (OCSPSigning) and "
+              "that this CA issued it.")
+"""Why an OCSP answer may be signed by another certificate than the CA's, and what a client checks."""
+
+
+def signer_label(choice: SignerChoice, now: dt.datetime) -> str:
+    """A delegated responder as a menu offers it: its subject, its file, and ``revoked`` or ``expired``."""
+    entry = choice.entry
+    status = entry.status(now)
+    flag = f" ({status})" if status != "good" else ""
+    return f"{printable(entry.subject)}  issued/{printable(choice.name)}.pem{flag}"
+
+
+def no_signer_hint(ca_dir: str, form_action: str) -> str:
+    """How to make a delegated responder when the CA has none: the CLI line and the workbench's action."""
+    return (f"No OCSP signer yet: run '{issue_signer_command(ca_dir or 'DIR')}', or in the form (other tabs) "
+            f"{form_action}.")
+
+
 def event_text(event: ResponderEvent) -> Text:
     """One line of the responder's log: the request's number, method, serial asked and answer."""
     answer = event.answer
@@ -124,12 +144,15 @@ def event_text(event: ResponderEvent) -> Text:
 
 __all__ = [
     "ENTRY_COLUMNS",
+    "SIGNER_WHY",
     "EntryRows",
     "crl_lines",
     "entry_detail",
     "entry_row",
     "event_text",
+    "no_signer_hint",
     "record_summary",
     "short_serial",
+    "signer_label",
     "status_text",
 ]

@@ -89,8 +89,10 @@ if TYPE_CHECKING:
     from tlsexplorer.core.ca.ocsp import (
         Answer as Answer,
         Signer as Signer,
+        SignerChoice as SignerChoice,
         ca_signer as ca_signer,
         delegated_signer as delegated_signer,
+        delegated_signers as delegated_signers,
         issuer_hashes as issuer_hashes,
     )
     from tlsexplorer.core.ca.recipes import (

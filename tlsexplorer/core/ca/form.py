@@ -34,10 +34,11 @@ from tlsexplorer.core.ca.store import CaRequest, LeafRequest, sanitize_name
 from tlsexplorer.core.errors import TlsxError, UsageError
 from tlsexplorer.core.timeutil import parse_iso8601
 
-FormAction = Literal["root", "intermediate", "server", "client", "csr", "sign"]
+FormAction = Literal["root", "intermediate", "server", "client", "ocsp-signer", "csr", "sign"]
 """What the form makes."""
 
-FORM_ACTIONS: tuple[FormAction, ...] = ("root", "intermediate", "server", "client", "csr", "sign")
+FORM_ACTIONS: tuple[FormAction, ...] = ("root", "intermediate", "server", "client", "ocsp-signer", "csr",
+                                        "sign")
 """Every action, in the order a menu shows them."""
 
 _NAME_FIELDS = ("org", "ou", "country", "state", "locality")
@@ -52,6 +53,8 @@ FORM_FIELDS: dict[FormAction, tuple[str, ...]] = {
                "ca-password"),
     "client": ("folder", "name", "org", "sans", "key-type", *_VALIDITY_FIELDS, "flaw", "encrypt", "p12",
                "ca-password"),
+    # a delegated OCSP responder: no SANs (it names no host), never broken, no bundle
+    "ocsp-signer": ("folder", "name", "org", "key-type", *_VALIDITY_FIELDS, "encrypt", "ca-password"),
     "csr": ("folder", "name", "org", "sans", "key-type", "encrypt"),
     "sign": ("folder", "csr-file", *_VALIDITY_FIELDS, "ca-password"),
 }
@@ -60,7 +63,7 @@ ticking ``p12`` adds ``p12-password``."""
 
 FOLDER_LABELS: dict[FormAction, str] = {
     "root": "New CA folder", "intermediate": "Parent CA folder", "server": "CA folder",
-    "client": "CA folder", "csr": "Output folder", "sign": "CA folder",
+    "client": "CA folder", "ocsp-signer": "CA folder", "csr": "Output folder", "sign": "CA folder",
 }
 """What the ``folder`` field is for each action."""
 
@@ -136,12 +139,13 @@ class CaForm:
         )
 
     def leaf_request(self, serial: int | None = None) -> LeafRequest:
-        """The request for a server or client certificate (``serial``: fixed, for screenshots)."""
+        """The request for a server or client certificate, or a delegated OCSP responder's (``serial``:
+        fixed, for screenshots)."""
         return LeafRequest(
             self.name, sans=self.sans, client=self.action == "client", key_type=self.key_type,
             days=self.days, not_before=self.not_before, not_after=self.not_after, o=self.org,
             password=self.password, p12=self.p12, p12_password=self.p12_password, flaw=self.flaw,
-            serial=serial,
+            serial=serial, ocsp_signer=self.action == "ocsp-signer",
         )
 
 
@@ -285,7 +289,7 @@ def parse_form(
     name = text("name")
     if "name" in fields and not name:
         errors["name"] = "give a name (a host name such as localhost for a server)"
-    elif name and known in ("server", "client", "csr"):
+    elif name and known in ("server", "client", "ocsp-signer", "csr"):
         rule("name", lambda: sanitize_name(name))
     if name and known != "sign":
         rule("name", lambda: check_common_name(name, ca=known in ("root", "intermediate")))

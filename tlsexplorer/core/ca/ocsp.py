@@ -25,7 +25,7 @@ import tlsexplorer.core.ca.build as ca
 import tlsexplorer.core.ca.registry as registry
 import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.der import children, read_tlv
-from tlsexplorer.core.errors import InvalidInput, UsageError
+from tlsexplorer.core.errors import InvalidInput, TlsxError, UsageError
 from tlsexplorer.core.files import read_file
 from tlsexplorer.core.timeutil import as_utc, format_iso8601
 from tlsexplorer.core.x509.loader import load_certificates
@@ -60,14 +60,63 @@ def ca_signer(certificate: x509.Certificate, key: ca.PrivateKey) -> Signer:
     return Signer(certificate, key, False)
 
 
+@dataclass(frozen=True)
+class SignerChoice:
+    """A delegated responder the CA's record lists, by the name ``ca ocsp --signer`` takes."""
+
+    name: str
+    """NAME of ``issued/NAME.pem``."""
+    entry: registry.Entry
+    """Its entry in the record (revoked or not)."""
+
+
+def issue_signer_command(ca_dir: str | Path, name: str = "NAME") -> str:
+    """The command that makes the CA in ``ca_dir`` issue a delegated responder."""
+    return f"tlsexplorer ca issue {ca_dir} {name} --ocsp-signer"
+
+
+def delegated_signers(record: registry.Record) -> tuple[SignerChoice, ...]:
+    """The OCSP signers (EKU id-kp-OCSPSigning) the record lists in ``issued/``, in the order issued;
+    revoked ones too, which :func:`delegated_signer` refuses."""
+    import tlsexplorer.core.ca.store as store
+
+    found: list[SignerChoice] = []
+    for entry in record.entries:
+        if entry.kind != "ocsp-signer" or entry.file is None or not entry.file.endswith(".pem"):
+            continue
+        folder, _, file = entry.file.rpartition("/")
+        name = file[: -len(".pem")]
+        try:  # issued/NAME.pem as 'ca issue' names it (not a key, a chain, or a file put there by hand)
+            ours = folder == store.ISSUED and store.issued_paths(record.folder, name).certificate.name == file
+        except TlsxError:
+            ours = False
+        if ours:
+            found.append(SignerChoice(name, entry))
+    return tuple(found)
+
+
+def encrypted_signer_key(ca_dir: str | Path, name: str) -> Path | None:
+    """The key file of the delegated responder ``name`` when it is encrypted (its passphrase is then
+    needed), else None (no such file included: :func:`delegated_signer` says so)."""
+    import tlsexplorer.core.ca.store as store
+
+    key_path = store.issued_paths(ca_dir, name).key
+    try:
+        return key_path if store.is_encrypted_pem(read_file(key_path)) else None
+    except TlsxError:
+        return None
+
+
 def delegated_signer(ca_dir: str | Path, name: str, issuer: x509.Certificate,
                      password: bytes | None = None) -> Signer:
     """The delegated responder ``name`` issued by the CA in ``ca_dir`` (``issued/NAME.pem`` and its key).
 
+    Only the CA's certificate is needed: its key may stay offline.
+
     Raises:
         FileAccessError: no such files.
         InvalidInput: the certificate is not one this CA issued for OCSP signing (EKU
-            id-kp-OCSPSigning), or the key is not its key.
+            id-kp-OCSPSigning), the CA revoked it, or the key is not its key.
         PasswordRequired / WrongPassword: the key is encrypted.
     """
     import tlsexplorer.core.ca.store as store
@@ -81,7 +130,14 @@ def delegated_signer(ca_dir: str | Path, name: str, issuer: x509.Certificate,
     if registry.kind_of(cert) != "ocsp-signer":
         raise InvalidInput(f"{paths.certificate} is no OCSP responder certificate (no EKU "
                            "id-kp-OCSPSigning); "
-                           f"issue one with 'tlsexplorer ca issue {ca_dir} {name} --ocsp-signer'")
+                           f"issue one with '{issue_signer_command(ca_dir, name)}'")
+    entry = registry.load_record(ca_dir).find(cert.serial_number)
+    if entry is not None and entry.revoked_at is not None:
+        why = f" ({entry.reason})" if entry.reason else ""
+        raise InvalidInput(
+            f"{paths.certificate} was revoked on {format_iso8601(entry.revoked_at)}{why}: clients do not "
+            "ask about a responder's own status (ocsp-nocheck), so they would still believe its answers; "
+            f"issue a new one with '{issue_signer_command(ca_dir)}'")
     key = store.load_private_key(read_file(paths.key), password, f"the responder key {paths.key}")
     if key.public_key() != cert.public_key():
         raise InvalidInput(f"{paths.key} is not the key of {paths.certificate}")
@@ -204,10 +260,14 @@ __all__ = [
     "Answer",
     "Outcome",
     "Signer",
+    "SignerChoice",
     "answer",
     "ca_signer",
     "check_validity",
     "delegated_signer",
+    "delegated_signers",
+    "encrypted_signer_key",
+    "issue_signer_command",
     "issuer_hashes",
     "refusal",
 ]

@@ -63,6 +63,7 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("Intermediate CA", "intermediate"),
     ("Server certificate", "server"),
     ("Client certificate", "client"),
+    ("OCSP signer (delegated)", "ocsp-signer"),
     ("Key + signing request (CSR)", "csr"),
     ("Sign a CSR", "sign"),
 )
@@ -250,6 +251,8 @@ class CaScreen(ExplorerScreen):
         self.query_one("#label-folder", Label).update(FOLDER_LABELS[action])
         self.query_one("#label-name", Label).update("Common name" if action in ("root", "intermediate")
                                                     else "Name (CN)")
+        self.query_one("#name", Input).placeholder = ("e.g. ocsp-responder" if action == "ocsp-signer"
+                                                      else "e.g. localhost")
         default_days = ca.DEFAULT_CA_DAYS if action in ("root", "intermediate") else ca.DEFAULT_LEAF_DAYS
         # An intermediate's default ends with its parent's (ca_store.build_intermediate caps it).
         cap = ", ≤ parent" if action == "intermediate" else ""
@@ -355,7 +358,7 @@ class CaScreen(ExplorerScreen):
                 product = build_intermediate(parent, newdir, form.ca_request(serial), now, new_key())
                 return product, recipe_for(product, now, ca_dir=Path(folder), out_dir=Path(newdir),
                                            ca_key_encrypted=encrypted)
-            if form.action in ("server", "client"):
+            if form.action in ("server", "client", "ocsp-signer"):
                 issuer, encrypted = loaded(folder)
                 product = build_leaf(issuer, form.leaf_request(serial), now, new_key())
                 return product, recipe_for(product, now, ca_dir=Path(folder), ca_key_encrypted=encrypted)

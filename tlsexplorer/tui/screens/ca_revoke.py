@@ -7,7 +7,11 @@ A view over :mod:`tlsexplorer.core.ca.registry` (the folder's ``record.json``:
 another is typed here). Every action runs in a thread worker and a core error
 comes back as one line; revoking and replacing a CRL file are confirmed
 first. The responder listens on 127.0.0.1, logs each request as it is
-answered, and is stopped when the tab is unmounted (the app quitting).
+answered, and is stopped when the tab is unmounted (the app quitting). It
+signs with the CA itself or with a delegated responder the record lists
+(:func:`tlsexplorer.core.ca.ocsp.delegated_signers`, opened by
+:func:`~tlsexplorer.core.ca.ocsp.delegated_signer` as ``ca ocsp --signer``
+does; the CA key is then not read).
 :class:`~tlsexplorer.tui.screens.ca.CaScreen` holds the tab.
 """
 
@@ -26,11 +30,12 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Input, Label, RichLog, Select, Static, TabPane
 
+import tlsexplorer.core.ca.ocsp as ocsp
 import tlsexplorer.core.ca.registry as registry
 import tlsexplorer.render.ca_revoke as render
 from tlsexplorer.core.ca.responder import DEFAULT_PORT, OcspResponder, ResponderEvent
 from tlsexplorer.core.ca.store import LoadedCa
-from tlsexplorer.core.errors import FileAccessError, TlsxError
+from tlsexplorer.core.errors import FileAccessError, PasswordRequired, TlsxError, WrongPassword
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.timeutil import format_iso8601
 from tlsexplorer.render.ca import shown_path
@@ -42,6 +47,14 @@ DEFAULT_CRL_DAYS = 7
 
 NO_FOLDER = ("choose a CA folder first: type its path in the CA folder field above (the form's CA folder "
              "fills it), or make a root CA with the form")
+
+
+CA_ITSELF = ""
+"""The signer menu's value for the CA itself (the default)."""
+CA_ITSELF_LABEL = "the CA itself"
+"""How the signer menu names it."""
+FORM_SIGNER_ACTION = "Make ▸ OCSP signer (delegated)"
+"""The form's action that issues a delegated responder (tui/screens/ca.py ACTIONS)."""
 
 
 class ResponderLogged(Message):
@@ -73,9 +86,12 @@ class RevokeTab(TabPane):
     RevokeTab #rv-output { width: 1fr; }
     RevokeTab #rv-port { width: 7; }
     RevokeTab #rv-ocsp-status { width: 1fr; height: 1; }
+    RevokeTab #rv-signer { width: 1fr; }
+    RevokeTab #rv-signer-password { width: 24; margin-left: 1; }
+    RevokeTab #rv-signer-help { height: auto; color: $text-muted; }
     RevokeTab #rv-status { height: auto; margin-top: 1; }
     RevokeTab #rv-status.-error { color: $error; }
-    RevokeTab #rv-table { height: 2fr; min-height: 4; }
+    RevokeTab #rv-table { height: 2fr; min-height: 3; }
     RevokeTab #rv-detail { height: auto; }
     RevokeTab #rv-crl { height: auto; }
     RevokeTab #rv-log { height: 1fr; min-height: 4; max-height: 10; border: round $primary; }
@@ -91,6 +107,8 @@ class RevokeTab(TabPane):
         """The running OCSP responder (None when stopped)."""
         self._followed = ""
         """What the form's CA folder last put in this tab's folder field."""
+        self._signer_options: list[tuple[str, str]] = [(CA_ITSELF_LABEL, CA_ITSELF)]
+        """What the signer menu offers: (label, NAME of issued/NAME.pem, or CA_ITSELF)."""
 
     # Layout -----------------------------------------------------------------
 
@@ -114,6 +132,13 @@ class RevokeTab(TabPane):
             yield Input(str(DEFAULT_PORT), id="rv-port", type="integer", compact=True)
             yield Button("Start OCSP", id="rv-ocsp", variant="success", compact=True)
             yield Static(Text("responder stopped", style="dim"), id="rv-ocsp-status")
+        with Horizontal(classes="rv-row"):
+            yield Label("OCSP signer")
+            yield Select(self._signer_options, value=CA_ITSELF, allow_blank=False, id="rv-signer",
+                         compact=True)
+            yield Input(placeholder="signer passphrase", id="rv-signer-password", password=True,
+                        compact=True)
+        yield Static(Text(render.SIGNER_WHY), id="rv-signer-help")
         yield Static(Text(NO_FOLDER, style="dim"), id="rv-status")
         yield VirtualTable([(title, width) for title, width in render.ENTRY_COLUMNS], id="rv-table",
                            placeholder="no certificates: load a CA folder")
@@ -125,6 +150,9 @@ class RevokeTab(TabPane):
         """Tips, and the log's title."""
         self.query_one("#rv-reason", Select).tooltip = "the RFC 5280 reason written into the CRL and OCSP"
         self.query_one("#rv-port", Input).tooltip = "a port on 127.0.0.1 (0 picks a free one)"
+        self.query_one("#rv-signer", Select).tooltip = ("who signs the OCSP answers: the CA, or a delegated "
+                                                        "responder it issued (EKU OCSPSigning)")
+        self.query_one("#rv-signer-password", Input).display = False
         self.query_one("#rv-log", RichLog).border_title = "OCSP requests"
 
     # Helpers ----------------------------------------------------------------
@@ -208,6 +236,7 @@ class RevokeTab(TabPane):
 
     def _unloaded(self, message: str) -> None:
         self.record = None
+        self._show_signers(None)
         self.query_one("#rv-table", VirtualTable).clear()
         self.query_one("#rv-detail", Static).update("")
         self.say(message, error=True)
@@ -217,6 +246,7 @@ class RevokeTab(TabPane):
         self.record = record
         table = self.query_one("#rv-table", VirtualTable)
         table.set_rows(render.EntryRows(record, self._now()), keep_cursor=keep_cursor)
+        self._show_signers(record)
         if not record.entries:
             self.query_one("#rv-detail", Static).update("")
         self.say(message or render.record_summary(record, self._base()))
@@ -356,6 +386,29 @@ class RevokeTab(TabPane):
 
     # The OCSP responder -----------------------------------------------------
 
+    def _show_signers(self, record: registry.Record | None) -> None:
+        """Offer the CA and the delegated responders ``record`` lists; say why, or how to make one."""
+        choices = ocsp.delegated_signers(record) if record is not None else ()
+        now = self._now()
+        options = [(CA_ITSELF_LABEL, CA_ITSELF)] + [(render.signer_label(c, now), c.name) for c in choices]
+        select = self.query_one("#rv-signer", Select)
+        if options != self._signer_options:
+            chosen = select.value
+            self._signer_options = options
+            select.set_options(options)
+            select.value = chosen if any(value == chosen for _label, value in options) else CA_ITSELF
+        help_text = Text(render.SIGNER_WHY)
+        if record is not None and not choices:
+            help_text.append("\n" + render.no_signer_hint(self._folder_text(), FORM_SIGNER_ACTION))
+        self.query_one("#rv-signer-help", Static).update(help_text)
+        self._signer_chosen()
+
+    @on(Select.Changed, "#rv-signer")
+    def _signer_chosen(self) -> None:
+        """A delegated responder's key may need a passphrase: its field shows only then."""
+        delegated = self.query_one("#rv-signer", Select).value != CA_ITSELF
+        self.query_one("#rv-signer-password", Input).display = delegated
+
     @on(Button.Pressed, "#rv-ocsp")
     def action_toggle_responder(self) -> None:
         """Start the OCSP responder for the CA folder, or stop it when it runs."""
@@ -375,26 +428,38 @@ class RevokeTab(TabPane):
         except ValueError:
             self.say(f"{port_text!r} is not a port number (0-65535; 0 picks a free one)", error=True)
             return
+        chosen = self.query_one("#rv-signer", Select).value
+        signer = str(chosen) if chosen != CA_ITSELF else None
+        secret = self.query_one("#rv-signer-password" if signer else "#rv-password", Input).value
         self._ocsp_status(Text("starting…", style="dim"))
-        self._start_worker(record.folder, self.query_one("#rv-password", Input).value, port, self._clock())
+        self._start_worker(record.folder, signer, secret, port, self._clock())
 
     def _ocsp_status(self, text: Text) -> None:
         self.query_one("#rv-ocsp-status", Static).update(text)
 
     @work(thread=True, exclusive=True, group="ca-revoke-ocsp", exit_on_error=False)
-    def _start_worker(self, folder: Path, password: str, port: int, clock: Callable[[], dt.datetime]) -> None:
-        import tlsexplorer.core.ca.ocsp as ocsp
+    def _start_worker(self, folder: Path, signer_name: str | None, password: str, port: int,
+                      clock: Callable[[], dt.datetime]) -> None:
+        """Open the signer (the CA with its key, or a delegated responder with its own: the CA's
+        certificate alone, as ``ca ocsp --signer``) and start the responder."""
+        from tlsexplorer.core.ca.store import read_ca_chain
 
         try:
-            loaded = self._load_ca(folder, password)
-            signer = ocsp.ca_signer(loaded.certificate, loaded.key)
-            responder = OcspResponder(folder, loaded.certificate, signer, port=port, clock=clock,
+            if signer_name is None:
+                loaded = self._load_ca(folder, password)
+                issuer, signer = loaded.certificate, ocsp.ca_signer(loaded.certificate, loaded.key)
+            else:
+                issuer = read_ca_chain(folder)[0]
+                signer = ocsp.delegated_signer(folder, signer_name, issuer, password.encode() or None)
+            responder = OcspResponder(folder, issuer, signer, port=port, clock=clock,
                                       on_event=self._post_event).start()
         except TlsxError as exc:
             message = str(exc)
+            if signer_name is not None and isinstance(exc, PasswordRequired | WrongPassword):
+                message += " (type it in the signer passphrase field)"
             self.app.call_from_thread(self._not_started, message)
             return
-        self.app.call_from_thread(self._started, responder, loaded)
+        self.app.call_from_thread(self._started, responder, folder)
 
     def _not_started(self, message: str) -> None:
         self._ocsp_status(Text("responder stopped", style="dim"))
@@ -403,20 +468,22 @@ class RevokeTab(TabPane):
     def _post_event(self, event: ResponderEvent) -> None:
         self.post_message(ResponderLogged(event))
 
-    def _started(self, responder: OcspResponder, loaded: LoadedCa) -> None:
+    def _started(self, responder: OcspResponder, folder: Path) -> None:
         if not self.is_attached or self.responder is not None:
             responder.stop()  # the screen went away, or a second start raced the first: keep one
             return
         self.responder = responder
         self.query_one("#rv-ocsp", Button).label = "Stop OCSP"
+        self.query_one("#rv-signer", Select).disabled = True  # the running responder keeps its signer
         self._ocsp_status(Text.assemble(("● answering ", "bold green"), (responder.url, "bold")))
-        ca_pem = loaded.directory / "ca.pem"
-        subject = printable(loaded.certificate.subject.rfc4514_string())
+        ca_pem = folder / "ca.pem"
+        subject = printable(responder.issuer.subject.rfc4514_string())
         self.say(f"OCSP responder on {responder.url} for {subject}, signed by "
-                 f"{responder.signer.description}; ask it: openssl ocsp -issuer {ca_pem} -cert "
+                 f"{printable(responder.signer.description)}; ask it: openssl ocsp -issuer {ca_pem} -cert "
                  f"CERT -url {responder.url.rstrip('/')} -CAfile {ca_pem}")
         log = self.query_one("#rv-log", RichLog)
-        log.write(Text(f"listening on 127.0.0.1:{responder.port}", style="dim"))
+        signed = "" if not responder.signer.delegated else f", signed by {responder.signer.description}"
+        log.write(Text(printable(f"listening on 127.0.0.1:{responder.port}{signed}"), style="dim"))
 
     def on_responder_logged(self, message: ResponderLogged) -> None:
         """Append a request and its answer to the log."""
@@ -431,6 +498,7 @@ class RevokeTab(TabPane):
 
     def _stopped(self, message: str) -> None:
         self.query_one("#rv-ocsp", Button).label = "Start OCSP"
+        self.query_one("#rv-signer", Select).disabled = False
         self._ocsp_status(Text(message, style="dim"))
         self.query_one("#rv-log", RichLog).write(Text(message, style="dim"))
 
@@ -450,8 +518,16 @@ class RevokeTab(TabPane):
             self.load()
         elif field in ("rv-days", "rv-output"):
             self.action_publish()
-        elif field == "rv-port":
+        elif field in ("rv-port", "rv-signer-password"):
             self.action_toggle_responder()
 
 
-__all__ = ["DEFAULT_CRL_DAYS", "NO_FOLDER", "ResponderLogged", "RevokeTab"]
+__all__ = [
+    "CA_ITSELF",
+    "CA_ITSELF_LABEL",
+    "DEFAULT_CRL_DAYS",
+    "FORM_SIGNER_ACTION",
+    "NO_FOLDER",
+    "ResponderLogged",
+    "RevokeTab",
+]
