@@ -6,12 +6,11 @@ from __future__ import annotations
 import socket
 import ssl
 from pathlib import Path
-from typing import Any
 
 from cryptography.fernet import Fernet
 from textual.widgets import Button, Checkbox, Input, TabbedContent
 
-from tests.tui.conftest import wait_for_workers, widget_text
+from tests.tui.conftest import panel, press, settle, shown, widget_text
 from tlsexplorer.core.course.progress import load_progress, progress_path
 from tlsexplorer.core.tls.server import DEFAULT_SECRET
 from tlsexplorer.samples import SAMPLE_NOW
@@ -19,34 +18,6 @@ from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.screens.symmetric import SymmetricScreen
 from tlsexplorer.tui.screens.tls import TlsScreen
 from tlsexplorer.tui.widgets.coach import CoachPanel
-
-
-async def settle(pilot: Any) -> None:
-    """Let workers finish and the panel rebuild."""
-    await wait_for_workers(pilot)
-    await pilot.pause()
-    await pilot.pause()
-
-
-def panel(app: TlsExplorerApp) -> CoachPanel:
-    return app.screen.query_one(CoachPanel)
-
-
-async def press(pilot: Any, button_id: str) -> None:
-    """Press one of the coach's buttons as a person would (Enter on the focused button)."""
-    button = pilot.app.screen.query_one(f"#{button_id}", Button)
-    button.focus()
-    await pilot.pause()
-    await pilot.press("enter")
-    await settle(pilot)
-
-
-def shown(app: TlsExplorerApp) -> str:
-    from textual.widgets import Static
-
-    from tests.tui.conftest import widget_text
-
-    return "\n".join(widget_text(s) for s in panel(app).query(Static))
 
 
 async def test_lesson_2_walked_end_to_end(tmp_path: Path) -> None:
