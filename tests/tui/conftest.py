@@ -174,7 +174,8 @@ async def type_into(pilot: Pilot[Any], selector: str, text: str, *, enter: bool 
     field.focus()
     await pilot.pause()
     if isinstance(field, TextArea):
-        await pilot.press("f7", "delete")  # select all, delete
+        # Line by line: F7 (the TextArea's select all) opens the TLS lab in this app.
+        await pilot.press(*["ctrl+shift+k"] * field.document.line_count)
     else:
         await pilot.press("home", "ctrl+k")  # to the start, delete all to the right
     await pilot.press(*text)

@@ -9,6 +9,7 @@ showed them; lessons 3 and 8 are walked in ``test_course.py``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ from tlsexplorer.core.course.session import CourseSession
 from tlsexplorer.core.tls.server import DEFAULT_SECRET
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
+from tlsexplorer.tui.screens.rsa import RsaScreen
+from tlsexplorer.tui.screens.symmetric import SymmetricScreen
 from tlsexplorer.tui.screens.tls import TlsScreen
 
 
@@ -41,7 +44,7 @@ def course(app: TlsExplorerApp) -> CourseSession:
 async def predict(pilot: Any, choice: str) -> bool:
     """Answer the step's question with the option that reads ``choice``; True when the coach says right."""
     buttons = [b for b in pilot.app.screen.query(Button) if (b.id or "").startswith("coach-choice-")]
-    matching = [b for b in buttons if choice in str(b.label)]
+    matching = [b for b in buttons if str(b.label).split(". ", 1)[1] == choice]
     assert len(matching) == 1, f"no single option {choice!r} in {[str(b.label) for b in buttons]}"
     await press(pilot, matching[0].id)
     said = shown(pilot.app)
@@ -83,10 +86,100 @@ async def test_lesson_1_the_secret_seen_over_plain_http_and_hidden_by_https(tmp_
         await press(pilot, "coach-next")
         # Step 2: the same request over HTTPS, with the key the step names.
         assert session.step.id == "tls" and "ctrl+t" in shown(app)
-        assert await predict(pilot, "its size, and the server's name")
+        assert await predict(pilot, "That a connection happened, its size, and the server's name")
         await pilot.press("ctrl+t")
         await wait_until(pilot, session.is_done, "the HTTPS recording passing the checkpoint")
         assert lab.analysis is not None and lab.analysis.kind == "tls"
         assert session.lesson_done(session.lesson)
     saved = load_progress(progress_path(tmp_path))
     assert set(saved.done_in(1)) == {"plain", "tls"}
+
+
+# Lesson 2 -----------------------------------------------------------------------------------------------
+
+
+async def test_lesson_2_caesar_shifted_then_the_learners_own_ciphertext_cracked(tmp_path: Path) -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW, course=2, course_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        session = course(app)
+        learner = session.progress.learner
+        screen = app.screen
+        assert isinstance(screen, SymmetricScreen) and session.step.id == "shift"
+        await wait_until(pilot, lambda: tab(screen) == "tab-caesar", "the coach opening the Caesar tab")
+        # Before the prediction there is nothing to mark done.
+        assert "Shift a message" in shown(app) and not screen.query("#coach-done")
+        assert await predict(pilot, "25")
+        await type_into(pilot, "#shift", "3")
+        await type_into(pilot, "#caesar-input", "attack at dawn")
+        assert "dwwdfn dw gdzq" in widget_text(screen, "#caesar-output")
+        await type_into(pilot, "#shift", "-1")
+        await type_into(pilot, "#caesar-input", "fluffy tail")
+        assert "ekteex szhk" in widget_text(screen, "#caesar-output")  # as the tab's own text says
+        await press(pilot, "coach-done")
+        assert session.is_done()
+        await press(pilot, "coach-next")
+        # Step 2: the crack. Before the prediction, neither the material nor the checkpoint shows.
+        assert session.step.id == "crack" and "Crack your own ciphertext" in shown(app)
+        assert not screen.query("#coach-load") and learner.caesar().ciphertext not in shown(app)
+        assert await predict(pilot, "It counts letters and compares them with English")
+        assert learner.caesar().ciphertext in shown(app)
+        assert not session.is_done(), "the checkpoint passed before the real action"
+        await press(pilot, "coach-load")
+        await wait_until(pilot, session.is_done, "cracking the learner's ciphertext passing the checkpoint")
+        assert tab(screen) == "tab-crack"
+        await press(pilot, "coach-next")
+        # Step 3: a wrong shift is not accepted; the hint says where the crack shows the right one.
+        assert session.step.id == "shift-value"
+        await answer(pilot, str(learner.caesar().shift % 25 + 1))
+        assert not session.is_done() and "Not that" in shown(app)
+        assert "'best shift'" in await ask_hint(pilot)
+        summary = widget_text(screen, "#crack-summary")
+        best = summary.split("Best shift: ", 1)[1].split()[0]
+        assert best == str(learner.caesar().shift)
+        await answer(pilot, best)
+        assert session.is_done()
+    saved = load_progress(progress_path(tmp_path))
+    assert set(saved.done_in(2)) == {"shift", "crack", "shift-value"}
+
+
+# Lesson 4 -----------------------------------------------------------------------------------------------
+
+
+async def test_lesson_4_rsa_worked_with_the_learners_own_primes(tmp_path: Path) -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW, course=4, course_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        session = course(app)
+        screen = app.screen
+        assert isinstance(screen, RsaScreen) and session.step.id == "own-primes"
+        assert tab(screen, "#rsa-tabs") == "worked"
+        p, q = session.progress.learner.primes()
+        assert "Your primes: " not in shown(app), "the material came before the prediction"
+        assert await predict(pilot, "n and e")
+        assert f"p = {p}, q = {q}" in shown(app)
+        # Wrong move: the primes typed, but e left as the example on screen had it.
+        await type_into(pilot, "#p", str(p))
+        await type_into(pilot, "#q", str(q), enter=True)
+        await wait_until(pilot, lambda: screen.book is not None and screen.book.p == p, "the learner's book")
+        assert not session.is_done(), "a workbook with the example's e passed"
+        assert "Empty the e box" in await ask_hint(pilot)
+        await type_into(pilot, "#e", "", enter=True)
+        await wait_until(pilot, session.is_done, "the learner's own workbook passing the checkpoint")
+        await press(pilot, "coach-next")
+        # Step 2: d, read where the hint says, walking the steps with the keys the screen names.
+        assert session.step.id == "own-d"
+        assert "private exponent d = e^-1 mod phi" in await ask_hint(pilot)
+        for _ in range(len(screen.steps)):
+            if "private exponent d" in widget_text(screen, "#explain").splitlines()[0]:
+                break
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        explained = widget_text(screen, "#explain")
+        assert "Extended Euclid on (phi, e)" in explained  # what the first step's last hint promised
+        d = next(line[4:] for line in explained.splitlines() if re.fullmatch(r"d = \d+", line))
+        assert screen.book is not None and int(d) * screen.book.e % ((p - 1) * (q - 1)) == 1
+        await answer(pilot, d)
+        assert session.is_done() and session.lesson_done(session.lesson)
+    saved = load_progress(progress_path(tmp_path))
+    assert set(saved.done_in(4)) == {"own-primes", "own-d"}

@@ -85,7 +85,12 @@ def _dh_shared(learner: Learner) -> str:
 
 
 def _own_primes(fact: Fact, learner: Learner) -> bool:
-    return {_int(fact.get("p")), _int(fact.get("q"))} == set(learner.primes())
+    """The learner's primes, with the e the workbook picks (the next step asks for that workbook's d)."""
+    from tlsexplorer.core.rsa.workbook import choose_e
+
+    p, q = learner.primes()
+    return {_int(fact.get("p")), _int(fact.get("q"))} == {p, q} and _int(fact.get("e")) == choose_e(
+        (p - 1) * (q - 1))[0]
 
 
 def _own_dh(fact: Fact, learner: Learner) -> bool:
@@ -134,9 +139,10 @@ CHECKPOINTS: dict[str, Checkpoint] = {c.name: c for c in (
     _state("lab_fernet_page_served", "start the lab server with Fernet ticked (tls serve --fernet-key-file)",
            "tls.served", lambda f, _l: f.get("fernet") is True,
            "The lab server sent the secret as a Fernet token."),
-    _state("rsa_own_primes", "compute the worked example with your own primes p and q",
+    _state("rsa_own_primes", "compute the worked example with your own primes p and q, the e box empty",
            "rsa.workbook", _own_primes, "The workbook ran on your primes."),
-    _value("rsa_own_d", "d of your workbook, with e left empty (the workbook picks e)", _rsa_d),
+    _value("rsa_own_d", "d = e^-1 mod phi of your workbook, with e left empty (the workbook picks e)",
+           _rsa_d),
     _state("dh_own_numbers", "run Diffie-Hellman with p, g and your a and b",
            "dh.small", _own_dh, "Alice and Bob agreed on your shared secret."),
     _value("dh_shared", "the shared secret Alice and Bob both computed with your numbers", _dh_shared),
