@@ -183,3 +183,50 @@ async def test_lesson_4_rsa_worked_with_the_learners_own_primes(tmp_path: Path) 
         assert session.is_done() and session.lesson_done(session.lesson)
     saved = load_progress(progress_path(tmp_path))
     assert set(saved.done_in(4)) == {"own-primes", "own-d"}
+
+
+# Lesson 5 -----------------------------------------------------------------------------------------------
+
+
+async def test_lesson_5_diffie_hellman_with_the_learners_numbers_then_hybrid(tmp_path: Path) -> None:
+    app = TlsExplorerApp(now=SAMPLE_NOW, course=5, course_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        session = course(app)
+        screen = app.screen
+        assert isinstance(screen, RsaScreen) and session.step.id == "small-dh"
+        await wait_until(pilot, lambda: tab(screen, "#rsa-tabs") == "dh-tab", "the Key exchange tab")
+        a, b = session.progress.learner.dh_secrets()
+        assert await predict(pilot, "p, g, A and B")
+        said = shown(app)
+        assert f"a = {a}, b = {b}" in said
+        public = said.split("Your numbers: ", 1)[1]
+        p, g = (public.split(f"{name} = ", 1)[1].split(",")[0] for name in ("p", "g"))
+        assert f"p = {p}, g = {g}" in session.step.do, "the step's text and the coach's numbers differ"
+        for field, value in (("#dh-p", p), ("#dh-g", g), ("#dh-a", str(a))):
+            await type_into(pilot, field, value)
+        await type_into(pilot, "#dh-b", str(b), enter=True)
+        await wait_until(pilot, session.is_done, "the exchange with the learner's numbers passing")
+        out = widget_text(screen, "#dh-out")
+        await press(pilot, "coach-next")
+        # Step 2, the wrong move: Alice's public A is not the shared secret.
+        assert session.step.id == "shared"
+        shared = out.split("✓ equal: ", 1)[1].split()[0]
+        sent = [out.split(f"sends {name} = g^{name.lower()} mod p", 1)[1].split()[0] for name in "AB"]
+        await answer(pilot, next(value for value in sent if value != shared))  # what crossed the wire
+        assert not session.is_done() and "Not that" in shown(app)
+        assert "same number on Alice's and Bob's side" in await ask_hint(pilot)
+        assert shared == str(pow(int(g), a * b, int(p)))
+        await answer(pilot, shared)
+        assert session.is_done()
+        await press(pilot, "coach-next")
+        # Step 3: hybrid encryption, with the button the step names.
+        assert session.step.id == "hybrid"
+        assert await predict(pilot, "RSA is slow and only takes a message smaller than n")
+        assert "Hybrid" in str(screen.query_one("#dh-hybrid", Button).label)
+        await press(pilot, "dh-hybrid")
+        await wait_until(pilot, session.is_done, "hybrid encryption passing the checkpoint")
+        assert "RSA-OAEP" in widget_text(screen, "#dh-out")
+        assert session.lesson_done(session.lesson)
+    saved = load_progress(progress_path(tmp_path))
+    assert set(saved.done_in(5)) == {"small-dh", "shared", "hybrid"}
