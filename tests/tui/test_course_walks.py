@@ -13,14 +13,17 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import Button, TabbedContent
 
 from tests.tui.conftest import (
     answer,
     ask_hint,
+    choose,
     press,
     settle,
     shown,
+    toggle,
     type_into,
     wait_until,
     widget_text,
@@ -30,6 +33,8 @@ from tlsexplorer.core.course.session import CourseSession
 from tlsexplorer.core.tls.server import DEFAULT_SECRET
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
+from tlsexplorer.tui.screens.ca import CaScreen
+from tlsexplorer.tui.screens.chain import ChainScreen
 from tlsexplorer.tui.screens.rsa import RsaScreen
 from tlsexplorer.tui.screens.symmetric import SymmetricScreen
 from tlsexplorer.tui.screens.tls import TlsScreen
@@ -230,3 +235,74 @@ async def test_lesson_5_diffie_hellman_with_the_learners_numbers_then_hybrid(tmp
         assert session.lesson_done(session.lesson)
     saved = load_progress(progress_path(tmp_path))
     assert set(saved.done_in(5)) == {"small-dh", "shared", "hybrid"}
+
+
+# Lesson 6 -----------------------------------------------------------------------------------------------
+
+
+async def make(pilot: Any, screen: CaScreen, wrote: str) -> None:
+    """ctrl+s in the CA workbench, and wait until its status says it wrote ``wrote``."""
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: wrote in widget_text(screen, "#status"), f"the workbench writing {wrote}")
+    await settle(pilot)
+
+
+async def test_lesson_6_a_ca_a_server_certificate_with_sans_a_passphrase_and_the_chain(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the learner types paths from the folder they started the app in
+    folder = Path("course-ca")
+    app = TlsExplorerApp(now=SAMPLE_NOW, course=6, course_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        session = course(app)
+        ca = app.screen
+        assert isinstance(ca, CaScreen) and session.step.id == "root"
+        assert await predict(pilot, "Itself")
+        await choose(pilot, "#action", "Root CA")
+        assert ca.action == "root"
+        await type_into(pilot, "#folder", str(folder))
+        await type_into(pilot, "#name", "My Course CA")
+        await make(pilot, ca, "root CA")
+        await wait_until(pilot, session.is_done, "the root passing the checkpoint")
+        assert (folder / "ca.pem").is_file()
+        await press(pilot, "coach-next")
+        # Step 2, the wrong move: a server certificate without the IP SAN is not accepted.
+        assert session.step.id == "server"
+        assert await predict(pilot, "IP:127.0.0.1")
+        await choose(pilot, "#action", "Server certificate")
+        assert ca.query_one("#folder").value == str(folder), "the CA's folder did not carry over"
+        await type_into(pilot, "#name", "localhost")
+        await type_into(pilot, "#sans", "localhost")
+        await make(pilot, ca, "localhost")
+        assert not session.is_done(), "a certificate without 127.0.0.1 passed"
+        assert "names and IP addresses separated by commas" in await ask_hint(pilot)
+        await type_into(pilot, "#sans", "localhost, 127.0.0.1")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(app.screen.query("#replace")), "the question before replacing")
+        await press(pilot, "replace")
+        await wait_until(pilot, session.is_done, "the certificate with both SANs passing the checkpoint")
+        await press(pilot, "coach-next")
+        # Step 3: a passphrase on the next key, where the hint says.
+        assert session.step.id == "passphrase"
+        assert "encrypt the new key" in await ask_hint(pilot)
+        await type_into(pilot, "#name", "www.localhost")
+        await type_into(pilot, "#sans", "")
+        await toggle(pilot, "#encrypt")
+        await type_into(pilot, "#password", "ca-pass")
+        await type_into(pilot, "#password2", "ca-pass")
+        await make(pilot, ca, "www.localhost")
+        await wait_until(pilot, session.is_done, "the encrypted key passing the checkpoint")
+        assert b"ENCRYPTED" in (folder / "issued" / "www.localhost.key.pem").read_bytes()
+        await press(pilot, "coach-next")
+        # Step 4: the coach opens the Chain explainer; the server certificate verified there.
+        chain = app.screen
+        assert isinstance(chain, ChainScreen) and session.step.id == "verify"
+        await type_into(pilot, "#leaf", str(folder / "issued" / "localhost.fullchain.pem"))
+        await type_into(pilot, "#chain-files", "")
+        await type_into(pilot, "#anchors", str(folder / "ca.pem"))
+        await type_into(pilot, "#host", "127.0.0.1", enter=True)
+        await wait_until(pilot, session.is_done, "the learner's chain verified passing the checkpoint")
+        assert chain.report is not None and chain.report.valid
+        assert session.lesson_done(session.lesson)
+    saved = load_progress(progress_path(tmp_path))
+    assert set(saved.done_in(6)) == {"root", "server", "passphrase", "verify"}
