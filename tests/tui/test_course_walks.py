@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Button, TabbedContent
+from textual.widgets import Button, DataTable, TabbedContent
 
 from tests.tui.conftest import (
     answer,
@@ -306,3 +306,94 @@ async def test_lesson_6_a_ca_a_server_certificate_with_sans_a_passphrase_and_the
         assert session.lesson_done(session.lesson)
     saved = load_progress(progress_path(tmp_path))
     assert set(saved.done_in(6)) == {"root", "server", "passphrase", "verify"}
+
+
+# Lesson 7 -----------------------------------------------------------------------------------------------
+
+
+def lesson_6_folder(folder: Path) -> None:
+    """What lesson 6 left: a root CA and a localhost certificate with the SANs localhost and 127.0.0.1
+    (made at the real time: the probe's TLS client checks the dates with the real clock)."""
+    import datetime as dt
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    import tlsexplorer.core.ca.store as ca_store
+
+    now = dt.datetime.now(dt.timezone.utc)
+    ca_store.save(ca_store.build_root(folder, ca_store.CaRequest(cn="My Course CA"), now,
+                                      ec.generate_private_key(ec.SECP256R1())))
+    issuer = ca_store.load_ca(folder)
+    ca_store.save(ca_store.build_leaf(issuer, ca_store.LeafRequest("localhost", sans=("127.0.0.1",)),
+                                      now, ec.generate_private_key(ec.SECP256R1())))
+
+
+async def test_lesson_7_https_with_the_learners_files_and_the_errors_people_hit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    lesson_6_folder(Path("course-ca"))
+    app = TlsExplorerApp(course=7, course_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        session = course(app)
+        lab = app.screen
+        assert isinstance(lab, TlsScreen) and session.step.id == "serve"
+        await wait_until(pilot, lambda: tab(lab) == "tab-server", "the coach opening the Server tab")
+        try:
+            await type_into(pilot, "#cert", "course-ca/issued/localhost.fullchain.pem")
+            await type_into(pilot, "#key", "course-ca/issued/localhost.key.pem")
+            await type_into(pilot, "#port", "0")  # the step's 8443 may be taken: any free port
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, session.is_done, "the server on the learner's files passing")
+            server = lab.server
+            assert server is not None and server.running
+            await press(pilot, "coach-next")
+            # Step 2: plain curl's error, with 'trust' unticked as the step says.
+            assert session.step.id == "verify-failed"
+            assert await predict(pilot, "certificate verify failed")
+            await toggle(pilot, "#trust-sample")
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, session.is_done, "the probe refused for an unknown CA passing")
+            assert "verify failed" in widget_text(lab, "#probe-result")
+            await press(pilot, "coach-next")
+            # Step 3, the wrong move: --insecure 'works' and proves nothing; the coach waits.
+            assert session.step.id == "cacert"
+            assert await predict(pilot, "--cacert ca.pem")
+            await toggle(pilot, "#trust-sample")
+            await toggle(pilot, "#insecure")
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, lambda: lab.probe_result is not None and lab.probe_result.insecure,
+                             "the --insecure probe")
+            assert lab.probe_result is not None and lab.probe_result.ok
+            assert not session.is_done(), "a probe with --insecure passed"
+            assert "Leave --insecure unticked" in await ask_hint(pilot)
+            await toggle(pilot, "#insecure")
+            await type_into(pilot, "#probe-ca", "course-ca/ca.pem")
+            await pilot.press("ctrl+r")
+            await wait_until(pilot, session.is_done, "the probe verified with the learner's CA passing")
+            assert lab.probe_result is not None and lab.probe_result.verified
+            await press(pilot, "coach-next")
+            # Step 4: the scenarios, and the two rows the step names.
+            assert session.step.id == "ip-san"
+            await pilot.press("ctrl+b")
+            await wait_until(pilot, session.is_done, "the scenarios passing the checkpoint")
+            board = lab.query_one("#board", DataTable)
+            assert board.has_focus
+            # The rows, picked with the arrow keys as the hint says: the client's words in full below.
+            for key, said in (("ip_mismatch", "IP address mismatch"), ("one_liner", "Hostname mismatch")):
+                assert str(board.get_row(key)[0]) in session.step.do, f"the step does not name the {key} row"
+                for _ in range(board.row_count):
+                    if board.coordinate_to_cell_key(board.cursor_coordinate).row_key.value == key:
+                        break
+                    await pilot.press("down")
+                await wait_until(pilot, lambda s=said: s in widget_text(lab, "#scenario-detail"),
+                                 f"{said!r} in the {key} row's detail")
+            assert session.lesson_done(session.lesson)
+        finally:
+            if lab.server is not None:
+                await pilot.press("ctrl+s")
+                await wait_until(pilot, lambda: lab.server is None, "the server stopping")
+            await settle(pilot)
+        assert not server.running
+    saved = load_progress(progress_path(tmp_path))
+    assert set(saved.done_in(7)) == {"serve", "verify-failed", "cacert", "ip-san"}
