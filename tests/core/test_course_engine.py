@@ -103,6 +103,36 @@ def test_state_checkpoints_pass_only_on_the_learners_own_fact() -> None:
         log.record("no.such.fact")
 
 
+def test_checkpoints_read_the_facts_as_the_screens_record_them() -> None:
+    """Lesson 4 wants the workbook's own e (its next step asks for that workbook's d); lesson 7's refused
+    probe is connected and unverified (the probe reconnects unchecked to show the chain), never with
+    --insecure; lesson 7's scenarios step wants both scenarios it names."""
+    from tlsexplorer.core.rsa.workbook import build_workbook
+
+    learner = Learner(bytes(range(16)))
+    p, q = learner.primes()
+    book = build_workbook(p, q)
+    log = FactLog()
+    assert book.e != 17
+    log.record("rsa.workbook", p=p, q=q, n=book.n, e=17, d=0)
+    assert not evaluate("rsa_own_primes", log, learner).passed
+    log.record("rsa.workbook", p=q, q=p, n=book.n, e=book.e, d=book.d)
+    assert evaluate("rsa_own_primes", log, learner).passed
+    assert evaluate("rsa_own_d", log, learner, str(book.d)).passed
+    refused = {"host": "localhost", "port": 1, "connected": True, "verified": False, "ok": False,
+               "ca_file": "", "strict": False,
+               "error": "certificate verify failed: unable to get local issuer certificate"}
+    log.record("tls.probe", **refused, insecure=True)
+    assert not evaluate("probe_verify_failed", log, learner).passed
+    log.record("tls.probe", **refused, insecure=False)
+    assert evaluate("probe_verify_failed", log, learner).passed
+    log.record("tls.scenario", id="ip_mismatch", passed=True, said="IP address mismatch")
+    log.record("tls.scenario", id="one_liner", passed=False, said="page received")
+    assert not evaluate("scenarios_ip_san_and_cn_only", log, learner).passed
+    log.record("tls.scenario", id="one_liner", passed=True, said="Hostname mismatch")
+    assert evaluate("scenarios_ip_san_and_cn_only", log, learner).passed
+
+
 def test_progress_is_saved_resumed_and_reset(tmp_path: Path) -> None:
     path = progress_path(tmp_path)
     session = CourseSession(load_lessons(), load_progress(path), path)

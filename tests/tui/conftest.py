@@ -14,7 +14,7 @@ from textual.dom import DOMNode
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from tlsexplorer.tui.explorers import explorer
 from tlsexplorer.tui.screens.base import ExplorerScreen
@@ -24,6 +24,7 @@ from tlsexplorer.tui.screens.inspector import InspectorScreen
 from tlsexplorer.tui.screens.rsa import RsaScreen
 from tlsexplorer.tui.screens.symmetric import SymmetricScreen
 from tlsexplorer.tui.screens.tls import TlsScreen
+from tlsexplorer.tui.widgets.coach import CoachPanel
 
 
 async def wait_for_workers(pilot: Pilot[Any]) -> None:
@@ -134,3 +135,84 @@ async def sent_by_ctrl_o_and_ctrl_l(pilot: Pilot[Any]) -> list[tuple[str, object
     await pilot.press("ctrl+l")
     await pilot.pause()
     return opened
+
+
+# The course: the coach's panel, read and pressed as a learner does ------------------------------------
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let workers finish and the coach's panel rebuild."""
+    await wait_for_workers(pilot)
+    await pilot.pause()
+    await pilot.pause()
+
+
+def panel(app: App[Any]) -> CoachPanel:
+    """The coach's panel on the screen on top."""
+    return app.screen.query_one(CoachPanel)
+
+
+def shown(app: App[Any]) -> str:
+    """Everything the coach's panel says, as plain text."""
+    return "\n".join(widget_text(s) for s in panel(app).query(Static))
+
+
+async def press(pilot: Pilot[Any], button_id: str) -> None:
+    """Press a button of the screen on top as a person would (Enter on the focused button)."""
+    button = pilot.app.screen.query_one(f"#{button_id}", Button)
+    button.focus()
+    await pilot.pause()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def type_into(pilot: Pilot[Any], selector: str, text: str, *, enter: bool = False) -> None:
+    """Move the focus to a field of the screen on top, clear it and type ``text`` key by key
+    (then Enter when ``enter``), as a person would."""
+    field = pilot.app.screen.query_one(selector)
+    assert isinstance(field, Input | TextArea), field
+    field.focus()
+    await pilot.pause()
+    if isinstance(field, TextArea):
+        # Line by line: F7 (the TextArea's select all) opens the TLS lab in this app.
+        await pilot.press(*["ctrl+shift+k"] * field.document.line_count)
+    else:
+        await pilot.press("home", "ctrl+k")  # to the start, delete all to the right
+    await pilot.press(*text)
+    typed = field.text if isinstance(field, TextArea) else field.value
+    assert typed == text, f"{selector} shows {typed!r}, not the {text!r} typed"
+    if enter:
+        await pilot.press("enter")
+    await settle(pilot)
+
+
+async def toggle(pilot: Pilot[Any], selector: str) -> None:
+    """Tick or untick a checkbox of the screen on top with the space bar."""
+    pilot.app.screen.query_one(selector, Checkbox).focus()
+    await pilot.pause()
+    await pilot.press("space")
+    await pilot.pause()
+
+
+async def choose(pilot: Pilot[Any], selector: str, option: str) -> None:
+    """Open a menu of the screen on top (Enter), type the start of ``option`` and take it (Enter)."""
+    menu = pilot.app.screen.query_one(selector, Select)
+    menu.focus()
+    await pilot.pause()
+    await pilot.press("enter", *option, "enter")
+    await pilot.pause()
+    assert menu.selection is not None and str(menu.selection) != "", f"{selector}: nothing chosen"
+
+
+async def answer(pilot: Pilot[Any], text: str) -> None:
+    """Type an answer into the coach's answer field and press Enter (which checks it)."""
+    await type_into(pilot, "#coach-answer", text, enter=True)
+
+
+async def ask_hint(pilot: Pilot[Any]) -> str:
+    """Press the coach's Hint button and return the hint it gave."""
+    before = shown(pilot.app).count("Hint ")
+    await press(pilot, "coach-hint")
+    hints = [line for line in shown(pilot.app).splitlines() if line.startswith("Hint ")]
+    assert len(hints) == before + 1, "no new hint"
+    return hints[-1].split(": ", 1)[1]

@@ -6,85 +6,18 @@ from __future__ import annotations
 import socket
 import ssl
 from pathlib import Path
-from typing import Any
 
 from cryptography.fernet import Fernet
 from textual.widgets import Button, Checkbox, Input, TabbedContent
 
-from tests.tui.conftest import wait_for_workers, widget_text
-from tlsexplorer.core.course.progress import load_progress, progress_path
+from tests.tui.conftest import panel, press, settle, shown, widget_text
+from tlsexplorer.core.course.progress import progress_path
 from tlsexplorer.core.tls.server import DEFAULT_SECRET
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.screens.symmetric import SymmetricScreen
 from tlsexplorer.tui.screens.tls import TlsScreen
 from tlsexplorer.tui.widgets.coach import CoachPanel
-
-
-async def settle(pilot: Any) -> None:
-    """Let workers finish and the panel rebuild."""
-    await wait_for_workers(pilot)
-    await pilot.pause()
-    await pilot.pause()
-
-
-def panel(app: TlsExplorerApp) -> CoachPanel:
-    return app.screen.query_one(CoachPanel)
-
-
-async def press(pilot: Any, button_id: str) -> None:
-    """Press one of the coach's buttons as a person would (Enter on the focused button)."""
-    button = pilot.app.screen.query_one(f"#{button_id}", Button)
-    button.focus()
-    await pilot.pause()
-    await pilot.press("enter")
-    await settle(pilot)
-
-
-def shown(app: TlsExplorerApp) -> str:
-    from textual.widgets import Static
-
-    from tests.tui.conftest import widget_text
-
-    return "\n".join(widget_text(s) for s in panel(app).query(Static))
-
-
-async def test_lesson_2_walked_end_to_end(tmp_path: Path) -> None:
-    app = TlsExplorerApp(now=SAMPLE_NOW, course=2, course_dir=tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        assert app.coach is not None
-        learner = app.coach.session.progress.learner
-        assert isinstance(app.screen, SymmetricScreen)
-        assert "Shift a message" in shown(app)
-        # Step 1 asks a question first: no "Mark done" until it is answered.
-        assert not app.screen.query("#coach-done")
-        await press(pilot, "coach-choice-0")  # a wrong answer is kept, and the right one is said
-        assert "the answer is 2" in shown(app)
-        await press(pilot, "coach-done")
-        await press(pilot, "coach-next")
-        # Step 2: the crack. Before predicting, neither the material nor the checkpoint shows.
-        assert "Crack your own ciphertext" in shown(app)
-        assert not app.screen.query("#coach-load")
-        assert learner.caesar().ciphertext not in shown(app)
-        await press(pilot, "coach-choice-1")
-        assert learner.caesar().ciphertext in shown(app)
-        assert not app.coach.session.is_done(), "the checkpoint passed before the real action"
-        await press(pilot, "coach-load")
-        assert app.coach.session.is_done(), "cracking the learner's ciphertext did not pass the checkpoint"
-        assert "What it meant" in shown(app)
-        await press(pilot, "coach-next")
-        # Step 3: a value only the crack revealed; a wrong one does not pass.
-        wrong = (learner.caesar().shift % 25) + 1
-        app.screen.query_one("#coach-answer", Input).value = str(wrong)
-        await press(pilot, "coach-check")
-        assert not app.coach.session.is_done()
-        assert "Not that" in shown(app)
-        app.screen.query_one("#coach-answer", Input).value = str(learner.caesar().shift)
-        await press(pilot, "coach-check")
-        assert app.coach.session.is_done()
-    saved = load_progress(progress_path(tmp_path))
-    assert set(saved.done_in(2)) == {"shift", "crack", "shift-value"}
 
 
 async def test_lesson_3_walked_end_to_end_and_the_coach_stays_across_screens(tmp_path: Path) -> None:

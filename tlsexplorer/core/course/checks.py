@@ -85,7 +85,12 @@ def _dh_shared(learner: Learner) -> str:
 
 
 def _own_primes(fact: Fact, learner: Learner) -> bool:
-    return {_int(fact.get("p")), _int(fact.get("q"))} == set(learner.primes())
+    """The learner's primes, with the e the workbook picks (the next step asks for that workbook's d)."""
+    from tlsexplorer.core.rsa.workbook import choose_e
+
+    p, q = learner.primes()
+    return {_int(fact.get("p")), _int(fact.get("q"))} == {p, q} and _int(fact.get("e")) == choose_e(
+        (p - 1) * (q - 1))[0]
 
 
 def _own_dh(fact: Fact, learner: Learner) -> bool:
@@ -104,11 +109,24 @@ def _probe_with_cacert(fact: Fact, _learner: Learner) -> bool:
 
 
 def _probe_verify_failed(fact: Fact, _learner: Learner) -> bool:
-    return bool(fact.get("connected")) is False and "verify failed" in str(fact.get("error") or "")
+    # The probe connects a second time without checking, to show the chain: connected, not verified.
+    return fact.get("verified") is False and not fact.get("insecure") and "verify failed" in str(
+        fact.get("error") or "")
 
 
 def _scenario(scenario_id: str) -> Callable[[Fact, Learner], bool]:
     return lambda fact, _learner: fact.get("id") == scenario_id and fact.get("passed") is True
+
+
+def _scenarios(name: str, description: str, ids: tuple[str, ...], passed: str) -> Checkpoint:
+    """A state checkpoint that wants every scenario of ``ids`` run and ended as its story says."""
+    def evaluate(log: FactLog, _learner: Learner, _answer: str) -> Verdict:
+        ran = {fact.get("id") for fact in log.named("tls.scenario") if fact.get("passed") is True}
+        if ran.issuperset(ids):
+            return Verdict(True, passed)
+        return Verdict(False, f"Not yet: {description}.")
+
+    return Checkpoint(name, "state", description, evaluate)
 
 
 CHECKPOINTS: dict[str, Checkpoint] = {c.name: c for c in (
@@ -134,9 +152,10 @@ CHECKPOINTS: dict[str, Checkpoint] = {c.name: c for c in (
     _state("lab_fernet_page_served", "start the lab server with Fernet ticked (tls serve --fernet-key-file)",
            "tls.served", lambda f, _l: f.get("fernet") is True,
            "The lab server sent the secret as a Fernet token."),
-    _state("rsa_own_primes", "compute the worked example with your own primes p and q",
+    _state("rsa_own_primes", "compute the worked example with your own primes p and q, the e box empty",
            "rsa.workbook", _own_primes, "The workbook ran on your primes."),
-    _value("rsa_own_d", "d of your workbook, with e left empty (the workbook picks e)", _rsa_d),
+    _value("rsa_own_d", "d = e^-1 mod phi of your workbook, with e left empty (the workbook picks e)",
+           _rsa_d),
     _state("dh_own_numbers", "run Diffie-Hellman with p, g and your a and b",
            "dh.small", _own_dh, "Alice and Bob agreed on your shared secret."),
     _value("dh_shared", "the shared secret Alice and Bob both computed with your numbers", _dh_shared),
@@ -159,6 +178,9 @@ CHECKPOINTS: dict[str, Checkpoint] = {c.name: c for c in (
            "tls.probe", _probe_verify_failed, "The client said: certificate verify failed."),
     _state("probe_with_cacert", "probe with your CA as the CA to trust, --insecure off, until it verifies",
            "tls.probe", _probe_with_cacert, "Verified with your CA, and without --insecure."),
+    _scenarios("scenarios_ip_san_and_cn_only", "play the scenarios: 127.0.0.1 not in the SAN, and the "
+               "one-liner's CN-only certificate", ("ip_mismatch", "one_liner"),
+               "Both refused: the address is not in the SAN, and a strict client reads no CN."),
     _state("scenario_adhoc_refused", "run the 'adhoc' scenario (a throwaway self-signed certificate)",
            "tls.scenario", _scenario("adhoc"), "Refused without --insecure, as expected."),
     _state("scenario_one_liner_strict", "run the 'one_liner' scenario (the openssl req -x509 certificate)",
