@@ -10,6 +10,7 @@ showed them; lessons 3 and 8 are walked in ``test_course.py``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,10 @@ from tests.tui.conftest import (
     wait_until,
     widget_text,
 )
-from tlsexplorer.core.course.progress import load_progress, progress_path
+from tlsexplorer.core.course.learner import DH_G, DH_P, Learner
+from tlsexplorer.core.course.progress import Progress, load_progress, progress_path, save_progress
 from tlsexplorer.core.course.session import CourseSession
+from tlsexplorer.core.rsa.workbook import build_workbook
 from tlsexplorer.core.tls.server import DEFAULT_SECRET
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
@@ -38,6 +41,15 @@ from tlsexplorer.tui.screens.chain import ChainScreen
 from tlsexplorer.tui.screens.rsa import RsaScreen
 from tlsexplorer.tui.screens.symmetric import SymmetricScreen
 from tlsexplorer.tui.screens.tls import TlsScreen
+
+
+def learner_where(folder: Path, holds: Callable[[Learner], bool]) -> None:
+    """Start the progress in ``folder`` with a learner for whom ``holds`` is true: the wrong move a
+    walk tries must be wrong for this learner (a random seed makes it right about once in 20,000)."""
+    learner = Learner.new()
+    while not holds(learner):
+        learner = Learner.new()
+    save_progress(progress_path(folder), Progress(learner.seed))
 
 
 def course(app: TlsExplorerApp) -> CourseSession:
@@ -152,6 +164,9 @@ async def test_lesson_2_caesar_shifted_then_the_learners_own_ciphertext_cracked(
 
 
 async def test_lesson_4_rsa_worked_with_the_learners_own_primes(tmp_path: Path) -> None:
+    # The wrong move leaves e at the example's 17: a learner whose own workbook would pick 17 too
+    # would pass with it.
+    learner_where(tmp_path, lambda learner: build_workbook(*learner.primes()).e != 17)
     app = TlsExplorerApp(now=SAMPLE_NOW, course=4, course_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -193,7 +208,15 @@ async def test_lesson_4_rsa_worked_with_the_learners_own_primes(tmp_path: Path) 
 # Lesson 5 -----------------------------------------------------------------------------------------------
 
 
+def public_values_differ_from_the_secret(learner: Learner) -> bool:
+    """Not both A and B equal to the shared secret (else sending one of them is not a wrong move)."""
+    a, b = learner.dh_secrets()
+    shared = pow(DH_G, a * b, DH_P)
+    return shared != pow(DH_G, a, DH_P) or shared != pow(DH_G, b, DH_P)
+
+
 async def test_lesson_5_diffie_hellman_with_the_learners_numbers_then_hybrid(tmp_path: Path) -> None:
+    learner_where(tmp_path, public_values_differ_from_the_secret)
     app = TlsExplorerApp(now=SAMPLE_NOW, course=5, course_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
