@@ -444,6 +444,20 @@ def test_a_silent_client_is_dropped_at_the_read_timeout(ca_dir: Path) -> None:
     assert [e.error for e in events] == ["the client sent nothing for 1 s; dropped"]
 
 
+def test_a_port_in_use_is_one_error_line_as_for_the_lab_server(ca_dir: Path, capsys: Cap) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _out, err = run_cli(capsys, "ca", "ocsp", str(ca_dir), "--port", str(port))
+        in_use = (f"port {port} on 127.0.0.1 is already in use; pick another port (0 picks any free one), "
+                  "or stop the program using it")
+        assert code == 2 and one_error_line(err) == f"tlsexplorer: error: {in_use}"
+        # The lab server says it the same way: one listening socket maker (core/listen.py).
+        code, _out, err = run_cli(capsys, "tls", "serve", "--port", str(port))
+        assert code == 2 and one_error_line(err) == f"tlsexplorer: error: {in_use}"
+
+
 def test_ca_ocsp_runs_until_ctrl_c(ca_dir: Path) -> None:
     process = tlsexplorer("ca", "ocsp", str(ca_dir), "--port", "0")
     assert process.stdout is not None

@@ -18,7 +18,6 @@ import base64
 import binascii
 import contextlib
 import datetime as dt
-import errno
 import itertools
 import os
 import threading
@@ -33,12 +32,11 @@ from cryptography import x509
 import tlsexplorer.core.ca.ocsp as ocsp
 import tlsexplorer.core.ca.registry as registry
 from tlsexplorer.core.deadline import Deadline, PastDeadline, Silent
-from tlsexplorer.core.errors import TlsxError, UsageError
+from tlsexplorer.core.errors import TlsxError
+from tlsexplorer.core.listen import LOOPBACK, listen
 from tlsexplorer.core.text import printable
 from tlsexplorer.core.timeutil import utcnow
 
-LOOPBACK = "127.0.0.1"
-"""The only address the responder listens on."""
 DEFAULT_PORT = 8888
 """The port ``ca ocsp`` uses when none is given."""
 #: Seconds a client may stay silent (each read).
@@ -228,11 +226,8 @@ class OcspResponder:
                 if task is not None:
                     self._tasks.discard(task)
 
-        try:
-            self._server = await asyncio.start_server(handle, LOOPBACK, self.requested_port,
-                                                      limit=MAX_HEAD, backlog=1024)
-        except OSError as exc:
-            raise _listen_error(self.requested_port, exc) from None
+        # The one listening socket maker: a port in use reads as it does for the lab server.
+        self._server = await asyncio.start_server(handle, sock=listen(self.requested_port), limit=MAX_HEAD)
         self._address = self._server.sockets[0].getsockname()[:2]
         self._ready.set()
         await self._stop.wait()
@@ -331,19 +326,9 @@ def _http(status: int, body: bytes, content_type: str) -> bytes:
     return head.encode() + body
 
 
-def _listen_error(port: int, exc: OSError) -> UsageError:
-    if exc.errno == errno.EADDRINUSE:
-        return UsageError(f"port {port} on {LOOPBACK} is already in use; pick another port "
-                          "(0 picks any free one), or stop the program using it")
-    if exc.errno == errno.EACCES:
-        return UsageError(f"port {port} needs administrator rights; use a port above 1023 such as 8888")
-    return UsageError(f"cannot listen on {LOOPBACK}:{port}: {exc.strerror}")
-
-
 __all__ = [
     "CLIENT_TIMEOUT",
     "DEFAULT_PORT",
-    "LOOPBACK",
     "MAX_BODY",
     "MAX_CONNECTIONS",
     "MAX_HEAD",
