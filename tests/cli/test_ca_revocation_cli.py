@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import os
 import re
@@ -28,6 +29,7 @@ from tests.cli.support import run_cli
 from tlsexplorer.core.ca.build import CertificateSpec, build_name, generate_private_key, issue_certificate
 from tlsexplorer.core.ca.responder import MAX_BODY, OcspResponder
 from tlsexplorer.core.ca.store import load_ca
+from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.files import CRASH_HOOK_ENV
 from tlsexplorer.core.timeutil import parse_iso8601, utcnow
 
@@ -306,6 +308,18 @@ def test_a_delegated_responder_signs_and_openssl_accepts_it(ca_dir: Path, capsys
         assert "Response verify OK" in text
         response = x509_ocsp.load_der_ocsp_response(responder.events[-1].answer.response)  # type: ignore[union-attr]
         assert response.certificates == [signer_cert]
+        # Once the signer has expired, openssl refuses what it signs (checked against the CA): the
+        # responder refuses to start with it then (below).
+        after = signer_cert.not_valid_after_utc + dt.timedelta(days=1)
+        result = openssl("ocsp", "-issuer", str(ca_dir / "ca.pem"), "-cert", str(leaf), "-url",
+                         responder.url.rstrip("/"), "-CAfile", str(ca_dir / "ca.pem"),
+                         "-attime", str(int(after.timestamp())))
+        assert result.returncode != 0 and "certificate has expired" in result.stderr, result.stderr
+    with pytest.raises(InvalidInput, match=r"expired on .*refuse the answers it signs"):
+        ocsp.delegated_signer(ca_dir, "responder", loaded.certificate, now=after)
+    before = signer_cert.not_valid_before_utc - dt.timedelta(days=1)
+    with pytest.raises(InvalidInput, match="is not valid before"):
+        ocsp.delegated_signer(ca_dir, "responder", loaded.certificate, now=before)
     # a leaf is no responder
     with pytest.raises(Exception, match="no OCSP responder certificate"):
         ocsp.delegated_signer(ca_dir, "d.test", loaded.certificate)

@@ -27,7 +27,7 @@ import tlsexplorer.core.x509.safe as safe
 from tlsexplorer.core.der import children, read_tlv
 from tlsexplorer.core.errors import InvalidInput, TlsxError, UsageError
 from tlsexplorer.core.files import read_file
-from tlsexplorer.core.timeutil import as_utc, format_iso8601
+from tlsexplorer.core.timeutil import as_utc, format_iso8601, utcnow
 from tlsexplorer.core.x509.loader import load_certificates
 
 #: How long an answer stays fresh (its nextUpdate - thisUpdate) by default.
@@ -108,7 +108,7 @@ def encrypted_signer_key(ca_dir: str | Path, name: str) -> Path | None:
 
 
 def delegated_signer(ca_dir: str | Path, name: str, issuer: x509.Certificate,
-                     password: bytes | None = None) -> Signer:
+                     password: bytes | None = None, now: dt.datetime | None = None) -> Signer:
     """The delegated responder ``name`` issued by the CA in ``ca_dir`` (``issued/NAME.pem`` and its key).
 
     Only the CA's certificate is needed: its key may stay offline.
@@ -116,7 +116,8 @@ def delegated_signer(ca_dir: str | Path, name: str, issuer: x509.Certificate,
     Raises:
         FileAccessError: no such files.
         InvalidInput: the certificate is not one this CA issued for OCSP signing (EKU
-            id-kp-OCSPSigning), the CA revoked it, or the key is not its key.
+            id-kp-OCSPSigning), the CA revoked it, it is not valid ``now`` (default: the clock),
+            or the key is not its key.
         PasswordRequired / WrongPassword: the key is encrypted.
     """
     import tlsexplorer.core.ca.store as store
@@ -137,6 +138,14 @@ def delegated_signer(ca_dir: str | Path, name: str, issuer: x509.Certificate,
         raise InvalidInput(
             f"{paths.certificate} was revoked on {format_iso8601(entry.revoked_at)}{why}: clients do not "
             "ask about a responder's own status (ocsp-nocheck), so they would still believe its answers; "
+            f"issue a new one with '{issue_signer_command(ca_dir)}'")
+    now = now or utcnow()
+    if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
+        when = (f"expired on {format_iso8601(cert.not_valid_after_utc)}" if now > cert.not_valid_after_utc
+                else f"is not valid before {format_iso8601(cert.not_valid_before_utc)}")
+        raise InvalidInput(
+            f"{paths.certificate} {when}: clients that check the responder's certificate against the "
+            "CA (openssl ocsp -CAfile, browsers) refuse the answers it signs; "
             f"issue a new one with '{issue_signer_command(ca_dir)}'")
     key = store.load_private_key(read_file(paths.key), password, f"the responder key {paths.key}")
     if key.public_key() != cert.public_key():

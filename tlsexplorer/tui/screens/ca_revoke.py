@@ -450,7 +450,8 @@ class RevokeTab(TabPane):
                 issuer, signer = loaded.certificate, ocsp.ca_signer(loaded.certificate, loaded.key)
             else:
                 issuer = read_ca_chain(folder)[0]
-                signer = ocsp.delegated_signer(folder, signer_name, issuer, password.encode() or None)
+                signer = ocsp.delegated_signer(folder, signer_name, issuer, password.encode() or None,
+                                               now=clock())
             responder = OcspResponder(folder, issuer, signer, port=port, clock=clock,
                                       on_event=self._post_event).start()
         except TlsxError as exc:
