@@ -10,7 +10,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 from textual.widgets import Button, Checkbox, Input, TabbedContent
 
-from tests.tui.conftest import panel, press, settle, shown, widget_text
+from tests.tui.conftest import learner_where, panel, press, settle, shown, widget_text
 from tlsexplorer.core.course.progress import progress_path
 from tlsexplorer.core.tls.server import DEFAULT_SECRET
 from tlsexplorer.samples import SAMPLE_NOW
@@ -21,6 +21,7 @@ from tlsexplorer.tui.widgets.coach import CoachPanel
 
 
 async def test_lesson_3_walked_end_to_end_and_the_coach_stays_across_screens(tmp_path: Path) -> None:
+    learner_where(tmp_path, 3)
     app = TlsExplorerApp(now=SAMPLE_NOW, course=3, course_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -110,6 +111,7 @@ def _https_body(port: int, path: str) -> bytes:
 
 
 async def test_the_coach_is_a_bar_at_80x24_and_the_explorer_keeps_its_room(tmp_path: Path) -> None:
+    learner_where(tmp_path, 2)
     app = TlsExplorerApp(now=SAMPLE_NOW, course=2, course_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -175,6 +177,7 @@ async def test_the_course_card_opens_the_lessons_and_enter_starts_one(tmp_path: 
 
 
 async def test_lesson_8_quick_ways_pass_only_after_the_real_actions(tmp_path: Path) -> None:
+    learner_where(tmp_path, 8)
     app = TlsExplorerApp(now=SAMPLE_NOW, course=8, course_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

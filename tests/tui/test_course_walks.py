@@ -9,8 +9,8 @@ showed them; lessons 3 and 8 are walked in ``test_course.py``.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from tests.tui.conftest import (
     answer,
     ask_hint,
     choose,
+    learner_where,
     press,
     settle,
     shown,
@@ -30,7 +31,7 @@ from tests.tui.conftest import (
     widget_text,
 )
 from tlsexplorer.core.course.learner import DH_G, DH_P, Learner
-from tlsexplorer.core.course.progress import Progress, load_progress, progress_path, save_progress
+from tlsexplorer.core.course.progress import load_progress, progress_path
 from tlsexplorer.core.course.session import CourseSession
 from tlsexplorer.core.rsa.workbook import build_workbook
 from tlsexplorer.core.tls.server import DEFAULT_SECRET
@@ -41,15 +42,6 @@ from tlsexplorer.tui.screens.chain import ChainScreen
 from tlsexplorer.tui.screens.rsa import RsaScreen
 from tlsexplorer.tui.screens.symmetric import SymmetricScreen
 from tlsexplorer.tui.screens.tls import TlsScreen
-
-
-def learner_where(folder: Path, holds: Callable[[Learner], bool]) -> None:
-    """Start the progress in ``folder`` with a learner for whom ``holds`` is true: the wrong move a
-    walk tries must be wrong for this learner (a random seed makes it right about once in 20,000)."""
-    learner = Learner.new()
-    while not holds(learner):
-        learner = Learner.new()
-    save_progress(progress_path(folder), Progress(learner.seed))
 
 
 def course(app: TlsExplorerApp) -> CourseSession:
@@ -78,6 +70,7 @@ def tab(screen: Any, tabs: str = "#tabs") -> str:
 
 
 async def test_lesson_1_the_secret_seen_over_plain_http_and_hidden_by_https(tmp_path: Path) -> None:
+    learner_where(tmp_path, 1)
     app = TlsExplorerApp(now=SAMPLE_NOW, course=1, course_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -116,6 +109,7 @@ async def test_lesson_1_the_secret_seen_over_plain_http_and_hidden_by_https(tmp_
 
 
 async def test_lesson_2_caesar_shifted_then_the_learners_own_ciphertext_cracked(tmp_path: Path) -> None:
+    learner_where(tmp_path, 2)
     app = TlsExplorerApp(now=SAMPLE_NOW, course=2, course_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -164,9 +158,14 @@ async def test_lesson_2_caesar_shifted_then_the_learners_own_ciphertext_cracked(
 
 
 async def test_lesson_4_rsa_worked_with_the_learners_own_primes(tmp_path: Path) -> None:
-    # The wrong move leaves e at the example's 17: a learner whose own workbook would pick 17 too
-    # would pass with it.
-    learner_where(tmp_path, lambda learner: build_workbook(*learner.primes()).e != 17)
+    # The wrong move leaves e at the example's 17. It must make a workbook (17 coprime to phi: else
+    # the screen refuses it, about one learner in eight) that is not the learner's own (whose
+    # workbook could pick 17 itself).
+    def wrong_move_is_a_wrong_workbook(learner: Learner) -> bool:
+        p, q = learner.primes()
+        return math.gcd(17, (p - 1) * (q - 1)) == 1 and build_workbook(p, q).e != 17
+
+    learner_where(tmp_path, 4, wrong_move_is_a_wrong_workbook)
     app = TlsExplorerApp(now=SAMPLE_NOW, course=4, course_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -216,7 +215,7 @@ def public_values_differ_from_the_secret(learner: Learner) -> bool:
 
 
 async def test_lesson_5_diffie_hellman_with_the_learners_numbers_then_hybrid(tmp_path: Path) -> None:
-    learner_where(tmp_path, public_values_differ_from_the_secret)
+    learner_where(tmp_path, 5, public_values_differ_from_the_secret)
     app = TlsExplorerApp(now=SAMPLE_NOW, course=5, course_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -274,6 +273,7 @@ async def test_lesson_6_a_ca_a_server_certificate_with_sans_a_passphrase_and_the
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # the learner types paths from the folder they started the app in
     folder = Path("course-ca")
+    learner_where(tmp_path, 6)
     app = TlsExplorerApp(now=SAMPLE_NOW, course=6, course_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -355,6 +355,7 @@ async def test_lesson_7_https_with_the_learners_files_and_the_errors_people_hit(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     lesson_6_folder(Path("course-ca"))
+    learner_where(tmp_path, 7)
     app = TlsExplorerApp(course=7, course_dir=tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
