@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import os
 import random
 import shutil
 import struct
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.tools import needs_tshark
 from tlsexplorer.core.errors import InvalidInput
 from tlsexplorer.core.tls.capture import MAX_CAPTURE_BYTES, read_capture, write_pcapng
 from tlsexplorer.core.tls.decrypt import decrypt_exchange
@@ -123,12 +123,6 @@ def test_bad_captures_say_what_is_wrong() -> None:
                     _frame(1, False, _ip(False, 5, 443, 2000, 0x18, b"later"))])
     (stream,) = read_capture(gap).streams
     assert stream.problems and "gap" in stream.problems[0]
-
-
-needs_tshark = pytest.mark.skipif(
-    shutil.which("tshark") is None and not os.environ.get("TLSX_REQUIRE_TSHARK"),
-    reason="tshark is not installed (CI sets TLSX_REQUIRE_TSHARK, and then this fails instead)",
-)
 
 
 @needs_tshark

@@ -15,7 +15,8 @@ from tlsexplorer.core.ca import store as ca_store
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.explorers import EXPLORERS
-from tlsexplorer.tui.screens.ca import CaScreen, ConfirmOverwrite
+from tlsexplorer.tui.screens.ca import CaScreen
+from tlsexplorer.tui.widgets.confirm import ConfirmOverwrite
 
 SIZE = (120, 40)
 

@@ -602,19 +602,12 @@ def _wire(args: argparse.Namespace) -> int:
 
 def _wire_decrypted(args: argparse.Namespace, exchange: Any, analysis: Any) -> Any:
     """Keep the key log (--keylog FILE) and decrypt the exchange with it; None over plain HTTP."""
-    from tlsexplorer.core.files import FileToWrite, write_files
-    from tlsexplorer.core.tls.capture import write_pcapng
+    from tlsexplorer.core.files import write_files
+    from tlsexplorer.core.tls.capture import exchange_files
     from tlsexplorer.core.tls.decrypt import decrypt_exchange
 
-    files = []
-    if args.keylog:
-        if not exchange.keylog:
-            raise CliError("no key log to keep: the exchange was plain HTTP or the handshake never started")
-        files.append(FileToWrite(Path(args.keylog), exchange.keylog.encode("ascii"), private=True,
-                                 kind="key log"))
-    if args.pcap:
-        files.append(FileToWrite(Path(args.pcap), write_pcapng(exchange, exchange.keylog),
-                                 private=bool(exchange.keylog), kind="capture"))
+    files = exchange_files(exchange, pcap=Path(args.pcap) if args.pcap else None,
+                           keylog=Path(args.keylog) if args.keylog else None)
     if files:
         write_files(files, force=args.force)
         for item in files:

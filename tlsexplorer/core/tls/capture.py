@@ -17,7 +17,9 @@ capture".
 Writing (:func:`write_pcapng`): a recorded exchange as a pcapng of TCP/IPv4 on
 the loopback interface (127.0.0.1, the server on port 443 so Wireshark opens
 it as TLS), the key log embedded in a Decryption Secrets Block, so Wireshark
-and tshark decrypt it with no settings.
+and tshark decrypt it with no settings. :func:`exchange_files` is what keeps a
+recording (``tls wire --pcap/--keylog``, the Wire tab's "Save capture"): that
+pcapng and the NSS key log beside it, for :func:`tlsexplorer.core.files.write_files`.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from tlsexplorer.core.errors import InvalidInput
+from tlsexplorer.core.errors import InvalidInput, UsageError
+from tlsexplorer.core.files import FileToWrite
 from tlsexplorer.core.tls.decrypt import DecryptedConnection, decrypt_exchange
 from tlsexplorer.core.tls.keylog import KeyLog, parse_keylog
 from tlsexplorer.core.tls.records import Direction, Exchange, Segment, looks_like_tls
@@ -507,6 +511,26 @@ def write_pcapng(exchange: Exchange, keylog: str = "", *, client_port: int = 500
     return b"".join(out)
 
 
+def exchange_files(exchange: Exchange, *, pcap: Path | None = None,
+                   keylog: Path | None = None) -> list[FileToWrite]:
+    """The files that keep a recorded exchange, for :func:`~tlsexplorer.core.files.write_files`:
+    ``pcap`` its pcapng with the key log embedded (:func:`write_pcapng`), ``keylog`` the NSS key log
+    alone. Both are private (0600) when there is a key log: it decrypts the connection.
+
+    Raises:
+        UsageError: a key log file is asked for an exchange without one (plain HTTP, no handshake).
+    """
+    files: list[FileToWrite] = []
+    if keylog is not None:
+        if not exchange.keylog:
+            raise UsageError("no key log to keep: the exchange was plain HTTP or the handshake never started")
+        files.append(FileToWrite(keylog, exchange.keylog.encode("ascii"), private=True, kind="key log"))
+    if pcap is not None:
+        files.append(FileToWrite(pcap, write_pcapng(exchange, exchange.keylog), private=bool(exchange.keylog),
+                                 kind="capture"))
+    return files
+
+
 __all__ = [
     "LINK_TYPES",
     "MAX_CAPTURE_BYTES",
@@ -515,6 +539,7 @@ __all__ = [
     "DecryptedCapture",
     "TcpStream",
     "decrypt_capture",
+    "exchange_files",
     "read_capture",
     "write_pcapng",
 ]

@@ -55,7 +55,7 @@ from tlsexplorer.render.ca import headline, openssl_view, product_view, python_v
 from tlsexplorer.tui.explorers import EXPLORERS
 from tlsexplorer.tui.screens.base import ExplorerScreen
 from tlsexplorer.tui.screens.ca_revoke import RevokeTab
-from tlsexplorer.tui.widgets.confirm import Confirm
+from tlsexplorer.tui.widgets.confirm import ConfirmOverwrite
 from tlsexplorer.tui.widgets.footer import KeyFooter
 
 ACTIONS: tuple[tuple[str, str], ...] = (
@@ -102,18 +102,6 @@ class Job:
     """root, intermediate, server, client, csr or sign."""
     build: Callable[[], tuple[Product, Recipe]]
     """Makes the product and its recipe (slow: key generation)."""
-
-
-class ConfirmOverwrite(Confirm):
-    """Ask before replacing files."""
-
-    def __init__(self, paths: list[Path]) -> None:
-        listing = "\n".join(f"  {p}" for p in paths)
-        super().__init__(Text.assemble(("These files already exist:", "bold"), f"\n{listing}\n\n"
-                                       "Replace them? The old ones are lost."),
-                         yes="Replace", no="Keep them", yes_id="replace", no_id="keep")
-        self.paths = paths
-        """The files that would be replaced."""
 
 
 class CaScreen(ExplorerScreen):
@@ -560,4 +548,4 @@ class CaScreen(ExplorerScreen):
         self._copy("openssl")
 
 
-__all__ = ["ACTIONS", "FIELDS", "CaScreen", "ConfirmOverwrite", "Job"]
+__all__ = ["ACTIONS", "FIELDS", "CaScreen", "Job"]

@@ -9,9 +9,10 @@ each with its reason and the commands that reproduce it), Wire (one request
 recorded through a loopback relay: plain HTTP shows the secret, HTTPS shows
 records, then every record decrypted with the recording client's key log, named
 with the key that opened it, and the key schedule; the server's certificates open
-in the Inspector and Chain), Handshake (the TLS 1.3 handshake by hand:
-:mod:`.tls_handshake`), Scan (what a server accepts, graded: :mod:`.tls_scan`), Targets (many
-servers at once: :mod:`.tls_targets`), Doctor (why a client refuses a server: :mod:`.tls_doctor`).
+in the Inspector and Chain; the recording saved as a pcapng and its key log:
+:mod:`.tls_save`), Handshake (the TLS 1.3 handshake by hand: :mod:`.tls_handshake`), Scan (what
+a server accepts, graded: :mod:`.tls_scan`), Targets (many servers at once: :mod:`.tls_targets`),
+Doctor (why a client refuses a server: :mod:`.tls_doctor`).
 Network work runs in thread workers; the server runs in its own threads and stops when asked or when
 the app exits.
 """
@@ -52,7 +53,7 @@ from tlsexplorer.core.tls.connect import PROBE_TIMEOUT
 from tlsexplorer.core.tls.decrypt import DecryptedConnection
 from tlsexplorer.core.tls.listeners import COURSE_PORTS, ListenReport
 from tlsexplorer.core.tls.probe import ProbeResult
-from tlsexplorer.core.tls.records import WireAnalysis
+from tlsexplorer.core.tls.records import Exchange, WireAnalysis
 from tlsexplorer.core.tls.scenarios import SCENARIOS, ScenarioResult
 from tlsexplorer.core.tls.server import DEFAULT_PORT, DEFAULT_SECRET, LabServer
 from tlsexplorer.core.tls.server_events import ConnectionEvent
@@ -69,6 +70,7 @@ from tlsexplorer.tui.screens.tls_capture import (
 )
 from tlsexplorer.tui.screens.tls_doctor import DoctorTab
 from tlsexplorer.tui.screens.tls_handshake import HandshakeTab
+from tlsexplorer.tui.screens.tls_save import CAPTURE_STEM, CaptureSaved, SavePanel
 from tlsexplorer.tui.screens.tls_scan import ScanTab
 from tlsexplorer.tui.screens.tls_targets import TargetsTab
 from tlsexplorer.tui.widgets.footer import KeyFooter
@@ -152,6 +154,8 @@ class TlsScreen(ExplorerScreen):
         Binding("ctrl+r", "probe", "Probe"),
         Binding("ctrl+b", "scenarios", "Scenarios"),
         Binding("ctrl+t", "record", "Wire"),
+        Binding("ctrl+g", "save_capture", "Save capture",
+                tooltip="keep the recording: a pcapng with its key log inside, and the key log"),
         Binding("ctrl+f", "open_capture", "Open capture", tooltip="read a pcap or pcapng, decrypted"),
         Binding("ctrl+o", "open_inspector", "Inspector"),
         Binding("ctrl+l", "open_chain", "Chain"),
@@ -201,6 +205,8 @@ class TlsScreen(ExplorerScreen):
         """The last recorded exchange, analysed."""
         self.connection: DecryptedConnection | None = None
         """The last recorded exchange, decrypted with the client's key log (None over plain HTTP)."""
+        self.exchange: Exchange | None = None
+        """The recording on the Wire tab, as recorded (None: an opened capture or nothing shown)."""
         self._auto_probe_ca = ""
         """What starting the server last put in the Probe tab's 'CA to trust' ("" when nothing)."""
         self.fernet_key: FernetKey | None = None
@@ -272,6 +278,7 @@ class TlsScreen(ExplorerScreen):
                     yield Button("Record HTTPS", id="record-tls", variant="primary")
                     yield Button("Record plain HTTP", id="record-plain", variant="warning")
                     yield Checkbox("TLS 1.2 (certificates visible)", id="tls12")
+                yield SavePanel()
                 yield CapturePanel()
                 with Horizontal(id="wire-panes"):
                     with VerticalScroll(id="wire-scroll"):
@@ -765,13 +772,14 @@ class TlsScreen(ExplorerScreen):
             return
         analysis = analyse_exchange(exchange)
         connection = decrypt_exchange(exchange) if analysis.kind == "tls" else None
-        self.app.call_from_thread(self.show_wire, analysis, error, connection)
+        self.app.call_from_thread(lambda: self.show_wire(analysis, error, connection, exchange=exchange))
 
     def show_wire(self, analysis: WireAnalysis, error: str | None = None,
                   connection: DecryptedConnection | None = None, *,
-                  heading: RenderableType | None = None) -> None:
+                  heading: RenderableType | None = None, exchange: Exchange | None = None) -> None:
         """Show an analysed exchange, and its records decrypted when there is a ``connection``
-        (``heading``: what an opened capture says above it; None for a recording)."""
+        (``heading``: what an opened capture says above it; None for a recording; ``exchange``: the
+        recording itself, offered to Save capture)."""
         from rich.console import Group
 
         if heading is None:
@@ -779,6 +787,7 @@ class TlsScreen(ExplorerScreen):
 
         self.analysis = analysis
         self.connection = connection
+        self._offer_save(exchange)
         if heading is None:
             secret = DEFAULT_SECRET.encode()
             seen = any(secret in m.body for m in analysis.http) or any(
@@ -819,6 +828,7 @@ class TlsScreen(ExplorerScreen):
         """Say why the capture could not be opened, once, where its view would be."""
         self.query_one(CapturePanel).show_choices(None)
         self.analysis = self.connection = None
+        self._offer_save(None)
         self.query_one("#wire-side").set_class(False, "shown")
         self.query_one("#wire-view", Static).update(_error(message.message))
 
@@ -842,6 +852,7 @@ class TlsScreen(ExplorerScreen):
         heading = opened.heading(index)
         if not opened.result.connections:
             self.analysis = self.connection = None
+            self._offer_save(None)
             self.query_one("#wire-side").set_class(False, "shown")
             self.query_one("#wire-view", Static).update(heading)
             return
@@ -851,6 +862,40 @@ class TlsScreen(ExplorerScreen):
         else:
             self.show_wire(opened.analyses[index], None, None,
                            heading=Group(heading, render.decrypted_summary(connection)))
+
+    def _offer_save(self, exchange: Exchange | None) -> None:
+        """Keep the recording on screen for Save capture (None: nothing of ours to save)."""
+        self.exchange = exchange
+        self.query_one(SavePanel).offer(exchange)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Save capture is offered (and in the footer) only while a recording is on the Wire tab."""
+        if action == "save_capture":
+            return self.exchange is not None
+        return True
+
+    def action_save_capture(self) -> None:
+        """Save the recording in the folder typed on the Wire tab: a pcapng with its key log inside and
+        the key log, both 0600; files already there are replaced only when the learner says so."""
+        if self.exchange is None:
+            self.notify("Record an exchange first (ctrl+t), then save it.", severity="warning")
+            return
+        self.show_tab("tab-wire", "#save-folder")
+        self.query_one(SavePanel).save()
+
+    def on_capture_saved(self, message: CaptureSaved) -> None:
+        """Served to a browser, the files just written go there too (they landed on the serving machine)."""
+        if not self.host.served:
+            return
+        from tlsexplorer.tui.served import deliver_files
+
+        try:
+            sent = deliver_files(self.app, message.paths, CAPTURE_STEM)
+        except TlsxError as exc:
+            self.notify(str(exc), title="Download failed", severity="error")
+            return
+        self.notify(f"{sent}, read from the serving machine", title="Downloading")
 
     def _wire_certificates(self, explorer_id: str) -> bool:
         """On the Wire tab with a decrypted Certificate message: open its certificates in the

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -61,4 +63,16 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(event.button.id == self.ids[0])
 
 
-__all__ = ["Confirm"]
+class ConfirmOverwrite(Confirm):
+    """Ask before replacing files (the CA workbench's products, the Wire tab's saved capture)."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        listing = "\n".join(f"  {p}" for p in paths)
+        super().__init__(Text.assemble(("These files already exist:", "bold"), f"\n{listing}\n\n"
+                                       "Replace them? The old ones are lost."),
+                         yes="Replace", no="Keep them", yes_id="replace", no_id="keep")
+        self.paths = list(paths)
+        """The files that would be replaced."""
+
+
+__all__ = ["Confirm", "ConfirmOverwrite"]
