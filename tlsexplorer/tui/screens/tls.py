@@ -70,7 +70,7 @@ from tlsexplorer.tui.screens.tls_capture import (
 )
 from tlsexplorer.tui.screens.tls_doctor import DoctorTab
 from tlsexplorer.tui.screens.tls_handshake import HandshakeTab
-from tlsexplorer.tui.screens.tls_save import CAPTURE_STEM, CaptureSaved, SavePanel
+from tlsexplorer.tui.screens.tls_save import CAPTURE_STEM, CaptureSaved, SavePanel, SaveResult
 from tlsexplorer.tui.screens.tls_scan import ScanTab
 from tlsexplorer.tui.screens.tls_targets import TargetsTab
 from tlsexplorer.tui.widgets.footer import KeyFooter
@@ -282,6 +282,7 @@ class TlsScreen(ExplorerScreen):
                 yield CapturePanel()
                 with Horizontal(id="wire-panes"):
                     with VerticalScroll(id="wire-scroll"):
+                        yield SaveResult()
                         yield Static(
                             Text("One request through a recorder on 127.0.0.1: what a packet sniffer sees. "
                                  "Record plain HTTP to see the secret, HTTPS to see it disappear (ctrl+t). "

@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, ScrollableContainer
 from textual.message import Message
 from textual.widgets import Button, Input, Static
 
@@ -31,9 +31,9 @@ CAPTURE_STEM = "tlsexplorer-wire"
 """The saved files' name: ``tlsexplorer-wire.pcapng`` and ``tlsexplorer-wire.keylog``."""
 
 KEYLOG_WARNING = (
-    "⚠ A key log decrypts its connection: whoever has it reads every byte that crossed, and the pcapng "
-    "carries it too. Safe here: this exchange ran on 127.0.0.1 between the lab's own client and server, "
-    "with keys made for it alone. Never share the key log of a real connection (SSLKEYLOGFILE)."
+    "⚠ A key log decrypts its connection: whoever has it reads every byte (the pcapng carries it too). "
+    "Safe here: a lab exchange on 127.0.0.1, with keys made for it alone. Never share the key log of a "
+    "real connection."
 )
 """What the panel says about the key log it wrote."""
 
@@ -79,16 +79,33 @@ def saved_view(paths: tuple[Path, ...], *, private: bool) -> Text:
     return text
 
 
-class SavePanel(Vertical):
-    """The folder to save in, the Save button, and what the last save wrote (shown after a recording)."""
+class SaveResult(Static):
+    """What the last save wrote, where and how to open it (the screen puts it at the top of the Wire
+    tab's scrolling view, so the records keep their room; empty and hidden until a save)."""
+
+    DEFAULT_CSS = """
+    SaveResult { height: auto; display: none; margin-bottom: 1; }
+    SaveResult.shown { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="save-result")
+
+    def say(self, text: Text | None) -> None:
+        """Show ``text``, or nothing (None)."""
+        self.update(text or "")
+        self.set_class(text is not None, "shown")
+
+
+class SavePanel(Horizontal):
+    """One line, shown after a recording: the folder to save in and the Save button. What a save wrote
+    goes to the screen's :class:`SaveResult`."""
 
     DEFAULT_CSS = """
     SavePanel { height: auto; display: none; }
     SavePanel.shown { display: block; }
-    SavePanel Horizontal { height: auto; }
     SavePanel Input { width: 1fr; }
-    SavePanel Button { margin-left: 1; min-width: 9; width: auto; }
-    SavePanel #save-result { height: auto; }
+    SavePanel Button { margin-left: 1; width: auto; }
     """
 
     def __init__(self) -> None:
@@ -97,24 +114,27 @@ class SavePanel(Vertical):
         """The recording the next save writes (None: nothing to save)."""
 
     def compose(self) -> ComposeResult:
-        """Folder and button; what was written below them."""
-        with Horizontal():
-            yield Input(placeholder="folder to save in (empty: the current directory)", id="save-folder")
-            yield Button("Save capture", id="save-capture", variant="success")
-        yield Static(id="save-result")
+        """Folder and button, one line (compact: the records keep their room at 80x24)."""
+        yield Input(placeholder="save the recording in: folder (empty: the current directory)",
+                    id="save-folder", compact=True)
+        yield Button("Save capture ^g", id="save-capture", variant="success", compact=True)
 
     def on_mount(self) -> None:
-        """Title and tip."""
-        folder = self.query_one("#save-folder", Input)
-        folder.border_title = "save the recording in (ctrl+g)"
-        folder.tooltip = (f"{CAPTURE_STEM}.pcapng with its key log inside (Wireshark decrypts it as it is) "
-                          f"and {CAPTURE_STEM}.keylog, both 0600")
+        """The tip."""
+        self.query_one("#save-folder", Input).tooltip = (
+            f"{CAPTURE_STEM}.pcapng with its key log inside (Wireshark decrypts it as it is) "
+            f"and {CAPTURE_STEM}.keylog, both 0600")
+
+    @property
+    def result(self) -> SaveResult:
+        """Where what a save wrote is said."""
+        return self.screen.query_one(SaveResult)
 
     def offer(self, exchange: Exchange | None) -> None:
         """Offer to save ``exchange`` (a recording just shown), or hide the panel (None)."""
         self.exchange = exchange
         self.set_class(exchange is not None, "shown")
-        self.query_one("#save-result", Static).update("")
+        self.result.say(None)
 
     @on(Button.Pressed, "#save-capture")
     @on(Input.Submitted, "#save-folder")
@@ -131,18 +151,17 @@ class SavePanel(Vertical):
         folder = Path(typed).expanduser() if typed else Path.cwd()
         files = capture_files(exchange, folder)
         existing = [item.path for item in files if item.path.exists()]
-        result = self.query_one("#save-result", Static)
         if not existing:
-            result.update(Text("saving…", style="dim"))
+            self._show(Text("saving…", style="dim"))
             self._write_worker(files, force=False)
             return
 
         def answered(replace: bool | None) -> None:
             if replace:
-                result.update(Text("saving…", style="dim"))
+                self._show(Text("saving…", style="dim"))
                 self._write_worker(files, force=True)
             else:
-                result.update(Text("nothing was written; the files already there are kept", style="yellow"))
+                self._show(Text("nothing was written; the files already there are kept", style="yellow"))
 
         self.app.push_screen(ConfirmOverwrite(existing), answered)
 
@@ -160,11 +179,15 @@ class SavePanel(Vertical):
         self.app.call_from_thread(self._saved, paths, files[0].private)
 
     def _show(self, text: Text) -> None:
-        self.query_one("#save-result", Static).update(text)
+        result = self.result
+        result.say(text)
+        if result.parent is not None and isinstance(result.parent, ScrollableContainer):
+            result.parent.scroll_home(animate=False)
 
     def _saved(self, paths: tuple[Path, ...], private: bool) -> None:
         self._show(saved_view(paths, private=private))
         self.post_message(CaptureSaved(paths))
 
 
-__all__ = ["CAPTURE_STEM", "KEYLOG_WARNING", "CaptureSaved", "SavePanel", "capture_files", "saved_view"]
+__all__ = ["CAPTURE_STEM", "KEYLOG_WARNING", "CaptureSaved", "SavePanel", "SaveResult", "capture_files",
+           "saved_view"]
