@@ -19,10 +19,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from tests.cli.support import run_cli
-from tests.tools import needs_openssl
+from tests.tools import OPENSSL, needs_openssl
 from tlsexplorer.samples import SAMPLES_DIR
 
-OPENSSL = shutil.which("openssl")
 pytestmark = needs_openssl
 
 AT = "2026-06-01T12:00:00Z"

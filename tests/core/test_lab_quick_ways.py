@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import socket
 import ssl
 import subprocess
@@ -16,7 +15,7 @@ from cryptography import x509
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.x509.oid import ExtensionOID, NameOID
 
-from tests.tools import needs_openssl
+from tests.tools import CURL, OPENSSL, needs_curl, needs_openssl, needs_proc, needs_ss
 from tlsexplorer.core.symmetric.fernet import generate_key
 from tlsexplorer.core.tls.listeners import commands, read_proc_net, who_listens
 from tlsexplorer.core.tls.quick_certs import quick_certificate, write_quick
@@ -24,8 +23,6 @@ from tlsexplorer.core.tls.scenarios import SCENARIOS, LabMaterial, run_scenarios
 from tlsexplorer.core.tls.server import DEFAULT_SECRET, LabServer, free_port
 from tlsexplorer.core.tls.server_files import load_server_context
 
-OPENSSL = shutil.which("openssl")
-CURL = shutil.which("curl")
 NOW = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
 
 
@@ -134,7 +131,8 @@ def _curl(*args: str) -> int:
                           capture_output=True, timeout=60).returncode
 
 
-@pytest.mark.skipif(CURL is None or OPENSSL is None, reason="curl or openssl is not installed")
+@needs_curl
+@needs_openssl
 def test_real_clients_say_what_the_one_liner_scenario_says(tmp_path: Path) -> None:
     server, cert = _serve("one_liner", tmp_path)
     try:
@@ -157,7 +155,7 @@ def test_real_clients_say_what_the_one_liner_scenario_says(tmp_path: Path) -> No
         server.stop()
 
 
-@pytest.mark.skipif(CURL is None, reason="curl is not installed")
+@needs_curl
 def test_curl_refuses_the_adhoc_server_unless_insecure(tmp_path: Path) -> None:
     server, _cert = _serve("adhoc", tmp_path)
     try:
@@ -170,7 +168,7 @@ def test_curl_refuses_the_adhoc_server_unless_insecure(tmp_path: Path) -> None:
 # Who listens -----------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="Linux /proc only")
+@needs_proc
 def test_who_listens_names_this_process_on_the_lab_port_and_nothing_else() -> None:
     unused = free_port()
     with LabServer(None) as server:
@@ -183,7 +181,7 @@ def test_who_listens_names_this_process_on_the_lab_port_and_nothing_else() -> No
     assert [tool for tool, _ in commands(server.port)] == ["lsof", "ss", "netstat", "nmap"]
 
 
-@pytest.mark.skipif(shutil.which("ss") is None, reason="ss is not installed")
+@needs_ss
 def test_who_listens_agrees_with_ss() -> None:
     with LabServer(None) as server:
         ours = who_listens([server.port]).on(server.port)

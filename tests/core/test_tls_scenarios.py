@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.tls_support import ROOT, lab_server
-from tests.tools import needs_openssl
+from tests.tools import needs_curl, needs_openssl
 from tlsexplorer.core.tls.scenarios import SCENARIOS, ScenarioResult, commands_for, run_scenarios
 
 
@@ -48,7 +48,7 @@ def test_wrong_passphrase_key_is_written_private(tmp_path: Path) -> None:
     assert b"ENCRYPTED" in key.read_bytes()
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+@needs_curl
 def test_curl_agrees() -> None:
     with lab_server() as server:
         def curl(*args: str) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-import shutil
 import socket
 import subprocess
 from pathlib import Path
@@ -19,7 +18,7 @@ from textual.widgets import Input, RichLog, Select, TabbedContent
 
 import tlsexplorer.core.ca.registry as registry
 import tlsexplorer.core.ca.store as ca_store
-from tests.tools import needs_openssl
+from tests.tools import OPENSSL, needs_openssl
 from tests.tui.conftest import open_explorer, wait_for_workers, widget_text
 from tlsexplorer.core.timeutil import utcnow
 from tlsexplorer.samples import SAMPLE_NOW
@@ -31,7 +30,6 @@ from tlsexplorer.tui.widgets.virtual_table import VirtualTable
 
 SIZE = (120, 40)
 NAMES = ("www.example.net", "mail.example.net")
-OPENSSL = shutil.which("openssl")
 
 
 def make_ca(folder: Path, now: dt.datetime) -> list[int]:
