@@ -232,3 +232,20 @@ def learner_where(folder: Path, lesson: int, holds: Callable[[Learner], bool] = 
         if holds(learner):
             save_progress(progress_path(folder), Progress(learner.seed))
             return
+
+
+def served_app_keeping_deliveries() -> tuple[Any, list[tuple[bytes, dict[str, Any]]]]:
+    """An app served to a browser (at the samples' fixed time) whose downloads are kept, not sent:
+    each as (the bytes, the options the web driver was handed)."""
+    from tlsexplorer.samples import SAMPLE_NOW
+    from tlsexplorer.tui.app import TlsExplorerApp
+
+    delivered: list[tuple[bytes, dict[str, Any]]] = []
+    app = TlsExplorerApp(now=SAMPLE_NOW, served=True)
+
+    def deliver_binary(file: Any, **options: Any) -> str:  # what the web driver is handed
+        delivered.append((file.read(), options))
+        return "key"
+
+    app.deliver_binary = deliver_binary  # type: ignore[method-assign]
+    return app, delivered

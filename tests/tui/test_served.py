@@ -7,14 +7,19 @@ import inspect
 import io
 import zipfile
 from pathlib import Path
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.widgets import Input, Static
 
-from tests.tui.conftest import open_explorer, shown_on_screen, wait_for_workers, widget_text
+from tests.tui.conftest import (
+    open_explorer,
+    served_app_keeping_deliveries,
+    shown_on_screen,
+    wait_for_workers,
+    widget_text,
+)
 from tlsexplorer.core.ca import store as ca_store
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
@@ -109,14 +114,7 @@ async def test_download_delivers_the_files_just_written_as_one_zip(tmp_path: Pat
     folder = tmp_path / "myca"
     ca_store.save(ca_store.build_root(folder, ca_store.CaRequest(cn="Pilot Root"), SAMPLE_NOW,
                                       ec.generate_private_key(ec.SECP256R1())))
-    delivered: list[tuple[bytes, dict[str, Any]]] = []
-    app = TlsExplorerApp(now=SAMPLE_NOW, served=True)
-
-    def deliver_binary(file: Any, **options: Any) -> str:  # what the web driver is handed
-        delivered.append((file.read(), options))
-        return "key"
-
-    app.deliver_binary = deliver_binary  # type: ignore[method-assign]
+    app, delivered = served_app_keeping_deliveries()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_explorer(pilot, "ca")
         await pilot.press("ctrl+g")  # nothing made yet: said, nothing sent

@@ -16,7 +16,13 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
 from tests.tools import needs_tshark
-from tests.tui.conftest import open_explorer, shown_on_screen, wait_for_workers, widget_text
+from tests.tui.conftest import (
+    open_explorer,
+    served_app_keeping_deliveries,
+    shown_on_screen,
+    wait_for_workers,
+    widget_text,
+)
 from tlsexplorer.samples import SAMPLE_NOW
 from tlsexplorer.tui.app import TlsExplorerApp
 from tlsexplorer.tui.screens.tls import TlsScreen
@@ -140,14 +146,7 @@ async def test_plain_http_saves_the_capture_alone_and_an_opened_one_is_not_offer
 
 
 async def test_served_the_save_sends_both_files_to_the_browser(tmp_path: Path) -> None:
-    delivered: list[tuple[bytes, dict[str, Any]]] = []
-    app = TlsExplorerApp(now=SAMPLE_NOW, served=True)
-
-    def deliver_binary(file: Any, **options: Any) -> str:  # what the web driver is handed
-        delivered.append((file.read(), options))
-        return "key"
-
-    app.deliver_binary = deliver_binary  # type: ignore[method-assign]
+    app, delivered = served_app_keeping_deliveries()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_explorer(pilot, "tls")
         await pilot.press("alt+t")  # ctrl+t (Wire), which a browser keeps
