@@ -106,8 +106,10 @@ def test_damaged_file_exit_1_and_the_rest_is_shown(
 
 
 def test_missing_file_and_folder_sweep(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _ = run_cli(capsys, "inspect", str(tmp_path / "nope.pem"), "--json")
-    assert code == 1 and "no such file" in json.loads(out)["files"][0]["errors"][0]
+    code, out, err = run_cli(capsys, "inspect", str(tmp_path / "nope.pem"), "--json")
+    assert code == 1 and json.loads(out)["files"][0]["errors"] == ["no such file"]
+    # stderr names the file once: it said "nope.pem: nope.pem: no such file"
+    assert err.strip() == f"tlsexplorer: error: {tmp_path / 'nope.pem'}: no such file"
     code, out, _ = run_cli(capsys, "inspect", str(SAMPLES_DIR), "--json", "--at", "2026-06-01")
     doc = json.loads(out)
     assert code == 0  # __init__.py and manifest.json are skipped, not errors

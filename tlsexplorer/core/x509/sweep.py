@@ -99,11 +99,12 @@ def collect_files(paths: list[Path], recursive: bool = True) -> tuple[list[Path]
 
 
 def read_path(path: Path, password: bytes | None = None, limit: int = MAX_INPUT_BYTES) -> LoadResult:
-    """Load one file; a file that cannot be read gives a result with that problem."""
+    """Load one file; a file that cannot be read gives a result with that problem (said without the
+    path, which names the result: ``no such file``, as a problem inside a file is said)."""
     try:
         data = read_file(path, limit)
     except TlsxError as exc:
-        return LoadResult(str(path), 0, (), (str(exc),))
+        return LoadResult(str(path), 0, (), (str(exc).removeprefix(f"{path}: "),))
     return load_objects(data, str(path), password)
 
 
